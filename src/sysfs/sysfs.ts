@@ -1,0 +1,47 @@
+/**
+ * The Sysfs port: the only way eni-agent reads or writes the kernel's PCI and
+ * net state. Paths are relative to the adapter's root (which stands for
+ * `/sys`), e.g. "bus/pci/devices/0000:00:05.0/driver_override". Adapters
+ * reject absolute paths, "." and ".." components and empty components before
+ * touching anything.
+ *
+ * Errors: every method throws AgentError with `errno`, `syscall` and `path`
+ * set, and `code` mapped from errno by `codeForErrno` (ENOENT → NOT_FOUND,
+ * EACCES/EPERM → PERMISSION_DENIED, EBUSY/EAGAIN → UNAVAILABLE,
+ * ENODEV/EINVAL/EEXIST → FAILED_PRECONDITION, anything else → INTERNAL).
+ */
+export interface Sysfs {
+  /** Human-readable description of where this adapter reads, for messages. */
+  readonly description: string;
+  /** Reads a whole attribute as UTF-8 text (trailing newline kept). */
+  read(path: string): Promise<string>;
+  /**
+   * Writes `data` with exactly one write(2) on a descriptor opened O_WRONLY
+   * without O_CREAT or O_TRUNC. A 0-byte payload is refused (INVALID_ARGUMENT)
+   * because the kernel never sees it; a short write is an error (EIO).
+   */
+  write(path: string, data: string | Uint8Array): Promise<void>;
+  /** Target of a symbolic link, as stored (usually relative). */
+  readlink(path: string): Promise<string>;
+  /** Names in a directory, sorted; NOT_FOUND when it does not exist. */
+  list(path: string): Promise<string[]>;
+  /** True when the path exists (following links); never throws for ENOENT/ENOTDIR. */
+  exists(path: string): Promise<boolean>;
+}
+
+/** A process holding a device node open, as found in /proc/<pid>/fd. */
+export interface DeviceHolder {
+  pid: number;
+  command: string;
+  /** The device node path the process holds, e.g. "/dev/vfio/noiommu-0". */
+  node: string;
+}
+
+/**
+ * Who holds a device node open. The real adapter scans /proc/<pid>/fd; the
+ * simulator answers from its own table. Never throws for processes that vanish
+ * mid-scan or cannot be read.
+ */
+export interface HolderScanner {
+  holders(nodes: readonly string[]): Promise<DeviceHolder[]>;
+}
