@@ -1,0 +1,80 @@
+// `npm run proto`: lints the API (buf), regenerates the typed handler
+// definitions and the embedded descriptor under src/server/generated/, and
+// regenerates the reference section of docs/api.md from the proto comments.
+// `--check` regenerates nothing and fails when a generated file is stale.
+import { execFileSync } from "node:child_process";
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, relative } from "node:path";
+import { fileURLToPath } from "node:url";
+import {
+  LOADER_FLAGS,
+  PROTO_FILES,
+  renderApiReference,
+  renderDescriptorModule,
+  replaceReference,
+} from "./proto-render.mjs";
+
+const repo = fileURLToPath(new URL("..", import.meta.url));
+const protoDir = join(repo, "proto");
+const generatedDir = join(repo, "src/server/generated");
+const docsFile = join(repo, "docs/api.md");
+const check = process.argv.includes("--check");
+
+const run = (command, args) => execFileSync(command, args, { cwd: repo, stdio: "inherit" });
+
+run("npx", ["buf", "lint"]);
+
+// Generate into a scratch directory first so --check can compare.
+const scratch = mkdtempSync(join(tmpdir(), "eni-agent-proto-"));
+try {
+  run("npx", [
+    "proto-loader-gen-types",
+    ...LOADER_FLAGS,
+    "--grpcLib=@grpc/grpc-js",
+    "--importFileExtension=.js",
+    "--includeComments",
+    "-I",
+    "proto",
+    "-O",
+    scratch,
+    ...PROTO_FILES,
+  ]);
+  writeFileSync(join(scratch, "descriptor.ts"), renderDescriptorModule(protoDir));
+  const docs = replaceReference(readFileSync(docsFile, "utf8"), renderApiReference(protoDir));
+
+  const stale = [];
+  for (const file of walk(scratch)) {
+    const rel = relative(scratch, file);
+    const target = join(generatedDir, rel);
+    const fresh = readFileSync(file, "utf8");
+    let current = null;
+    try {
+      current = readFileSync(target, "utf8");
+    } catch {}
+    if (current !== fresh) stale.push(`src/server/generated/${rel}`);
+  }
+  if (readFileSync(docsFile, "utf8") !== docs) stale.push("docs/api.md");
+
+  if (check) {
+    if (stale.length > 0) {
+      console.error(`stale generated files (run npm run proto):\n  ${stale.join("\n  ")}`);
+      process.exitCode = 1;
+    }
+  } else {
+    rmSync(generatedDir, { recursive: true, force: true });
+    execFileSync("cp", ["-r", scratch, generatedDir]);
+    writeFileSync(docsFile, docs);
+    console.log(`${stale.length} generated file(s) changed`);
+  }
+} finally {
+  rmSync(scratch, { recursive: true, force: true });
+}
+
+function* walk(dir) {
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const path = join(dir, entry.name);
+    if (entry.isDirectory()) yield* walk(path);
+    else yield path;
+  }
+}

@@ -1,0 +1,61 @@
+// Original file: proto/eniagent/v1/agent.proto
+
+import type { DeviceSelector as _eniagent_v1_DeviceSelector, DeviceSelector__Output as _eniagent_v1_DeviceSelector__Output } from '../../eniagent/v1/DeviceSelector.js';
+
+/**
+ * Request of BindDevice.
+ */
+export interface BindDeviceRequest {
+  /**
+   * The device to bind.
+   */
+  'selector'?: (_eniagent_v1_DeviceSelector | null);
+  /**
+   * The target driver: "vfio-pci", "uio_pci_generic", "igb_uio" or "ena",
+   * within the agent's configured allowlist.
+   */
+  'driver'?: (string);
+  /**
+   * Skip the guards that may be skipped (e.g. the management interface).
+   * Never skips verification or rollback.
+   */
+  'force'?: (boolean);
+  /**
+   * Plan and guard only: return the steps without writing anything.
+   */
+  'dryRun'?: (boolean);
+  /**
+   * Also record the binding as desired, re-applied after a reboot or when
+   * the ENI is attached again.
+   */
+  'persist'?: (boolean);
+}
+
+/**
+ * Request of BindDevice.
+ */
+export interface BindDeviceRequest__Output {
+  /**
+   * The device to bind.
+   */
+  'selector': (_eniagent_v1_DeviceSelector__Output | null);
+  /**
+   * The target driver: "vfio-pci", "uio_pci_generic", "igb_uio" or "ena",
+   * within the agent's configured allowlist.
+   */
+  'driver': (string);
+  /**
+   * Skip the guards that may be skipped (e.g. the management interface).
+   * Never skips verification or rollback.
+   */
+  'force': (boolean);
+  /**
+   * Plan and guard only: return the steps without writing anything.
+   */
+  'dryRun': (boolean);
+  /**
+   * Also record the binding as desired, re-applied after a reboot or when
+   * the ENI is attached again.
+   */
+  'persist': (boolean);
+}

@@ -1,0 +1,265 @@
+// Original file: proto/eniagent/v1/agent.proto
+
+import type * as grpc from '@grpc/grpc-js'
+import type { MethodDefinition } from '@grpc/proto-loader'
+import type { BindDeviceRequest as _eniagent_v1_BindDeviceRequest, BindDeviceRequest__Output as _eniagent_v1_BindDeviceRequest__Output } from '../../eniagent/v1/BindDeviceRequest.js';
+import type { BindDeviceResponse as _eniagent_v1_BindDeviceResponse, BindDeviceResponse__Output as _eniagent_v1_BindDeviceResponse__Output } from '../../eniagent/v1/BindDeviceResponse.js';
+import type { GetDeviceRequest as _eniagent_v1_GetDeviceRequest, GetDeviceRequest__Output as _eniagent_v1_GetDeviceRequest__Output } from '../../eniagent/v1/GetDeviceRequest.js';
+import type { GetDeviceResponse as _eniagent_v1_GetDeviceResponse, GetDeviceResponse__Output as _eniagent_v1_GetDeviceResponse__Output } from '../../eniagent/v1/GetDeviceResponse.js';
+import type { GetHostReportRequest as _eniagent_v1_GetHostReportRequest, GetHostReportRequest__Output as _eniagent_v1_GetHostReportRequest__Output } from '../../eniagent/v1/GetHostReportRequest.js';
+import type { GetHostReportResponse as _eniagent_v1_GetHostReportResponse, GetHostReportResponse__Output as _eniagent_v1_GetHostReportResponse__Output } from '../../eniagent/v1/GetHostReportResponse.js';
+import type { GetOperationRequest as _eniagent_v1_GetOperationRequest, GetOperationRequest__Output as _eniagent_v1_GetOperationRequest__Output } from '../../eniagent/v1/GetOperationRequest.js';
+import type { GetOperationResponse as _eniagent_v1_GetOperationResponse, GetOperationResponse__Output as _eniagent_v1_GetOperationResponse__Output } from '../../eniagent/v1/GetOperationResponse.js';
+import type { ListDevicesRequest as _eniagent_v1_ListDevicesRequest, ListDevicesRequest__Output as _eniagent_v1_ListDevicesRequest__Output } from '../../eniagent/v1/ListDevicesRequest.js';
+import type { ListDevicesResponse as _eniagent_v1_ListDevicesResponse, ListDevicesResponse__Output as _eniagent_v1_ListDevicesResponse__Output } from '../../eniagent/v1/ListDevicesResponse.js';
+import type { ListOperationsRequest as _eniagent_v1_ListOperationsRequest, ListOperationsRequest__Output as _eniagent_v1_ListOperationsRequest__Output } from '../../eniagent/v1/ListOperationsRequest.js';
+import type { ListOperationsResponse as _eniagent_v1_ListOperationsResponse, ListOperationsResponse__Output as _eniagent_v1_ListOperationsResponse__Output } from '../../eniagent/v1/ListOperationsResponse.js';
+import type { PrepareTerminationRequest as _eniagent_v1_PrepareTerminationRequest, PrepareTerminationRequest__Output as _eniagent_v1_PrepareTerminationRequest__Output } from '../../eniagent/v1/PrepareTerminationRequest.js';
+import type { PrepareTerminationResponse as _eniagent_v1_PrepareTerminationResponse, PrepareTerminationResponse__Output as _eniagent_v1_PrepareTerminationResponse__Output } from '../../eniagent/v1/PrepareTerminationResponse.js';
+import type { RestoreDeviceRequest as _eniagent_v1_RestoreDeviceRequest, RestoreDeviceRequest__Output as _eniagent_v1_RestoreDeviceRequest__Output } from '../../eniagent/v1/RestoreDeviceRequest.js';
+import type { RestoreDeviceResponse as _eniagent_v1_RestoreDeviceResponse, RestoreDeviceResponse__Output as _eniagent_v1_RestoreDeviceResponse__Output } from '../../eniagent/v1/RestoreDeviceResponse.js';
+import type { WatchEventsRequest as _eniagent_v1_WatchEventsRequest, WatchEventsRequest__Output as _eniagent_v1_WatchEventsRequest__Output } from '../../eniagent/v1/WatchEventsRequest.js';
+import type { WatchEventsResponse as _eniagent_v1_WatchEventsResponse, WatchEventsResponse__Output as _eniagent_v1_WatchEventsResponse__Output } from '../../eniagent/v1/WatchEventsResponse.js';
+
+/**
+ * Moves ENA devices between the kernel driver and DPDK drivers, reports on
+ * the host, and runs the termination plan.
+ * 
+ * Read-only RPCs: ListDevices, GetDevice, GetOperation, ListOperations,
+ * WatchEvents, GetHostReport. Mutating RPCs (BindDevice, RestoreDevice,
+ * PrepareTermination, dry runs included) need a caller with write access.
+ */
+export interface EniAgentServiceClient extends grpc.Client {
+  /**
+   * Binds a device to a driver as one transaction: guard, snapshot, journal,
+   * override, unbind, bind, verify; any failure rolls back to the snapshot.
+   * Returns once the device is verified in the target state (or, for a dry
+   * run, with the planned steps). FAILED_PRECONDITION when a guard refuses
+   * (e.g. the management interface without force); ABORTED when another
+   * operation holds the device; INTERNAL when the rollback failed too (the
+   * device is DEGRADED). The operation id is in the error detail.
+   */
+  BindDevice(argument: _eniagent_v1_BindDeviceRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_eniagent_v1_BindDeviceResponse__Output>): grpc.ClientUnaryCall;
+  BindDevice(argument: _eniagent_v1_BindDeviceRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_eniagent_v1_BindDeviceResponse__Output>): grpc.ClientUnaryCall;
+  BindDevice(argument: _eniagent_v1_BindDeviceRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_eniagent_v1_BindDeviceResponse__Output>): grpc.ClientUnaryCall;
+  BindDevice(argument: _eniagent_v1_BindDeviceRequest, callback: grpc.requestCallback<_eniagent_v1_BindDeviceResponse__Output>): grpc.ClientUnaryCall;
+  /**
+   * Binds a device to a driver as one transaction: guard, snapshot, journal,
+   * override, unbind, bind, verify; any failure rolls back to the snapshot.
+   * Returns once the device is verified in the target state (or, for a dry
+   * run, with the planned steps). FAILED_PRECONDITION when a guard refuses
+   * (e.g. the management interface without force); ABORTED when another
+   * operation holds the device; INTERNAL when the rollback failed too (the
+   * device is DEGRADED). The operation id is in the error detail.
+   */
+  bindDevice(argument: _eniagent_v1_BindDeviceRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_eniagent_v1_BindDeviceResponse__Output>): grpc.ClientUnaryCall;
+  bindDevice(argument: _eniagent_v1_BindDeviceRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_eniagent_v1_BindDeviceResponse__Output>): grpc.ClientUnaryCall;
+  bindDevice(argument: _eniagent_v1_BindDeviceRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_eniagent_v1_BindDeviceResponse__Output>): grpc.ClientUnaryCall;
+  bindDevice(argument: _eniagent_v1_BindDeviceRequest, callback: grpc.requestCallback<_eniagent_v1_BindDeviceResponse__Output>): grpc.ClientUnaryCall;
+  
+  /**
+   * Returns one device. NOT_FOUND when no device matches the selector;
+   * INVALID_ARGUMENT when the selector is malformed.
+   */
+  GetDevice(argument: _eniagent_v1_GetDeviceRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_eniagent_v1_GetDeviceResponse__Output>): grpc.ClientUnaryCall;
+  GetDevice(argument: _eniagent_v1_GetDeviceRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_eniagent_v1_GetDeviceResponse__Output>): grpc.ClientUnaryCall;
+  GetDevice(argument: _eniagent_v1_GetDeviceRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_eniagent_v1_GetDeviceResponse__Output>): grpc.ClientUnaryCall;
+  GetDevice(argument: _eniagent_v1_GetDeviceRequest, callback: grpc.requestCallback<_eniagent_v1_GetDeviceResponse__Output>): grpc.ClientUnaryCall;
+  /**
+   * Returns one device. NOT_FOUND when no device matches the selector;
+   * INVALID_ARGUMENT when the selector is malformed.
+   */
+  getDevice(argument: _eniagent_v1_GetDeviceRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_eniagent_v1_GetDeviceResponse__Output>): grpc.ClientUnaryCall;
+  getDevice(argument: _eniagent_v1_GetDeviceRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_eniagent_v1_GetDeviceResponse__Output>): grpc.ClientUnaryCall;
+  getDevice(argument: _eniagent_v1_GetDeviceRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_eniagent_v1_GetDeviceResponse__Output>): grpc.ClientUnaryCall;
+  getDevice(argument: _eniagent_v1_GetDeviceRequest, callback: grpc.requestCallback<_eniagent_v1_GetDeviceResponse__Output>): grpc.ClientUnaryCall;
+  
+  /**
+   * The preflight report: kernel, modules, IOMMU, hugepages, IMDS, instance
+   * identity, termination watcher and journal health, with checks.
+   */
+  GetHostReport(argument: _eniagent_v1_GetHostReportRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_eniagent_v1_GetHostReportResponse__Output>): grpc.ClientUnaryCall;
+  GetHostReport(argument: _eniagent_v1_GetHostReportRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_eniagent_v1_GetHostReportResponse__Output>): grpc.ClientUnaryCall;
+  GetHostReport(argument: _eniagent_v1_GetHostReportRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_eniagent_v1_GetHostReportResponse__Output>): grpc.ClientUnaryCall;
+  GetHostReport(argument: _eniagent_v1_GetHostReportRequest, callback: grpc.requestCallback<_eniagent_v1_GetHostReportResponse__Output>): grpc.ClientUnaryCall;
+  /**
+   * The preflight report: kernel, modules, IOMMU, hugepages, IMDS, instance
+   * identity, termination watcher and journal health, with checks.
+   */
+  getHostReport(argument: _eniagent_v1_GetHostReportRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_eniagent_v1_GetHostReportResponse__Output>): grpc.ClientUnaryCall;
+  getHostReport(argument: _eniagent_v1_GetHostReportRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_eniagent_v1_GetHostReportResponse__Output>): grpc.ClientUnaryCall;
+  getHostReport(argument: _eniagent_v1_GetHostReportRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_eniagent_v1_GetHostReportResponse__Output>): grpc.ClientUnaryCall;
+  getHostReport(argument: _eniagent_v1_GetHostReportRequest, callback: grpc.requestCallback<_eniagent_v1_GetHostReportResponse__Output>): grpc.ClientUnaryCall;
+  
+  /**
+   * Returns one operation (running or finished) from the journal.
+   */
+  GetOperation(argument: _eniagent_v1_GetOperationRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_eniagent_v1_GetOperationResponse__Output>): grpc.ClientUnaryCall;
+  GetOperation(argument: _eniagent_v1_GetOperationRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_eniagent_v1_GetOperationResponse__Output>): grpc.ClientUnaryCall;
+  GetOperation(argument: _eniagent_v1_GetOperationRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_eniagent_v1_GetOperationResponse__Output>): grpc.ClientUnaryCall;
+  GetOperation(argument: _eniagent_v1_GetOperationRequest, callback: grpc.requestCallback<_eniagent_v1_GetOperationResponse__Output>): grpc.ClientUnaryCall;
+  /**
+   * Returns one operation (running or finished) from the journal.
+   */
+  getOperation(argument: _eniagent_v1_GetOperationRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_eniagent_v1_GetOperationResponse__Output>): grpc.ClientUnaryCall;
+  getOperation(argument: _eniagent_v1_GetOperationRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_eniagent_v1_GetOperationResponse__Output>): grpc.ClientUnaryCall;
+  getOperation(argument: _eniagent_v1_GetOperationRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_eniagent_v1_GetOperationResponse__Output>): grpc.ClientUnaryCall;
+  getOperation(argument: _eniagent_v1_GetOperationRequest, callback: grpc.requestCallback<_eniagent_v1_GetOperationResponse__Output>): grpc.ClientUnaryCall;
+  
+  /**
+   * Lists every ENA device on the host with its driver, state and identity.
+   */
+  ListDevices(argument: _eniagent_v1_ListDevicesRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_eniagent_v1_ListDevicesResponse__Output>): grpc.ClientUnaryCall;
+  ListDevices(argument: _eniagent_v1_ListDevicesRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_eniagent_v1_ListDevicesResponse__Output>): grpc.ClientUnaryCall;
+  ListDevices(argument: _eniagent_v1_ListDevicesRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_eniagent_v1_ListDevicesResponse__Output>): grpc.ClientUnaryCall;
+  ListDevices(argument: _eniagent_v1_ListDevicesRequest, callback: grpc.requestCallback<_eniagent_v1_ListDevicesResponse__Output>): grpc.ClientUnaryCall;
+  /**
+   * Lists every ENA device on the host with its driver, state and identity.
+   */
+  listDevices(argument: _eniagent_v1_ListDevicesRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_eniagent_v1_ListDevicesResponse__Output>): grpc.ClientUnaryCall;
+  listDevices(argument: _eniagent_v1_ListDevicesRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_eniagent_v1_ListDevicesResponse__Output>): grpc.ClientUnaryCall;
+  listDevices(argument: _eniagent_v1_ListDevicesRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_eniagent_v1_ListDevicesResponse__Output>): grpc.ClientUnaryCall;
+  listDevices(argument: _eniagent_v1_ListDevicesRequest, callback: grpc.requestCallback<_eniagent_v1_ListDevicesResponse__Output>): grpc.ClientUnaryCall;
+  
+  /**
+   * Lists operations, newest first, optionally for one device.
+   */
+  ListOperations(argument: _eniagent_v1_ListOperationsRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_eniagent_v1_ListOperationsResponse__Output>): grpc.ClientUnaryCall;
+  ListOperations(argument: _eniagent_v1_ListOperationsRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_eniagent_v1_ListOperationsResponse__Output>): grpc.ClientUnaryCall;
+  ListOperations(argument: _eniagent_v1_ListOperationsRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_eniagent_v1_ListOperationsResponse__Output>): grpc.ClientUnaryCall;
+  ListOperations(argument: _eniagent_v1_ListOperationsRequest, callback: grpc.requestCallback<_eniagent_v1_ListOperationsResponse__Output>): grpc.ClientUnaryCall;
+  /**
+   * Lists operations, newest first, optionally for one device.
+   */
+  listOperations(argument: _eniagent_v1_ListOperationsRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_eniagent_v1_ListOperationsResponse__Output>): grpc.ClientUnaryCall;
+  listOperations(argument: _eniagent_v1_ListOperationsRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_eniagent_v1_ListOperationsResponse__Output>): grpc.ClientUnaryCall;
+  listOperations(argument: _eniagent_v1_ListOperationsRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_eniagent_v1_ListOperationsResponse__Output>): grpc.ClientUnaryCall;
+  listOperations(argument: _eniagent_v1_ListOperationsRequest, callback: grpc.requestCallback<_eniagent_v1_ListOperationsResponse__Output>): grpc.ClientUnaryCall;
+  
+  /**
+   * Runs the termination plan now (restore devices to the kernel, detach and
+   * delete owned ENIs, or mark them DeleteOnTermination), or only plans it.
+   */
+  PrepareTermination(argument: _eniagent_v1_PrepareTerminationRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_eniagent_v1_PrepareTerminationResponse__Output>): grpc.ClientUnaryCall;
+  PrepareTermination(argument: _eniagent_v1_PrepareTerminationRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_eniagent_v1_PrepareTerminationResponse__Output>): grpc.ClientUnaryCall;
+  PrepareTermination(argument: _eniagent_v1_PrepareTerminationRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_eniagent_v1_PrepareTerminationResponse__Output>): grpc.ClientUnaryCall;
+  PrepareTermination(argument: _eniagent_v1_PrepareTerminationRequest, callback: grpc.requestCallback<_eniagent_v1_PrepareTerminationResponse__Output>): grpc.ClientUnaryCall;
+  /**
+   * Runs the termination plan now (restore devices to the kernel, detach and
+   * delete owned ENIs, or mark them DeleteOnTermination), or only plans it.
+   */
+  prepareTermination(argument: _eniagent_v1_PrepareTerminationRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_eniagent_v1_PrepareTerminationResponse__Output>): grpc.ClientUnaryCall;
+  prepareTermination(argument: _eniagent_v1_PrepareTerminationRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_eniagent_v1_PrepareTerminationResponse__Output>): grpc.ClientUnaryCall;
+  prepareTermination(argument: _eniagent_v1_PrepareTerminationRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_eniagent_v1_PrepareTerminationResponse__Output>): grpc.ClientUnaryCall;
+  prepareTermination(argument: _eniagent_v1_PrepareTerminationRequest, callback: grpc.requestCallback<_eniagent_v1_PrepareTerminationResponse__Output>): grpc.ClientUnaryCall;
+  
+  /**
+   * Returns a device to the kernel driver it had when the agent first saw it,
+   * clearing driver_override, as one verified transaction.
+   */
+  RestoreDevice(argument: _eniagent_v1_RestoreDeviceRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_eniagent_v1_RestoreDeviceResponse__Output>): grpc.ClientUnaryCall;
+  RestoreDevice(argument: _eniagent_v1_RestoreDeviceRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_eniagent_v1_RestoreDeviceResponse__Output>): grpc.ClientUnaryCall;
+  RestoreDevice(argument: _eniagent_v1_RestoreDeviceRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_eniagent_v1_RestoreDeviceResponse__Output>): grpc.ClientUnaryCall;
+  RestoreDevice(argument: _eniagent_v1_RestoreDeviceRequest, callback: grpc.requestCallback<_eniagent_v1_RestoreDeviceResponse__Output>): grpc.ClientUnaryCall;
+  /**
+   * Returns a device to the kernel driver it had when the agent first saw it,
+   * clearing driver_override, as one verified transaction.
+   */
+  restoreDevice(argument: _eniagent_v1_RestoreDeviceRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_eniagent_v1_RestoreDeviceResponse__Output>): grpc.ClientUnaryCall;
+  restoreDevice(argument: _eniagent_v1_RestoreDeviceRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_eniagent_v1_RestoreDeviceResponse__Output>): grpc.ClientUnaryCall;
+  restoreDevice(argument: _eniagent_v1_RestoreDeviceRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_eniagent_v1_RestoreDeviceResponse__Output>): grpc.ClientUnaryCall;
+  restoreDevice(argument: _eniagent_v1_RestoreDeviceRequest, callback: grpc.requestCallback<_eniagent_v1_RestoreDeviceResponse__Output>): grpc.ClientUnaryCall;
+  
+  /**
+   * Streams events as they happen until the client cancels. Events are not
+   * replayed: list devices and operations after the stream starts to catch up.
+   */
+  WatchEvents(argument: _eniagent_v1_WatchEventsRequest, metadata: grpc.Metadata, options?: grpc.CallOptions): grpc.ClientReadableStream<_eniagent_v1_WatchEventsResponse__Output>;
+  WatchEvents(argument: _eniagent_v1_WatchEventsRequest, options?: grpc.CallOptions): grpc.ClientReadableStream<_eniagent_v1_WatchEventsResponse__Output>;
+  /**
+   * Streams events as they happen until the client cancels. Events are not
+   * replayed: list devices and operations after the stream starts to catch up.
+   */
+  watchEvents(argument: _eniagent_v1_WatchEventsRequest, metadata: grpc.Metadata, options?: grpc.CallOptions): grpc.ClientReadableStream<_eniagent_v1_WatchEventsResponse__Output>;
+  watchEvents(argument: _eniagent_v1_WatchEventsRequest, options?: grpc.CallOptions): grpc.ClientReadableStream<_eniagent_v1_WatchEventsResponse__Output>;
+  
+}
+
+/**
+ * Moves ENA devices between the kernel driver and DPDK drivers, reports on
+ * the host, and runs the termination plan.
+ * 
+ * Read-only RPCs: ListDevices, GetDevice, GetOperation, ListOperations,
+ * WatchEvents, GetHostReport. Mutating RPCs (BindDevice, RestoreDevice,
+ * PrepareTermination, dry runs included) need a caller with write access.
+ */
+export interface EniAgentServiceHandlers extends grpc.UntypedServiceImplementation {
+  /**
+   * Binds a device to a driver as one transaction: guard, snapshot, journal,
+   * override, unbind, bind, verify; any failure rolls back to the snapshot.
+   * Returns once the device is verified in the target state (or, for a dry
+   * run, with the planned steps). FAILED_PRECONDITION when a guard refuses
+   * (e.g. the management interface without force); ABORTED when another
+   * operation holds the device; INTERNAL when the rollback failed too (the
+   * device is DEGRADED). The operation id is in the error detail.
+   */
+  BindDevice: grpc.handleUnaryCall<_eniagent_v1_BindDeviceRequest__Output, _eniagent_v1_BindDeviceResponse>;
+  
+  /**
+   * Returns one device. NOT_FOUND when no device matches the selector;
+   * INVALID_ARGUMENT when the selector is malformed.
+   */
+  GetDevice: grpc.handleUnaryCall<_eniagent_v1_GetDeviceRequest__Output, _eniagent_v1_GetDeviceResponse>;
+  
+  /**
+   * The preflight report: kernel, modules, IOMMU, hugepages, IMDS, instance
+   * identity, termination watcher and journal health, with checks.
+   */
+  GetHostReport: grpc.handleUnaryCall<_eniagent_v1_GetHostReportRequest__Output, _eniagent_v1_GetHostReportResponse>;
+  
+  /**
+   * Returns one operation (running or finished) from the journal.
+   */
+  GetOperation: grpc.handleUnaryCall<_eniagent_v1_GetOperationRequest__Output, _eniagent_v1_GetOperationResponse>;
+  
+  /**
+   * Lists every ENA device on the host with its driver, state and identity.
+   */
+  ListDevices: grpc.handleUnaryCall<_eniagent_v1_ListDevicesRequest__Output, _eniagent_v1_ListDevicesResponse>;
+  
+  /**
+   * Lists operations, newest first, optionally for one device.
+   */
+  ListOperations: grpc.handleUnaryCall<_eniagent_v1_ListOperationsRequest__Output, _eniagent_v1_ListOperationsResponse>;
+  
+  /**
+   * Runs the termination plan now (restore devices to the kernel, detach and
+   * delete owned ENIs, or mark them DeleteOnTermination), or only plans it.
+   */
+  PrepareTermination: grpc.handleUnaryCall<_eniagent_v1_PrepareTerminationRequest__Output, _eniagent_v1_PrepareTerminationResponse>;
+  
+  /**
+   * Returns a device to the kernel driver it had when the agent first saw it,
+   * clearing driver_override, as one verified transaction.
+   */
+  RestoreDevice: grpc.handleUnaryCall<_eniagent_v1_RestoreDeviceRequest__Output, _eniagent_v1_RestoreDeviceResponse>;
+  
+  /**
+   * Streams events as they happen until the client cancels. Events are not
+   * replayed: list devices and operations after the stream starts to catch up.
+   */
+  WatchEvents: grpc.handleServerStreamingCall<_eniagent_v1_WatchEventsRequest__Output, _eniagent_v1_WatchEventsResponse>;
+  
+}
+
+export interface EniAgentServiceDefinition extends grpc.ServiceDefinition {
+  BindDevice: MethodDefinition<_eniagent_v1_BindDeviceRequest, _eniagent_v1_BindDeviceResponse, _eniagent_v1_BindDeviceRequest__Output, _eniagent_v1_BindDeviceResponse__Output>
+  GetDevice: MethodDefinition<_eniagent_v1_GetDeviceRequest, _eniagent_v1_GetDeviceResponse, _eniagent_v1_GetDeviceRequest__Output, _eniagent_v1_GetDeviceResponse__Output>
+  GetHostReport: MethodDefinition<_eniagent_v1_GetHostReportRequest, _eniagent_v1_GetHostReportResponse, _eniagent_v1_GetHostReportRequest__Output, _eniagent_v1_GetHostReportResponse__Output>
+  GetOperation: MethodDefinition<_eniagent_v1_GetOperationRequest, _eniagent_v1_GetOperationResponse, _eniagent_v1_GetOperationRequest__Output, _eniagent_v1_GetOperationResponse__Output>
+  ListDevices: MethodDefinition<_eniagent_v1_ListDevicesRequest, _eniagent_v1_ListDevicesResponse, _eniagent_v1_ListDevicesRequest__Output, _eniagent_v1_ListDevicesResponse__Output>
+  ListOperations: MethodDefinition<_eniagent_v1_ListOperationsRequest, _eniagent_v1_ListOperationsResponse, _eniagent_v1_ListOperationsRequest__Output, _eniagent_v1_ListOperationsResponse__Output>
+  PrepareTermination: MethodDefinition<_eniagent_v1_PrepareTerminationRequest, _eniagent_v1_PrepareTerminationResponse, _eniagent_v1_PrepareTerminationRequest__Output, _eniagent_v1_PrepareTerminationResponse__Output>
+  RestoreDevice: MethodDefinition<_eniagent_v1_RestoreDeviceRequest, _eniagent_v1_RestoreDeviceResponse, _eniagent_v1_RestoreDeviceRequest__Output, _eniagent_v1_RestoreDeviceResponse__Output>
+  WatchEvents: MethodDefinition<_eniagent_v1_WatchEventsRequest, _eniagent_v1_WatchEventsResponse, _eniagent_v1_WatchEventsRequest__Output, _eniagent_v1_WatchEventsResponse__Output>
+}

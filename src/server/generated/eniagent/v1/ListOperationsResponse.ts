@@ -1,0 +1,31 @@
+// Original file: proto/eniagent/v1/agent.proto
+
+import type { Operation as _eniagent_v1_Operation, Operation__Output as _eniagent_v1_Operation__Output } from '../../eniagent/v1/Operation.js';
+
+/**
+ * Response of ListOperations.
+ */
+export interface ListOperationsResponse {
+  /**
+   * The operations, newest first.
+   */
+  'operations'?: (_eniagent_v1_Operation)[];
+  /**
+   * Pass as page_token to get the next page; empty on the last page.
+   */
+  'nextPageToken'?: (string);
+}
+
+/**
+ * Response of ListOperations.
+ */
+export interface ListOperationsResponse__Output {
+  /**
+   * The operations, newest first.
+   */
+  'operations': (_eniagent_v1_Operation__Output)[];
+  /**
+   * Pass as page_token to get the next page; empty on the last page.
+   */
+  'nextPageToken': (string);
+}
