@@ -1,0 +1,80 @@
+/**
+ * A real HTTP server on 127.0.0.1 with an ephemeral port, owned like any other
+ * service: start(signal) listens, stop() closes every connection and is
+ * idempotent. The fakes build on it so that tests and `serve --simulate`
+ * exercise real sockets, real fetch and the real AWS SDK.
+ */
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
+import { AgentError } from "../../common/index.js";
+
+export type HttpHandler = (
+  req: IncomingMessage,
+  body: string,
+  res: ServerResponse,
+  signal: AbortSignal,
+) => Promise<void>;
+
+export class LocalHttpServer {
+  private server: Server | undefined;
+  private controller = new AbortController();
+  private baseUrl: string | undefined;
+
+  constructor(
+    readonly name: string,
+    private readonly handler: HttpHandler,
+  ) {}
+
+  /** "http://127.0.0.1:<port>", available after start(). */
+  get url(): string {
+    if (!this.baseUrl) throw new AgentError("FAILED_PRECONDITION", `${this.name} is not started`);
+    return this.baseUrl;
+  }
+
+  async start(signal: AbortSignal): Promise<void> {
+    if (this.server) return;
+    this.controller = new AbortController();
+    const server = createServer((req, res) => {
+      this.serve(req, res);
+    });
+    this.server = server;
+    await new Promise<void>((resolve, reject) => {
+      server.once("error", reject);
+      server.listen(0, "127.0.0.1", () => {
+        server.off("error", reject);
+        resolve();
+      });
+    });
+    const { port } = server.address() as AddressInfo;
+    this.baseUrl = `http://127.0.0.1:${port}`;
+    signal.addEventListener("abort", () => void this.stop(), { once: true });
+  }
+
+  async stop(): Promise<void> {
+    const server = this.server;
+    if (!server) return;
+    this.server = undefined;
+    this.baseUrl = undefined;
+    this.controller.abort();
+    await new Promise<void>((resolve) => {
+      server.close(() => resolve());
+      server.closeAllConnections();
+    });
+  }
+
+  private serve(req: IncomingMessage, res: ServerResponse): void {
+    const chunks: Buffer[] = [];
+    req.on("data", (chunk: Buffer) => chunks.push(chunk));
+    req.on("end", () => {
+      const body = Buffer.concat(chunks).toString("utf8");
+      this.handler(req, body, res, this.controller.signal).catch((err: unknown) => {
+        if (res.headersSent) {
+          res.destroy();
+          return;
+        }
+        res.writeHead(500, { "content-type": "text/plain" });
+        res.end(`fake server error: ${String(err)}`);
+      });
+    });
+  }
+}
