@@ -45,3 +45,27 @@ export interface DeviceHolder {
 export interface HolderScanner {
   holders(nodes: readonly string[]): Promise<DeviceHolder[]>;
 }
+
+/** A default route as procfs shows it. */
+export interface DefaultRoute {
+  family: 4 | 6;
+  /** The interface the route leaves through, e.g. "ens5". */
+  interface: string;
+  /** Gateway address in text form, or null for an on-link default route. */
+  gateway: string | null;
+  metric: number;
+}
+
+/**
+ * Which interfaces carry a default route: the management interface that the
+ * guards must never take from the kernel without force. The real adapter reads
+ * `<procRoot>/net/route` and `<procRoot>/net/ipv6_route`.
+ *
+ * Limitation: procfs shows only the IPv4 main table; IPv4 default routes in
+ * policy tables (ip rule) are invisible without netlink. IPv6 lists every
+ * table merged, without saying which. A missing file (IPv6 disabled) is no
+ * route; other read errors throw AgentError.
+ */
+export interface DefaultRouteReader {
+  defaultRoutes(): Promise<DefaultRoute[]>;
+}

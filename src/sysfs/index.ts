@@ -1,0 +1,47 @@
+export {
+  classifyDevice,
+  type DeviceKind,
+  isNetworkKind,
+  isUserSpaceDriver,
+  isVfioDriver,
+} from "./classify.js";
+export { checkPortPath, codeForErrno, type SysfsOperation, sysfsError } from "./errno.js";
+export { buildInventory, type Inventory, scanInventory } from "./inventory.js";
+export {
+  DEFAULT_DRIVER_ALLOWLIST,
+  isEniId,
+  isInterfaceName,
+  isMac,
+  isPciAddress,
+  parseDriverName,
+  parseEniId,
+  parseInterfaceName,
+  parseKernelDriverName,
+  parseMac,
+  parsePciAddress,
+  parseVendorDevice,
+} from "./parse.js";
+export { pciDeviceName, pciVendorName } from "./pci-ids.js";
+export {
+  type IommuGroup,
+  type NetInterface,
+  type PciDevice,
+  type ReadDeviceOptions,
+  readDevice,
+} from "./read-device.js";
+export {
+  ipv6FromHex,
+  parseIpv4DefaultRoutes,
+  parseIpv6DefaultRoutes,
+  RealDefaultRouteReader,
+  type RealDefaultRouteReaderOptions,
+} from "./real-default-route-reader.js";
+export { RealHolderScanner, type RealHolderScannerOptions } from "./real-holder-scanner.js";
+export { RealSysfs, type RealSysfsOptions } from "./real-sysfs.js";
+export type {
+  DefaultRoute,
+  DefaultRouteReader,
+  DeviceHolder,
+  HolderScanner,
+  Sysfs,
+} from "./sysfs.js";

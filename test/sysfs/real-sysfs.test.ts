@@ -1,0 +1,198 @@
+import * as fs from "node:fs";
+import { mkdtemp, readFile, rm, symlink, writeFile } from "node:fs/promises";
+import { syncBuiltinESMExports } from "node:module";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import t, { type Test } from "tap";
+import { RealSysfs } from "../../src/sysfs/real-sysfs.js";
+
+/** A temp tree used as the sysfs root: never the real /sys. */
+async function tempRoot(t: Test): Promise<string> {
+  const base = await mkdtemp(join(tmpdir(), "eni-agent-sysfs-"));
+  t.teardown(() => rm(base, { recursive: true, force: true }));
+  const root = join(base, "sys");
+  await fs.promises.mkdir(join(root, "devices/pci0000:00/0000:00:05.0"), { recursive: true });
+  await fs.promises.mkdir(join(root, "bus/pci/devices"), { recursive: true });
+  await symlink(
+    "../../../devices/pci0000:00/0000:00:05.0",
+    join(root, "bus/pci/devices/0000:00:05.0"),
+  );
+  await writeFile(join(root, "devices/pci0000:00/0000:00:05.0/driver_override"), "(null)\n");
+  await writeFile(join(root, "devices/pci0000:00/0000:00:05.0/vendor"), "0x1d0f\n");
+  await writeFile(join(base, "outside"), "untouched\n");
+  return root;
+}
+
+const OVERRIDE = "bus/pci/devices/0000:00:05.0/driver_override";
+const overridePath = (root: string) =>
+  join(root, "devices/pci0000:00/0000:00:05.0/driver_override");
+
+/**
+ * Counts fs.open/fs.write calls made by the adapter. The adapter imports the
+ * node:fs namespace, whose named exports follow the module object after
+ * syncBuiltinESMExports().
+ */
+function spyFs(t: Test, writeResult?: (len: number) => number) {
+  const calls = { opens: [] as number[], writes: 0 };
+  const fsObject = fs as unknown as { default: typeof fs };
+  const realOpen = fsObject.default.open;
+  const realWrite = fsObject.default.write;
+  const mutable = fsObject.default as unknown as Record<string, unknown>;
+  mutable.open = (path: fs.PathLike, flags: number, cb: (...a: unknown[]) => void) => {
+    calls.opens.push(flags);
+    return (realOpen as (...a: unknown[]) => void)(path, flags, cb);
+  };
+  mutable.write = (...args: unknown[]) => {
+    calls.writes++;
+    if (writeResult) {
+      const [fd, buffer, offset, length, position, cb] = args as [
+        number,
+        Uint8Array,
+        number,
+        number,
+        null,
+        (err: Error | null, n: number) => void,
+      ];
+      const shortLength = writeResult(length);
+      return realWrite(fd, buffer, offset, shortLength, position, (err, n) => cb(err, n));
+    }
+    return (realWrite as (...a: unknown[]) => void)(...args);
+  };
+  syncBuiltinESMExports();
+  t.teardown(() => {
+    mutable.open = realOpen;
+    mutable.write = realWrite;
+    syncBuiltinESMExports();
+  });
+  return calls;
+}
+
+t.test("read returns the attribute text through directory links", async (t) => {
+  const sysfs = new RealSysfs({ root: await tempRoot(t) });
+  t.equal(await sysfs.read(OVERRIDE), "(null)\n");
+  t.equal(await sysfs.read("bus/pci/devices/0000:00:05.0/vendor"), "0x1d0f\n");
+});
+
+t.test("reads a file larger than one chunk completely", async (t) => {
+  const root = await tempRoot(t);
+  const big = "x".repeat(10_000);
+  await writeFile(join(root, "big"), big);
+  t.equal(await new RealSysfs({ root }).read("big"), big);
+});
+
+t.test(
+  "write issues one write(2) on an O_WRONLY descriptor without create or truncate",
+  async (t) => {
+    const root = await tempRoot(t);
+    await writeFile(overridePath(root), "0123456789");
+    const calls = spyFs(t);
+    await new RealSysfs({ root }).write(OVERRIDE, "ab");
+    t.same(calls.opens, [fs.constants.O_WRONLY], "opened O_WRONLY only");
+    t.equal(calls.writes, 1, "exactly one write call");
+    // No O_TRUNC: the bytes after the payload are still there.
+    t.equal(await readFile(overridePath(root), "utf8"), "ab23456789");
+  },
+);
+
+t.test("write accepts bytes (a NUL byte clears an override)", async (t) => {
+  const root = await tempRoot(t);
+  await new RealSysfs({ root }).write(OVERRIDE, new Uint8Array([0]));
+  t.equal((await readFile(overridePath(root))).at(0), 0);
+});
+
+t.test("a short write is an EIO error", async (t) => {
+  const root = await tempRoot(t);
+  spyFs(t, (len) => len - 1);
+  await t.rejects(new RealSysfs({ root }).write(OVERRIDE, "vfio-pci\n"), {
+    code: "INTERNAL",
+    errno: "EIO",
+    syscall: "write",
+    path: OVERRIDE,
+  });
+});
+
+t.test("writing a nonexistent attribute fails with ENOENT and creates nothing", async (t) => {
+  const root = await tempRoot(t);
+  const sysfs = new RealSysfs({ root });
+  await t.rejects(sysfs.write("bus/pci/devices/0000:00:05.0/no_such_attr", "1"), {
+    code: "NOT_FOUND",
+    errno: "ENOENT",
+    syscall: "open",
+    path: "bus/pci/devices/0000:00:05.0/no_such_attr",
+  });
+  t.notOk(fs.existsSync(join(root, "devices/pci0000:00/0000:00:05.0/no_such_attr")));
+});
+
+t.test("writing a directory fails with its errno", async (t) => {
+  const sysfs = new RealSysfs({ root: await tempRoot(t) });
+  await t.rejects(sysfs.write("bus/pci/devices/0000:00:05.0", "1"), {
+    code: "INTERNAL",
+    errno: "EISDIR",
+  });
+});
+
+t.test("0-byte writes are refused before any system call", async (t) => {
+  const root = await tempRoot(t);
+  const calls = spyFs(t);
+  const sysfs = new RealSysfs({ root });
+  await t.rejects(sysfs.write(OVERRIDE, ""), { code: "INVALID_ARGUMENT", path: OVERRIDE });
+  await t.rejects(sysfs.write(OVERRIDE, new Uint8Array(0)), { code: "INVALID_ARGUMENT" });
+  t.same(calls.opens, []);
+  t.equal(await readFile(overridePath(root), "utf8"), "(null)\n");
+});
+
+t.test("paths that could leave the root are refused for every operation", async (t) => {
+  const root = await tempRoot(t);
+  const sysfs = new RealSysfs({ root });
+  const bad = [
+    "",
+    "../outside",
+    "/etc/passwd",
+    "bus//pci",
+    "bus/pci/",
+    "./bus",
+    "bus/../../outside",
+    "a\0b",
+  ];
+  for (const path of bad) {
+    await t.rejects(
+      sysfs.write(path, "x"),
+      { code: "INVALID_ARGUMENT" },
+      `write ${JSON.stringify(path)}`,
+    );
+    await t.rejects(sysfs.read(path), { code: "INVALID_ARGUMENT" }, `read ${JSON.stringify(path)}`);
+    await t.rejects(sysfs.readlink(path), { code: "INVALID_ARGUMENT" });
+    await t.rejects(sysfs.list(path), { code: "INVALID_ARGUMENT" });
+    await t.rejects(sysfs.exists(path), { code: "INVALID_ARGUMENT" });
+  }
+  t.equal(await readFile(join(root, "../outside"), "utf8"), "untouched\n");
+});
+
+t.test("readlink, list and exists", async (t) => {
+  const root = await tempRoot(t);
+  const sysfs = new RealSysfs({ root });
+  t.equal(
+    await sysfs.readlink("bus/pci/devices/0000:00:05.0"),
+    "../../../devices/pci0000:00/0000:00:05.0",
+  );
+  t.same(await sysfs.list("bus/pci/devices/0000:00:05.0"), ["driver_override", "vendor"]);
+  await t.rejects(sysfs.list("bus/pci/drivers"), {
+    code: "NOT_FOUND",
+    errno: "ENOENT",
+    syscall: "list",
+  });
+  await t.rejects(sysfs.readlink(OVERRIDE), {
+    code: "FAILED_PRECONDITION",
+    errno: "EINVAL",
+    syscall: "readlink",
+  });
+  t.equal(await sysfs.exists(OVERRIDE), true);
+  t.equal(await sysfs.exists("bus/pci/drivers/vfio-pci"), false);
+  t.equal(await sysfs.exists(`${OVERRIDE}/below-a-file`), false, "ENOTDIR counts as absent");
+  t.match(sysfs.description, root);
+});
+
+t.test("the default root is /sys and relative roots are resolved", async (t) => {
+  t.equal(new RealSysfs().root, "/sys");
+  t.equal(new RealSysfs({ root: "x/y" }).root, join(process.cwd(), "x/y"));
+});
