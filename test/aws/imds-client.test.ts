@@ -1,23 +1,6 @@
 import t from "tap";
 import { IMDS_IPV6_ENDPOINT, ImdsClient } from "../../src/aws/imds-client.js";
-import { FakeImds } from "../../src/sim/aws/fake-imds.js";
-
-/** A fake IMDS and a client sharing one hand-driven wall clock. */
-async function setup(
-  t: { teardown: (fn: () => unknown) => void },
-  options: ConstructorParameters<typeof ImdsClient>[1] = {},
-): Promise<{ imds: FakeImds; client: ImdsClient; advance: (ms: number) => void }> {
-  let clock = Date.parse("2026-01-07T01:00:00Z");
-  const now = (): number => clock;
-  const imds = new FakeImds({ now });
-  await imds.start(AbortSignal.timeout(60_000));
-  t.teardown(() => imds.stop());
-  const client = new ImdsClient(
-    { now },
-    { endpoint: imds.url, retryBaseDelayMs: 5, retryMaxDelayMs: 20, ...options },
-  );
-  return { imds, client, advance: (ms) => (clock += ms) };
-}
+import { startImds as setup } from "./helpers.js";
 
 t.test("a token is cached across requests", async (t) => {
   const { imds, client } = await setup(t);

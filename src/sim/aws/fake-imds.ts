@@ -56,6 +56,7 @@ export class FakeImds implements Service {
   private readonly now: () => number;
   private readonly tokens = new Map<string, number>();
   private readonly faults: FaultRule[] = [];
+  private readonly rawBodies = new Map<string, string | null>();
   private readonly http: LocalHttpServer;
   private eventCounter = 0;
 
@@ -157,6 +158,15 @@ export class FakeImds implements Service {
     this.faults.push({ remaining: count, status, pathPrefix });
   }
 
+  /**
+   * Serves `body` at `path` whatever the data says (garbage, stale answers);
+   * null makes the path 404; undefined removes the override.
+   */
+  setRaw(path: string, body: string | null | undefined): void {
+    if (body === undefined) this.rawBodies.delete(path);
+    else this.rawBodies.set(path, body);
+  }
+
   /** Invalidates every issued token: the next GET with one gets 401. */
   revokeTokens(): void {
     this.tokens.clear();
@@ -188,7 +198,8 @@ export class FakeImds implements Service {
       this.stats.unauthorized += 1;
       return reply(res, 401, "Unauthorized");
     }
-    const body = renderImdsPath(this.data, path);
+    const raw = this.rawBodies.get(path);
+    const body = raw === undefined ? renderImdsPath(this.data, path) : (raw ?? undefined);
     if (body === undefined) return reply(res, 404, "Not Found");
     const json = body.startsWith("{") || body.startsWith("[");
     return reply(res, 200, body, json ? "application/json" : "text/plain");

@@ -1,0 +1,284 @@
+/**
+ * Polls IMDS for the signals that the instance is going away and reports each
+ * notice once. An owned job: start(signal) launches one loop per source,
+ * stop() aborts them and waits; timers and fetches carry the same signal.
+ *
+ * It never crashes on IMDS trouble and never invents a notice: a failed or
+ * unreadable poll changes nothing but health and the next delay (exponential
+ * backoff with jitter, capped). Unlike watchers that derive an event id from
+ * the clock, every notice is deduplicated by its content (spot action+time,
+ * scheduled EventId, rebalance noticeTime) and the ASG state by its edge.
+ */
+import { AgentError, type ErrorCode, isAgentError, type Service, sleep } from "../common/index.js";
+import { backoffDelayMs } from "./backoff.js";
+import type { MetadataReader } from "./imds-client.js";
+import {
+  ASG_PATH,
+  parseAsgState,
+  parseRebalanceNotice,
+  parseScheduledEvents,
+  parseSpotNotice,
+  REBALANCE_PATH,
+  SCHEDULED_PATH,
+  SPOT_PATH,
+} from "./parse-notices.js";
+import {
+  DEFAULT_RELEASE_POLICY,
+  NOTICE_SOURCES,
+  type NoticeDetail,
+  type NoticeSource,
+  type ReleasePolicy,
+  type TerminationNotice,
+  triggersRelease,
+} from "./termination-notice.js";
+
+export interface TerminationWatcherOptions {
+  /** Default 1000 ms: a spot notice gives about 2 minutes and AWS advises ≤ 5 s. */
+  readonly spotIntervalMs?: number;
+  /** Default 1000 ms. */
+  readonly asgIntervalMs?: number;
+  /** Default 15000 ms: scheduled events are announced days ahead. */
+  readonly scheduledIntervalMs?: number;
+  /** Default 5000 ms. */
+  readonly rebalanceIntervalMs?: number;
+  /** Largest delay between polls of a failing source, in ms. Default 30000. */
+  readonly errorBackoffMaxMs?: number;
+  /** Deadline of an ASG notice: the terminate lifecycle hook's timeout, in ms. Default 120000. */
+  readonly asgLifecycleHookTimeoutMs?: number;
+  /** A source is unhealthy after this many consecutive failed polls. Default 3. */
+  readonly unhealthyAfterErrors?: number;
+  /** Which sources to poll. Default all four. */
+  readonly sources?: readonly NoticeSource[];
+  readonly policy?: Partial<ReleasePolicy>;
+}
+
+export interface TerminationWatcherDeps {
+  readonly imds: MetadataReader;
+  /** Called once per new notice, synchronously; a throw is reported to onError. */
+  readonly onNotice: (notice: TerminationNotice) => void;
+  /** Poll failures and callback failures, for logs. Optional. */
+  readonly onError?: (source: NoticeSource, error: AgentError) => void;
+  /** Wall clock, epoch ms. */
+  readonly now?: () => number;
+  readonly random?: () => number;
+}
+
+export interface SourceHealth {
+  readonly source: NoticeSource;
+  readonly lastSuccessAtMs: number | undefined;
+  readonly lastErrorAtMs: number | undefined;
+  readonly consecutiveErrors: number;
+  readonly lastErrorCode: ErrorCode | undefined;
+  readonly lastErrorMessage: string | undefined;
+}
+
+export interface WatcherHealth {
+  /** Running, every source answered at least once, none failing repeatedly. */
+  readonly healthy: boolean;
+  readonly running: boolean;
+  readonly sources: readonly SourceHealth[];
+}
+
+/** Enough for every notice an instance can see in its life; bounds memory all the same. */
+const MAX_REMEMBERED_KEYS = 1024;
+
+export class TerminationWatcher implements Service {
+  readonly name = "termination-watcher";
+  private readonly deps: TerminationWatcherDeps;
+  private readonly now: () => number;
+  private readonly random: () => number;
+  private readonly intervals: Record<NoticeSource, number>;
+  private readonly errorBackoffMaxMs: number;
+  private readonly hookTimeoutMs: number;
+  private readonly unhealthyAfterErrors: number;
+  private readonly sources: readonly NoticeSource[];
+  private readonly policy: ReleasePolicy;
+  private readonly seen = new Set<string>();
+  private readonly health = new Map<NoticeSource, SourceHealth>();
+  private controller: AbortController | undefined;
+  private loops: Promise<void>[] = [];
+
+  constructor(deps: TerminationWatcherDeps, options: TerminationWatcherOptions = {}) {
+    this.deps = deps;
+    this.now = deps.now ?? Date.now;
+    this.random = deps.random ?? Math.random;
+    this.intervals = {
+      spot: options.spotIntervalMs ?? 1000,
+      asg: options.asgIntervalMs ?? 1000,
+      scheduled: options.scheduledIntervalMs ?? 15_000,
+      rebalance: options.rebalanceIntervalMs ?? 5000,
+    };
+    for (const [source, ms] of Object.entries(this.intervals)) {
+      if (!(ms > 0)) throw new AgentError("INVALID_ARGUMENT", `${source} interval must be > 0 ms`);
+    }
+    this.errorBackoffMaxMs = options.errorBackoffMaxMs ?? 30_000;
+    this.hookTimeoutMs = options.asgLifecycleHookTimeoutMs ?? 120_000;
+    this.unhealthyAfterErrors = options.unhealthyAfterErrors ?? 3;
+    this.sources = options.sources ?? NOTICE_SOURCES;
+    this.policy = { ...DEFAULT_RELEASE_POLICY, ...options.policy };
+    for (const source of this.sources) this.health.set(source, emptyHealth(source));
+  }
+
+  /** Launches the poll loops and returns at once; IMDS being down does not fail start. */
+  async start(signal: AbortSignal): Promise<void> {
+    if (this.controller) return;
+    const controller = new AbortController();
+    this.controller = controller;
+    const onAbort = (): void => controller.abort(signal.reason);
+    if (signal.aborted) onAbort();
+    else signal.addEventListener("abort", onAbort, { once: true });
+    this.loops = this.sources.map((source) =>
+      this.run(source, controller.signal).finally(() =>
+        signal.removeEventListener("abort", onAbort),
+      ),
+    );
+  }
+
+  /** Stops polling and waits for in-flight polls to end. Idempotent. */
+  async stop(): Promise<void> {
+    const controller = this.controller;
+    if (!controller) return;
+    controller.abort(new AgentError("ABORTED", "termination watcher stopped"));
+    await Promise.allSettled(this.loops);
+    this.loops = [];
+    this.controller = undefined;
+  }
+
+  /** One poll of every configured source, in parallel; for tests and a manual "check now". */
+  async pollAll(signal?: AbortSignal): Promise<void> {
+    await Promise.all(this.sources.map((source) => this.pollOnce(source, signal)));
+  }
+
+  getHealth(): WatcherHealth {
+    const sources = this.sources.map((source) => this.health.get(source) ?? emptyHealth(source));
+    const running = this.controller !== undefined && !this.controller.signal.aborted;
+    const healthy =
+      running &&
+      sources.every(
+        (s) => s.lastSuccessAtMs !== undefined && s.consecutiveErrors < this.unhealthyAfterErrors,
+      );
+    return { healthy, running, sources };
+  }
+
+  private async run(source: NoticeSource, signal: AbortSignal): Promise<void> {
+    const intervalMs = this.intervals[source];
+    const backoff = { baseMs: intervalMs, capMs: Math.max(intervalMs, this.errorBackoffMaxMs) };
+    while (!signal.aborted) {
+      const ok = await this.pollOnce(source, signal);
+      const errors = this.health.get(source)?.consecutiveErrors ?? 0;
+      const delayMs = ok ? intervalMs : backoffDelayMs(errors, backoff, this.random);
+      try {
+        await sleep(delayMs, signal);
+      } catch {
+        return;
+      }
+    }
+  }
+
+  /** Returns whether the poll succeeded; never throws. */
+  private async pollOnce(source: NoticeSource, signal?: AbortSignal): Promise<boolean> {
+    let details: NoticeDetail[];
+    let partialErrors: AgentError[] = [];
+    try {
+      ({ details, partialErrors } = await this.read(source, signal));
+    } catch (err) {
+      if (signal?.aborted) return false;
+      const error = isAgentError(err)
+        ? err
+        : new AgentError("INTERNAL", String(err), { cause: err });
+      this.recordError(source, error);
+      return false;
+    }
+    for (const detail of details) this.emit(source, detail);
+    if (partialErrors.length > 0) {
+      for (const error of partialErrors) this.recordError(source, error);
+      return false;
+    }
+    this.recordSuccess(source);
+    return true;
+  }
+
+  private async read(
+    source: NoticeSource,
+    signal?: AbortSignal,
+  ): Promise<{ details: NoticeDetail[]; partialErrors: AgentError[] }> {
+    const options = signal ? { signal } : {};
+    const none = { details: [], partialErrors: [] };
+    switch (source) {
+      case "spot": {
+        const r = await this.deps.imds.get(SPOT_PATH, options);
+        return r.kind === "found"
+          ? { details: [parseSpotNotice(r.body)], partialErrors: [] }
+          : none;
+      }
+      case "asg": {
+        const r = await this.deps.imds.get(ASG_PATH, options);
+        if (r.kind === "not-found") return none;
+        const detail = parseAsgState(r.body, this.now(), this.hookTimeoutMs);
+        return { details: detail ? [detail] : [], partialErrors: [] };
+      }
+      case "scheduled": {
+        const r = await this.deps.imds.get(SCHEDULED_PATH, options);
+        if (r.kind === "not-found") return none;
+        const { notices, errors } = parseScheduledEvents(r.body);
+        return { details: notices, partialErrors: errors };
+      }
+      case "rebalance": {
+        const r = await this.deps.imds.get(REBALANCE_PATH, options);
+        return r.kind === "found"
+          ? { details: [parseRebalanceNotice(r.body)], partialErrors: [] }
+          : none;
+      }
+    }
+  }
+
+  private emit(source: NoticeSource, detail: NoticeDetail): void {
+    if (this.seen.has(detail.key)) return;
+    this.seen.add(detail.key);
+    if (this.seen.size > MAX_REMEMBERED_KEYS) {
+      const oldest = this.seen.values().next().value;
+      if (oldest !== undefined) this.seen.delete(oldest);
+    }
+    const notice: TerminationNotice = {
+      ...detail,
+      observedAtMs: this.now(),
+      triggersRelease: triggersRelease(detail, this.policy),
+    };
+    try {
+      this.deps.onNotice(notice);
+    } catch (err) {
+      const error = isAgentError(err)
+        ? err
+        : new AgentError("INTERNAL", String(err), { cause: err });
+      this.deps.onError?.(source, error);
+    }
+  }
+
+  private recordSuccess(source: NoticeSource): void {
+    const previous = this.health.get(source) ?? emptyHealth(source);
+    this.health.set(source, { ...previous, lastSuccessAtMs: this.now(), consecutiveErrors: 0 });
+  }
+
+  private recordError(source: NoticeSource, error: AgentError): void {
+    const previous = this.health.get(source) ?? emptyHealth(source);
+    this.health.set(source, {
+      ...previous,
+      lastErrorAtMs: this.now(),
+      consecutiveErrors: previous.consecutiveErrors + 1,
+      lastErrorCode: error.code,
+      lastErrorMessage: error.message,
+    });
+    this.deps.onError?.(source, error);
+  }
+}
+
+function emptyHealth(source: NoticeSource): SourceHealth {
+  return {
+    source,
+    lastSuccessAtMs: undefined,
+    lastErrorAtMs: undefined,
+    consecutiveErrors: 0,
+    lastErrorCode: undefined,
+    lastErrorMessage: undefined,
+  };
+}

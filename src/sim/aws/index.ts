@@ -1,0 +1,3 @@
+export * from "./fake-imds.js";
+export * from "./fake-imds-data.js";
+export * from "./local-http-server.js";

@@ -1,0 +1,213 @@
+import t from "tap";
+import type { NoticeSource, TerminationNotice } from "../../src/aws/termination-notice.js";
+import {
+  TerminationWatcher,
+  type TerminationWatcherOptions,
+} from "../../src/aws/termination-watcher.js";
+import type { AgentError } from "../../src/common/index.js";
+import { formatScheduledDate } from "../../src/sim/aws/fake-imds-data.js";
+import { startImds, type Teardown, waitFor } from "./helpers.js";
+
+async function setup(t: Teardown, options: TerminationWatcherOptions = {}) {
+  const env = await startImds(t, { budgetMs: 100, requestTimeoutMs: 50 });
+  const notices: TerminationNotice[] = [];
+  const errors: { source: NoticeSource; error: AgentError }[] = [];
+  const watcher = new TerminationWatcher(
+    {
+      imds: env.client,
+      now: env.now,
+      onNotice: (n) => notices.push(n),
+      onError: (source, error) => errors.push({ source, error }),
+    },
+    options,
+  );
+  t.teardown(() => watcher.stop());
+  return { ...env, watcher, notices, errors };
+}
+
+t.test("ASG Terminated polled many times is exactly one notice", async (t) => {
+  const { imds, watcher, notices, now } = await setup(t, { asgLifecycleHookTimeoutMs: 300_000 });
+  await watcher.pollAll();
+  t.equal(notices.length, 0, "InService is not a notice");
+  imds.setAsgState("Terminated");
+  const firstSeen = now();
+  for (let i = 0; i < 20; i++) await watcher.pollAll();
+  t.equal(notices.length, 1);
+  const [notice] = notices;
+  t.match(notice, { kind: "asg-terminating", state: "Terminated", triggersRelease: true });
+  t.equal(notice?.deadlineMs, firstSeen + 300_000, "deadline = first sight + hook timeout");
+});
+
+t.test("a spot notice with the same action and time is one notice", async (t) => {
+  const { imds, watcher, notices, advance } = await setup(t);
+  const { time } = imds.announceSpot("terminate", 120_000);
+  for (let i = 0; i < 5; i++) {
+    await watcher.pollAll();
+    advance(1000);
+  }
+  t.equal(notices.length, 1);
+  t.match(notices[0], { kind: "spot-interruption", action: "terminate", triggersRelease: true });
+  t.equal(notices[0]?.deadlineMs, Date.parse(time), "deadline is the notice's time");
+  imds.announceSpot("stop", 60_000);
+  await watcher.pollAll();
+  await watcher.pollAll();
+  t.equal(notices.length, 2, "a different action+time is a new notice");
+  t.match(notices[1], { action: "stop", triggersRelease: true });
+});
+
+t.test("spot hibernate is reported but does not trigger release by default", async (t) => {
+  const { imds, watcher, notices } = await setup(t);
+  imds.announceSpot("hibernate");
+  await watcher.pollAll();
+  t.match(notices, [{ kind: "spot-interruption", action: "hibernate", triggersRelease: false }]);
+});
+
+t.test("scheduled events: NotBefore is the deadline, canceled ones are ignored", async (t) => {
+  const { imds, watcher, notices, now } = await setup(t);
+  imds.announceScheduled("instance-stop", { leadTimeMs: 3_600_000, state: "canceled" });
+  imds.announceScheduled("instance-retirement", { leadTimeMs: 3_600_000, state: "completed" });
+  await watcher.pollAll();
+  t.equal(notices.length, 0, "canceled and completed events are not notices");
+
+  const stopId = imds.announceScheduled("instance-stop", { leadTimeMs: 7_200_000 });
+  const rebootId = imds.announceScheduled("system-reboot", { leadTimeMs: 7_200_000 });
+  await watcher.pollAll();
+  await watcher.pollAll();
+  t.equal(notices.length, 2);
+  const stop = notices.find((n) => n.kind === "scheduled-event" && n.eventId === stopId);
+  const reboot = notices.find((n) => n.kind === "scheduled-event" && n.eventId === rebootId);
+  t.match(stop, { code: "instance-stop", triggersRelease: true });
+  t.match(reboot, { code: "system-reboot", triggersRelease: false });
+  // The wire format has whole seconds.
+  t.equal(stop?.deadlineMs, Math.floor((now() + 7_200_000) / 1000) * 1000);
+
+  imds.setScheduledState(stopId, "canceled");
+  await watcher.pollAll();
+  t.equal(notices.length, 2, "a later cancel emits nothing new");
+});
+
+t.test("a malformed scheduled entry does not hide a valid one", async (t) => {
+  const { imds, watcher, notices, errors } = await setup(t, { sources: ["scheduled"] });
+  const notBefore = formatScheduledDate(Date.parse("2026-02-01T00:00:00Z"));
+  imds.setRaw(
+    "/latest/meta-data/events/maintenance/scheduled",
+    JSON.stringify([
+      { Code: "instance-stop", EventId: "instance-event-1", State: "active", NotBefore: "soon" },
+      {
+        Code: "instance-retirement",
+        EventId: "instance-event-2",
+        State: "active",
+        NotBefore: notBefore,
+      },
+    ]),
+  );
+  await watcher.pollAll();
+  t.match(notices, [
+    { eventId: "instance-event-2", deadlineMs: Date.parse("2026-02-01T00:00:00Z") },
+  ]);
+  t.match(errors, [{ source: "scheduled", error: { code: "INTERNAL" } }]);
+  t.equal(watcher.getHealth().sources[0]?.lastErrorCode, "INTERNAL");
+});
+
+t.test("rebalance emits an event that does not act, unless configured", async (t) => {
+  const { imds, watcher, notices } = await setup(t);
+  imds.announceRebalance();
+  await watcher.pollAll();
+  await watcher.pollAll();
+  t.match(notices, [{ kind: "rebalance-recommendation", triggersRelease: false }]);
+  t.equal(notices[0]?.deadlineMs, undefined);
+
+  const acting = await setup(t, { policy: { rebalance: true }, sources: ["rebalance"] });
+  acting.imds.announceRebalance();
+  await acting.watcher.pollAll();
+  t.match(acting.notices, [{ kind: "rebalance-recommendation", triggersRelease: true }]);
+});
+
+t.test("garbage in a notice body is an error, never a notice", async (t) => {
+  const { imds, watcher, notices } = await setup(t, { sources: ["spot"] });
+  imds.setRaw("/latest/meta-data/spot/instance-action", "{not json");
+  await watcher.pollAll();
+  imds.setRaw("/latest/meta-data/spot/instance-action", '{"action":"terminate","time":"later"}');
+  await watcher.pollAll();
+  t.equal(notices.length, 0);
+  t.match(watcher.getHealth().sources, [{ consecutiveErrors: 2, lastErrorCode: "INTERNAL" }]);
+});
+
+t.test("IMDS down: no notice, unhealthy, still polling; recovery delivers", async (t) => {
+  const { imds, watcher, notices, errors } = await setup(t, {
+    spotIntervalMs: 5,
+    asgIntervalMs: 5,
+    scheduledIntervalMs: 5,
+    rebalanceIntervalMs: 5,
+    errorBackoffMaxMs: 20,
+  });
+  imds.down = true;
+  imds.announceSpot("terminate");
+  await watcher.start(AbortSignal.timeout(30_000));
+  await waitFor(() => watcher.getHealth().sources.every((s) => s.consecutiveErrors >= 3));
+  const health = watcher.getHealth();
+  t.equal(health.healthy, false);
+  t.equal(health.running, true);
+  t.match(health.sources[0], { lastErrorCode: "UNAVAILABLE", lastSuccessAtMs: undefined });
+  t.equal(notices.length, 0, "no notice without data");
+  t.ok(errors.length >= 12);
+
+  imds.down = false;
+  await waitFor(() => notices.length === 1 && watcher.getHealth().healthy);
+  t.match(notices, [{ kind: "spot-interruption" }]);
+  await watcher.stop();
+  await watcher.stop();
+  t.equal(watcher.getHealth().running, false, "stop is idempotent");
+});
+
+t.test("IMDS failing with 500s is retried by the poll loop, not fatal", async (t) => {
+  const { imds, watcher, notices } = await setup(t, {
+    sources: ["asg"],
+    asgIntervalMs: 5,
+    errorBackoffMaxMs: 10,
+  });
+  imds.failNext(30, 500, "/latest/meta-data/autoscaling");
+  imds.setAsgState("Terminated");
+  await watcher.start(AbortSignal.timeout(30_000));
+  await waitFor(() => notices.length === 1);
+  t.ok(imds.stats.faultsServed >= 30, "every fault was served before the notice");
+  await watcher.stop();
+});
+
+t.test("a throwing callback does not stop the watcher", async (t) => {
+  const env = await startImds(t);
+  const seen: string[] = [];
+  const reported: string[] = [];
+  const watcher = new TerminationWatcher({
+    imds: env.client,
+    onNotice: (n) => {
+      seen.push(n.kind);
+      throw new Error("consumer bug");
+    },
+    onError: (_source, error) => reported.push(error.code),
+  });
+  env.imds.announceRebalance();
+  env.imds.announceSpot();
+  await watcher.pollAll();
+  t.same(seen.sort(), ["rebalance-recommendation", "spot-interruption"]);
+  t.same(reported, ["INTERNAL", "INTERNAL"]);
+});
+
+t.test("stop releases every timer it started", async (t) => {
+  const { watcher } = await setup(t, { spotIntervalMs: 50 });
+  const timers = (): number =>
+    process.getActiveResourcesInfo().filter((r) => r === "Timeout").length;
+  const before = timers();
+  await watcher.start(AbortSignal.timeout(30_000));
+  await watcher.pollAll();
+  await watcher.stop();
+  t.ok(timers() <= before, "no timer left behind");
+});
+
+t.test("bad intervals are refused", async (t) => {
+  const env = await startImds(t);
+  t.throws(
+    () => new TerminationWatcher({ imds: env.client, onNotice: () => {} }, { spotIntervalMs: 0 }),
+    { code: "INVALID_ARGUMENT" },
+  );
+});
