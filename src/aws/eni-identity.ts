@@ -1,0 +1,187 @@
+/**
+ * ENI identity from IMDS: for each MAC under network/interfaces/macs/, the ENI
+ * id, device number, network card, subnet, VPC and owner. The MAC at
+ * meta-data/mac is the primary ENI; nothing else is ever called primary.
+ *
+ * IMDS lags EC2: a new ENI can take ~30 s to appear and reports
+ * device-number 0 until it propagates; a deleted ENI can stay listed with
+ * sub-paths that 404. Such entries are reported (unsettled) or skipped, never
+ * a reason to fail the whole refresh. Transport errors do fail it: a partial
+ * map would look like ENIs disappearing.
+ */
+import { AgentError, type EniId, type Mac, quoteInput } from "../common/index.js";
+import type { ImdsGetOptions, MetadataReader } from "./imds-client.js";
+
+export interface EniIdentity {
+  readonly mac: Mac;
+  readonly eniId: EniId;
+  /** As IMDS reports it; reads 0 for a freshly hot-plugged ENI until it settles. */
+  readonly deviceNumber: number;
+  /** False while a non-primary ENI still reports device-number 0: do not rely on it yet. */
+  readonly deviceNumberSettled: boolean;
+  /** Network card index; undefined on single-card types, where IMDS has no such path. */
+  readonly networkCard: number | undefined;
+  readonly subnetId: string;
+  readonly vpcId: string;
+  readonly ownerId: string;
+  readonly localIpv4s: readonly string[];
+  /** True only for the MAC at meta-data/mac. */
+  readonly primary: boolean;
+}
+
+export interface InstanceIdentity {
+  readonly instanceId: string;
+  readonly region: string;
+  readonly primaryMac: Mac;
+}
+
+export type SkipReason = "stale" | "malformed";
+
+export interface RefreshIdentityOptions extends ImdsGetOptions {
+  /** Known primary MAC; read from meta-data/mac when omitted. */
+  readonly primaryMac?: Mac;
+  /** Told about each listed MAC that was left out of the map, and why. */
+  readonly onSkipped?: (mac: string, reason: SkipReason, detail: string) => void;
+}
+
+const META = "/latest/meta-data/";
+const MACS = `${META}network/interfaces/macs/`;
+const MAC = /^[0-9a-f]{2}(?::[0-9a-f]{2}){5}$/;
+const ENI_ID = /^eni-(?:[0-9a-f]{8}|[0-9a-f]{17})$/;
+const INSTANCE_ID = /^i-(?:[0-9a-f]{8}|[0-9a-f]{17})$/;
+const REGION = /^[a-z]{2}(?:-[a-z]+)+-\d+$/;
+
+/** Instance id, region (placement/region, else the identity document) and primary MAC. */
+export async function readInstanceIdentity(
+  imds: MetadataReader,
+  options: ImdsGetOptions = {},
+): Promise<InstanceIdentity> {
+  const [instanceId, primaryMac, placementRegion] = await Promise.all([
+    required(imds, `${META}instance-id`, options),
+    readPrimaryMac(imds, options),
+    optional(imds, `${META}placement/region`, options),
+  ]);
+  if (!INSTANCE_ID.test(instanceId)) throw malformed("instance-id", instanceId);
+  const region = placementRegion ?? (await regionFromDocument(imds, options));
+  if (!REGION.test(region)) throw malformed("region", region);
+  return { instanceId, region, primaryMac };
+}
+
+/**
+ * Reads every listed ENI; returns MAC → identity. Throws AgentError from the
+ * IMDS client (UNAVAILABLE, DEADLINE_EXCEEDED, ...) when IMDS cannot answer.
+ */
+export async function refreshEniIdentities(
+  imds: MetadataReader,
+  options: RefreshIdentityOptions = {},
+): Promise<Map<Mac, EniIdentity>> {
+  const primaryMac = options.primaryMac ?? (await readPrimaryMac(imds, options));
+  const listing = await required(imds, MACS, options);
+  const macs = listing
+    .split("\n")
+    .map((line) => line.trim().replace(/\/$/, "").toLowerCase())
+    .filter((line) => line !== "");
+  const identities = await Promise.all(macs.map((mac) => readOne(imds, mac, primaryMac, options)));
+  const map = new Map<Mac, EniIdentity>();
+  for (const identity of identities) if (identity) map.set(identity.mac, identity);
+  return map;
+}
+
+async function readOne(
+  imds: MetadataReader,
+  mac: string,
+  primaryMac: Mac,
+  options: RefreshIdentityOptions,
+): Promise<EniIdentity | undefined> {
+  const skip = (reason: SkipReason, detail: string): undefined => {
+    options.onSkipped?.(mac, reason, detail);
+    return undefined;
+  };
+  if (!MAC.test(mac)) return skip("malformed", `listed entry ${quoteInput(mac)} is not a MAC`);
+  const base = `${MACS}${mac}/`;
+  // interface-id first: a stale entry (deleted ENI still listed) 404s here,
+  // and we stop before reading its other sub-paths.
+  const eniId = await optional(imds, `${base}interface-id`, options);
+  if (eniId === undefined) return skip("stale", "interface-id answers 404");
+  const [deviceText, subnetId, vpcId, ownerId, ipv4s, card, cardIndex] = await Promise.all([
+    optional(imds, `${base}device-number`, options),
+    optional(imds, `${base}subnet-id`, options),
+    optional(imds, `${base}vpc-id`, options),
+    optional(imds, `${base}owner-id`, options),
+    optional(imds, `${base}local-ipv4s`, options),
+    optional(imds, `${base}network-card`, options),
+    // The docs and Amazon's metadata mock say network-card-index; real
+    // instances answer network-card. Accept either.
+    optional(imds, `${base}network-card-index`, options),
+  ]);
+  if (deviceText === undefined || subnetId === undefined || vpcId === undefined) {
+    return skip("stale", "device-number, subnet-id or vpc-id answers 404");
+  }
+  if (ownerId === undefined) return skip("stale", "owner-id answers 404");
+  const cardText = card ?? cardIndex;
+  const valid =
+    ENI_ID.test(eniId) &&
+    /^\d{1,3}$/.test(deviceText) &&
+    (cardText === undefined || /^\d{1,3}$/.test(cardText)) &&
+    /^subnet-[0-9a-f]+$/.test(subnetId) &&
+    /^vpc-[0-9a-f]+$/.test(vpcId) &&
+    /^\d{12}$/.test(ownerId);
+  if (!valid) return skip("malformed", `unexpected identity values for ${eniId}`);
+  const primary = mac === primaryMac;
+  const deviceNumber = Number(deviceText);
+  return {
+    mac: mac as Mac,
+    eniId: eniId as EniId,
+    deviceNumber,
+    deviceNumberSettled: primary || deviceNumber !== 0,
+    networkCard: cardText === undefined ? undefined : Number(cardText),
+    subnetId,
+    vpcId,
+    ownerId,
+    localIpv4s: (ipv4s ?? "").split("\n").filter((ip) => ip !== ""),
+    primary,
+  };
+}
+
+async function readPrimaryMac(imds: MetadataReader, options: ImdsGetOptions): Promise<Mac> {
+  const mac = (await required(imds, `${META}mac`, options)).toLowerCase();
+  if (!MAC.test(mac)) throw malformed("mac", mac);
+  return mac as Mac;
+}
+
+async function regionFromDocument(imds: MetadataReader, options: ImdsGetOptions): Promise<string> {
+  const text = await required(imds, "/latest/dynamic/instance-identity/document", options);
+  let region: unknown;
+  try {
+    region = (JSON.parse(text) as { region?: unknown }).region;
+  } catch (err) {
+    throw new AgentError("INTERNAL", "instance identity document is not JSON", { cause: err });
+  }
+  if (typeof region !== "string") throw malformed("identity document region", String(region));
+  return region;
+}
+
+async function optional(
+  imds: MetadataReader,
+  path: string,
+  options: ImdsGetOptions,
+): Promise<string | undefined> {
+  const result = await imds.get(path, options);
+  return result.kind === "found" ? result.body.trim() : undefined;
+}
+
+async function required(
+  imds: MetadataReader,
+  path: string,
+  options: ImdsGetOptions,
+): Promise<string> {
+  const text = await optional(imds, path, options);
+  if (text === undefined) {
+    throw new AgentError("UNAVAILABLE", `IMDS has no ${path} (yet)`, { path });
+  }
+  return text;
+}
+
+function malformed(what: string, value: string): AgentError {
+  return new AgentError("INTERNAL", `IMDS ${what} is malformed: ${quoteInput(value)}`);
+}
