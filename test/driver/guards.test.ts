@@ -1,0 +1,202 @@
+import t from "tap";
+import type { DriverName, InterfaceName, Mac, PciAddress } from "../../src/common/index.js";
+import { AgentError } from "../../src/common/index.js";
+import { checkGuards, DEFAULT_ALLOWED_IDS, type GuardDeps } from "../../src/driver/guards.js";
+import { preflight } from "../../src/driver/preflight.js";
+import type { DefaultRoute, DeviceHolder, PciDevice, Sysfs } from "../../src/sysfs/index.js";
+
+function ena(overrides: Partial<PciDevice> = {}): PciDevice {
+  return {
+    address: "0000:00:06.0" as PciAddress,
+    vendor: "1d0f",
+    device: "ec20",
+    subsystemVendor: null,
+    subsystemDevice: null,
+    classCode: "020000",
+    revision: null,
+    kind: "ena",
+    name: "Elastic Network Adapter (ENA)",
+    driver: "ena" as DriverName,
+    driverOverride: null,
+    numaNode: 0,
+    iommuGroup: null,
+    devNode: null,
+    interfaces: [
+      {
+        name: "ens6" as InterfaceName,
+        mac: "0e:00:00:00:00:06" as Mac,
+        mtu: 9001,
+        operstate: "down",
+      },
+    ],
+    ...overrides,
+  };
+}
+
+function deps(
+  opts: { routes?: DefaultRoute[]; primaryMac?: string; addresses?: string[] } = {},
+): GuardDeps {
+  return {
+    routes: { defaultRoutes: async () => opts.routes ?? [] },
+    primary: {
+      primary: async () =>
+        opts.primaryMac ? { mac: opts.primaryMac as Mac, interface: null } : null,
+    },
+    addresses: { addresses: async () => opts.addresses ?? [] },
+  };
+}
+
+const base = { allowedIds: DEFAULT_ALLOWED_IDS, force: false, home: null, takesFromKernel: true };
+
+t.test("the vendor allowlist refuses other devices and force does not override it", async (t) => {
+  const nvme = ena({ vendor: "1d0f", device: "8061", name: "NVMe EBS Controller" });
+  for (const force of [false, true]) {
+    await t.rejects(checkGuards(nvme, { ...base, force }, deps()), {
+      code: "FAILED_PRECONDITION",
+      guard: "vendor-allowlist",
+      remedy: /--allow 1d0f:8061/,
+    });
+  }
+  t.same(
+    await checkGuards(
+      ena({ vendor: "8086", device: "10d3" }),
+      { ...base, allowedIds: [...DEFAULT_ALLOWED_IDS, "8086:10d3"] },
+      deps(),
+    ),
+    {
+      overridden: [],
+    },
+  );
+});
+
+t.test(
+  "default route, primary and in-use interfaces refuse; force overrides and names them",
+  async (t) => {
+    const route: DefaultRoute = { family: 6, interface: "ens6", gateway: "fe80::1", metric: 100 };
+    await t.rejects(checkGuards(ena(), base, deps({ routes: [route] })), {
+      guard: "default-route",
+      message: /ens6 carries the IPv6 default route \(via fe80::1\)/,
+    });
+    await t.rejects(checkGuards(ena(), base, deps({ primaryMac: "0e:00:00:00:00:06" })), {
+      code: "FAILED_PRECONDITION",
+      guard: "primary-interface",
+    });
+    const up = ena({
+      interfaces: [{ name: "ens6" as InterfaceName, mac: null, mtu: 1500, operstate: "up" }],
+    });
+    await t.rejects(checkGuards(up, base, deps({ addresses: ["10.0.0.5/24"] })), {
+      code: "FAILED_PRECONDITION",
+      guard: "interface-in-use",
+      remedy: /ip link set ens6 down/,
+    });
+    t.same(
+      await checkGuards(up, base, deps({ addresses: [] })),
+      { overridden: [] },
+      "up without addresses is fine",
+    );
+    t.same(
+      await checkGuards(
+        ena(),
+        { ...base, force: true },
+        deps({ routes: [route], primaryMac: "0e:00:00:00:00:06" }),
+      ),
+      { overridden: ["default-route", "primary-interface"] },
+    );
+    t.same(await checkGuards(ena(), base, deps({ routes: [{ ...route, interface: "ens5" }] })), {
+      overridden: [],
+    });
+  },
+);
+
+t.test("a device without interface and without home is unknown", async (t) => {
+  const bare = ena({ driver: null, interfaces: [] });
+  await t.rejects(checkGuards(bare, { ...base, takesFromKernel: false }, deps()), {
+    code: "FAILED_PRECONDITION",
+    guard: "unknown-device",
+  });
+  t.same(await checkGuards(bare, { ...base, takesFromKernel: false, force: true }, deps()), {
+    overridden: ["unknown-device"],
+  });
+});
+
+/** A read-only port over a set of existing paths and file contents. */
+function files(entries: Record<string, string | null>): Sysfs {
+  const notFound = (path: string) =>
+    new AgentError("NOT_FOUND", `read ${path}: ENOENT`, { errno: "ENOENT", path });
+  return {
+    description: "files",
+    read: async (path) => {
+      const v = entries[path];
+      if (typeof v !== "string") throw notFound(path);
+      return v;
+    },
+    write: async () => {
+      throw new Error("no writes in preflight");
+    },
+    readlink: async (path) => {
+      throw notFound(path);
+    },
+    list: async (path) => {
+      throw notFound(path);
+    },
+    exists: async (path) => path in entries,
+  };
+}
+
+const vfio = "vfio-pci" as DriverName;
+const noHolders = { holders: async (): Promise<DeviceHolder[]> => [] };
+
+t.test("preflight: the target driver must be loaded, with the module to load", async (t) => {
+  await t.rejects(preflight(ena(), vfio, { sysfs: files({}), holders: noHolders }), {
+    code: "FAILED_PRECONDITION",
+    remedy: "load its module: modprobe vfio-pci",
+  });
+  await t.rejects(
+    preflight(ena(), "igb_uio" as DriverName, { sysfs: files({}), holders: noHolders }),
+    {
+      code: "FAILED_PRECONDITION",
+      remedy: /insmod igb_uio\.ko/,
+    },
+  );
+});
+
+t.test("preflight: vfio-pci needs an IOMMU group or noiommu mode", async (t) => {
+  const loaded = { "bus/pci/drivers/vfio-pci": null };
+  const param = "module/vfio/parameters/enable_unsafe_noiommu_mode";
+  await t.rejects(preflight(ena(), vfio, { sysfs: files(loaded), holders: noHolders }), {
+    message: /no IOMMU group and vfio offers no no-IOMMU mode/,
+    remedy: /modprobe vfio enable_unsafe_noiommu_mode=1.*CONFIG_VFIO_NOIOMMU/,
+  });
+  await t.rejects(
+    preflight(ena(), vfio, { sysfs: files({ ...loaded, [param]: "N\n" }), holders: noHolders }),
+    {
+      message: /no-IOMMU mode is off/,
+    },
+  );
+  await preflight(ena(), vfio, { sysfs: files({ ...loaded, [param]: "Y\n" }), holders: noHolders });
+  await preflight(ena({ iommuGroup: { id: 6, noiommu: false } }), vfio, {
+    sysfs: files(loaded),
+    holders: noHolders,
+  });
+  t.pass("IOMMU group or noiommu mode pass");
+});
+
+t.test("preflight: a held vfio device names the holder and is refused", async (t) => {
+  const onVfio = ena({
+    driver: vfio,
+    interfaces: [],
+    iommuGroup: { id: 0, noiommu: true },
+    devNode: "/dev/vfio/noiommu-0",
+  });
+  const held = {
+    holders: async (nodes: readonly string[]) =>
+      nodes.map((node) => ({ pid: 4242, command: "dpdk-testpmd", node })),
+  };
+  await t.rejects(
+    preflight(onVfio, "ena" as DriverName, {
+      sysfs: files({ "bus/pci/drivers/ena": null }),
+      holders: held,
+    }),
+    { message: /pid 4242 \(dpdk-testpmd\) holds \/dev\/vfio\/noiommu-0/, remedy: /kill 4242/ },
+  );
+});

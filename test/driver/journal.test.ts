@@ -1,0 +1,203 @@
+import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import t, { type Test } from "tap";
+import type { DriverName, PciAddress } from "../../src/common/index.js";
+import { FileJournal } from "../../src/driver/file-journal.js";
+import {
+  compactRecords,
+  decodeJournal,
+  encodeRecord,
+  foldJournal,
+  type Journal,
+  type JournalRecord,
+  unfinished,
+} from "../../src/driver/journal.js";
+import { MemoryJournal } from "../../src/driver/memory-journal.js";
+import type { OperationHeader } from "../../src/driver/types.js";
+
+function header(id: string, device = "0000:00:06.0"): OperationHeader {
+  return {
+    id,
+    kind: "bind",
+    device: device as PciAddress,
+    driver: "vfio-pci" as DriverName,
+    target: { driver: "vfio-pci" as DriverName, override: "vfio-pci", mac: null },
+    snapshot: {
+      address: device as PciAddress,
+      vendor: "1d0f",
+      device: "ec20",
+      driver: "ena" as DriverName,
+      driverOverride: null,
+      interface: null,
+      mac: null,
+      mtu: null,
+      operstate: null,
+      numaNode: null,
+      iommuGroup: null,
+      takenAt: "2026-01-01T00:00:00.000Z",
+    },
+    home: null,
+    steps: [],
+    force: false,
+    startedAt: "2026-01-01T00:00:00.000Z",
+  };
+}
+
+const begin = (id: string, device?: string): JournalRecord => ({
+  v: 1,
+  type: "begin",
+  at: "t",
+  op: header(id, device),
+});
+const end = (id: string): JournalRecord => ({
+  v: 1,
+  type: "end",
+  at: "t2",
+  id,
+  outcome: "committed",
+  observed: null,
+  error: null,
+});
+
+async function contract(t: Test, make: () => Promise<{ journal: Journal; reopen: () => Journal }>) {
+  const { journal, reopen } = await make();
+  t.same(await journal.load(), { records: [], problems: [] }, "empty journal loads");
+  await journal.append(begin("op-1"));
+  await journal.append(end("op-1"));
+  await journal.append(begin("op-2"));
+  const loaded = await reopen().load();
+  t.equal(loaded.problems.length, 0);
+  const views = foldJournal(loaded.records);
+  t.same(
+    views.map((v) => [v.header.id, v.status]),
+    [
+      ["op-1", "committed"],
+      ["op-2", "running"],
+    ],
+  );
+  t.same(
+    unfinished(views).map((v) => v.header.id),
+    ["op-2"],
+  );
+  await journal.replace([begin("op-2")]);
+  t.same(
+    (await reopen().load()).records,
+    [begin("op-2")],
+    "replace keeps exactly what it is given",
+  );
+}
+
+t.test("memory journal: the journal contract", async (t) => {
+  await contract(t, async () => {
+    const journal = new MemoryJournal();
+    return { journal, reopen: () => new MemoryJournal(journal.text()) };
+  });
+});
+
+t.test("file journal: the journal contract", async (t) => {
+  const dir = await mkdtemp(join(tmpdir(), "journal-"));
+  t.teardown(() => rm(dir, { recursive: true, force: true }));
+  await contract(t, async () => {
+    const stateDir = join(dir, "state");
+    return { journal: new FileJournal({ stateDir }), reopen: () => new FileJournal({ stateDir }) };
+  });
+});
+
+t.test(
+  "a torn last record is reported, not thrown, and the next append starts a fresh line",
+  async (t) => {
+    const dir = await mkdtemp(join(tmpdir(), "journal-"));
+    t.teardown(() => rm(dir, { recursive: true, force: true }));
+    const path = join(dir, "journal.log");
+    const whole = encodeRecord(begin("op-1"));
+    const torn = encodeRecord(begin("op-2")).slice(0, 40);
+    await writeFile(path, whole + torn);
+    const journal = new FileJournal({ stateDir: dir });
+    const first = await journal.load();
+    t.same(
+      first.records.map((r) => (r.type === "begin" ? r.op.id : r.id)),
+      ["op-1"],
+    );
+    t.same(
+      first.problems.map((p) => [p.line, p.kind]),
+      [[2, "torn"]],
+    );
+    await new FileJournal({ stateDir: dir }).append(end("op-1"));
+    const second = await journal.load();
+    t.equal(second.records.length, 2, "the record after the torn one is whole");
+    t.same(
+      second.problems.map((p) => [p.line, p.kind]),
+      [[2, "checksum"]],
+    );
+    t.ok((await readFile(path, "utf8")).endsWith("\n"));
+  },
+);
+
+t.test("corrupt, foreign-version and malformed records are reported with their line", async (t) => {
+  const good = encodeRecord(begin("op-1"));
+  const flipped = encodeRecord(end("op-1")).replace("committed", "commitded");
+  const v2json = JSON.stringify({ ...begin("op-3"), v: 2 });
+  const { crc32 } = await import("node:zlib");
+  const sum = (s: string) => crc32(s).toString(16).padStart(8, "0");
+  const v2 = `${sum(v2json)} ${v2json}\n`;
+  const shapeless = `${sum('{"v":1,"type":"end"}')} {"v":1,"type":"end"}\n`;
+  const notJson = `${sum("{oops")} {oops\n`;
+  const out = decodeJournal(good + flipped + v2 + shapeless + notJson);
+  t.equal(out.records.length, 1);
+  t.same(
+    out.problems.map((p) => [p.line, p.kind]),
+    [
+      [2, "checksum"],
+      [3, "version"],
+      [4, "shape"],
+      [5, "syntax"],
+    ],
+  );
+});
+
+t.test(
+  "memory journal faults: a failed append stores nothing, a torn one half a record",
+  async (t) => {
+    const journal = new MemoryJournal();
+    journal.injectFault(1, { kind: "fail", errno: "ENOSPC" });
+    await t.rejects(journal.append(begin("op-1")), { code: "UNAVAILABLE", errno: "ENOSPC" });
+    t.equal(journal.text(), "");
+    journal.injectFault(1, { kind: "tear" });
+    await t.rejects(journal.append(begin("op-1")), { code: "UNAVAILABLE", errno: "EIO" });
+    t.same(
+      (await journal.load()).problems.map((p) => p.kind),
+      ["torn"],
+    );
+    await journal.append(begin("op-2"));
+    const after = await journal.load();
+    t.same(
+      after.records.map((r) => (r.type === "begin" ? r.op.id : "")),
+      ["op-2"],
+    );
+    journal.corruptByte(journal.text().lastIndexOf("op-2") + 1);
+    t.same((await journal.load()).records, [], "a corrupted byte is caught by the checksum");
+  },
+);
+
+t.test("compaction keeps unfinished operations and each device's latest", async (t) => {
+  const records = [
+    begin("a1", "0000:00:06.0"),
+    end("a1"),
+    begin("a2", "0000:00:06.0"),
+    end("a2"),
+    begin("b1", "0000:00:07.0"),
+    end("b1"),
+    begin("c1", "0000:00:08.0"),
+  ];
+  const kept = compactRecords(records, 0);
+  t.same(
+    foldJournal(kept).map((v) => [v.header.id, v.status]),
+    [
+      ["a2", "committed"],
+      ["b1", "committed"],
+      ["c1", "running"],
+    ],
+  );
+  t.equal(compactRecords(records, 10).length, records.length);
+});
