@@ -4,9 +4,10 @@
  * atomic replace (temp file, fsync, rename, fsync of the directory).
  */
 import { constants } from "node:fs";
-import { mkdir, open, readFile, rename } from "node:fs/promises";
+import { open, readFile } from "node:fs/promises";
 import { join } from "node:path";
-import { AgentError } from "../common/index.js";
+import type { AgentError } from "../common/index.js";
+import { atomicWriteFile, ensureStateDir, stateIoError, syncDir } from "./atomic-file.js";
 import {
   decodeJournal,
   encodeRecord,
@@ -25,6 +26,7 @@ export interface FileJournalOptions {
 export class FileJournal implements Journal {
   readonly description: string;
   readonly #dir: string;
+  readonly #name: string;
   readonly #path: string;
   /** Appends are serialized so the torn-tail check and the write stay together. */
   #queue: Promise<unknown> = Promise.resolve();
@@ -33,7 +35,8 @@ export class FileJournal implements Journal {
 
   constructor(options: FileJournalOptions) {
     this.#dir = options.stateDir;
-    this.#path = join(options.stateDir, options.fileName ?? "journal.log");
+    this.#name = options.fileName ?? "journal.log";
+    this.#path = join(options.stateDir, this.#name);
     this.description = this.#path;
   }
 
@@ -74,7 +77,8 @@ export class FileJournal implements Journal {
       throw ioError("append", this.#path, err);
     }
     this.#tornTail = false;
-    if (created) await this.#syncDir();
+    // A new entry is durable only once its directory is synced.
+    if (created) await syncDir(this.#dir);
   }
 
   replace(records: readonly JournalRecord[]): Promise<void> {
@@ -84,27 +88,13 @@ export class FileJournal implements Journal {
   }
 
   async #replace(records: readonly JournalRecord[]): Promise<void> {
-    await this.#ensureDir();
-    const temp = `${this.#path}.tmp`;
-    try {
-      const handle = await open(temp, "w", 0o600);
-      try {
-        await handle.write(records.map(encodeRecord).join(""));
-        await handle.sync();
-      } finally {
-        await handle.close();
-      }
-      await rename(temp, this.#path);
-    } catch (err) {
-      throw ioError("replace", this.#path, err);
-    }
+    await atomicWriteFile(this.#dir, this.#name, records.map(encodeRecord).join(""));
     this.#tornTail = false;
-    await this.#syncDir();
   }
 
   /** Creates the file when missing; true when it did (the directory then needs an fsync). */
   async #ensureFile(): Promise<boolean> {
-    await this.#ensureDir();
+    await ensureStateDir(this.#dir);
     try {
       const handle = await open(
         this.#path,
@@ -116,14 +106,6 @@ export class FileJournal implements Journal {
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code === "EEXIST") return false;
       throw ioError("create", this.#path, err);
-    }
-  }
-
-  async #ensureDir(): Promise<void> {
-    try {
-      await mkdir(this.#dir, { recursive: true, mode: 0o700 });
-    } catch (err) {
-      throw ioError("mkdir", this.#dir, err);
     }
   }
 
@@ -139,33 +121,8 @@ export class FileJournal implements Journal {
       await handle.close();
     }
   }
-
-  /** A new or renamed entry is durable only once its directory is synced. */
-  async #syncDir(): Promise<void> {
-    try {
-      const handle = await open(this.#dir, "r");
-      try {
-        await handle.sync();
-      } finally {
-        await handle.close();
-      }
-    } catch (err) {
-      throw ioError("fsync", this.#dir, err);
-    }
-  }
 }
 
 function ioError(syscall: string, path: string, err: unknown): AgentError {
-  const errno = (err as NodeJS.ErrnoException).code;
-  const code = errno === "EACCES" || errno === "EPERM" ? "PERMISSION_DENIED" : "UNAVAILABLE";
-  return new AgentError(code, `journal ${syscall} ${path}: ${errno ?? String(err)}`, {
-    errno,
-    syscall,
-    path,
-    remedy:
-      code === "PERMISSION_DENIED"
-        ? "run eni-agent as root or choose a writable --state-dir"
-        : "check the state directory's disk (space, read-only remount)",
-    cause: err,
-  });
+  return stateIoError(`journal ${syscall}`, path, err);
 }

@@ -76,7 +76,8 @@ export interface Plan {
   inverse: Step[];
 }
 
-export type OperationKind = "bind" | "restore" | "repair";
+/** "drift": clearing a driver_override no journal entry explains. */
+export type OperationKind = "bind" | "restore" | "repair" | "drift";
 
 /** The journaled header of an operation: everything recovery needs without sysfs. */
 export interface OperationHeader {
