@@ -52,15 +52,12 @@ const sha = (data: string | Uint8Array) => createHash("sha256").update(data).dig
  */
 export async function buildGuestImage(o: BuildOptions): Promise<GuestImage> {
   const started = performance.now();
-  const kernelPkg = o.apt.kernelPackage("linux-image-amd64");
-  const busyboxPkg: DebPackage = {
-    name: "busybox-static",
-    version: o.apt.candidate("busybox-static").version,
-  };
+  const { kernel: kernelPkg, busybox: busyboxPkg } = o.apt.guestPackages();
   const packages = [kernelPkg, busyboxPkg];
   const node = statSync(process.execPath);
   const libs = sharedLibraries(process.execPath);
   const builderSources = readdirSync(join(o.vmDir, "image"))
+    .filter((f) => !f.endsWith(".test.ts"))
     .sort()
     .map((f) => sha(readFileSync(join(o.vmDir, "image", f))));
   const baseKey = sha(

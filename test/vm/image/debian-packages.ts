@@ -68,28 +68,36 @@ export class Apt {
     if (!r.ok) throw new Error(`apt-get install ${names.join(" ")} failed: ${r.err.trim()}`);
   }
 
-  /** The candidate version of a package and its Depends line. */
-  candidate(name: string): DebPackage & { depends: string } {
-    let r = run("apt-cache", ["show", "--no-all-versions", name]);
-    if (!r.ok || !/^Version:/m.test(r.out)) {
+  /**
+   * Candidate versions and Depends lines of several packages, in one
+   * apt-cache call (each call costs about half a second).
+   */
+  candidates(names: string[]): Map<string, AptStanza> {
+    const show = () => run("apt-cache", ["show", "--no-all-versions", ...names]);
+    let r = show();
+    if (!r.ok) {
       this.update();
-      r = run("apt-cache", ["show", "--no-all-versions", name]);
+      r = show();
     }
-    const version = /^Version: (.+)$/m.exec(r.out)?.[1];
-    if (!r.ok || version === undefined) throw new Error(`apt-cache show ${name}: ${r.err.trim()}`);
-    return { name, version, depends: /^Depends: (.+)$/m.exec(r.out)?.[1] ?? "" };
+    if (!r.ok) throw new Error(`apt-cache show ${names.join(" ")}: ${r.err.trim()}`);
+    return parseAptShow(r.out);
   }
 
   /**
-   * The versioned kernel image package a metapackage such as
-   * linux-image-amd64 currently points at.
+   * The packages the guest is made of: the versioned kernel image that
+   * linux-image-amd64 currently points at (its Depends pins the exact
+   * version), and busybox-static.
    */
-  kernelPackage(meta: string): DebPackage {
-    const { depends } = this.candidate(meta);
-    const name = /(linux-image-[^\s,(]+)/.exec(depends)?.[1];
-    if (name === undefined) throw new Error(`${meta} depends on no linux-image package`);
-    const { version } = this.candidate(name);
-    return { name, version };
+  guestPackages(): { kernel: DebPackage; busybox: DebPackage } {
+    const meta = "linux-image-amd64";
+    const found = this.candidates([meta, "busybox-static"]);
+    const depends = found.get(meta)?.depends ?? "";
+    const kernel = pinnedDependency(depends, "linux-image-");
+    const busybox = found.get("busybox-static");
+    if (kernel === undefined || busybox === undefined) {
+      throw new Error(`cannot resolve ${meta} (Depends: ${depends}) or busybox-static`);
+    }
+    return { kernel, busybox: { name: busybox.name, version: busybox.version } };
   }
 
   /** Downloads a .deb into `dir` unless it is already there; returns its path. */
@@ -110,6 +118,31 @@ export class Apt {
       throw new Error(`apt-get download ${pkg.name}: ${r.err.trim()}`);
     return file;
   }
+}
+
+export interface AptStanza extends DebPackage {
+  depends: string;
+}
+
+/** Package, Version and Depends of each stanza of `apt-cache show` output. */
+export function parseAptShow(out: string): Map<string, AptStanza> {
+  const found = new Map<string, AptStanza>();
+  for (const stanza of out.split(/\n\s*\n/)) {
+    const name = /^Package: (.+)$/m.exec(stanza)?.[1];
+    const version = /^Version: (.+)$/m.exec(stanza)?.[1];
+    if (name === undefined || version === undefined) continue;
+    found.set(name, { name, version, depends: /^Depends: (.+)$/m.exec(stanza)?.[1] ?? "" });
+  }
+  return found;
+}
+
+/** The first dependency named `prefix…` with an exact `(= version)` pin. */
+export function pinnedDependency(depends: string, prefix: string): DebPackage | undefined {
+  for (const alternative of depends.split(/[,|]/)) {
+    const m = /^\s*(\S+)\s*\(=\s*([^)\s]+)\s*\)/.exec(alternative);
+    if (m?.[1]?.startsWith(prefix)) return { name: m[1], version: m[2] as string };
+  }
+  return undefined;
 }
 
 /** Unpacks a .deb's files (no maintainer scripts) under `dir`. */

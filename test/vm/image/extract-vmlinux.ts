@@ -69,8 +69,11 @@ export function extractVmlinux(
       input: payload.compressed,
       maxBuffer: 1 << 30,
     });
-    if (run.error) throw new Error(`${cmd}: ${run.error.message}`);
-    if (run.status !== 0) throw new Error(`${cmd} -dc failed: ${run.stderr.toString().trim()}`);
+    // A tool that dies early also breaks the input pipe (EPIPE): report both as failure.
+    if (run.status !== 0 || run.error) {
+      const why = run.stderr?.toString().trim() || run.error?.message || `exit ${run.status}`;
+      throw new Error(`${[cmd, ...args].join(" ")} failed: ${why}`);
+    }
     out = run.stdout;
   }
   if (out.length !== payload.uncompressedSize) {
