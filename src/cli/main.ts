@@ -1,3 +1,13 @@
 /** Entry point of the `eni-agent` command. The only module that touches `process`. */
-const [command = "help"] = process.argv.slice(2);
-process.stdout.write(`eni-agent: ${command}: not implemented yet\n`);
+import { runCli } from "./run-cli.js";
+
+// `eni-agent status | head` closes the pipe early: that is not an error.
+process.stdout.on("error", (err: NodeJS.ErrnoException) => {
+  if (err.code !== "EPIPE") throw err;
+});
+
+process.exitCode = await runCli(process.argv.slice(2), {
+  stdout: process.stdout,
+  stderr: process.stderr,
+  env: process.env,
+});

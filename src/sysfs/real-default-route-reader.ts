@@ -11,7 +11,7 @@
  *   the management-interface guard that errs on the safe side.
  * - Reject routes (the kernel's "unreachable" default on `lo`) are skipped.
  */
-import { readFile } from "node:fs/promises";
+import { readFile } from "node:fs";
 import { resolve } from "node:path";
 import { sysfsError } from "./errno.js";
 import type { DefaultRoute, DefaultRouteReader } from "./sysfs.js";
@@ -40,15 +40,20 @@ export class RealDefaultRouteReader implements DefaultRouteReader {
     return [...parseIpv4DefaultRoutes(v4), ...parseIpv6DefaultRoutes(v6)];
   }
 
-  /** The file's text, or "" when it does not exist (IPv6 disabled, no procfs net). */
-  private async readOptional(relative: string): Promise<string> {
-    try {
-      return await readFile(`${this.procRoot}/${relative}`, "utf8");
-    } catch (err) {
-      const code = (err as { code?: unknown }).code;
-      if (code === "ENOENT") return "";
-      throw sysfsError("read", `${this.procRoot}/${relative}`, String(code ?? "EIO"), err);
-    }
+  /**
+   * The file's text, or "" when it does not exist (IPv6 disabled, no procfs
+   * net). Callback API: loading node:fs/promises costs `eni-agent status`
+   * several milliseconds of start-up.
+   */
+  private readOptional(relative: string): Promise<string> {
+    const path = `${this.procRoot}/${relative}`;
+    return new Promise((resolvePromise, reject) => {
+      readFile(path, "utf8", (err, text) => {
+        if (err === null) resolvePromise(text);
+        else if (err.code === "ENOENT") resolvePromise("");
+        else reject(sysfsError("read", path, err.code ?? "EIO", err));
+      });
+    });
   }
 }
 

@@ -1,0 +1,23 @@
+/**
+ * What a CLI command is. Commands are modules loaded on demand (see
+ * commands.ts), so `eni-agent status` never loads gRPC, the AWS SDK or pino.
+ */
+
+/** Where a command writes and what it may read of its environment. Only main.ts builds one from `process`. */
+export interface CliIo {
+  stdout: { write(text: string): unknown };
+  stderr: { write(text: string): unknown };
+  env: Readonly<Record<string, string | undefined>>;
+}
+
+/** A command module's contract: parse `argv` (the words after the command name), do the work, return an exit code. */
+export interface CommandModule {
+  run(argv: readonly string[], io: CliIo): Promise<number>;
+}
+
+export interface CommandSpec {
+  /** One line for the top-level help. */
+  summary: string;
+  /** Loads the module; called only when the command runs. */
+  load: () => Promise<CommandModule>;
+}
