@@ -17,9 +17,10 @@ export const OperationKind = {
    */
   OPERATION_KIND_RESTORE: 'OPERATION_KIND_RESTORE',
   /**
-   * Resolve an unfinished journal entry found at start-up.
+   * Return a DEGRADED device, or the device of an unfinished journal entry
+   * found at start-up, to a verified state.
    */
-  OPERATION_KIND_RECOVERY: 'OPERATION_KIND_RECOVERY',
+  OPERATION_KIND_REPAIR: 'OPERATION_KIND_REPAIR',
   /**
    * Run the termination plan.
    */
@@ -50,9 +51,10 @@ export type OperationKind =
   | 'OPERATION_KIND_RESTORE'
   | 2
   /**
-   * Resolve an unfinished journal entry found at start-up.
+   * Return a DEGRADED device, or the device of an unfinished journal entry
+   * found at start-up, to a verified state.
    */
-  | 'OPERATION_KIND_RECOVERY'
+  | 'OPERATION_KIND_REPAIR'
   | 3
   /**
    * Run the termination plan.

@@ -37,6 +37,11 @@ export const OperationStatus = {
    * A dry run: the steps were planned, nothing was written.
    */
   OPERATION_STATUS_PLANNED: 'OPERATION_STATUS_PLANNED',
+  /**
+   * A write outlived its deadline (blocked in the kernel); the operation
+   * stays open until the agent resolves it.
+   */
+  OPERATION_STATUS_STUCK: 'OPERATION_STATUS_STUCK',
 } as const;
 
 /**
@@ -84,6 +89,12 @@ export type OperationStatus =
    */
   | 'OPERATION_STATUS_PLANNED'
   | 7
+  /**
+   * A write outlived its deadline (blocked in the kernel); the operation
+   * stays open until the agent resolves it.
+   */
+  | 'OPERATION_STATUS_STUCK'
+  | 8
 
 /**
  * Where an operation stands.

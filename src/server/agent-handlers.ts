@@ -1,0 +1,112 @@
+/**
+ * EniAgentService handlers: identify the caller, validate the request with
+ * the strict parsers, call the core with an AbortSignal bound to the call,
+ * map the result to the wire. Every failure leaves through toServiceError.
+ */
+import type * as grpc from "@grpc/grpc-js";
+import type { AgentCore, CallContext } from "./agent-core.js";
+import { identify, type ListenerPolicy } from "./authorize.js";
+import { callContext, type ScopedContext } from "./call-context.js";
+import { toServiceError } from "./error-status.js";
+import type { EniAgentServiceHandlers } from "./generated/eniagent/v1/EniAgentService.js";
+import { peerCertificate } from "./guard-service.js";
+import type { StreamRegistry } from "./stream-registry.js";
+import { deviceToProto, hostReportToProto, operationToProto, planToProto } from "./to-proto.js";
+import {
+  parseBindRequest,
+  parseOperationId,
+  parseOperationQuery,
+  parseRestoreRequest,
+  parseSelector,
+} from "./validate.js";
+import { watchEventsHandler } from "./watch-events.js";
+
+export interface HandlerDeps {
+  core: AgentCore;
+  policy: ListenerPolicy;
+  driverAllowlist: readonly string[];
+  /** Aborts every in-flight call's signal when the server is forced to stop. */
+  serverSignal: AbortSignal;
+  watchStreams: StreamRegistry;
+  maxQueuedEvents: number;
+}
+
+type UnaryCall<Req> = grpc.ServerUnaryCall<Req, unknown>;
+
+function unary<Req, Res>(
+  deps: HandlerDeps,
+  run: (request: Req, ctx: CallContext) => Promise<Res>,
+): grpc.handleUnaryCall<Req, Res> {
+  return (call: UnaryCall<Req>, callback: grpc.sendUnaryData<Res>) => {
+    let scope: ScopedContext;
+    try {
+      scope = callContext(call, identify(deps.policy, peerCertificate(call)), deps.serverSignal);
+    } catch (err) {
+      callback(toServiceError(err));
+      return;
+    }
+    // run() is async, so validation errors thrown inside it arrive as rejections too.
+    void run(call.request, scope.ctx)
+      .then(
+        (response) => callback(null, response),
+        (err: unknown) => callback(toServiceError(err)),
+      )
+      .finally(scope.done);
+  };
+}
+
+export function agentHandlers(deps: HandlerDeps): EniAgentServiceHandlers {
+  const { core } = deps;
+  return {
+    ListDevices: unary(deps, async (_request, ctx) => ({
+      devices: (await core.listDevices(ctx)).map(deviceToProto),
+    })),
+
+    GetDevice: unary(deps, async (request, ctx) => {
+      const selector = parseSelector(request.selector);
+      return { device: deviceToProto(await core.getDevice(selector, ctx)) };
+    }),
+
+    BindDevice: unary(deps, async (request, ctx) => {
+      const bind = parseBindRequest(request, deps.driverAllowlist);
+      return { operation: operationToProto(await core.bindDevice(bind, ctx)) };
+    }),
+
+    RestoreDevice: unary(deps, async (request, ctx) => {
+      const restore = parseRestoreRequest(request);
+      return { operation: operationToProto(await core.restoreDevice(restore, ctx)) };
+    }),
+
+    GetOperation: unary(deps, async (request, ctx) => {
+      const id = parseOperationId(request.operationId);
+      return { operation: operationToProto(await core.getOperation(id, ctx)) };
+    }),
+
+    ListOperations: unary(deps, async (request, ctx) => {
+      const page = await core.listOperations(parseOperationQuery(request), ctx);
+      return {
+        operations: page.operations.map(operationToProto),
+        nextPageToken: page.nextPageToken ?? "",
+      };
+    }),
+
+    WatchEvents: watchEventsHandler({
+      core,
+      policy: deps.policy,
+      streams: deps.watchStreams,
+      maxQueuedEvents: deps.maxQueuedEvents,
+    }),
+
+    GetHostReport: unary(deps, async (_request, ctx) => ({
+      report: hostReportToProto(await core.getHostReport(ctx)),
+    })),
+
+    PrepareTermination: unary(deps, async (request, ctx) => {
+      const result = await core.prepareTermination({ dryRun: request.dryRun }, ctx);
+      return {
+        plan: planToProto(result.plan),
+        operation: result.operation === null ? null : operationToProto(result.operation),
+      };
+    }),
+  };
+}

@@ -1,0 +1,247 @@
+/**
+ * Domain records → wire messages. Absent values become the proto defaults the
+ * API documents ("" for none, -1 for an unknown index, unset timestamps).
+ */
+import type {
+  AgentEvent,
+  DeviceIdentity,
+  DeviceRecord,
+  HealthReport,
+  OperationError,
+  OperationRecord,
+  TerminationNotice,
+  TerminationPlan,
+} from "./core-types.js";
+import type { Device } from "./generated/eniagent/v1/Device.js";
+import type { DeviceIdentity as DeviceIdentityProto } from "./generated/eniagent/v1/DeviceIdentity.js";
+import type { ErrorDetail } from "./generated/eniagent/v1/ErrorDetail.js";
+import type { Event } from "./generated/eniagent/v1/Event.js";
+import type { Health } from "./generated/eniagent/v1/Health.js";
+import type { HostReport as HostReportProto } from "./generated/eniagent/v1/HostReport.js";
+import type { Operation } from "./generated/eniagent/v1/Operation.js";
+import type { TerminationNotice as TerminationNoticeProto } from "./generated/eniagent/v1/TerminationNotice.js";
+import type { TerminationPlan as TerminationPlanProto } from "./generated/eniagent/v1/TerminationPlan.js";
+import type { Timestamp } from "./generated/google/protobuf/Timestamp.js";
+import type { HostReport } from "./host-report.js";
+import {
+  CHECK_SEVERITY,
+  DEVICE_STATE,
+  OPERATION_KIND,
+  OPERATION_STATUS,
+  RELEASE_ACTION,
+  STEP_STATUS,
+  TERMINATION_ACTION,
+  TERMINATION_SOURCE,
+  WATCHER_STATE,
+} from "./proto-enums.js";
+
+export function timestamp(date: Date | null): Timestamp | null {
+  if (date === null) return null;
+  const ms = date.getTime();
+  const seconds = Math.floor(ms / 1000);
+  return { seconds: String(seconds), nanos: (ms - seconds * 1000) * 1_000_000 };
+}
+
+const text = (value: string | null): string => value ?? "";
+const index = (value: number | null): number => value ?? -1;
+
+export function identityToProto(identity: DeviceIdentity): DeviceIdentityProto {
+  return {
+    macAddress: text(identity.mac),
+    eniId: text(identity.eniId),
+    interfaceName: text(identity.interfaceName),
+    mtu: identity.mtu ?? 0,
+    deviceNumber: index(identity.deviceNumber),
+    networkCard: index(identity.networkCard),
+    recordedTime: timestamp(identity.recordedAt),
+  };
+}
+
+export function deviceToProto(device: DeviceRecord): Device {
+  return {
+    pciAddress: device.pciAddress,
+    vendorId: device.vendorId,
+    deviceId: device.deviceId,
+    driver: text(device.driver),
+    driverOverride: text(device.driverOverride),
+    state: DEVICE_STATE[device.state],
+    stateDetail: text(device.stateDetail),
+    identity: identityToProto(device.identity),
+    numaNode: index(device.numaNode),
+    iommuGroup: text(device.iommuGroup),
+    management: device.management,
+    desiredDriver: text(device.desiredDriver),
+    activeOperationId: text(device.activeOperationId),
+    holders: device.holders.map((h) => ({ pid: h.pid, command: h.command, node: h.node })),
+  };
+}
+
+export function errorToProto(error: OperationError): ErrorDetail {
+  return {
+    code: error.code,
+    message: error.message,
+    errno: text(error.errno ?? null),
+    syscall: text(error.syscall ?? null),
+    path: text(error.path ?? null),
+    device: text(error.device ?? null),
+    guard: text(error.guard ?? null),
+    awsCode: text(error.awsCode ?? null),
+    remedy: text(error.remedy ?? null),
+    operationId: text(error.operationId ?? null),
+  };
+}
+
+export function operationToProto(op: OperationRecord): Operation {
+  return {
+    id: op.id,
+    kind: OPERATION_KIND[op.kind],
+    status: OPERATION_STATUS[op.status],
+    pciAddress: text(op.pciAddress),
+    fromDriver: text(op.fromDriver),
+    toDriver: text(op.toDriver),
+    dryRun: op.dryRun,
+    force: op.force,
+    persist: op.persist,
+    steps: op.steps.map((s) => ({
+      description: s.description,
+      path: text(s.path),
+      value: text(s.value),
+      status: STEP_STATUS[s.status],
+    })),
+    error: op.error === null ? null : errorToProto(op.error),
+    createTime: timestamp(op.createdAt),
+    updateTime: timestamp(op.updatedAt),
+    finishTime: timestamp(op.finishedAt),
+    requestedBy: text(op.requestedBy),
+  };
+}
+
+export function noticeToProto(notice: TerminationNotice): TerminationNoticeProto {
+  return {
+    source: TERMINATION_SOURCE[notice.source],
+    action: notice.action,
+    deadlineTime: timestamp(notice.deadline),
+    noticeId: notice.noticeId,
+  };
+}
+
+export function planToProto(plan: TerminationPlan): TerminationPlanProto {
+  return {
+    notice: plan.notice === null ? null : noticeToProto(plan.notice),
+    deadlineTime: timestamp(plan.deadline),
+    steps: plan.steps.map((s) => ({
+      eniId: s.eniId,
+      pciAddress: text(s.pciAddress),
+      action: TERMINATION_ACTION[s.action],
+      reason: s.reason,
+      status: STEP_STATUS[s.status],
+    })),
+  };
+}
+
+export function healthToProto(health: HealthReport): Health {
+  return {
+    serving: health.serving,
+    components: health.components.map((c) => ({ ...c })),
+  };
+}
+
+export function eventToProto(event: AgentEvent): Event {
+  const head = { sequence: String(event.sequence), time: timestamp(event.at) };
+  switch (event.kind) {
+    case "device_added":
+      return { ...head, deviceAdded: { device: deviceToProto(event.device) } };
+    case "device_removed":
+      return {
+        ...head,
+        deviceRemoved: {
+          pciAddress: event.pciAddress,
+          identity: identityToProto(event.identity),
+        },
+      };
+    case "driver_changed":
+      return {
+        ...head,
+        driverChanged: {
+          pciAddress: event.pciAddress,
+          fromDriver: text(event.fromDriver),
+          toDriver: text(event.toDriver),
+          operationId: text(event.operationId),
+        },
+      };
+    case "operation_progress":
+      return { ...head, operationProgress: { operation: operationToProto(event.operation) } };
+    case "operation_result":
+      return { ...head, operationResult: { operation: operationToProto(event.operation) } };
+    case "drift_found":
+      return {
+        ...head,
+        driftFound: {
+          pciAddress: event.pciAddress,
+          expectedDriver: event.expectedDriver,
+          actualDriver: text(event.actualDriver),
+          detail: event.detail,
+        },
+      };
+    case "termination_notice":
+      return { ...head, terminationNotice: noticeToProto(event.notice) };
+    case "termination_planned":
+      return { ...head, terminationPlanned: { plan: planToProto(event.plan) } };
+    case "eni_released":
+      return {
+        ...head,
+        eniReleased: {
+          eniId: event.eniId,
+          pciAddress: text(event.pciAddress),
+          action: RELEASE_ACTION[event.action],
+        },
+      };
+    case "health_changed":
+      return { ...head, healthChanged: { health: healthToProto(event.health) } };
+    default: {
+      const unreachable: never = event;
+      return unreachable;
+    }
+  }
+}
+
+export function hostReportToProto(report: HostReport): HostReportProto {
+  const watcher = report.terminationWatcher;
+  return {
+    kernelVersion: report.kernelVersion,
+    modules: report.modules.map((m) => ({ ...m, parameters: { ...m.parameters } })),
+    noiommu: { ...report.noiommu },
+    iommu: { ...report.iommu },
+    hugepages: report.hugepages.map((h) => ({
+      numaNode: h.numaNode,
+      pageSizeKib: String(h.pageSizeKib),
+      totalPages: String(h.totalPages),
+      freePages: String(h.freePages),
+    })),
+    writeCombining: { ...report.writeCombining },
+    imds: {
+      reachable: report.imds.reachable,
+      detail: report.imds.detail,
+      lastSuccessTime: timestamp(report.imds.lastSuccessAt),
+    },
+    identity:
+      report.identity === null
+        ? null
+        : {
+            instanceId: report.identity.instanceId,
+            instanceType: report.identity.instanceType,
+            region: report.identity.region,
+            availabilityZone: report.identity.availabilityZone,
+            primaryMacAddress: report.identity.primaryMac,
+          },
+    terminationWatcher: {
+      state: WATCHER_STATE[watcher.state],
+      lastPollTime: timestamp(watcher.lastPollAt),
+      lastError: watcher.lastError,
+      pendingNotice: watcher.pendingNotice === null ? null : noticeToProto(watcher.pendingNotice),
+    },
+    journal: { ...report.journal },
+    checks: report.checks.map((c) => ({ ...c, severity: CHECK_SEVERITY[c.severity] })),
+    health: healthToProto(report.health),
+  };
+}
