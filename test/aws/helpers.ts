@@ -1,5 +1,9 @@
 /** Shared set-up for the AWS tests: fakes on real sockets and a hand-driven clock. */
+import type { EC2Client } from "@aws-sdk/client-ec2";
+import { Ec2Actions, type Ec2ActionsOptions } from "../../src/aws/ec2-actions.js";
+import { createEc2Client } from "../../src/aws/ec2-client.js";
 import { ImdsClient, type ImdsClientOptions } from "../../src/aws/imds-client.js";
+import { FakeEc2, type FakeEc2Options } from "../../src/sim/aws/fake-ec2.js";
 import { FakeImds } from "../../src/sim/aws/fake-imds.js";
 
 export interface Teardown {
@@ -41,4 +45,48 @@ export async function waitFor(condition: () => boolean, limitMs = 5000): Promise
     if (performance.now() - start > limitMs) throw new Error("condition not reached");
     await new Promise((resolve) => setTimeout(resolve, 5));
   }
+}
+
+export interface Ec2Setup {
+  ec2: FakeEc2;
+  client: EC2Client;
+  actions: Ec2Actions;
+  instanceId: string;
+  /** A call deadline `ms` from now. */
+  within: (ms?: number) => { deadlineMs: number };
+}
+
+export const OWNER = { tagKey: "eni-agent.io/owner", tagValue: "i-test" } as const;
+
+/** A started fake EC2 with one running instance, a real SDK client and the actions layer. */
+export async function startEc2(
+  t: Teardown,
+  options: {
+    fake?: FakeEc2Options;
+    actions?: Partial<Ec2ActionsOptions>;
+    maxAttempts?: number;
+  } = {},
+): Promise<Ec2Setup> {
+  const ec2 = new FakeEc2({}, options.fake);
+  await ec2.start(AbortSignal.timeout(60_000));
+  t.teardown(() => ec2.stop());
+  const client = createEc2Client({
+    region: "us-east-1",
+    endpoint: ec2.url,
+    credentials: { accessKeyId: "AKIDTEST", secretAccessKey: "secret" },
+    maxAttempts: options.maxAttempts ?? 3,
+  });
+  t.teardown(() => client.destroy());
+  const actions = new Ec2Actions(
+    { client },
+    { owner: OWNER, waitBaseDelayMs: 10, waitMaxDelayMs: 40, pageSize: 5, ...options.actions },
+  );
+  const instanceId = ec2.model.createInstance().id;
+  return {
+    ec2,
+    client,
+    actions,
+    instanceId,
+    within: (ms = 10_000) => ({ deadlineMs: Date.now() + ms }),
+  };
 }

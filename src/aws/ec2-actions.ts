@@ -1,0 +1,398 @@
+/**
+ * The EC2 ENI actions of the release plan, thin over the SDK. Every describe
+ * is filtered and paginated (the cheaper throttling bucket, bounded answers).
+ * Every mutation first re-describes the ENI filtered by the owner tag and
+ * refuses ENIs the agent does not own, requester-managed ENIs and the primary
+ * ENI, before EC2 would. "Already gone" answers are outcomes, not errors, so
+ * the plan is idempotent and can be re-run after a crash.
+ */
+import {
+  CreateTagsCommand,
+  DeleteNetworkInterfaceCommand,
+  DescribeNetworkInterfacesCommand,
+  DetachNetworkInterfaceCommand,
+  type EC2Client,
+  type Filter,
+  ModifyNetworkInterfaceAttributeCommand,
+} from "@aws-sdk/client-ec2";
+import { AgentError, type EniId, isAgentError, sleep } from "../common/index.js";
+import { backoffDelayMs } from "./backoff.js";
+import { callEc2, type Ec2CallContext, type Ec2CallOptions } from "./ec2-call.js";
+import { ATTACHMENT_NOT_FOUND, ENI_NOT_FOUND, isDryRunSuccess } from "./ec2-errors.js";
+import { type Ec2ApiAction, Ec2RateLimiter, type RateLimit } from "./ec2-rate-limiter.js";
+import {
+  checkEniId,
+  type EniDescription,
+  isPrimaryAttachment,
+  toEniDescription,
+} from "./eni-description.js";
+
+export type { Ec2CallOptions } from "./ec2-call.js";
+
+export interface OwnerTag {
+  readonly tagKey: string;
+  readonly tagValue: string;
+}
+
+export interface Ec2ActionsOptions {
+  /** The tag that marks ENIs the agent owns; nothing else is ever mutated. */
+  readonly owner: OwnerTag;
+  /** Send Force=true on detach (a last resort: the device index may stay unusable). Default false. */
+  readonly forceDetach?: boolean;
+  /** Send DryRun=true on every mutation; outcomes are then "dry-run". Default false. */
+  readonly dryRun?: boolean;
+  /** MaxResults per describe page, 5..1000. Default 100. */
+  readonly pageSize?: number;
+  /** Overrides of the client-side buckets (default: EC2's documented sizes). */
+  readonly rateLimits?: Partial<Record<Ec2ApiAction, RateLimit>>;
+  /** First delay between describes while waiting, in ms. Default 250. */
+  readonly waitBaseDelayMs?: number;
+  /** Largest delay between describes while waiting, in ms. Default 2000. */
+  readonly waitMaxDelayMs?: number;
+}
+
+export interface Ec2ActionsDeps {
+  readonly client: EC2Client;
+  /** Wall clock, epoch ms. */
+  readonly now?: () => number;
+  readonly random?: () => number;
+}
+
+export type DetachOutcome = "detaching" | "already-detached" | "already-gone" | "dry-run";
+export type DeleteOutcome = "deleted" | "already-gone" | "dry-run";
+export type DeleteOnTerminationOutcome = "set" | "already-set" | "dry-run";
+
+const MAX_PAGES = 1000;
+
+export class Ec2Actions {
+  private readonly client: EC2Client;
+  private readonly now: () => number;
+  private readonly random: () => number;
+  private readonly owner: OwnerTag;
+  private readonly forceDetach: boolean;
+  private readonly dryRun: boolean;
+  private readonly pageSize: number;
+  private readonly context: Ec2CallContext;
+  private readonly waitBackoff: { baseMs: number; capMs: number };
+
+  constructor(deps: Ec2ActionsDeps, options: Ec2ActionsOptions) {
+    this.client = deps.client;
+    this.now = deps.now ?? Date.now;
+    this.random = deps.random ?? Math.random;
+    if (options.owner.tagKey === "" || options.owner.tagKey.startsWith("aws:")) {
+      throw new AgentError("INVALID_ARGUMENT", "the owner tag key must be non-empty, not aws:*");
+    }
+    this.owner = options.owner;
+    this.forceDetach = options.forceDetach ?? false;
+    this.dryRun = options.dryRun ?? false;
+    this.pageSize = options.pageSize ?? 100;
+    if (!Number.isInteger(this.pageSize) || this.pageSize < 5 || this.pageSize > 1000) {
+      throw new AgentError("INVALID_ARGUMENT", "pageSize must be an integer in 5..1000");
+    }
+    this.context = { limiter: new Ec2RateLimiter(options.rateLimits), now: this.now };
+    this.waitBackoff = {
+      baseMs: options.waitBaseDelayMs ?? 250,
+      capMs: options.waitMaxDelayMs ?? 2000,
+    };
+  }
+
+  /** The tags that make an ENI owned by this agent (for tagEnis). */
+  ownerTags(): Record<string, string> {
+    return { [this.owner.tagKey]: this.owner.tagValue };
+  }
+
+  /** ENIs attached to `instanceId`, owned or not. */
+  describeInstanceEnis(instanceId: string, call: Ec2CallOptions): Promise<EniDescription[]> {
+    return this.describe([{ Name: "attachment.instance-id", Values: [instanceId] }], call);
+  }
+
+  /** ENIs carrying the owner tag, optionally narrowed to an instance. */
+  describeOwnedEnis(
+    call: Ec2CallOptions,
+    narrow: { instanceId?: string } = {},
+  ): Promise<EniDescription[]> {
+    const filters: Filter[] = [{ Name: `tag:${this.owner.tagKey}`, Values: [this.owner.tagValue] }];
+    if (narrow.instanceId) {
+      filters.push({ Name: "attachment.instance-id", Values: [narrow.instanceId] });
+    }
+    return this.describe(filters, call);
+  }
+
+  /** One ENI, or undefined when EC2 does not know it (any more). */
+  async describeEni(eniId: string, call: Ec2CallOptions): Promise<EniDescription | undefined> {
+    const id = checkEniId(eniId);
+    const [eni] = await this.describe([{ Name: "network-interface-id", Values: [id] }], call);
+    return eni;
+  }
+
+  /**
+   * Detaches an owned ENI (Force only if configured). Returns without
+   * waiting: use waitForAvailable. Throws FAILED_PRECONDITION (guard
+   * "not-owned", "requester-managed", "primary-eni") before calling EC2.
+   */
+  async detachEni(eniId: string, call: Ec2CallOptions): Promise<DetachOutcome> {
+    const eni = await this.requireOwned(eniId, call);
+    if (eni === undefined) return "already-gone";
+    refuseUntouchable(eni, true);
+    const attachment = eni.attachment;
+    if (!attachment) return "already-detached";
+    if (attachment.status === "detaching") return "detaching";
+    try {
+      await callEc2(
+        this.context,
+        "DetachNetworkInterface",
+        call,
+        (abortSignal) =>
+          this.client.send(
+            new DetachNetworkInterfaceCommand({
+              AttachmentId: attachment.attachmentId,
+              ...(this.forceDetach ? { Force: true } : {}),
+              ...(this.dryRun ? { DryRun: true } : {}),
+            }),
+            { abortSignal },
+          ),
+        eni.eniId,
+      );
+    } catch (err) {
+      if (isDryRunSuccess(err)) return "dry-run";
+      if (isAgentError(err) && err.awsCode === ATTACHMENT_NOT_FOUND) return "already-detached";
+      throw err;
+    }
+    return "detaching";
+  }
+
+  /**
+   * Deletes an owned ENI. An attached ENI fails with FAILED_PRECONDITION
+   * (awsCode InvalidNetworkInterface.InUse); an unknown one is "already-gone".
+   */
+  async deleteEni(eniId: string, call: Ec2CallOptions): Promise<DeleteOutcome> {
+    const eni = await this.requireOwned(eniId, call);
+    if (eni === undefined) return "already-gone";
+    refuseUntouchable(eni, false);
+    try {
+      await callEc2(
+        this.context,
+        "DeleteNetworkInterface",
+        call,
+        (abortSignal) =>
+          this.client.send(
+            new DeleteNetworkInterfaceCommand({
+              NetworkInterfaceId: eni.eniId,
+              ...(this.dryRun ? { DryRun: true } : {}),
+            }),
+            { abortSignal },
+          ),
+        eni.eniId,
+      );
+    } catch (err) {
+      if (isDryRunSuccess(err)) return "dry-run";
+      if (isAgentError(err) && err.awsCode === ENI_NOT_FOUND) return "already-gone";
+      throw err;
+    }
+    return "deleted";
+  }
+
+  /**
+   * Polls describe until the ENI is `available` (returned) or gone
+   * (undefined), with backoff bounded by the deadline: DEADLINE_EXCEEDED when
+   * it is still attached or detaching then. Transient describe failures
+   * (throttling, 5xx) are retried inside the same deadline.
+   */
+  async waitForAvailable(eniId: string, call: Ec2CallOptions): Promise<EniDescription | undefined> {
+    let last = "unknown";
+    for (let attempt = 0; ; attempt++) {
+      try {
+        const eni = await this.describeEni(eniId, call);
+        if (eni === undefined || eni.status === "available") return eni;
+        last = eni.status;
+      } catch (err) {
+        if (!isAgentError(err) || err.code !== "UNAVAILABLE") throw err;
+        last = `describe failing (${err.awsCode ?? err.code})`;
+      }
+      const delayMs = backoffDelayMs(attempt, this.waitBackoff, this.random);
+      if (this.now() + delayMs >= call.deadlineMs) {
+        throw new AgentError("DEADLINE_EXCEEDED", `${eniId} still ${last} at the deadline`);
+      }
+      await this.pause(delayMs, call);
+    }
+  }
+
+  /** Detach, wait for `available`, delete: the whole release of one owned ENI. */
+  async detachAndDelete(eniId: string, call: Ec2CallOptions): Promise<DeleteOutcome> {
+    const detached = await this.detachEni(eniId, call);
+    if (detached === "already-gone") return "already-gone";
+    if (detached === "dry-run") return "dry-run";
+    if ((await this.waitForAvailable(eniId, call)) === undefined) return "already-gone";
+    return this.deleteEni(eniId, call);
+  }
+
+  /**
+   * Sets DeleteOnTermination=true on the owned ENI's attachment, then
+   * describes until EC2 shows it (or DEADLINE_EXCEEDED). With it set, EC2
+   * deletes the ENI at termination without any call at that time.
+   */
+  async setDeleteOnTermination(
+    eniId: string,
+    call: Ec2CallOptions,
+  ): Promise<DeleteOnTerminationOutcome> {
+    const eni = await this.requireOwned(eniId, call);
+    if (eni === undefined)
+      throw new AgentError("NOT_FOUND", `${eniId} does not exist`, { awsCode: ENI_NOT_FOUND });
+    refuseUntouchable(eni, false);
+    const attachment = eni.attachment;
+    if (!attachment) {
+      throw new AgentError("FAILED_PRECONDITION", `${eniId} is not attached`, {
+        remedy: "DeleteOnTermination is a property of an attachment",
+      });
+    }
+    if (attachment.deleteOnTermination) return "already-set";
+    try {
+      await callEc2(
+        this.context,
+        "ModifyNetworkInterfaceAttribute",
+        call,
+        (abortSignal) =>
+          this.client.send(
+            new ModifyNetworkInterfaceAttributeCommand({
+              NetworkInterfaceId: eni.eniId,
+              Attachment: { AttachmentId: attachment.attachmentId, DeleteOnTermination: true },
+              ...(this.dryRun ? { DryRun: true } : {}),
+            }),
+            { abortSignal },
+          ),
+        eni.eniId,
+      );
+    } catch (err) {
+      if (isDryRunSuccess(err)) return "dry-run";
+      throw err;
+    }
+    await this.verifyDeleteOnTermination(eni.eniId, attachment.attachmentId, call);
+    return "set";
+  }
+
+  /** Adds tags to ENIs (e.g. ownerTags() to claim them). Keys under aws: are refused. */
+  async tagEnis(
+    eniIds: readonly string[],
+    tags: Readonly<Record<string, string>>,
+    call: Ec2CallOptions,
+  ): Promise<"tagged" | "dry-run"> {
+    const ids = eniIds.map(checkEniId);
+    const entries = Object.entries(tags);
+    if (ids.length === 0 || entries.length === 0) return "tagged";
+    if (entries.some(([key]) => key === "" || key.startsWith("aws:"))) {
+      throw new AgentError(
+        "INVALID_ARGUMENT",
+        "tag keys must be non-empty and not start with aws:",
+      );
+    }
+    try {
+      await callEc2(this.context, "CreateTags", call, (abortSignal) =>
+        this.client.send(
+          new CreateTagsCommand({
+            Resources: ids,
+            Tags: entries.map(([Key, Value]) => ({ Key, Value })),
+            ...(this.dryRun ? { DryRun: true } : {}),
+          }),
+          { abortSignal },
+        ),
+      );
+    } catch (err) {
+      if (isDryRunSuccess(err)) return "dry-run";
+      throw err;
+    }
+    return "tagged";
+  }
+
+  // --- internals -------------------------------------------------------------
+
+  private async describe(filters: Filter[], call: Ec2CallOptions): Promise<EniDescription[]> {
+    const out: EniDescription[] = [];
+    let token: string | undefined;
+    for (let page = 0; page < MAX_PAGES; page++) {
+      const answer = await callEc2(this.context, "DescribeNetworkInterfaces", call, (abortSignal) =>
+        this.client.send(
+          new DescribeNetworkInterfacesCommand({
+            Filters: filters,
+            MaxResults: this.pageSize,
+            ...(token ? { NextToken: token } : {}),
+          }),
+          { abortSignal },
+        ),
+      );
+      for (const eni of answer.NetworkInterfaces ?? []) out.push(toEniDescription(eni));
+      token = answer.NextToken || undefined;
+      if (!token) return out;
+    }
+    throw new AgentError(
+      "INTERNAL",
+      `DescribeNetworkInterfaces returned more than ${MAX_PAGES} pages`,
+    );
+  }
+
+  /** The ENI if owned; undefined if EC2 does not know it; FAILED_PRECONDITION if not ours. */
+  private async requireOwned(
+    eniId: string,
+    call: Ec2CallOptions,
+  ): Promise<EniDescription | undefined> {
+    const id = checkEniId(eniId);
+    const [owned] = await this.describe(
+      [
+        { Name: "network-interface-id", Values: [id] },
+        { Name: `tag:${this.owner.tagKey}`, Values: [this.owner.tagValue] },
+      ],
+      call,
+    );
+    if (owned) return owned;
+    if ((await this.describeEni(id, call)) === undefined) return undefined;
+    throw new AgentError("FAILED_PRECONDITION", `${id} is not owned by this agent`, {
+      guard: "not-owned",
+      remedy: `eni-agent only changes ENIs tagged ${this.owner.tagKey}=${this.owner.tagValue}`,
+    });
+  }
+
+  private async verifyDeleteOnTermination(
+    eniId: EniId,
+    attachmentId: string,
+    call: Ec2CallOptions,
+  ): Promise<void> {
+    for (let attempt = 0; ; attempt++) {
+      const eni = await this.describeEni(eniId, call);
+      const attachment = eni?.attachment;
+      if (attachment?.attachmentId !== attachmentId) {
+        throw new AgentError(
+          "ABORTED",
+          `${eniId} changed attachment while setting DeleteOnTermination`,
+        );
+      }
+      if (attachment.deleteOnTermination) return;
+      const delayMs = backoffDelayMs(attempt, this.waitBackoff, this.random);
+      if (this.now() + delayMs >= call.deadlineMs) {
+        throw new AgentError(
+          "DEADLINE_EXCEEDED",
+          `${eniId}: DeleteOnTermination not visible by the deadline`,
+        );
+      }
+      await this.pause(delayMs, call);
+    }
+  }
+
+  private async pause(delayMs: number, call: Ec2CallOptions): Promise<void> {
+    await sleep(delayMs, call.signal).catch((reason: unknown) => {
+      throw new AgentError("ABORTED", "EC2 wait aborted", { cause: reason });
+    });
+  }
+}
+
+/** Requester-managed ENIs are never touched; the primary ENI is never detached. */
+function refuseUntouchable(eni: EniDescription, detaching: boolean): void {
+  if (eni.requesterManaged) {
+    throw new AgentError("FAILED_PRECONDITION", `${eni.eniId} is managed by another AWS service`, {
+      guard: "requester-managed",
+    });
+  }
+  if (detaching && isPrimaryAttachment(eni.attachment)) {
+    throw new AgentError("FAILED_PRECONDITION", `${eni.eniId} is the instance's primary ENI`, {
+      guard: "primary-eni",
+    });
+  }
+}

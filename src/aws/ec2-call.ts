@@ -1,0 +1,62 @@
+/**
+ * One EC2 call: a client-side token, an AbortSignal derived from the call's
+ * deadline (and the caller's signal), the SDK's pinned retries inside it, and
+ * the failure classified into AgentError. Every EC2 request of the agent
+ * goes through `callEc2`.
+ */
+import { AgentError } from "../common/index.js";
+import { classifyEc2Error } from "./ec2-errors.js";
+import type { Ec2ApiAction, Ec2RateLimiter } from "./ec2-rate-limiter.js";
+
+export interface Ec2CallOptions {
+  /** Absolute deadline, epoch ms (e.g. a termination notice's deadline). */
+  readonly deadlineMs: number;
+  /** Aborts the call; it then throws ABORTED. */
+  readonly signal?: AbortSignal;
+}
+
+export interface Ec2CallContext {
+  readonly limiter: Ec2RateLimiter;
+  /** Wall clock, epoch ms; only used to turn the deadline into a duration. */
+  readonly now: () => number;
+}
+
+/**
+ * Runs `send(abortSignal)` for `action`. Throws AgentError: DEADLINE_EXCEEDED
+ * (deadline passed, or no token in time), ABORTED (caller), or the
+ * classification of EC2's answer (see classifyEc2Error).
+ */
+export async function callEc2<T>(
+  context: Ec2CallContext,
+  action: Ec2ApiAction,
+  call: Ec2CallOptions,
+  send: (abortSignal: AbortSignal) => Promise<T>,
+  eniId?: string,
+): Promise<T> {
+  const remainingMs = call.deadlineMs - context.now();
+  if (remainingMs <= 0) {
+    throw new AgentError("DEADLINE_EXCEEDED", `${action}: deadline already passed`);
+  }
+  if (call.signal?.aborted) {
+    throw new AgentError("ABORTED", `${action}: aborted`, { cause: call.signal.reason });
+  }
+  await context.limiter.acquire(action, performance.now() + remainingMs, call.signal);
+  const deadline = new AbortController();
+  const timer = setTimeout(() => deadline.abort(), Math.max(1, call.deadlineMs - context.now()));
+  const signal = call.signal ? AbortSignal.any([call.signal, deadline.signal]) : deadline.signal;
+  try {
+    return await send(signal);
+  } catch (err) {
+    if (call.signal?.aborted) {
+      throw new AgentError("ABORTED", `${action}: aborted`, { cause: err });
+    }
+    if (deadline.signal.aborted) {
+      throw new AgentError("DEADLINE_EXCEEDED", `${action}: no answer before the deadline`, {
+        cause: err,
+      });
+    }
+    throw classifyEc2Error(err, action, eniId);
+  } finally {
+    clearTimeout(timer);
+  }
+}

@@ -1,0 +1,82 @@
+/**
+ * The agent's view of an ENI as EC2 describes it: only the fields the release
+ * plan needs, validated, with tags as a plain record.
+ */
+import type { NetworkInterface } from "@aws-sdk/client-ec2";
+import { AgentError, type EniId } from "../common/index.js";
+
+export type EniStatus = "available" | "associated" | "attaching" | "in-use" | "detaching";
+
+export interface EniAttachmentDescription {
+  readonly attachmentId: string;
+  readonly instanceId: string | undefined;
+  readonly deviceIndex: number | undefined;
+  readonly networkCardIndex: number | undefined;
+  readonly status: "attaching" | "attached" | "detaching" | "detached" | (string & {}) | undefined;
+  readonly deleteOnTermination: boolean;
+}
+
+export interface EniDescription {
+  readonly eniId: EniId;
+  readonly status: EniStatus | (string & {});
+  readonly macAddress: string | undefined;
+  readonly subnetId: string | undefined;
+  readonly vpcId: string | undefined;
+  readonly ownerId: string | undefined;
+  /** Created by another AWS service: never detached, deleted or modified by the agent. */
+  readonly requesterManaged: boolean;
+  readonly attachment: EniAttachmentDescription | undefined;
+  readonly tags: Readonly<Record<string, string>>;
+}
+
+export const ENI_ID_PATTERN = /^eni-[0-9a-f]{8,17}$/;
+
+export function checkEniId(input: string): EniId {
+  if (!ENI_ID_PATTERN.test(input)) {
+    throw new AgentError(
+      "INVALID_ARGUMENT",
+      `not an ENI id: ${JSON.stringify(input.slice(0, 40))}`,
+    );
+  }
+  return input as EniId;
+}
+
+/** The primary ENI (card 0, device 0) can never be detached. */
+export function isPrimaryAttachment(attachment: EniAttachmentDescription | undefined): boolean {
+  return attachment?.deviceIndex === 0 && (attachment.networkCardIndex ?? 0) === 0;
+}
+
+export function toEniDescription(eni: NetworkInterface): EniDescription {
+  const id = eni.NetworkInterfaceId ?? "";
+  if (!ENI_ID_PATTERN.test(id)) {
+    throw new AgentError(
+      "INTERNAL",
+      `EC2 described an ENI without a valid id: ${JSON.stringify(id)}`,
+    );
+  }
+  const a = eni.Attachment;
+  const tags: Record<string, string> = {};
+  for (const tag of eni.TagSet ?? []) if (tag.Key !== undefined) tags[tag.Key] = tag.Value ?? "";
+  return {
+    eniId: id as EniId,
+    status: eni.Status ?? "unknown",
+    macAddress: eni.MacAddress,
+    subnetId: eni.SubnetId,
+    vpcId: eni.VpcId,
+    ownerId: eni.OwnerId,
+    requesterManaged: eni.RequesterManaged === true,
+    // A "detached" attachment is history, not a link to an instance.
+    attachment:
+      a?.AttachmentId && a.Status !== "detached"
+        ? {
+            attachmentId: a.AttachmentId,
+            instanceId: a.InstanceId,
+            deviceIndex: a.DeviceIndex,
+            networkCardIndex: a.NetworkCardIndex,
+            status: a.Status,
+            deleteOnTermination: a.DeleteOnTermination === true,
+          }
+        : undefined,
+    tags,
+  };
+}
