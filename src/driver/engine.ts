@@ -313,7 +313,11 @@ export class DriverEngine {
       if (latest === undefined || this.#book.health(device) !== "degraded") {
         return noop(device, stateOf(current), []);
       }
-      const target = snapshotTarget(latest.header.snapshot);
+      // A failed repair started from the degraded state: aim at what it aimed at.
+      const target =
+        latest.header.kind === "repair"
+          ? latest.header.target
+          : snapshotTarget(latest.header.snapshot);
       await preflight(current, target.driver, this.#deps);
       const planned = this.#planned("repair", current, target, latest.header.home, []);
       return this.#execute(id, planned, target.driver, false, lease);

@@ -42,6 +42,8 @@ export interface MiniFault {
   errno?: string;
   /** The write waits until `release()` before doing what the kernel does. */
   block?: boolean;
+  /** The write answers success and changes nothing (what drivers_probe does when nothing binds). */
+  silent?: boolean;
 }
 
 export function ec2State(count = 2, overrides: Partial<MiniState> = {}): MiniState {
@@ -182,6 +184,10 @@ export class MiniKernel implements Sysfs {
     if (fault?.errno) {
       this.writes.push({ path, data: text, errno: fault.errno });
       throw err("write", path, fault.errno);
+    }
+    if (fault?.silent) {
+      this.writes.push({ path, data: text, errno: null });
+      return;
     }
     if (fault?.block) await new Promise<void>((go) => this.#blocked.push(go));
     try {
