@@ -14,6 +14,9 @@ interface ServerCallLike {
   removeListener(event: "cancelled", listener: () => void): unknown;
 }
 
+/** How early a cancellation may arrive and still count as the deadline passing. */
+const DEADLINE_SLACK_MS = 100;
+
 export interface ScopedContext {
   ctx: CallContext;
   /** Clears the deadline timer and listeners; call when the handler finishes. */
@@ -29,7 +32,21 @@ export function callContext(
   const abort = (error: AgentError): void => {
     if (!controller.signal.aborted) controller.abort(error);
   };
-  const onCancelled = (): void => abort(new AgentError("ABORTED", "the client cancelled the call"));
+  const deadlineMs = deadlineToEpochMs(call.getDeadline());
+  const deadlineError = (): AgentError =>
+    new AgentError("DEADLINE_EXCEEDED", "the call's deadline passed", {
+      remedy:
+        "allow more time, or look the operation up with GetOperation: a journaled move still completes",
+    });
+  // A client whose deadline passes cancels the stream, and grpc-js reports
+  // its own deadline as a cancellation too: a cancel at (or just before, the
+  // two clocks started a transit apart) the deadline is the deadline.
+  const onCancelled = (): void =>
+    abort(
+      deadlineMs !== null && Date.now() >= deadlineMs - DEADLINE_SLACK_MS
+        ? deadlineError()
+        : new AgentError("ABORTED", "the client cancelled the call"),
+    );
   const onServerStop = (): void =>
     abort(new AgentError("ABORTED", "the server is stopping", { remedy: "retry once it is back" }));
 
@@ -37,20 +54,10 @@ export function callContext(
   serverSignal.addEventListener("abort", onServerStop, { once: true });
   if (serverSignal.aborted) onServerStop();
 
-  const deadlineMs = deadlineToEpochMs(call.getDeadline());
   const timer =
     deadlineMs === null
       ? null
-      : setTimeout(
-          () =>
-            abort(
-              new AgentError("DEADLINE_EXCEEDED", "the call's deadline passed", {
-                remedy:
-                  "allow more time, or look the operation up with GetOperation: a journaled move still completes",
-              }),
-            ),
-          Math.max(0, deadlineMs - Date.now()),
-        );
+      : setTimeout(() => abort(deadlineError()), Math.max(0, deadlineMs - Date.now()));
 
   return {
     ctx: { signal: controller.signal, caller },

@@ -63,7 +63,7 @@ export function statusForError(error: AgentError): StatusForError {
     if (typeof value === "string" && value !== "") detail[key] = cut(value);
   }
   metadata.set(ERROR_METADATA_KEY, Buffer.from(JSON.stringify(detail), "utf8"));
-  return { code: grpcCode(error.code), details: error.message, metadata };
+  return { code: grpcCode(error.code), details: cut(error.message), metadata };
 }
 
 /** A grpc-js ServiceError for `callback(err)` and `call.emit("error", err)`. */

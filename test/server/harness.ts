@@ -46,12 +46,12 @@ export async function startHarness(
     clients.push(client);
     return client;
   };
-  const client = connect({ socketPath });
   t.teardown(async () => {
     for (const c of clients) c.close();
     await server.stop();
   });
-  return { core, server, client, dir, socketPath, connect };
+  const bound = server.addresses().socket;
+  return { core, server, client: connect({ socketPath: bound }), dir, socketPath: bound, connect };
 }
 
 /** Awaits a rejection and checks it is an AgentError with `code`. */
