@@ -58,8 +58,10 @@ export interface GuestContext {
   configPath: string;
   /** vendor:device ids the guest's eni-agent configuration admits ("8086:10d3"). */
   allowedDevices: readonly string[];
-  /** How many emulated NICs the host attached (the entry's `nics`). */
+  /** How many emulated e1000e NICs the host attached (the entry's `nics`). */
   nics: number;
+  /** Whether a virtio-net NIC is attached too (the entry's `virtioNic`). */
+  virtioNic: boolean;
   /** Writes a diagnostic line to the serial console (kept in the boot log). */
   log(message: string): void;
 }
@@ -80,6 +82,8 @@ export interface GuestEntryModule {
   configs?: readonly GuestConfigName[];
   /** Number of emulated e1000e NICs (8086:10d3), default 3. */
   nics?: number;
+  /** Also attach one virtio-net NIC (1af4:1041, driver virtio-pci), after the e1000e ones. */
+  virtioNic?: boolean;
   /** Per-boot limit, default 180 000 ms (TCG). */
   timeoutMs?: number;
 }

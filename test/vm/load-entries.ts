@@ -8,6 +8,7 @@ export interface EntryInfo {
   name: string;
   configs: readonly GuestConfigName[];
   nics: number;
+  virtioNic: boolean;
   timeoutMs: number;
 }
 
@@ -28,7 +29,13 @@ export async function loadEntries(dir: string): Promise<EntryInfo[]> {
     const configs = mod.configs ?? GUEST_CONFIG_NAMES;
     const unknown = configs.filter((c) => !GUEST_CONFIG_NAMES.includes(c));
     if (unknown.length > 0) throw new Error(`entry ${file}: unknown configs ${unknown.join(", ")}`);
-    entries.push({ name, configs, nics: mod.nics ?? 3, timeoutMs: mod.timeoutMs ?? 180_000 });
+    entries.push({
+      name,
+      configs,
+      nics: mod.nics ?? 3,
+      virtioNic: mod.virtioNic === true,
+      timeoutMs: mod.timeoutMs ?? 180_000,
+    });
   }
   return entries;
 }

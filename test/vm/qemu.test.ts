@@ -11,6 +11,7 @@ const spec = (over: Partial<BootSpec> = {}): BootSpec => ({
   config: GUEST_CONFIGS.viommu,
   entry: "smoke",
   nics: 3,
+  virtioNic: false,
   accel: "tcg",
   nonce: "feed",
   memoryMb: 1024,
@@ -53,6 +54,11 @@ t.test("each NIC gets its own root port, netdev and no option ROM", async (t) =>
     t.ok(args.includes(`user,id=n${i}`));
   }
   t.match(cmdline(args), "eni.nics=4");
+  t.match(cmdline(args), "eni.virtio=0");
+  const withVirtio = qemuArgs(spec({ nics: 2, virtioNic: true }));
+  t.ok(withVirtio.includes("virtio-net-pci,bus=rp2,netdev=n2,romfile="), "virtio after the e1000e");
+  t.ok(withVirtio.some((a) => a.startsWith("pcie-root-port,id=rp2,") && a.endsWith("addr=12")));
+  t.match(cmdline(withVirtio), "eni.virtio=1");
 });
 
 t.test("the console carries the protocol and a crash ends qemu", async (t) => {

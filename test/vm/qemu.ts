@@ -28,6 +28,7 @@ export interface BootSpec {
   config: GuestConfig;
   entry: string;
   nics: number;
+  virtioNic: boolean;
   accel: Accel;
   nonce: string;
   memoryMb: number;
@@ -60,6 +61,17 @@ export function qemuArgs(spec: BootSpec): string[] {
       `user,id=n${i}`,
     );
   }
+  if (spec.virtioNic) {
+    const i = spec.nics;
+    nics.push(
+      "-device",
+      `pcie-root-port,id=rp${i},bus=pcie.0,chassis=${i + 1},addr=${(0x10 + i).toString(16)}`,
+      "-device",
+      `virtio-net-pci,bus=rp${i},netdev=n${i},romfile=`,
+      "-netdev",
+      `user,id=n${i}`,
+    );
+  }
   const cmdline = [
     "console=ttyS0",
     "panic=-1",
@@ -68,6 +80,7 @@ export function qemuArgs(spec: BootSpec): string[] {
     `eni.entry=${spec.entry}`,
     `eni.config=${spec.config.name}`,
     `eni.nics=${spec.nics}`,
+    `eni.virtio=${spec.virtioNic ? 1 : 0}`,
     `eni.nonce=${spec.nonce}`,
   ].join(" ");
   return [

@@ -91,6 +91,7 @@ async function main(): Promise<number> {
       config,
       entry: entry.name,
       nics: entry.nics,
+      virtioNic: entry.virtioNic,
       accel,
       nonce: randomBytes(8).toString("hex"),
       memoryMb: 1024,

@@ -12,11 +12,21 @@ import { basename, join } from "node:path";
 import type { GuestContext, GuestResult } from "../guest-entry.js";
 
 /**
- * Proves the harness end to end with plain `node:fs`: the guest sees the
- * emulated NICs, and one of them makes the round trip e1000e → the
- * configuration's DPDK driver → e1000e, with the errno the configuration
- * predicts (vfio-pci without an IOMMU: EINVAL).
+ * Proves the harness end to end with plain `node:fs`: the setup snippet ran,
+ * the guest sees the emulated NICs, and the last one makes the round trip
+ * e1000e → the configuration's DPDK driver → e1000e, with the errno the
+ * configuration predicts (vfio-pci without an IOMMU: EINVAL).
  */
+
+/** eth0 plays the management interface: it holds the default route (qemu's user network). */
+export const setup = `
+ip link set eth0 up
+ip addr add 10.0.2.15/24 dev eth0
+ip route add default via 10.0.2.2 dev eth0
+`;
+
+export const virtioNic = true;
+
 export async function run(ctx: GuestContext): Promise<GuestResult[]> {
   const pci = join(ctx.sysRoot, "bus/pci");
   const results: GuestResult[] = [];
@@ -30,7 +40,25 @@ export async function run(ctx: GuestContext): Promise<GuestResult[]> {
     nics.length === ctx.nics && nics.every((d) => d.driver === "e1000e"),
     devices,
   );
-  const nic = nics[0];
+  const virtio = devices.filter((d) => d.id === "1af4:1041");
+  const virtioNet = virtio[0] ? readdirSync(join(pci, "devices", virtio[0].bdf)) : [];
+  const child = virtioNet.find((name) => /^virtio\d+$/.test(name));
+  const virtioIf = child
+    ? readdirSync(join(pci, "devices", virtio[0]?.bdf ?? "", child, "net"))
+    : [];
+  check(
+    "virtio-net sits on virtio-pci, its netdev under virtio<N>/net",
+    virtio.length === 1 && virtio[0]?.driver === "virtio-pci" && virtioIf.length === 1,
+    { virtio, child, virtioIf },
+  );
+  const routes = read(join(ctx.procRoot, "net/route")).split("\n").slice(1);
+  const defaults = routes.filter((line) => line.split(/\s+/)[1] === "00000000");
+  check(
+    "setup snippet set the default route on eth0",
+    defaults.length === 1 && defaults[0]?.startsWith("eth0\t") === true,
+    defaults,
+  );
+  const nic = nics.at(-1);
   if (nic === undefined) return results;
   const dev = join(pci, "devices", nic.bdf);
   const target = ctx.config.dpdkDriver;

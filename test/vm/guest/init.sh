@@ -21,6 +21,9 @@ i=0
 while [ "$(ls /sys/class/net | grep -c '^eth')" -lt "$want" ] && [ $i -lt 50 ]; do
   sleep 0.1; i=$((i + 1))
 done
+for m in @LATE_MODULES@; do
+  modprobe "$m" || echo "init: modprobe $m failed"
+done
 /usr/bin/node --enable-source-maps /eni/guest.mjs
 echo "init: guest program exited with $?"
 echo "init: dmesg follows"

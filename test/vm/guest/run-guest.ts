@@ -33,7 +33,10 @@ export async function runGuest(entries: Record<string, GuestEntryModule>): Promi
   print(formatEvent(nonce, { kind: "begin", entry: entryName, config: configName, uptimeS }));
 
   const started = performance.now();
-  const nics = Number(args.get("eni.nics") ?? "0");
+  const nics = {
+    nics: Number(args.get("eni.nics") ?? "0"),
+    virtioNic: args.get("eni.virtio") === "1",
+  };
   const results = await runEntry(entries[entryName], configName, entryName, nics);
   for (const result of results) print(formatEvent(nonce, { kind: "result", result }));
   const runMs = Math.round(performance.now() - started);
@@ -44,10 +47,10 @@ async function runEntry(
   entry: GuestEntryModule | undefined,
   configName: GuestConfigName,
   entryName: string,
-  nics: number,
+  nics: Pick<GuestContext, "nics" | "virtioNic">,
 ): Promise<GuestResult[]> {
   const config = GUEST_CONFIGS[configName];
-  if (entry === undefined || config === undefined) {
+  if (typeof entry?.run !== "function" || config === undefined) {
     return [{ id: "guest", ok: false, detail: `no entry ${entryName} / config ${configName}` }];
   }
   const ctx: GuestContext = {
@@ -58,7 +61,7 @@ async function runEntry(
     stateDir: GUEST_PATHS.stateDir,
     configPath: GUEST_PATHS.configPath,
     allowedDevices: [EMULATED_NIC_ID],
-    nics,
+    ...nics,
     log: (message) => process.stdout.write(`[${entryName}] ${message}\n`),
   };
   try {

@@ -17,7 +17,7 @@ import { bundleGuest } from "./bundle-guest.js";
 import { CpioWriter } from "./cpio-writer.js";
 import { type Apt, type DebPackage, extractDeb } from "./debian-packages.js";
 import { buildBase } from "./guest-base.js";
-import { GUEST_MODULES } from "./kernel-modules.js";
+import { GUEST_MODULES, LATE_MODULES } from "./kernel-modules.js";
 import { sharedLibraries } from "./node-runtime.js";
 
 /** A bootable guest: uncompressed kernel (PVH) and uncompressed cpio initramfs. */
@@ -65,7 +65,7 @@ export async function buildGuestImage(o: BuildOptions): Promise<GuestImage> {
       packages,
       node: [process.execPath, process.version, node.size, node.mtimeMs],
       libs,
-      modules: GUEST_MODULES,
+      modules: [GUEST_MODULES, LATE_MODULES],
       builderSources,
     }),
   ).slice(0, 16);
@@ -132,10 +132,9 @@ interface AppFile {
 
 /** The per-change layer: /init, the bundled guest program, eni-agent's config. */
 async function appFiles(o: BuildOptions): Promise<AppFile[]> {
-  const init = readFileSync(join(o.vmDir, "guest/init.sh"), "utf8").replace(
-    "@MODULES@",
-    GUEST_MODULES.join(" "),
-  );
+  const init = readFileSync(join(o.vmDir, "guest/init.sh"), "utf8")
+    .replace("@MODULES@", GUEST_MODULES.join(" "))
+    .replace("@LATE_MODULES@", LATE_MODULES.join(" "));
   const bundle = await bundleGuest(o.vmDir, o.entryNames);
   const config = {
     // The emulated e1000e stands in for ENA: admit it explicitly.

@@ -11,7 +11,13 @@ import {
 import { dirname, join } from "node:path";
 import { onPath } from "./debian-packages.js";
 import { extractVmlinux } from "./extract-vmlinux.js";
-import { GUEST_MODULES, indexModules, moduleClosure, readModinfo } from "./kernel-modules.js";
+import {
+  GUEST_MODULES,
+  indexModules,
+  LATE_MODULES,
+  moduleClosure,
+  readModinfo,
+} from "./kernel-modules.js";
 import { copyNode, type RuntimeFile } from "./node-runtime.js";
 
 export interface BaseManifest {
@@ -82,7 +88,7 @@ function copyModules(dir: string, root: string, version: string, xz: string[]): 
       .split(",")
       .filter((d) => d !== "")
       .map((d) => d.replaceAll("-", "_"));
-  const names = moduleClosure(GUEST_MODULES, dependsOf);
+  const names = moduleClosure([...GUEST_MODULES, ...LATE_MODULES], dependsOf);
   for (const name of names) {
     const rel = (index.get(name) as string).replace(/\.(xz|zst)$/, "");
     mkdirSync(dirname(join(to, rel)), { recursive: true });

@@ -16,6 +16,12 @@ export const GUEST_MODULES = [
   "uio_pci_generic",
 ] as const;
 
+/**
+ * Loaded after the e1000e interfaces exist, so that a virtio-net NIC is
+ * named after them (eth<nics>), as in the observed runs.
+ */
+export const LATE_MODULES = ["virtio_pci", "virtio_net"] as const;
+
 const MODULE_FILE = /\.ko(\.xz|\.zst)?$/;
 
 /** Module name → path of its file, relative to lib/modules/<version>. */
