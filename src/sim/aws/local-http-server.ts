@@ -19,6 +19,7 @@ export class LocalHttpServer {
   private server: Server | undefined;
   private controller = new AbortController();
   private baseUrl: string | undefined;
+  private stopping: Promise<void> = Promise.resolve();
 
   constructor(
     readonly name: string,
@@ -50,16 +51,18 @@ export class LocalHttpServer {
     signal.addEventListener("abort", () => void this.stop(), { once: true });
   }
 
-  async stop(): Promise<void> {
+  /** Closes the listener and every open connection; concurrent calls share one close. */
+  stop(): Promise<void> {
     const server = this.server;
-    if (!server) return;
+    if (!server) return this.stopping;
     this.server = undefined;
     this.baseUrl = undefined;
     this.controller.abort();
-    await new Promise<void>((resolve) => {
+    this.stopping = new Promise<void>((resolve) => {
       server.close(() => resolve());
       server.closeAllConnections();
     });
+    return this.stopping;
   }
 
   private serve(req: IncomingMessage, res: ServerResponse): void {

@@ -1,0 +1,134 @@
+import {
+  DescribeInstancesCommand,
+  DescribeNetworkInterfacesCommand,
+  type DescribeNetworkInterfacesCommandInput,
+  EC2Client,
+} from "@aws-sdk/client-ec2";
+import t from "tap";
+import { FakeEc2 } from "../../../src/sim/aws/fake-ec2.js";
+
+async function setup(t: { teardown: (fn: () => unknown) => void }) {
+  const ec2 = new FakeEc2();
+  await ec2.start(AbortSignal.timeout(60_000));
+  t.teardown(() => ec2.stop());
+  const client = new EC2Client({
+    region: "us-east-1",
+    endpoint: ec2.url,
+    credentials: { accessKeyId: "AKIDTEST", secretAccessKey: "secret" },
+    maxAttempts: 1,
+  });
+  t.teardown(() => client.destroy());
+  const describe = (input: DescribeNetworkInterfacesCommandInput) =>
+    client.send(new DescribeNetworkInterfacesCommand(input));
+  const failure = (input: DescribeNetworkInterfacesCommandInput) =>
+    describe(input).then(
+      () => "succeeded",
+      (err: { name: string }) => err.name,
+    );
+  return { ec2, client, describe, failure };
+}
+
+t.test("filters: tags with wildcards, tag-key, status, attachment", async (t) => {
+  const { ec2, describe } = await setup(t);
+  const instance = ec2.model.createInstance();
+  const a = ec2.model.createEni({ tags: { team: "dpdk-a" } });
+  const b = ec2.model.createEni({ tags: { team: "dpdk-b", spare: "" } });
+  ec2.model.createEni();
+  ec2.model.attach(a.id, instance.id, 1);
+  const ids = async (input: DescribeNetworkInterfacesCommandInput) =>
+    ((await describe(input)).NetworkInterfaces ?? []).map((e) => e.NetworkInterfaceId).sort();
+  t.same(await ids({ Filters: [{ Name: "tag:team", Values: ["dpdk-*"] }] }), [a.id, b.id].sort());
+  t.same(await ids({ Filters: [{ Name: "tag-key", Values: ["spare"] }] }), [b.id]);
+  t.same(
+    await ids({
+      Filters: [
+        { Name: "tag:team", Values: ["dpdk-a", "dpdk-b"] },
+        { Name: "status", Values: ["in-use"] },
+      ],
+    }),
+    [a.id],
+    "AND across filters, OR within values",
+  );
+  t.equal(
+    (await ids({ Filters: [{ Name: "attachment.instance-id", Values: [instance.id] }] })).length,
+    2,
+  );
+});
+
+t.test("EC2's parameter rules are enforced", async (t) => {
+  const { ec2, failure } = await setup(t);
+  const eni = ec2.model.createEni();
+  t.equal(
+    await failure({ Filters: [{ Name: "colour", Values: ["red"] }] }),
+    "InvalidParameterValue",
+  );
+  t.equal(
+    await failure({ NetworkInterfaceIds: [eni.id], MaxResults: 5 }),
+    "InvalidParameterCombination",
+  );
+  t.equal(await failure({ MaxResults: 4 }), "InvalidParameterValue");
+  t.equal(
+    await failure({ NetworkInterfaceIds: ["eni-0123456789abcdef0"] }),
+    "InvalidNetworkInterfaceID.NotFound",
+  );
+});
+
+t.test("pagination: pages cover everything once, tokens are bound to the query", async (t) => {
+  const { ec2, describe, failure } = await setup(t);
+  for (let i = 0; i < 11; i++) ec2.model.createEni({ tags: { k: "v" } });
+  const filters = [{ Name: "tag:k", Values: ["v"] }];
+  const seen: string[] = [];
+  let token: string | undefined;
+  let pages = 0;
+  do {
+    const page = await describe({ Filters: filters, MaxResults: 5, NextToken: token });
+    for (const eni of page.NetworkInterfaces ?? []) seen.push(eni.NetworkInterfaceId as string);
+    token = page.NextToken;
+    pages += 1;
+  } while (token);
+  t.equal(pages, 3);
+  t.equal(new Set(seen).size, 11);
+  const first = await describe({ Filters: filters, MaxResults: 5 });
+  t.equal(
+    await failure({
+      Filters: [{ Name: "tag:k", Values: ["w"] }],
+      MaxResults: 5,
+      NextToken: first.NextToken,
+    }),
+    "InvalidParameterValue",
+  );
+});
+
+t.test("unsigned requests get AuthFailure in EC2's error envelope", async (t) => {
+  const { ec2 } = await setup(t);
+  const res = await fetch(ec2.url, {
+    method: "POST",
+    headers: { "content-type": "application/x-www-form-urlencoded" },
+    body: "Action=DescribeNetworkInterfaces&Version=2016-11-15",
+  });
+  t.equal(res.status, 401);
+  const body = await res.text();
+  t.match(body, /<Response><Errors><Error><Code>AuthFailure<\/Code>/);
+  t.match(body, /<RequestID>[0-9a-f-]{36}<\/RequestID>/);
+});
+
+t.test("a throttle rate of 1 throttles everything", async (t) => {
+  const { ec2, failure } = await setup(t);
+  ec2.throttleRate = 1;
+  t.equal(
+    await failure({ Filters: [{ Name: "status", Values: ["available"] }] }),
+    "RequestLimitExceeded",
+  );
+});
+
+t.test("DescribeInstances shows the instance and its ENIs", async (t) => {
+  const { ec2, client } = await setup(t);
+  const instance = ec2.model.createInstance();
+  const out = await client.send(new DescribeInstancesCommand({ InstanceIds: [instance.id] }));
+  const described = out.Reservations?.[0]?.Instances?.[0];
+  t.equal(described?.InstanceId, instance.id);
+  t.equal(described?.State?.Name, "running");
+  t.match(described?.NetworkInterfaces, [
+    { Attachment: { DeviceIndex: 0, DeleteOnTermination: true } },
+  ]);
+});
