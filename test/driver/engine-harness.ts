@@ -1,57 +1,64 @@
-/** Builds a DriverEngine on the mini kernel with a memory journal and a stepping clock. */
-import { steppingClock } from "../../src/driver/clock.js";
+/** Builds a DriverEngine on a simulated kernel with a memory journal and a stepping clock. */
+import type { Mac } from "../../src/common/index.js";
+import { type Clock, steppingClock } from "../../src/driver/clock.js";
 import { DriverEngine, type DriverEngineOptions } from "../../src/driver/engine.js";
 import type { Journal } from "../../src/driver/journal.js";
 import { MemoryJournal } from "../../src/driver/memory-journal.js";
 import type { ProgressEvent } from "../../src/driver/types.js";
-import type { DefaultRoute, DeviceHolder } from "../../src/sysfs/index.js";
-import { ec2State, MiniKernel, type MiniState } from "./mini-kernel.js";
+import { ec2Host, type SimKernel } from "../../src/sim/index.js";
+import type { Sysfs } from "../../src/sysfs/index.js";
 
 export interface Harness {
-  kernel: MiniKernel;
+  kernel: SimKernel;
   journal: Journal;
   engine: DriverEngine;
   events: ProgressEvent[];
-  routes: DefaultRoute[];
-  holders: DeviceHolder[];
+  /** Addresses per interface, as the address provider answers. */
+  addresses: Map<string, string[]>;
 }
 
 export const TEST_OPTIONS: DriverEngineOptions = {
-  verifyTimeoutMs: 500,
-  verifyPollMs: 10,
+  // Virtual milliseconds (stepping clock): a few polls, no wall time.
+  verifyTimeoutMs: 100,
+  verifyPollMs: 20,
   writeTimeoutMs: 5_000,
   maxParallel: 8,
 };
 
+export interface HarnessOptions {
+  engine?: DriverEngineOptions;
+  journal?: Journal;
+  /** Wraps the kernel's port (fault arming, counting). */
+  sysfs?: (sysfs: Sysfs) => Sysfs;
+  clock?: Clock;
+  primaryMac?: string;
+  recover?: boolean;
+}
+
 export async function harness(
-  state: MiniState = ec2State(),
-  options: DriverEngineOptions = {},
-  journal: Journal = new MemoryJournal(),
-  kernelRelease = "6.1.0-56-amd64",
+  kernel: SimKernel = ec2Host(),
+  options: HarnessOptions = {},
 ): Promise<Harness> {
-  const kernel = new MiniKernel(state);
-  const h: Harness = {
-    kernel,
-    journal,
-    engine: undefined as never,
-    events: [],
-    routes: [],
-    holders: [],
-  };
-  h.engine = new DriverEngine(
+  const journal = options.journal ?? new MemoryJournal();
+  const addresses = new Map<string, string[]>();
+  const engine = new DriverEngine(
     {
-      sysfs: kernel,
+      sysfs: options.sysfs ? options.sysfs(kernel.sysfs) : kernel.sysfs,
       journal,
-      holders: { holders: async (nodes) => h.holders.filter((x) => nodes.includes(x.node)) },
-      routes: { defaultRoutes: async () => h.routes },
-      primary: { primary: async () => null },
-      addresses: { addresses: async () => [] },
-      kernelRelease,
-      clock: steppingClock(),
+      holders: kernel.holders,
+      routes: { defaultRoutes: async () => kernel.defaultRoutes() },
+      primary: {
+        primary: async () =>
+          options.primaryMac ? { mac: options.primaryMac as Mac, interface: null } : null,
+      },
+      addresses: { addresses: async (name) => addresses.get(name) ?? [] },
+      kernelRelease: kernel.config.release,
+      clock: options.clock ?? steppingClock(),
     },
-    { ...TEST_OPTIONS, ...options },
+    { ...TEST_OPTIONS, ...options.engine },
   );
-  h.engine.subscribe((e) => h.events.push(e));
-  await h.engine.recover();
+  const h: Harness = { kernel, journal, engine, events: [], addresses };
+  engine.subscribe((e) => h.events.push(e));
+  if (options.recover !== false) await engine.recover();
   return h;
 }

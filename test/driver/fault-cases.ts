@@ -6,9 +6,10 @@
  */
 import { isAgentError, type PciAddress } from "../../src/common/index.js";
 import type { DriverEngineOptions } from "../../src/driver/engine.js";
+import { ec2Host, type SimKernel, type SimKernelConfig } from "../../src/sim/index.js";
+import type { Sysfs } from "../../src/sysfs/index.js";
 import { type Harness, harness } from "./engine-harness.js";
 import { violation } from "./invariant.js";
-import { ec2State, type MiniFault, type MiniState } from "./mini-kernel.js";
 
 export const DEVICE = "0000:00:06.0" as PciAddress;
 
@@ -21,7 +22,9 @@ export type FaultKind =
   | "EAGAIN"
   | "ETIMEDOUT"
   | "block"
-  | "silent";
+  | "silent"
+  | "probe:EIO"
+  | "probe:EPROBE_DEFER";
 
 export const FAULT_KINDS: readonly FaultKind[] = [
   "EBUSY",
@@ -33,6 +36,8 @@ export const FAULT_KINDS: readonly FaultKind[] = [
   "ETIMEDOUT",
   "block",
   "silent",
+  "probe:EIO",
+  "probe:EPROBE_DEFER",
 ];
 
 export interface Scenario {
@@ -67,10 +72,37 @@ export interface CaseResult {
   code: string | null;
 }
 
-function toFault(path: string, kind: FaultKind): MiniFault {
-  if (kind === "block") return { path, nth: 1, block: true };
-  if (kind === "silent") return { path, nth: 1, silent: true };
-  return { path, nth: 1, errno: kind };
+/**
+ * A port over the simulator that arms a fault on the path of write number
+ * `at.write` just as that write is made, so a schedule reaches rollback
+ * writes too. "silent" answers success without reaching the kernel (what
+ * drivers_probe does when nothing binds); "probe:E" makes the probe behind a
+ * bind write fail with E, so the kernel's own errno rules apply.
+ */
+function arming(kernel: SimKernel, faults: readonly FaultAt[]) {
+  let index = 0;
+  let armed = false;
+  const wrap = (sysfs: Sysfs): Sysfs => ({
+    description: sysfs.description,
+    read: (p) => sysfs.read(p),
+    readlink: (p) => sysfs.readlink(p),
+    list: (p) => sysfs.list(p),
+    exists: (p) => sysfs.exists(p),
+    write: async (path, data) => {
+      if (!armed) return sysfs.write(path, data);
+      const at = faults.find((f) => f.write === index);
+      index += 1;
+      const kind = at?.kind;
+      if (kind === "silent") return;
+      if (kind === "block") kernel.faults.blockWrite(path);
+      else if (kind?.startsWith("probe:")) {
+        const bind = /^bus\/pci\/drivers\/([^/]+)\/bind$/.exec(path);
+        if (bind) kernel.failProbe({ device: String(data), driver: bind[1], errno: kind.slice(6) });
+      } else if (kind !== undefined) kernel.faults.failWrite(path, kind);
+      return sysfs.write(path, data);
+    },
+  });
+  return { wrap, arm: () => (armed = true) };
 }
 
 /**
@@ -79,24 +111,18 @@ function toFault(path: string, kind: FaultKind): MiniFault {
  * so a schedule can target rollback writes as well as forward ones.
  */
 export async function runCase(
-  style: MiniState["errnoStyle"],
+  style: SimKernelConfig["errnoStyle"],
   scenario: Scenario,
   faults: readonly FaultAt[],
   options: DriverEngineOptions = {},
 ): Promise<CaseResult> {
-  const h = await harness(ec2State(1, { errnoStyle: style }), options);
+  const kernel = ec2Host({ enis: 2, errnoStyle: style });
+  const faulty = arming(kernel, faults);
+  const h = await harness(kernel, { engine: options, sysfs: faulty.wrap });
   if (scenario.from !== null) await h.engine.bind(DEVICE, scenario.from);
-  const before = structuredClone(h.kernel.dev(DEVICE)!);
-  const start = h.kernel.writes.length;
-  // Arm faults by write index: wrap the kernel's write to inject just in time.
-  const write = h.kernel.write.bind(h.kernel);
-  let index = 0;
-  h.kernel.write = (path, data) => {
-    const at = faults.find((f) => f.write === index);
-    index += 1;
-    if (at) h.kernel.inject(toFault(path, at.kind));
-    return write(path, data);
-  };
+  const before = kernel.device(DEVICE)!;
+  const start = kernel.writeLog().length;
+  faulty.arm();
   const target =
     scenario.op.kind === "bind"
       ? { driver: scenario.op.driver, override: scenario.op.driver }
@@ -144,7 +170,7 @@ export async function runCase(
     },
   );
   const health = h.engine.health(DEVICE);
-  const writes = h.kernel.writes.length - start;
+  const writes = kernel.writeLog().length - start;
   if (v !== null || health !== "degraded") return { violation: v, writes, health, code };
   // DEGRADED: the reconciler's repeated repairs must bring back the snapshot
   // once the (finite) faults are spent.
@@ -152,11 +178,11 @@ export async function runCase(
     await h.engine.repair(DEVICE).catch(() => undefined);
     await settle(h);
   }
-  const now = h.kernel.dev(DEVICE)!;
+  const now = kernel.device(DEVICE)!;
   const repaired =
     h.engine.health(DEVICE) === "ok" &&
     now.driver === before.driver &&
-    now.override === before.override;
+    now.driverOverride === before.driverOverride;
   return {
     violation: repaired ? null : "repair did not restore the snapshot",
     writes,
@@ -168,10 +194,9 @@ export async function runCase(
 /** Lets blocked writes return until no operation of the device is stuck any more. */
 async function settle(h: Harness): Promise<void> {
   // Release repeatedly: the resolution's own writes may hit a later block fault.
-  while (h.kernel.blockedWrites > 0 || h.engine.health(DEVICE) === "stuck") {
-    h.kernel.release();
-    await new Promise((r) => setImmediate(r));
-    if (h.kernel.blockedWrites === 0) await Promise.race([h.engine.idle(), tick()]);
+  while (h.engine.health(DEVICE) === "stuck") {
+    h.kernel.faults.clear();
+    await Promise.race([h.engine.idle(), tick()]);
   }
   await h.engine.idle();
 }
