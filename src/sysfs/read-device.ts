@@ -15,8 +15,9 @@
  * - uio drivers add `<bdf>/uio/uio<N>`, node `/dev/uio<N>`.
  */
 import type { DriverName, InterfaceName, Mac, PciAddress } from "../common/index.js";
-import { isAgentError } from "../common/index.js";
+import { basename, chomp, hex, optional, vanishedAsNull } from "./attr.js";
 import { classifyDevice, type DeviceKind, isVfioDriver } from "./classify.js";
+import { readIdentity } from "./device-identity.js";
 import { isInterfaceName, isMac } from "./parse.js";
 import { pciDeviceName } from "./pci-ids.js";
 import type { Sysfs } from "./sysfs.js";
@@ -96,46 +97,30 @@ export async function readDevice(
       ? optional(sysfs.readlink(`${dir}/${name}`).then(basename))
       : Promise.resolve(null);
 
-  const [
-    ids,
-    subsystemVendor,
-    subsystemDevice,
-    revision,
-    numa,
-    override,
-    driver,
-    group,
-    uio,
-    nets,
-  ] = await Promise.all([
-    vanishedAsNull(
-      Promise.all(["vendor", "device", "class"].map((f) => sysfs.read(`${dir}/${f}`))),
-    ),
-    attr("subsystem_vendor"),
-    attr("subsystem_device"),
+  const [identity, revision, numa, override, group, uio, nets] = await Promise.all([
+    readIdentity(sysfs, dir, has),
     attr("revision"),
     attr("numa_node"),
     attr("driver_override"),
-    link("driver"),
     link("iommu_group"),
     has.has("uio") ? optional(sysfs.list(`${dir}/uio`)) : null,
     readInterfaces(sysfs, dir, entries),
   ]);
-  if (ids === null) return null;
-  const [vendor, device, classCode] = ids.map((text) => hex(chomp(text)));
-  const driverName = driver as DriverName | null;
+  if (identity === null) return null;
+  const { vendor, device, classCode } = identity;
+  const driverName = identity.driver as DriverName | null;
   const iommuGroup = await readIommuGroup(sysfs, group, driverName);
   const devRoot = options.devRoot ?? "/dev";
   return {
     address,
-    vendor: vendor!,
-    device: device!,
-    subsystemVendor: subsystemVendor === null ? null : hex(subsystemVendor),
-    subsystemDevice: subsystemDevice === null ? null : hex(subsystemDevice),
-    classCode: classCode!,
+    vendor,
+    device,
+    subsystemVendor: identity.subsystemVendor,
+    subsystemDevice: identity.subsystemDevice,
+    classCode,
     revision: revision === null ? null : hex(revision),
-    kind: classifyDevice(vendor!, device!, classCode!),
-    name: pciDeviceName(vendor!, device!, classCode!),
+    kind: classifyDevice(vendor, device, classCode),
+    name: pciDeviceName(vendor, device, classCode),
     driver: driverName,
     driverOverride: override === "(null)" ? null : override,
     numaNode: parseNuma(numa),
@@ -209,43 +194,4 @@ function parseNuma(text: string | null): number | null {
   if (text === null || !/^-?[0-9]+$/.test(text)) return null;
   const node = Number(text);
   return node < 0 ? null : node;
-}
-
-/** Strips the one trailing newline sysfs adds; keeps any other whitespace (it can matter). */
-function chomp(text: string): string {
-  return text.endsWith("\n") ? text.slice(0, -1) : text;
-}
-
-/** "0x1D0F" → "1d0f". */
-function hex(text: string): string {
-  return text.trim().replace(/^0x/i, "").toLowerCase();
-}
-
-function basename(target: string): string {
-  const slash = target.lastIndexOf("/");
-  return slash < 0 ? target : target.slice(slash + 1);
-}
-
-/** ENOENT/ENOTDIR, and ENODEV (kernfs answers it for a removed device's open file). */
-function isVanished(err: unknown): boolean {
-  return isAgentError(err) && (err.code === "NOT_FOUND" || err.errno === "ENODEV");
-}
-
-async function vanishedAsNull<T>(promise: Promise<T>): Promise<T | null> {
-  try {
-    return await promise;
-  } catch (err) {
-    if (isVanished(err)) return null;
-    throw err;
-  }
-}
-
-/** Optional attributes: absent, vanished or not readable by this user → null. */
-async function optional<T>(promise: Promise<T>): Promise<T | null> {
-  try {
-    return await promise;
-  } catch (err) {
-    if (isVanished(err) || (isAgentError(err) && err.code === "PERMISSION_DENIED")) return null;
-    throw err;
-  }
 }

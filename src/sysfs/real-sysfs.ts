@@ -6,6 +6,14 @@
  * It uses the callback API of node:fs rather than FileHandle: an inventory of
  * a thousand devices makes ~15,000 calls, and the callback path costs about
  * half as much per call.
+ *
+ * Reads go through libuv's thread pool by default, because a read can block:
+ * `driver_override` shows under the device lock, which a driver's probe or
+ * remove holds, and vfio-pci's remove waits until user space closes the
+ * device. A daemon must not freeze its event loop on that. A one-shot
+ * command (`eni-agent status`) has nothing else to do meanwhile and sets
+ * `blockingReads`, which is several times cheaper per read. Writes always go
+ * through the thread pool: they trigger probe/remove.
  */
 import * as fs from "node:fs";
 import { resolve } from "node:path";
@@ -16,22 +24,34 @@ import type { Sysfs } from "./sysfs.js";
 export interface RealSysfsOptions {
   /** Directory that stands for `/sys`. Default "/sys". */
   root?: string;
+  /**
+   * Read, readlink, list and exists with synchronous system calls (still
+   * returning promises). Only for one-shot commands; default false.
+   */
+  blockingReads?: boolean;
 }
 
-/** A sysfs attribute is at most one page; a bigger buffer is never needed for sysfs. */
-const READ_CHUNK_BYTES = 4096;
+/**
+ * First read size. Most attributes are a few bytes; below 4 KiB Buffer takes
+ * the memory from its shared pool, which spares the garbage collector one
+ * 4 KiB allocation per read (a third of an inventory's time at 1,000 devices).
+ */
+const READ_CHUNK_BYTES = 512;
 
 export class RealSysfs implements Sysfs {
   readonly root: string;
   readonly description: string;
+  readonly blockingReads: boolean;
 
   constructor(options: RealSysfsOptions = {}) {
     this.root = resolve(options.root ?? "/sys");
+    this.blockingReads = options.blockingReads ?? false;
     this.description = `sysfs at ${this.root}`;
   }
 
   async read(path: string): Promise<string> {
     const abs = this.resolve(path, "read");
+    if (this.blockingReads) return blocking("read", path, () => readAllSync(abs));
     const fd = await call<number>("read", path, (cb) => fs.open(abs, fs.constants.O_RDONLY, cb));
     try {
       return await readAll(fd, path);
@@ -78,11 +98,13 @@ export class RealSysfs implements Sysfs {
 
   async readlink(path: string): Promise<string> {
     const abs = this.resolve(path, "readlink");
+    if (this.blockingReads) return blocking("readlink", path, () => fs.readlinkSync(abs));
     return call<string>("readlink", path, (cb) => fs.readlink(abs, cb));
   }
 
   async list(path: string): Promise<string[]> {
     const abs = this.resolve(path, "list");
+    if (this.blockingReads) return blocking("list", path, () => fs.readdirSync(abs).sort());
     const names = await call<string[]>("list", path, (cb) => fs.readdir(abs, cb));
     return names.sort();
   }
@@ -90,7 +112,8 @@ export class RealSysfs implements Sysfs {
   async exists(path: string): Promise<boolean> {
     const abs = this.resolve(path, "exists");
     try {
-      await call<void>("exists", path, (cb) => fs.access(abs, fs.constants.F_OK, cb));
+      if (this.blockingReads) blocking("exists", path, () => fs.accessSync(abs, fs.constants.F_OK));
+      else await call<void>("exists", path, (cb) => fs.access(abs, fs.constants.F_OK, cb));
       return true;
     } catch (err) {
       if (err instanceof AgentError && (err.errno === "ENOENT" || err.errno === "ENOTDIR")) {
@@ -122,6 +145,34 @@ async function readAll(fd: number, path: string): Promise<string> {
     if (n < READ_CHUNK_BYTES) break;
   }
   return chunks.length === 1 ? chunks[0]!.toString("utf8") : Buffer.concat(chunks).toString("utf8");
+}
+
+/** readAll's synchronous twin, for blockingReads. */
+function readAllSync(abs: string): string {
+  const fd = fs.openSync(abs, fs.constants.O_RDONLY);
+  try {
+    const chunks: Buffer[] = [];
+    for (;;) {
+      const buffer = Buffer.allocUnsafe(READ_CHUNK_BYTES);
+      const n = fs.readSync(fd, buffer, 0, READ_CHUNK_BYTES, null);
+      chunks.push(buffer.subarray(0, n));
+      if (n < READ_CHUNK_BYTES) break;
+    }
+    return chunks.length === 1
+      ? chunks[0]!.toString("utf8")
+      : Buffer.concat(chunks).toString("utf8");
+  } finally {
+    fs.closeSync(fd);
+  }
+}
+
+/** Runs a synchronous fs call and maps its errno into the port's typed error. */
+function blocking<T>(operation: SysfsOperation, path: string, run: () => T): T {
+  try {
+    return run();
+  } catch (err) {
+    throw sysfsError(operation, path, (err as NodeJS.ErrnoException).code ?? "EIO", err);
+  }
 }
 
 type Callback<T> = (err: NodeJS.ErrnoException | null, value?: T) => void;

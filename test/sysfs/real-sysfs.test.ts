@@ -73,13 +73,6 @@ t.test("read returns the attribute text through directory links", async (t) => {
   t.equal(await sysfs.read("bus/pci/devices/0000:00:05.0/vendor"), "0x1d0f\n");
 });
 
-t.test("reads a file larger than one chunk completely", async (t) => {
-  const root = await tempRoot(t);
-  const big = "x".repeat(10_000);
-  await writeFile(join(root, "big"), big);
-  t.equal(await new RealSysfs({ root }).read("big"), big);
-});
-
 t.test(
   "write issues one write(2) on an O_WRONLY descriptor without create or truncate",
   async (t) => {
@@ -168,29 +161,42 @@ t.test("paths that could leave the root are refused for every operation", async 
   t.equal(await readFile(join(root, "../outside"), "utf8"), "untouched\n");
 });
 
-t.test("readlink, list and exists", async (t) => {
-  const root = await tempRoot(t);
-  const sysfs = new RealSysfs({ root });
-  t.equal(
-    await sysfs.readlink("bus/pci/devices/0000:00:05.0"),
-    "../../../devices/pci0000:00/0000:00:05.0",
-  );
-  t.same(await sysfs.list("bus/pci/devices/0000:00:05.0"), ["driver_override", "vendor"]);
-  await t.rejects(sysfs.list("bus/pci/drivers"), {
-    code: "NOT_FOUND",
-    errno: "ENOENT",
-    syscall: "list",
+for (const blockingReads of [false, true]) {
+  t.test(`reads, links, lists and exists (blockingReads: ${blockingReads})`, async (t) => {
+    const root = await tempRoot(t);
+    const sysfs = new RealSysfs({ root, blockingReads });
+    t.equal(await sysfs.read(OVERRIDE), "(null)\n");
+    await t.rejects(sysfs.read("bus/pci/devices/0000:00:05.0/nope"), {
+      code: "NOT_FOUND",
+      errno: "ENOENT",
+      syscall: "read",
+      path: "bus/pci/devices/0000:00:05.0/nope",
+    });
+    t.equal(
+      await sysfs.readlink("bus/pci/devices/0000:00:05.0"),
+      "../../../devices/pci0000:00/0000:00:05.0",
+    );
+    t.same(await sysfs.list("bus/pci/devices/0000:00:05.0"), ["driver_override", "vendor"]);
+    await t.rejects(sysfs.list("bus/pci/drivers"), {
+      code: "NOT_FOUND",
+      errno: "ENOENT",
+      syscall: "list",
+    });
+    await t.rejects(sysfs.readlink(OVERRIDE), {
+      code: "FAILED_PRECONDITION",
+      errno: "EINVAL",
+      syscall: "readlink",
+    });
+    t.equal(await sysfs.exists(OVERRIDE), true);
+    t.equal(await sysfs.exists("bus/pci/drivers/vfio-pci"), false);
+    t.equal(await sysfs.exists(`${OVERRIDE}/below-a-file`), false, "ENOTDIR counts as absent");
+    await t.rejects(sysfs.read("../outside"), { code: "INVALID_ARGUMENT" });
+    t.match(sysfs.description, root);
+    const big = "x".repeat(10_000);
+    await writeFile(join(root, "big"), big);
+    t.equal(await sysfs.read("big"), big, "larger than one read");
   });
-  await t.rejects(sysfs.readlink(OVERRIDE), {
-    code: "FAILED_PRECONDITION",
-    errno: "EINVAL",
-    syscall: "readlink",
-  });
-  t.equal(await sysfs.exists(OVERRIDE), true);
-  t.equal(await sysfs.exists("bus/pci/drivers/vfio-pci"), false);
-  t.equal(await sysfs.exists(`${OVERRIDE}/below-a-file`), false, "ENOTDIR counts as absent");
-  t.match(sysfs.description, root);
-});
+}
 
 t.test("the default root is /sys and relative roots are resolved", async (t) => {
   t.equal(new RealSysfs().root, "/sys");

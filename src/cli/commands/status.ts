@@ -90,7 +90,8 @@ export async function run(argv: readonly string[], io: CliIo): Promise<number> {
   if (positionals.length > 0) {
     throw usage("status", `unexpected argument ${JSON.stringify(positionals[0])}`);
   }
-  const sysfs = new RealSysfs({ root: values["sysfs-root"] ?? "/sys" });
+  // A one-shot command: synchronous reads are cheaper and block nothing else.
+  const sysfs = new RealSysfs({ root: values["sysfs-root"] ?? "/sys", blockingReads: true });
   const routes = new RealDefaultRouteReader({ procRoot: values["proc-root"] ?? "/proc" });
   const [inventory, defaultRoutes] = await Promise.all([
     scanInventory(sysfs).catch((err: unknown) => {
