@@ -9,7 +9,6 @@
 import {
   CreateTagsCommand,
   DeleteNetworkInterfaceCommand,
-  DescribeNetworkInterfacesCommand,
   DetachNetworkInterfaceCommand,
   type EC2Client,
   type Filter,
@@ -17,17 +16,11 @@ import {
 } from "@aws-sdk/client-ec2";
 import { AgentError, type EniId, isAgentError, sleep } from "../common/index.js";
 import { backoffDelayMs } from "./backoff.js";
+import { describeNetworkInterfaces } from "./describe-network-interfaces.js";
 import { callEc2, type Ec2CallContext, type Ec2CallOptions } from "./ec2-call.js";
 import { ATTACHMENT_NOT_FOUND, ENI_NOT_FOUND, isDryRunSuccess } from "./ec2-errors.js";
 import { type Ec2ApiAction, Ec2RateLimiter, type RateLimit } from "./ec2-rate-limiter.js";
-import {
-  checkEniId,
-  type EniDescription,
-  isPrimaryAttachment,
-  toEniDescription,
-} from "./eni-description.js";
-
-export type { Ec2CallOptions } from "./ec2-call.js";
+import { checkEniId, type EniDescription, refuseUntouchable } from "./eni-description.js";
 
 export interface OwnerTag {
   readonly tagKey: string;
@@ -61,8 +54,6 @@ export interface Ec2ActionsDeps {
 export type DetachOutcome = "detaching" | "already-detached" | "already-gone" | "dry-run";
 export type DeleteOutcome = "deleted" | "already-gone" | "dry-run";
 export type DeleteOnTerminationOutcome = "set" | "already-set" | "dry-run";
-
-const MAX_PAGES = 1000;
 
 export class Ec2Actions {
   private readonly client: EC2Client;
@@ -137,28 +128,22 @@ export class Ec2Actions {
     const attachment = eni.attachment;
     if (!attachment) return "already-detached";
     if (attachment.status === "detaching") return "detaching";
-    try {
-      await callEc2(
-        this.context,
-        "DetachNetworkInterface",
-        call,
-        (abortSignal) =>
-          this.client.send(
-            new DetachNetworkInterfaceCommand({
-              AttachmentId: attachment.attachmentId,
-              ...(this.forceDetach ? { Force: true } : {}),
-              ...(this.dryRun ? { DryRun: true } : {}),
-            }),
-            { abortSignal },
-          ),
-        eni.eniId,
-      );
-    } catch (err) {
-      if (isDryRunSuccess(err)) return "dry-run";
-      if (isAgentError(err) && err.awsCode === ATTACHMENT_NOT_FOUND) return "already-detached";
-      throw err;
-    }
-    return "detaching";
+    const outcome = await this.mutate(
+      "DetachNetworkInterface",
+      call,
+      eni.eniId,
+      (abortSignal) =>
+        this.client.send(
+          new DetachNetworkInterfaceCommand({
+            AttachmentId: attachment.attachmentId,
+            ...(this.forceDetach ? { Force: true } : {}),
+            ...this.dryRunFlag(),
+          }),
+          { abortSignal },
+        ),
+      ATTACHMENT_NOT_FOUND,
+    );
+    return outcome === "done" ? "detaching" : outcome === "gone" ? "already-detached" : "dry-run";
   }
 
   /**
@@ -169,27 +154,21 @@ export class Ec2Actions {
     const eni = await this.requireOwned(eniId, call);
     if (eni === undefined) return "already-gone";
     refuseUntouchable(eni, false);
-    try {
-      await callEc2(
-        this.context,
-        "DeleteNetworkInterface",
-        call,
-        (abortSignal) =>
-          this.client.send(
-            new DeleteNetworkInterfaceCommand({
-              NetworkInterfaceId: eni.eniId,
-              ...(this.dryRun ? { DryRun: true } : {}),
-            }),
-            { abortSignal },
-          ),
-        eni.eniId,
-      );
-    } catch (err) {
-      if (isDryRunSuccess(err)) return "dry-run";
-      if (isAgentError(err) && err.awsCode === ENI_NOT_FOUND) return "already-gone";
-      throw err;
-    }
-    return "deleted";
+    const outcome = await this.mutate(
+      "DeleteNetworkInterface",
+      call,
+      eni.eniId,
+      (abortSignal) =>
+        this.client.send(
+          new DeleteNetworkInterfaceCommand({
+            NetworkInterfaceId: eni.eniId,
+            ...this.dryRunFlag(),
+          }),
+          { abortSignal },
+        ),
+      ENI_NOT_FOUND,
+    );
+    return outcome === "done" ? "deleted" : outcome === "gone" ? "already-gone" : "dry-run";
   }
 
   /**
@@ -236,8 +215,9 @@ export class Ec2Actions {
     call: Ec2CallOptions,
   ): Promise<DeleteOnTerminationOutcome> {
     const eni = await this.requireOwned(eniId, call);
-    if (eni === undefined)
+    if (eni === undefined) {
       throw new AgentError("NOT_FOUND", `${eniId} does not exist`, { awsCode: ENI_NOT_FOUND });
+    }
     refuseUntouchable(eni, false);
     const attachment = eni.attachment;
     if (!attachment) {
@@ -246,26 +226,21 @@ export class Ec2Actions {
       });
     }
     if (attachment.deleteOnTermination) return "already-set";
-    try {
-      await callEc2(
-        this.context,
-        "ModifyNetworkInterfaceAttribute",
-        call,
-        (abortSignal) =>
-          this.client.send(
-            new ModifyNetworkInterfaceAttributeCommand({
-              NetworkInterfaceId: eni.eniId,
-              Attachment: { AttachmentId: attachment.attachmentId, DeleteOnTermination: true },
-              ...(this.dryRun ? { DryRun: true } : {}),
-            }),
-            { abortSignal },
-          ),
-        eni.eniId,
-      );
-    } catch (err) {
-      if (isDryRunSuccess(err)) return "dry-run";
-      throw err;
-    }
+    const outcome = await this.mutate(
+      "ModifyNetworkInterfaceAttribute",
+      call,
+      eni.eniId,
+      (abortSignal) =>
+        this.client.send(
+          new ModifyNetworkInterfaceAttributeCommand({
+            NetworkInterfaceId: eni.eniId,
+            Attachment: { AttachmentId: attachment.attachmentId, DeleteOnTermination: true },
+            ...this.dryRunFlag(),
+          }),
+          { abortSignal },
+        ),
+    );
+    if (outcome === "dry-run") return "dry-run";
     await this.verifyDeleteOnTermination(eni.eniId, attachment.attachmentId, call);
     return "set";
   }
@@ -285,48 +260,48 @@ export class Ec2Actions {
         "tag keys must be non-empty and not start with aws:",
       );
     }
-    try {
-      await callEc2(this.context, "CreateTags", call, (abortSignal) =>
-        this.client.send(
-          new CreateTagsCommand({
-            Resources: ids,
-            Tags: entries.map(([Key, Value]) => ({ Key, Value })),
-            ...(this.dryRun ? { DryRun: true } : {}),
-          }),
-          { abortSignal },
-        ),
-      );
-    } catch (err) {
-      if (isDryRunSuccess(err)) return "dry-run";
-      throw err;
-    }
-    return "tagged";
+    const outcome = await this.mutate("CreateTags", call, undefined, (abortSignal) =>
+      this.client.send(
+        new CreateTagsCommand({
+          Resources: ids,
+          Tags: entries.map(([Key, Value]) => ({ Key, Value })),
+          ...this.dryRunFlag(),
+        }),
+        { abortSignal },
+      ),
+    );
+    return outcome === "dry-run" ? "dry-run" : "tagged";
   }
 
   // --- internals -------------------------------------------------------------
 
-  private async describe(filters: Filter[], call: Ec2CallOptions): Promise<EniDescription[]> {
-    const out: EniDescription[] = [];
-    let token: string | undefined;
-    for (let page = 0; page < MAX_PAGES; page++) {
-      const answer = await callEc2(this.context, "DescribeNetworkInterfaces", call, (abortSignal) =>
-        this.client.send(
-          new DescribeNetworkInterfacesCommand({
-            Filters: filters,
-            MaxResults: this.pageSize,
-            ...(token ? { NextToken: token } : {}),
-          }),
-          { abortSignal },
-        ),
-      );
-      for (const eni of answer.NetworkInterfaces ?? []) out.push(toEniDescription(eni));
-      token = answer.NextToken || undefined;
-      if (!token) return out;
+  /**
+   * One mutating call. "dry-run" when EC2 answered DryRunOperation; "gone"
+   * when it answered `goneCode` (the thing to act on no longer exists).
+   */
+  private async mutate(
+    action: Ec2ApiAction,
+    call: Ec2CallOptions,
+    eniId: string | undefined,
+    send: (abortSignal: AbortSignal) => Promise<unknown>,
+    goneCode?: string,
+  ): Promise<"done" | "gone" | "dry-run"> {
+    try {
+      await callEc2(this.context, action, call, send, eniId);
+      return "done";
+    } catch (err) {
+      if (isDryRunSuccess(err)) return "dry-run";
+      if (goneCode !== undefined && isAgentError(err) && err.awsCode === goneCode) return "gone";
+      throw err;
     }
-    throw new AgentError(
-      "INTERNAL",
-      `DescribeNetworkInterfaces returned more than ${MAX_PAGES} pages`,
-    );
+  }
+
+  private dryRunFlag(): { DryRun?: true } {
+    return this.dryRun ? { DryRun: true } : {};
+  }
+
+  private describe(filters: Filter[], call: Ec2CallOptions): Promise<EniDescription[]> {
+    return describeNetworkInterfaces(this.client, this.context, filters, this.pageSize, call);
   }
 
   /** The ENI if owned; undefined if EC2 does not know it; FAILED_PRECONDITION if not ours. */
@@ -379,20 +354,6 @@ export class Ec2Actions {
   private async pause(delayMs: number, call: Ec2CallOptions): Promise<void> {
     await sleep(delayMs, call.signal).catch((reason: unknown) => {
       throw new AgentError("ABORTED", "EC2 wait aborted", { cause: reason });
-    });
-  }
-}
-
-/** Requester-managed ENIs are never touched; the primary ENI is never detached. */
-function refuseUntouchable(eni: EniDescription, detaching: boolean): void {
-  if (eni.requesterManaged) {
-    throw new AgentError("FAILED_PRECONDITION", `${eni.eniId} is managed by another AWS service`, {
-      guard: "requester-managed",
-    });
-  }
-  if (detaching && isPrimaryAttachment(eni.attachment)) {
-    throw new AgentError("FAILED_PRECONDITION", `${eni.eniId} is the instance's primary ENI`, {
-      guard: "primary-eni",
     });
   }
 }

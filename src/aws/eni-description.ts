@@ -80,3 +80,17 @@ export function toEniDescription(eni: NetworkInterface): EniDescription {
     tags,
   };
 }
+
+/** Requester-managed ENIs are never touched; the primary ENI is never detached. */
+export function refuseUntouchable(eni: EniDescription, detaching: boolean): void {
+  if (eni.requesterManaged) {
+    throw new AgentError("FAILED_PRECONDITION", `${eni.eniId} is managed by another AWS service`, {
+      guard: "requester-managed",
+    });
+  }
+  if (detaching && isPrimaryAttachment(eni.attachment)) {
+    throw new AgentError("FAILED_PRECONDITION", `${eni.eniId} is the instance's primary ENI`, {
+      guard: "primary-eni",
+    });
+  }
+}

@@ -1,4 +1,5 @@
 export * from "./backoff.js";
+export * from "./describe-network-interfaces.js";
 export * from "./ec2-actions.js";
 export * from "./ec2-call.js";
 export * from "./ec2-client.js";
