@@ -163,3 +163,16 @@ t.test("statusForError keeps metadata small for huge messages", async (t) => {
   t.ok(value.length < 2_000, `detail is ${value.length} bytes`);
   t.ok(status.details.length < 2_000, "so is the status message");
 });
+
+t.test("requests over the size limit are refused before the core", async (t) => {
+  const h = await startHarness(t, () => ({ limits: { maxReceiveMessageBytes: 1024 } }));
+  const error = await rejection(
+    t,
+    h.client.getDevice({ interfaceName: "x".repeat(4096) }),
+    "UNAVAILABLE",
+    /larger than max/,
+  );
+  t.ok(error.message.length > 0);
+  t.equal(h.core.received.length, 0);
+  t.equal((await h.client.listDevices()).length, 3, "the connection still serves small calls");
+});
