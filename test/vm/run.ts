@@ -44,6 +44,8 @@ async function main(): Promise<number> {
     process.stdout.write(`SKIP: vm tests: ${reason}\n`);
     return required ? 1 : 0;
   };
+  // The guest runs the host's own node binary, so the host must be x86-64 too.
+  if (process.arch !== "x64") return skip(`the guest is x86-64; this host is ${process.arch}`);
   if (!Apt.usable()) return skip("building the guest needs root with apt-get, apt-cache, dpkg-deb");
   const apt = new Apt(log);
   if (!onPath(QEMU)) {
