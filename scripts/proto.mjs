@@ -41,7 +41,12 @@ try {
     ...PROTO_FILES,
   ]);
   writeFileSync(join(scratch, "descriptor.ts"), renderDescriptorModule(protoDir));
-  const docs = replaceReference(readFileSync(docsFile, "utf8"), renderApiReference(protoDir));
+  // Formatted the way `npm run format` would, so formatting never makes it stale.
+  const docs = execFileSync("npx", ["biome", "format", "--stdin-file-path=docs/api.md"], {
+    cwd: repo,
+    input: replaceReference(readFileSync(docsFile, "utf8"), renderApiReference(protoDir)),
+    encoding: "utf8",
+  });
 
   const stale = [];
   for (const file of walk(scratch)) {
