@@ -65,6 +65,7 @@ t.test("the console carries the protocol and a crash ends qemu", async (t) => {
   const args = qemuArgs(spec());
   t.match(cmdline(args), /console=ttyS0/);
   t.match(cmdline(args), /panic=-1/);
+  t.match(cmdline(args), /no_timer_check/);
   t.match(cmdline(args), /eni\.nonce=feed/);
   t.ok(args.includes("-no-reboot"));
   t.same(args.slice(0, 4), ["-accel", "tcg", "-cpu", "max"]);

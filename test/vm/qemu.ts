@@ -75,6 +75,10 @@ export function qemuArgs(spec: BootSpec): string[] {
   const cmdline = [
     "console=ttyS0",
     "panic=-1",
+    // The kernel checks that the timer ticks within a few ms of emulated time;
+    // a TCG vCPU starved by a busy host can miss that, and with interrupt
+    // remapping (viommu) the kernel then panics instead of working around it.
+    "no_timer_check",
     ...(spec.verbose ? [] : ["quiet"]),
     ...(spec.config.iommu ? ["intel_iommu=on"] : []),
     `eni.entry=${spec.entry}`,

@@ -86,8 +86,8 @@ async function main(): Promise<number> {
   const timings: Record<string, unknown>[] = [];
   await mapLimit(boots, jobs, async ({ entry, config }) => {
     const label = `${config.name}/${entry.name}`;
-    const logPath = join(cacheDir, "logs", `${config.name}-${entry.name}.log`);
-    const outcome = await boot({
+    let logPath = join(cacheDir, "logs", `${config.name}-${entry.name}.log`);
+    const spec = {
       kernel: image.kernel,
       initrd: image.initrd,
       config,
@@ -100,7 +100,15 @@ async function main(): Promise<number> {
       timeoutMs: entry.timeoutMs,
       logPath,
       verbose: values.verbose,
-    });
+    };
+    let outcome = await boot(spec);
+    // A guest that died before its program started says nothing about
+    // eni-agent (a kernel starved by a busy host); boot it once more.
+    if (outcome.beginMs === undefined) {
+      log(`${label}: ${outcome.error} (log ${logPath}); booting again`);
+      logPath = logPath.replace(/\.log$/, ".retry.log");
+      outcome = await boot({ ...spec, logPath, nonce: randomBytes(8).toString("hex") });
+    }
     report(tap, label, outcome, logPath);
     timings.push({ boot: label, ...summarize(outcome) });
   });
