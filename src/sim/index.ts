@@ -21,6 +21,7 @@ export {
   type ScaledHostOptions,
   scaledHost,
 } from "./hosts.js";
+export { type MaterializeOptions, materialize } from "./materialize.js";
 export {
   loadKernelState,
   openPersistentKernel,

@@ -294,6 +294,11 @@ export class SimKernel {
     return devNodes(this.#state);
   }
 
+  /** The sysfs tree as of now (computed from the state; see sim-node.ts). */
+  tree(): SimDir {
+    return this.#root();
+  }
+
   // ---- write log ----
 
   /** Every write through the port since the last clear, oldest first. */
