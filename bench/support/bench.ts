@@ -1,0 +1,137 @@
+/**
+ * The benchmark contract: a `*.bench.ts` file default-exports a BenchFile.
+ * The harness (bench/run.ts) runs its cases interleaved, sample by sample,
+ * so that a baseline measured in the same run shares the machine's noise:
+ * ratios hold on noisy machines where absolute times do not.
+ */
+
+export interface BenchCase {
+  name: string;
+  /** One sample: the harness times the call. */
+  run(): Promise<void> | void;
+}
+
+export interface BenchTarget {
+  /** The case the target applies to. */
+  case: string;
+  /** Median at most this many milliseconds. */
+  maxMedianMs?: number;
+  /** Median at most `ratio` times the median of case `baseline`. */
+  maxRatio?: { baseline: string; ratio: number };
+}
+
+export interface BenchFile {
+  title: string;
+  /** What the cases run against, e.g. "RealSysfs on tmpfs (/dev/shm), simulated host". */
+  adapter: string;
+  /** Samples per case (default 30) and unrecorded warm-up runs per case (default 3). */
+  samples?: number;
+  warmup?: number;
+  setup?(): Promise<void>;
+  teardown?(): Promise<void>;
+  cases(): BenchCase[];
+  targets?: BenchTarget[];
+  /** Case name → the case it is compared with in the report's ratio column. */
+  baselines?: Record<string, string>;
+}
+
+export function defineBench(file: BenchFile): BenchFile {
+  return file;
+}
+
+export interface CaseStats {
+  name: string;
+  samples: number;
+  medianMs: number;
+  p99Ms: number;
+  minMs: number;
+  maxMs: number;
+  /** (p90 − p10) / median: how much the middle 80 % of samples spread. */
+  spread: number;
+  /** Median ÷ the baseline's median, when the case has a baseline. */
+  ratio?: { baseline: string; value: number };
+  rawMs: number[];
+}
+
+export function summarize(name: string, rawMs: readonly number[]): CaseStats {
+  const sorted = [...rawMs].sort((a, b) => a - b);
+  const median = quantile(sorted, 0.5);
+  return {
+    name,
+    samples: sorted.length,
+    medianMs: median,
+    p99Ms: quantile(sorted, 0.99),
+    minMs: sorted[0] ?? Number.NaN,
+    maxMs: sorted[sorted.length - 1] ?? Number.NaN,
+    spread: median > 0 ? (quantile(sorted, 0.9) - quantile(sorted, 0.1)) / median : 0,
+    rawMs: [...rawMs],
+  };
+}
+
+/** Linear interpolation between closest ranks, on sorted input. */
+export function quantile(sorted: readonly number[], q: number): number {
+  if (sorted.length === 0) return Number.NaN;
+  const pos = (sorted.length - 1) * q;
+  const lo = Math.floor(pos);
+  const hi = Math.ceil(pos);
+  return sorted[lo]! + (sorted[hi]! - sorted[lo]!) * (pos - lo);
+}
+
+export interface TargetResult {
+  case: string;
+  description: string;
+  met: boolean;
+}
+
+export function checkTargets(
+  targets: readonly BenchTarget[],
+  stats: readonly CaseStats[],
+): TargetResult[] {
+  const byName = new Map(stats.map((s) => [s.name, s]));
+  const results: TargetResult[] = [];
+  for (const target of targets) {
+    const s = byName.get(target.case);
+    if (s === undefined) continue;
+    if (target.maxMedianMs !== undefined) {
+      results.push({
+        case: target.case,
+        description: `median ≤ ${target.maxMedianMs} ms (is ${s.medianMs.toFixed(2)} ms)`,
+        met: s.medianMs <= target.maxMedianMs,
+      });
+    }
+    if (target.maxRatio !== undefined) {
+      const base = byName.get(target.maxRatio.baseline);
+      if (base === undefined) continue;
+      const ratio = s.medianMs / base.medianMs;
+      results.push({
+        case: target.case,
+        description: `≤ ${target.maxRatio.ratio}× ${target.maxRatio.baseline} (is ${ratio.toFixed(2)}×)`,
+        met: ratio <= target.maxRatio.ratio,
+      });
+    }
+  }
+  return results;
+}
+
+/** The JSON written to bench/results/<area>-<name>.json. */
+export interface BenchResult {
+  schema: 1;
+  area: string;
+  name: string;
+  title: string;
+  adapter: string;
+  /** The command that reproduces this result. */
+  command: string;
+  environment: BenchEnvironment;
+  cases: CaseStats[];
+  targets: TargetResult[];
+}
+
+export interface BenchEnvironment {
+  date: string;
+  node: string;
+  cpu: string;
+  cpus: number;
+  platform: string;
+  commit: string;
+}

@@ -1,0 +1,88 @@
+/**
+ * Inventory cost against the number of devices: scaledHost(n) materialized
+ * on tmpfs, scanned through RealSysfs, with the thread-pool reads a daemon
+ * uses and with the blocking reads `eni-agent status` uses. The "floor" case
+ * reads the same files with plain synchronous node:fs calls and no parsing:
+ * the ratio to it is the inventory's own overhead.
+ */
+import { readdirSync, readFileSync, readlinkSync } from "node:fs";
+import { join } from "node:path";
+import { scaledHost } from "../../src/sim/index.js";
+import { scanInventory } from "../../src/sysfs/inventory.js";
+import { RealSysfs } from "../../src/sysfs/real-sysfs.js";
+import { type BenchCase, defineBench } from "../support/bench.js";
+import { benchTempDir, removeTree, writeSimHost } from "../support/sim-host.js";
+
+const SIZES = [10, 100, 1000] as const;
+const roots = new Map<number, string>();
+let tmp = "";
+
+/** The files an inventory reads for each device, read the plainest way. */
+function floorScan(sys: string): number {
+  const devices = join(sys, "bus/pci/devices");
+  let bytes = 0;
+  for (const address of readdirSync(devices)) {
+    const dir = join(devices, address);
+    const names = readdirSync(dir);
+    for (const f of ["uevent", "revision", "numa_node", "driver_override"]) {
+      if (names.includes(f)) bytes += readFileSync(join(dir, f)).length;
+    }
+    if (names.includes("iommu_group")) readlinkSync(join(dir, "iommu_group"));
+    if (names.includes("net")) {
+      for (const ifname of readdirSync(join(dir, "net"))) {
+        for (const f of ["address", "mtu", "operstate"]) {
+          bytes += readFileSync(join(dir, "net", ifname, f)).length;
+        }
+      }
+    }
+  }
+  return bytes;
+}
+
+async function expectDevices(sysfs: RealSysfs, n: number): Promise<void> {
+  const inventory = await scanInventory(sysfs);
+  if (inventory.devices.length !== n) {
+    throw new Error(`expected ${n} devices, scanned ${inventory.devices.length}`);
+  }
+}
+
+export default defineBench({
+  title: "Device inventory on a simulated host",
+  adapter: "RealSysfs on tmpfs (/dev/shm), scaledHost(n) written by the simulator's materialize()",
+  samples: 20,
+  warmup: 2,
+  async setup() {
+    tmp = benchTempDir("inventory");
+    for (const n of SIZES) {
+      const { sys } = await writeSimHost(scaledHost(n), join(tmp, String(n)));
+      roots.set(n, sys);
+    }
+  },
+  async teardown() {
+    removeTree(tmp);
+  },
+  cases(): BenchCase[] {
+    const cases: BenchCase[] = [];
+    for (const n of SIZES) {
+      const root = roots.get(n)!;
+      const pooled = new RealSysfs({ root });
+      const blocking = new RealSysfs({ root, blockingReads: true });
+      cases.push(
+        { name: `${n} devices, thread-pool reads`, run: () => expectDevices(pooled, n) },
+        { name: `${n} devices, blocking reads`, run: () => expectDevices(blocking, n) },
+        { name: `${n} devices, floor (plain sync reads)`, run: () => void floorScan(root) },
+      );
+    }
+    return cases;
+  },
+  baselines: Object.fromEntries(
+    SIZES.flatMap((n) => [
+      [`${n} devices, thread-pool reads`, `${n} devices, floor (plain sync reads)`],
+      [`${n} devices, blocking reads`, `${n} devices, floor (plain sync reads)`],
+    ]),
+  ),
+  targets: [
+    { case: "1000 devices, thread-pool reads", maxMedianMs: 100 },
+    { case: "1000 devices, blocking reads", maxMedianMs: 100 },
+  ],
+});

@@ -1,0 +1,69 @@
+import t from "tap";
+import { type BenchResult, checkTargets, quantile, summarize } from "../../bench/support/bench.js";
+import { renderReport } from "../../scripts/bench-report.js";
+
+t.test("quantiles interpolate between ranks", async (t) => {
+  t.equal(quantile([1, 2, 3, 4], 0.5), 2.5);
+  t.equal(quantile([5], 0.99), 5);
+  t.equal(quantile([1, 2, 3, 4, 5, 6, 7, 8, 9, 10], 0.9), 9.1);
+  t.ok(Number.isNaN(quantile([], 0.5)));
+});
+
+t.test("a summary has median, p99, extremes and spread", async (t) => {
+  const s = summarize("case", [10, 12, 11, 13, 100]);
+  t.equal(s.samples, 5);
+  t.equal(s.medianMs, 12);
+  t.equal(s.minMs, 10);
+  t.equal(s.maxMs, 100);
+  t.ok(s.p99Ms > 90 && s.p99Ms <= 100);
+  // p10 = 10.4, p90 = 65.2 → (65.2 − 10.4) / 12
+  t.equal(Number(s.spread.toFixed(3)), 4.567);
+  t.same(s.rawMs, [10, 12, 11, 13, 100], "raw samples kept in run order");
+});
+
+t.test("targets are met or missed on medians and ratios", async (t) => {
+  const stats = [summarize("base", [10, 10, 10]), summarize("cli", [12, 12, 14])];
+  const results = checkTargets(
+    [
+      { case: "cli", maxRatio: { baseline: "base", ratio: 1.3 } },
+      { case: "cli", maxMedianMs: 11 },
+      { case: "absent", maxMedianMs: 1 },
+    ],
+    stats,
+  );
+  t.same(
+    results.map((r) => [r.case, r.met]),
+    [
+      ["cli", true],
+      ["cli", false],
+    ],
+  );
+  t.match(results[0]!.description, "≤ 1.3× base (is 1.20×)");
+});
+
+t.test("the report names the command behind each table", async (t) => {
+  const result: BenchResult = {
+    schema: 1,
+    area: "cli",
+    name: "status",
+    title: "Start-up",
+    adapter: "built CLI",
+    command: "npm run bench -- cli/status",
+    environment: {
+      date: "2026-01-01T00:00:00.000Z",
+      node: "v20.0.0",
+      cpu: "CPU",
+      cpus: 2,
+      platform: "linux",
+      commit: "abc1234",
+    },
+    cases: [{ ...summarize("node -e 0", [50, 52]), ratio: undefined }],
+    targets: [{ case: "node -e 0", description: "median ≤ 60 ms", met: true }],
+  };
+  const text = renderReport([result]);
+  t.match(text, "## Start-up");
+  t.match(text, "Command: `npm run bench -- cli/status`");
+  t.match(text, "| node -e 0 | 2 | 51.00 |");
+  t.match(text, "- met: node -e 0, median ≤ 60 ms");
+  t.match(text, "commit `abc1234`");
+});
