@@ -87,7 +87,13 @@ export function watchEventsHandler(
         );
         return;
       }
-      call.write({ event: eventToProto(event) });
+      // The listener runs inside the core's emit loop: a bad event ends this
+      // stream, it must never throw into the core.
+      try {
+        call.write({ event: eventToProto(event) });
+      } catch (err) {
+        stream.finish(toAgentError(err));
+      }
     };
     try {
       stream.onEnd(deps.core.subscribeEvents(onEvent));

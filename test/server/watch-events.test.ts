@@ -220,3 +220,12 @@ t.test("stopping the server ends open watches with UNAVAILABLE", async (t) => {
   t.match(await w.ended, { code: "UNAVAILABLE", message: /server is stopping/ });
   t.equal(h.core.listenerCount, 0);
 });
+
+t.test("an event the edge cannot encode ends that stream, not the core's emit loop", async (t) => {
+  const h = await startHarness(t);
+  const w = await watch(h.client);
+  const bad = { ...device(6), identity: null } as unknown as ReturnType<typeof device>;
+  t.doesNotThrow(() => h.core.emit({ kind: "device_added", device: bad }));
+  t.match(await w.ended, { code: "INTERNAL" });
+  t.equal(h.core.listenerCount, 0);
+});
