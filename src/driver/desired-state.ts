@@ -5,9 +5,17 @@
  */
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
-import { AgentError, type DriverName, type EniId, type Mac } from "../common/index.js";
+import {
+  AgentError,
+  type DriverName,
+  type EniId,
+  type Mac,
+  type PciAddress,
+  toAgentError,
+} from "../common/index.js";
 import { isEniId, isMac, parseDriverName, parseEniId, parseMac } from "../sysfs/index.js";
 import { atomicWriteFile, stateIoError } from "./atomic-file.js";
+import type { OperationResult } from "./types.js";
 
 export type DesiredKey = { mac: Mac } | { eniId: EniId };
 
@@ -108,5 +116,98 @@ export class FileDesiredStore implements DesiredStore {
       bindings: bindings.filter((b) => b.source === "request").map(toJson),
     };
     await atomicWriteFile(this.#dir, "desired.json", `${JSON.stringify(doc, null, 2)}\n`);
+  }
+}
+
+export interface DesiredStateDeps {
+  store?: DesiredStore;
+  /** The MAC of an attached ENI, from IMDS; null when it is not attached (yet). */
+  eniMac?: (eniId: EniId) => Promise<Mac | null>;
+}
+
+export interface DesiredApplied {
+  /** "MAC 0e:…" or "eni-…". */
+  binding: string;
+  result: OperationResult | null;
+  error: AgentError | null;
+}
+
+/**
+ * Desired bindings from both sources: persisted requests (the store) and the
+ * configuration. A persisted request wins over a declared binding for the
+ * same key: it is the newer intent.
+ */
+export class DesiredState {
+  readonly #store: DesiredStore;
+  readonly #eniMac: DesiredStateDeps["eniMac"];
+  readonly #declared: DesiredBinding[];
+  readonly #allowedDrivers: readonly string[];
+
+  /** Throws INVALID_ARGUMENT for a malformed declared binding. */
+  constructor(
+    deps: DesiredStateDeps,
+    options: { declared: readonly unknown[]; allowedDrivers: readonly string[] },
+  ) {
+    this.#store = deps.store ?? new MemoryDesiredStore();
+    this.#eniMac = deps.eniMac;
+    this.#allowedDrivers = options.allowedDrivers;
+    this.#declared = options.declared.map((b) =>
+      parseDesiredBinding(b, "config", options.allowedDrivers),
+    );
+  }
+
+  async all(): Promise<DesiredBinding[]> {
+    const stored = await this.#store.load();
+    const declared = this.#declared.filter((d) => !stored.some((s) => sameKey(s.key, d.key)));
+    return [...stored, ...declared];
+  }
+
+  /** The binding for a device with this MAC (directly, or through its ENI id). */
+  async forMac(mac: Mac): Promise<DesiredBinding | null> {
+    for (const binding of await this.all()) {
+      if ((await this.#macOf(binding.key)) === mac) return binding;
+    }
+    return null;
+  }
+
+  /** Records `driver` for `mac`, or forgets the MAC's stored binding (null). */
+  async set(mac: Mac, driver: DriverName | null): Promise<void> {
+    const key: DesiredKey = { mac };
+    const kept = (await this.#store.load()).filter((b) => !sameKey(b.key, key));
+    if (driver !== null) {
+      parseDriverName(driver, this.#allowedDrivers);
+      kept.push({ key, driver, source: "request" });
+    }
+    await this.#store.save(kept);
+  }
+
+  /** Resolves each binding to a device and binds it; failures are collected, not thrown. */
+  async apply(
+    resolve: (mac: Mac) => Promise<PciAddress>,
+    bind: (device: PciAddress, driver: DriverName) => Promise<OperationResult>,
+  ): Promise<DesiredApplied[]> {
+    const out: DesiredApplied[] = [];
+    for (const binding of await this.all()) {
+      const label = describeKey(binding.key);
+      try {
+        const mac = await this.#macOf(binding.key);
+        if (mac === null) {
+          throw new AgentError("NOT_FOUND", `${label} is not attached to this instance (yet)`);
+        }
+        out.push({
+          binding: label,
+          result: await bind(await resolve(mac), binding.driver),
+          error: null,
+        });
+      } catch (err) {
+        out.push({ binding: label, result: null, error: toAgentError(err) });
+      }
+    }
+    return out;
+  }
+
+  async #macOf(key: DesiredKey): Promise<Mac | null> {
+    if ("mac" in key) return key.mac;
+    return this.#eniMac ? this.#eniMac(key.eniId) : null;
   }
 }

@@ -1,11 +1,11 @@
 /**
  * The driver engine: the one object the daemon (and the offline CLI) uses to
- * move devices between drivers. It owns no timer or socket: its only
+ * move devices between drivers. It owns no timer or socket; its only
  * long-lived work is resolving writes that got stuck, which `idle()` awaits.
  *
  * Order of use: construct → `recover()` (resolves every unfinished operation
  * and reports drift; bind/restore refuse with UNAVAILABLE before it) → bind /
- * restore / repair / deviceAdded.
+ * restore / repair / deviceAdded / applyDesired.
  */
 import { randomUUID } from "node:crypto";
 import { AgentError, type PciAddress } from "../common/index.js";
@@ -13,26 +13,35 @@ import {
   DEFAULT_DRIVER_ALLOWLIST,
   type DefaultRouteReader,
   type HolderScanner,
-  type PciDevice,
   parseDriverName,
   type Sysfs,
 } from "../sysfs/index.js";
 import { type Clock, realClock } from "./clock.js";
+import {
+  type DesiredApplied,
+  DesiredState,
+  type DesiredStateDeps,
+  type DesiredStore,
+} from "./desired-state.js";
 import { DeviceLocks, type Lease } from "./device-locks.js";
 import { parseKernelRelease } from "./diagnose.js";
 import {
   type AddressProvider,
-  checkAllowlist,
-  checkGuards,
   DEFAULT_ALLOWED_IDS,
   type GuardName,
   type PrimaryProvider,
 } from "./guards.js";
 import type { Journal } from "./journal.js";
-import { describeState, mismatch, readExisting, snapshotOf, stateOf } from "./observe.js";
+import { describeState, readExisting, stateOf } from "./observe.js";
 import { OperationBook } from "./operation-book.js";
-import { bindTarget, isDpdkDriver, planTransition, snapshotTarget } from "./plan-transaction.js";
-import { preflight } from "./preflight.js";
+import {
+  type PlannedOperation,
+  type PrepareContext,
+  prepareBind,
+  prepareDriftRepair,
+  prepareRepair,
+  prepareRestore,
+} from "./prepare-operation.js";
 import { findDrift } from "./recovery.js";
 import { resolveDevice } from "./resolve-device.js";
 import {
@@ -43,17 +52,18 @@ import {
   type TransactionResult,
 } from "./transaction.js";
 import type {
-  BindingTarget,
   DeviceHealth,
   DeviceSnapshot,
   DeviceState,
   OperationHeader,
-  OperationKind,
+  OperationResult,
   OperationView,
-  Plan,
   ProgressEvent,
 } from "./types.js";
 import { WriteGate } from "./write-gate.js";
+
+export type { PlannedOperation } from "./prepare-operation.js";
+export type { OperationResult } from "./types.js";
 
 export interface DriverEngineDeps {
   sysfs: Sysfs;
@@ -64,6 +74,10 @@ export interface DriverEngineDeps {
   addresses: AddressProvider;
   /** `uname -r` of the kernel behind `sysfs`; null when unknown (treated as current). */
   kernelRelease: string | null;
+  /** Where persisted bindings live. Default: in memory. */
+  desired?: DesiredStore;
+  /** The MAC of an attached ENI (IMDS); absent: bindings keyed by ENI id wait for it. */
+  eniMac?: DesiredStateDeps["eniMac"];
   clock?: Clock;
   /** Test hook: awaited at every step boundary of every transaction. */
   boundary?: (operationId: string, at: Boundary) => void | Promise<void>;
@@ -79,6 +93,8 @@ export interface DriverEngineOptions {
    * saw under its kernel driver. ENA's ids map to "ena" unless overridden.
    */
   kernelDrivers?: Readonly<Record<string, string>>;
+  /** Bindings declared in the configuration: `{ mac | eniId, driver }`. */
+  desiredBindings?: readonly unknown[];
   /** Devices moving at once. Default 4. */
   maxParallel?: number;
   /** Deadline of one sysfs write. Default 30 000 ms. */
@@ -97,73 +113,48 @@ export interface DriverEngineOptions {
 export interface BindOptions {
   /** Override the guards that may be overridden (never the vendor allowlist). */
   force?: boolean;
-}
-
-/** A successful operation. Failures throw AgentError with `operationId` set. */
-export interface OperationResult {
-  /** null for a no-op (the device already was there: nothing journaled). */
-  operationId: string | null;
-  device: PciAddress;
-  status: "committed" | "noop";
-  /** True when this request joined an identical one already running. */
-  joined: boolean;
-  state: DeviceState;
-  overriddenGuards: GuardName[];
-}
-
-/** What a request would do, without doing it (--dry-run). */
-export interface PlannedOperation {
-  kind: OperationKind;
-  device: PciAddress;
-  snapshot: DeviceSnapshot;
-  plan: Plan;
-  noop: boolean;
-  /** The device under its kernel driver (MAC, interface), carried by the operation. */
-  home: DeviceSnapshot | null;
-  overriddenGuards: GuardName[];
-}
-
-export interface DriftReport {
-  device: PciAddress;
-  override: string;
-  driver: string | null;
-  repaired: boolean;
+  /** Remember the binding (by MAC) and re-apply it at start-up and on hot-attach. */
+  persist?: boolean;
 }
 
 export interface RecoveryReport {
   problems: { line: number; kind: string; detail: string }[];
   resolved: { operationId: string; device: PciAddress; status: string }[];
-  drift: DriftReport[];
+  drift: { device: PciAddress; override: string; driver: string | null; repaired: boolean }[];
   degraded: PciAddress[];
 }
 
 const ENA_KERNEL_DRIVERS = { "1d0f:ec20": "ena", "1d0f:ec21": "ena" };
 
 export class DriverEngine {
-  readonly #deps: DriverEngineDeps;
+  readonly #sysfs: Sysfs;
   readonly #clock: Clock;
   readonly #book: OperationBook;
   readonly #locks: DeviceLocks;
   readonly #tx: TransactionDeps;
-  readonly #allowedIds: readonly string[];
+  readonly #prepare: PrepareContext;
+  readonly #desired: DesiredState;
   readonly #allowedDrivers: readonly string[];
-  readonly #kernelDrivers: Readonly<Record<string, string>>;
-  readonly #options: Required<Pick<DriverEngineOptions, "repairDrift" | "keepFinished">>;
+  readonly #repairDrift: boolean;
+  readonly #keepFinished: number;
   readonly #listeners = new Set<(event: ProgressEvent) => void>();
   readonly #background = new Set<Promise<unknown>>();
   #ready = false;
 
   constructor(deps: DriverEngineDeps, options: DriverEngineOptions = {}) {
-    this.#deps = deps;
+    this.#sysfs = deps.sysfs;
     this.#clock = deps.clock ?? realClock;
     this.#book = new OperationBook(deps.journal, this.#clock);
     this.#locks = new DeviceLocks({ maxParallel: options.maxParallel ?? 4 });
-    this.#allowedIds = [...new Set([...DEFAULT_ALLOWED_IDS, ...(options.allowedIds ?? [])])];
     this.#allowedDrivers = options.allowedDrivers ?? DEFAULT_DRIVER_ALLOWLIST;
-    this.#kernelDrivers = { ...ENA_KERNEL_DRIVERS, ...options.kernelDrivers };
-    this.#options = {
-      repairDrift: options.repairDrift ?? false,
-      keepFinished: options.keepFinished ?? 500,
+    this.#repairDrift = options.repairDrift ?? false;
+    this.#keepFinished = options.keepFinished ?? 500;
+    this.#prepare = {
+      ...deps,
+      book: this.#book,
+      clock: this.#clock,
+      allowedIds: [...new Set([...DEFAULT_ALLOWED_IDS, ...(options.allowedIds ?? [])])],
+      kernelDrivers: { ...ENA_KERNEL_DRIVERS, ...options.kernelDrivers },
     };
     this.#tx = {
       sysfs: deps.sysfs,
@@ -178,6 +169,10 @@ export class DriverEngine {
       emit: (event) => this.#emit(event),
       boundary: deps.boundary,
     };
+    this.#desired = new DesiredState(
+      { store: deps.desired, eniMac: deps.eniMac },
+      { declared: options.desiredBindings ?? [], allowedDrivers: this.#allowedDrivers },
+    );
   }
 
   /** Progress of every operation, in order. Returns the unsubscribe function. */
@@ -202,7 +197,7 @@ export class DriverEngine {
    * problems and driver_override drift. Call once, before anything else.
    */
   async recover(): Promise<RecoveryReport> {
-    const loaded = await this.#book.load(this.#options.keepFinished);
+    const loaded = await this.#book.load(this.#keepFinished);
     const report: RecoveryReport = {
       problems: loaded.problems,
       resolved: [],
@@ -231,11 +226,12 @@ export class DriverEngine {
       );
       report.resolved.push({ operationId: id, device, status });
     }
-    const drift = await findDrift(this.#deps.sysfs, this.#book, this.#allowedIds);
-    for (const found of drift) {
+    for (const found of await findDrift(this.#sysfs, this.#book, this.#prepare.allowedIds)) {
       const repaired =
-        this.#options.repairDrift &&
-        (await this.#repairDrift(found.device).then(
+        this.#repairDrift &&
+        (await this.#run(found.device, "drift", "clear driver_override drift", () =>
+          prepareDriftRepair(this.#prepare, found.device),
+        ).then(
           () => true,
           () => false,
         ));
@@ -248,80 +244,78 @@ export class DriverEngine {
 
   /** A PCI address, MAC or interface name → the device's PCI address. */
   resolve(input: string): Promise<PciAddress> {
-    const homes = new Map<PciAddress, DeviceSnapshot>();
-    for (const [device, view] of this.#book.devices()) {
-      if (view.header.home !== null) homes.set(device, view.header.home);
-    }
-    return resolveDevice(this.#deps.sysfs, input, homes);
+    return resolveDevice(this.#sysfs, input, this.#homes());
   }
 
   /** Plans a bind without writing anything: guards, preflight and the steps. */
   async planBind(
     input: string,
-    driverInput: string,
+    driver: string,
     options: BindOptions = {},
   ): Promise<PlannedOperation> {
-    const driver = parseDriverName(driverInput, this.#allowedDrivers);
-    return this.#prepareBind(await this.resolve(input), driver, options.force ?? false);
+    const name = parseDriverName(driver, this.#allowedDrivers);
+    return prepareBind(this.#prepare, await this.resolve(input), name, options.force ?? false);
   }
 
   async planRestore(input: string): Promise<PlannedOperation> {
-    return this.#prepareRestore(await this.resolve(input));
+    return prepareRestore(this.#prepare, await this.resolve(input));
   }
 
   /** Moves a device to `driver`. Binding to the driver it has is a no-op success. */
-  async bind(
-    input: string,
-    driverInput: string,
-    options: BindOptions = {},
-  ): Promise<OperationResult> {
+  async bind(input: string, driver: string, options: BindOptions = {}): Promise<OperationResult> {
     this.#requireReady();
-    const driver = parseDriverName(driverInput, this.#allowedDrivers);
+    const name = parseDriverName(driver, this.#allowedDrivers);
     const device = await this.resolve(input);
-    return this.#locked(
-      device,
-      `bind:${driver}`,
-      newOperationId(),
-      `bind to ${driver}`,
-      (id, lease) =>
-        this.#prepareBind(device, driver, options.force ?? false).then((planned) =>
-          this.#execute(id, planned, driver, options.force ?? false, lease),
-        ),
+    const result = await this.#run(device, `bind:${name}`, `bind to ${name}`, () =>
+      prepareBind(this.#prepare, device, name, options.force ?? false),
     );
+    if (options.persist) await this.#persist(result, name);
+    return result;
   }
 
   /** Returns a device to its kernel driver with driver_override cleared. */
-  async restore(input: string): Promise<OperationResult> {
+  async restore(
+    input: string,
+    options: Pick<BindOptions, "persist"> = {},
+  ): Promise<OperationResult> {
     this.#requireReady();
     const device = await this.resolve(input);
-    return this.#locked(device, "restore", newOperationId(), "restore", (id, lease) =>
-      this.#prepareRestore(device).then((planned) =>
-        this.#execute(id, planned, planned.plan.target.driver, false, lease),
-      ),
+    const result = await this.#run(device, "restore", "restore", () =>
+      prepareRestore(this.#prepare, device),
     );
+    if (options.persist) await this.#persist(result, null);
+    return result;
+  }
+
+  /** Repairs a DEGRADED device (the reconciler calls this). A healthy device is a no-op. */
+  async repair(device: PciAddress): Promise<OperationResult> {
+    this.#requireReady();
+    return this.#run(device, "repair", "repair", () => prepareRepair(this.#prepare, device));
   }
 
   /**
-   * Repairs a DEGRADED device: moves it to the snapshot of the operation
-   * whose rollback failed. A healthy device is a no-op.
+   * A device appeared (hot-attach): applies the desired binding that names
+   * its MAC or ENI, if any. Returns null when none applies.
    */
-  async repair(device: PciAddress): Promise<OperationResult> {
+  async deviceAdded(device: PciAddress): Promise<OperationResult | null> {
     this.#requireReady();
-    return this.#locked(device, "repair", newOperationId(), "repair", async (id, lease) => {
-      const latest = this.#book.latestFor(device);
-      const current = await readExisting(this.#deps.sysfs, device);
-      if (latest === undefined || this.#book.health(device) !== "degraded") {
-        return noop(device, stateOf(current), []);
-      }
-      // A failed repair started from the degraded state: aim at what it aimed at.
-      const target =
-        latest.header.kind === "repair"
-          ? latest.header.target
-          : snapshotTarget(latest.header.snapshot);
-      await preflight(current, target.driver, this.#deps);
-      const planned = this.#planned("repair", current, target, latest.header.home, []);
-      return this.#execute(id, planned, target.driver, false, lease);
-    });
+    const current = await readExisting(this.#sysfs, device);
+    const mac =
+      current.interfaces.find((n) => n.mac !== null)?.mac ??
+      this.#book.homeFor(device)?.mac ??
+      null;
+    const binding = mac === null ? null : await this.#desired.forMac(mac);
+    if (binding === null) return null;
+    return this.bind(device, binding.driver);
+  }
+
+  /** Applies every desired binding (start-up). One failure does not stop the others. */
+  async applyDesired(): Promise<DesiredApplied[]> {
+    this.#requireReady();
+    return this.#desired.apply(
+      (mac) => this.resolve(mac),
+      (device, driver) => this.bind(device, driver),
+    );
   }
 
   /** Every operation the journal knows, oldest first. */
@@ -359,8 +353,16 @@ export class DriverEngine {
     }
   }
 
-  /** Runs `fn` under the device lock; identical requests join. */
-  async #locked<T extends OperationResult | unknown>(
+  #homes(): Map<PciAddress, DeviceSnapshot> {
+    const homes = new Map<PciAddress, DeviceSnapshot>();
+    for (const [device, view] of this.#book.devices()) {
+      if (view.header.home !== null) homes.set(device, view.header.home);
+    }
+    return homes;
+  }
+
+  /** Runs `fn` under the device lock; identical requests (same key) join the running one. */
+  async #locked<T>(
     device: PciAddress,
     key: string,
     operationId: string,
@@ -371,128 +373,62 @@ export class DriverEngine {
       fn(operationId, lease),
     );
     const result = await run.promise;
-    if (run.joined && isResult(result)) return { ...result, joined: true } as T;
-    return result;
+    if (!run.joined) return result;
+    return { ...(result as OperationResult), joined: true } as T;
   }
 
-  async #prepareBind(
+  /** Prepares under the lock (so the snapshot is current) and executes. */
+  #run(
     device: PciAddress,
-    driver: PciDevice["driver"] & string,
-    force: boolean,
-  ): Promise<PlannedOperation> {
-    const current = await readExisting(this.#deps.sysfs, device);
-    const home = this.#homeOf(current);
-    if (current.driver === driver)
-      return this.#planned("bind", current, stateTarget(current), home, [], true);
-    const takesFromKernel = current.interfaces.length > 0 && !isDpdkDriver(current.driver ?? "");
-    const guards = await checkGuards(
-      current,
-      { allowedIds: this.#allowedIds, force, home, takesFromKernel },
-      this.#deps,
-    );
-    await preflight(current, driver, this.#deps);
-    return this.#planned("bind", current, bindTarget(driver, home), home, guards.overridden);
-  }
-
-  async #prepareRestore(device: PciAddress): Promise<PlannedOperation> {
-    const current = await readExisting(this.#deps.sysfs, device);
-    checkAllowlist(current, this.#allowedIds);
-    const home = this.#homeOf(current);
-    const id = `${current.vendor}:${current.device}`;
-    const driver = home?.driver ?? this.#kernelDrivers[id] ?? null;
-    if (driver === null) {
-      throw new AgentError(
-        "FAILED_PRECONDITION",
-        `no record of the kernel driver of device ${device} (${id})`,
-        {
-          device,
-          remedy: `name it in the configuration: "kernelDrivers": { "${id}": "<driver>" }`,
-        },
-      );
-    }
-    const kernelDriver = parseDriverName(driver, [driver]);
-    // Under a netdev driver already, the interface it has is its own; from
-    // DPDK, the interface must come back with the MAC it had.
-    const mac = current.interfaces.length > 0 ? null : (home?.mac ?? null);
-    const target: BindingTarget = { driver: kernelDriver, override: null, mac };
-    if (mismatch(stateOf(current), target) === null) {
-      return this.#planned("restore", current, target, home, [], true);
-    }
-    await preflight(current, kernelDriver, this.#deps);
-    return this.#planned("restore", current, target, home, []);
-  }
-
-  #planned(
-    kind: OperationKind,
-    current: PciDevice,
-    target: BindingTarget,
-    home: DeviceSnapshot | null,
-    overriddenGuards: GuardName[],
-    noop = false,
-  ): PlannedOperation {
-    const snapshot = snapshotOf(current, this.#clock.isoNow());
-    const from = { driver: current.driver, override: current.driverOverride };
-    return {
-      kind,
-      device: current.address,
-      snapshot,
-      plan: planTransition(current.address, from, target),
-      noop,
-      home,
-      overriddenGuards,
-    };
-  }
-
-  /** The home snapshot a new operation carries: the device now, when its kernel netdev driver has it. */
-  #homeOf(current: PciDevice): DeviceSnapshot | null {
-    if (current.interfaces.length > 0 && !isDpdkDriver(current.driver ?? "")) {
-      return snapshotOf(current, this.#clock.isoNow());
-    }
-    return this.#book.homeFor(current.address);
+    key: string,
+    label: string,
+    prepare: () => Promise<PlannedOperation | null>,
+  ): Promise<OperationResult> {
+    return this.#locked(device, key, `op-${randomUUID()}`, label, async (id, lease) => {
+      const planned = await prepare();
+      if (planned === null || planned.noop) {
+        const current = await readExisting(this.#sysfs, device);
+        return result(null, device, stateOf(current), planned?.overriddenGuards ?? [], "noop");
+      }
+      return this.#execute(id, planned, lease);
+    });
   }
 
   async #execute(
     operationId: string,
     planned: PlannedOperation,
-    driver: BindingTarget["driver"],
-    force: boolean,
     lease: Lease,
   ): Promise<OperationResult> {
-    if (planned.noop) {
-      const current = await readExisting(this.#deps.sysfs, planned.device);
-      return noop(planned.device, stateOf(current), planned.overriddenGuards);
-    }
     const header: OperationHeader = {
       id: operationId,
       kind: planned.kind,
       device: planned.device,
-      driver,
+      driver: planned.plan.target.driver,
       target: planned.plan.target,
       snapshot: planned.snapshot,
       home: planned.home,
       steps: planned.plan.steps,
-      force,
+      force: planned.overriddenGuards.length > 0,
       startedAt: this.#clock.isoNow(),
     };
-    const result = this.#settle(await runTransaction(this.#tx, header), lease);
-    switch (result.status) {
+    const outcome = this.#settle(await runTransaction(this.#tx, header), lease);
+    switch (outcome.status) {
       case "committed":
-        return {
+        return result(
           operationId,
-          device: planned.device,
-          status: "committed",
-          joined: false,
-          state: result.state,
-          overriddenGuards: planned.overriddenGuards,
-        };
+          planned.device,
+          outcome.state,
+          planned.overriddenGuards,
+          "committed",
+        );
       case "rolled_back":
         throw new AgentError(
-          result.error.code,
-          `${result.error.message}; rolled back: device ${planned.device} is as it was (${describeState(result.state)})`,
-          { ...result.error.details(), operationId, cause: result.error },
+          outcome.error.code,
+          `${outcome.error.message}; rolled back: device ${planned.device} is as it was (${describeState(outcome.state)})`,
+          { ...outcome.error.details(), operationId, cause: outcome.error },
         );
       default:
-        throw result.error;
+        throw outcome.error;
     }
   }
 
@@ -500,51 +436,45 @@ export class DriverEngine {
    * A stuck result keeps the device locked until its write returns and the
    * operation is resolved; the resolution is tracked, never left floating.
    */
-  #settle(result: TransactionResult, lease: Lease): TransactionResult {
-    if (result.status !== "stuck") return result;
+  #settle(outcome: TransactionResult, lease: Lease): TransactionResult {
+    if (outcome.status !== "stuck") return outcome;
     lease.hold(`has a write blocked in the kernel since ${this.#clock.isoNow()}`);
-    const settled: Promise<void> = result.settled
+    const settled: Promise<void> = outcome.settled
       .then((resolved) => {
         if (this.#settle(resolved, lease).status !== "stuck") lease.release();
       })
       .catch(() => lease.release())
       .finally(() => this.#background.delete(settled));
     this.#background.add(settled);
-    return result;
+    return outcome;
   }
 
-  async #repairDrift(device: PciAddress): Promise<OperationResult> {
-    return this.#locked(
-      device,
-      "drift",
-      newOperationId(),
-      "clear driver_override drift",
-      async (id, lease) => {
-        const current = await readExisting(this.#deps.sysfs, device);
-        const target: BindingTarget = { driver: current.driver, override: null, mac: null };
-        const planned = this.#planned("drift", current, target, this.#book.homeFor(device), []);
-        return this.#execute(id, planned, current.driver, false, lease);
-      },
-    );
+  /** Records (driver) or forgets (null) the desired binding of a device, by its home MAC. */
+  async #persist(done: OperationResult, driver: string | null): Promise<void> {
+    const mac = this.#book.homeFor(done.device)?.mac ?? null;
+    if (mac === null) {
+      done.warnings.push(
+        "not persisted: the device's MAC is unknown (it was never seen under its kernel driver)",
+      );
+      return;
+    }
+    try {
+      await this.#desired.set(
+        mac,
+        driver === null ? null : parseDriverName(driver, this.#allowedDrivers),
+      );
+    } catch (err) {
+      done.warnings.push(`not persisted: ${err instanceof Error ? err.message : String(err)}`);
+    }
   }
 }
 
-function stateTarget(current: PciDevice): BindingTarget {
-  return { driver: current.driver, override: current.driverOverride, mac: null };
-}
-
-function noop(
+function result(
+  operationId: string | null,
   device: PciAddress,
   state: DeviceState,
   overriddenGuards: GuardName[],
+  status: OperationResult["status"],
 ): OperationResult {
-  return { operationId: null, device, status: "noop", joined: false, state, overriddenGuards };
-}
-
-function isResult(value: unknown): value is OperationResult {
-  return typeof value === "object" && value !== null && "status" in value && "device" in value;
-}
-
-function newOperationId(): string {
-  return `op-${randomUUID()}`;
+  return { operationId, device, status, joined: false, state, overriddenGuards, warnings: [] };
 }

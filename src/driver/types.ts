@@ -123,6 +123,21 @@ export interface OperationView {
   error: ErrorSummary | null;
 }
 
+/** A successful operation. Failures throw AgentError with `operationId` set. */
+export interface OperationResult {
+  /** null for a no-op (the device already was there: nothing journaled). */
+  operationId: string | null;
+  device: PciAddress;
+  status: "committed" | "noop";
+  /** True when this request joined an identical one already running. */
+  joined: boolean;
+  state: DeviceState;
+  /** Guards that refused and were overridden by force. */
+  overriddenGuards: string[];
+  /** Things that went wrong around a successful move, e.g. a binding that could not be persisted. */
+  warnings: string[];
+}
+
 /** Health of a device as the engine reports it. */
 export type DeviceHealth = "ok" | "degraded" | "stuck";
 

@@ -1,6 +1,7 @@
 /** Builds a DriverEngine on a simulated kernel with a memory journal and a stepping clock. */
-import type { Mac } from "../../src/common/index.js";
+import type { EniId, Mac } from "../../src/common/index.js";
 import { type Clock, steppingClock } from "../../src/driver/clock.js";
+import type { DesiredStore } from "../../src/driver/desired-state.js";
 import { DriverEngine, type DriverEngineOptions } from "../../src/driver/engine.js";
 import type { Journal } from "../../src/driver/journal.js";
 import { MemoryJournal } from "../../src/driver/memory-journal.js";
@@ -33,6 +34,8 @@ export interface HarnessOptions {
   clock?: Clock;
   primaryMac?: string;
   recover?: boolean;
+  desired?: DesiredStore;
+  eniMac?: (eniId: EniId) => Promise<Mac | null>;
 }
 
 export async function harness(
@@ -54,6 +57,8 @@ export async function harness(
       addresses: { addresses: async (name) => addresses.get(name) ?? [] },
       kernelRelease: kernel.config.release,
       clock: options.clock ?? steppingClock(),
+      desired: options.desired,
+      eniMac: options.eniMac,
     },
     { ...TEST_OPTIONS, ...options.engine },
   );

@@ -1,0 +1,47 @@
+export { atomicWriteFile } from "./atomic-file.js";
+export { type Clock, realClock, steppingClock } from "./clock.js";
+export {
+  type DesiredApplied,
+  type DesiredBinding,
+  type DesiredKey,
+  type DesiredStore,
+  FileDesiredStore,
+  MemoryDesiredStore,
+  parseDesiredBinding,
+} from "./desired-state.js";
+export {
+  diagnose,
+  type KernelVersion,
+  moduleHint,
+  NOIOMMU_REMEDY,
+  parseKernelRelease,
+} from "./diagnose.js";
+export {
+  type BindOptions,
+  DriverEngine,
+  type DriverEngineDeps,
+  type DriverEngineOptions,
+  type PlannedOperation,
+  type RecoveryReport,
+} from "./engine.js";
+export { FileJournal, type FileJournalOptions } from "./file-journal.js";
+export {
+  type AddressProvider,
+  DEFAULT_ALLOWED_IDS,
+  type GuardName,
+  type PrimaryProvider,
+} from "./guards.js";
+export {
+  decodeJournal,
+  encodeRecord,
+  foldJournal,
+  type Journal,
+  type JournalLoad,
+  type JournalProblem,
+  type JournalRecord,
+} from "./journal.js";
+export { type JournalFault, MemoryJournal } from "./memory-journal.js";
+export { describeState } from "./observe.js";
+export { describeStep, planSteps, planTransition, stepWrite } from "./plan-transaction.js";
+export { Reconciler, type ReconcilerOptions, type RepairAttempt } from "./reconciler.js";
+export type * from "./types.js";
