@@ -16,6 +16,8 @@ import {
   type BenchResult,
   type CaseStats,
   checkTargets,
+  formatRatio,
+  ratioTo,
   summarize,
 } from "./support/bench.js";
 
@@ -84,7 +86,7 @@ async function runFile(path: string, env: BenchEnvironment): Promise<BenchResult
   for (const s of stats) {
     const baseline = bench.baselines?.[s.name];
     const base = stats.find((b) => b.name === baseline);
-    if (baseline && base) s.ratio = { baseline, value: s.medianMs / base.medianMs };
+    if (baseline && base) s.ratio = ratioTo(s, base);
   }
   return {
     schema: 1,
@@ -116,7 +118,7 @@ function format(result: BenchResult): string {
     s.minMs.toFixed(2),
     s.maxMs.toFixed(2),
     `${(s.spread * 100).toFixed(0)}%`,
-    s.ratio ? `${s.ratio.value.toFixed(2)}× ${s.ratio.baseline}` : "",
+    s.ratio ? formatRatio(s.ratio) : "",
   ]);
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
   for (const r of [header, ...rows])

@@ -9,7 +9,7 @@
 import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import type { BenchResult } from "../bench/support/bench.js";
+import { type BenchResult, formatRatio } from "../bench/support/bench.js";
 
 const ROOT = fileURLToPath(new URL("../", import.meta.url));
 const RESULTS = join(ROOT, "bench/results");
@@ -34,7 +34,8 @@ export function renderReport(results: readonly BenchResult[]): string {
     "Run `npm run bench` (or `npm run bench -- <area>/<name>`) to measure again, then",
     "regenerate. Cases of one table run interleaved, sample by sample, so ratios to a",
     "baseline in the same run hold on noisy machines where absolute times do not.",
-    "Spread is (p90 − p10) / median.",
+    "Spread is (p90 − p10) / median. Ratios are paired: the median of sample-by-sample",
+    "ratios to the baseline run next to it (medians and minimums ratios follow in brackets).",
   ];
   for (const r of results) {
     const e = r.environment;
@@ -50,7 +51,7 @@ export function renderReport(results: readonly BenchResult[]): string {
       "|---|---:|---:|---:|---:|---:|---|",
     );
     for (const c of r.cases) {
-      const ratio = c.ratio ? `${c.ratio.value.toFixed(2)}× ${c.ratio.baseline}` : "";
+      const ratio = c.ratio ? formatRatio(c.ratio) : "";
       out.push(
         `| ${c.name} | ${c.samples} | ${ms(c.medianMs)} | ${ms(c.p99Ms)} | ${ms(c.minMs)} | ${(c.spread * 100).toFixed(0)} % | ${ratio} |`,
       );

@@ -11,7 +11,7 @@
  *   the management-interface guard that errs on the safe side.
  * - Reject routes (the kernel's "unreachable" default on `lo`) are skipped.
  */
-import { readFile } from "node:fs";
+import { readFile, readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { sysfsError } from "./errno.js";
 import type { DefaultRoute, DefaultRouteReader } from "./sysfs.js";
@@ -19,6 +19,11 @@ import type { DefaultRoute, DefaultRouteReader } from "./sysfs.js";
 export interface RealDefaultRouteReaderOptions {
   /** Directory that stands for `/proc`. Default "/proc". */
   procRoot?: string;
+  /**
+   * Read with synchronous system calls, for one-shot commands: it spares
+   * them starting libuv's thread pool. procfs route tables never block.
+   */
+  blockingReads?: boolean;
 }
 
 // Route flags from <linux/route.h> (IPv6 uses the same values for these two).
@@ -27,9 +32,11 @@ const RTF_REJECT = 0x0200;
 
 export class RealDefaultRouteReader implements DefaultRouteReader {
   readonly procRoot: string;
+  readonly blockingReads: boolean;
 
   constructor(options: RealDefaultRouteReaderOptions = {}) {
     this.procRoot = resolve(options.procRoot ?? "/proc");
+    this.blockingReads = options.blockingReads ?? false;
   }
 
   async defaultRoutes(): Promise<DefaultRoute[]> {
@@ -45,16 +52,22 @@ export class RealDefaultRouteReader implements DefaultRouteReader {
    * net). Callback API: loading node:fs/promises costs `eni-agent status`
    * several milliseconds of start-up.
    */
-  private readOptional(relative: string): Promise<string> {
+  private async readOptional(relative: string): Promise<string> {
     const path = `${this.procRoot}/${relative}`;
-    return new Promise((resolvePromise, reject) => {
-      readFile(path, "utf8", (err, text) => {
-        if (err === null) resolvePromise(text);
-        else if (err.code === "ENOENT") resolvePromise("");
-        else reject(sysfsError("read", path, err.code ?? "EIO", err));
-      });
-    });
+    try {
+      return this.blockingReads ? readFileSync(path, "utf8") : await readText(path);
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code;
+      if (code === "ENOENT") return "";
+      throw sysfsError("read", path, code ?? "EIO", err);
+    }
   }
+}
+
+function readText(path: string): Promise<string> {
+  return new Promise((resolvePromise, reject) => {
+    readFile(path, "utf8", (err, text) => (err ? reject(err) : resolvePromise(text)));
+  });
 }
 
 /**

@@ -1,5 +1,12 @@
 import t from "tap";
-import { type BenchResult, checkTargets, quantile, summarize } from "../../bench/support/bench.js";
+import {
+  type BenchResult,
+  checkTargets,
+  formatRatio,
+  quantile,
+  ratioTo,
+  summarize,
+} from "../../bench/support/bench.js";
 import { renderReport } from "../../scripts/bench-report.js";
 
 t.test("quantiles interpolate between ranks", async (t) => {
@@ -38,7 +45,20 @@ t.test("targets are met or missed on medians and ratios", async (t) => {
       ["cli", false],
     ],
   );
-  t.match(results[0]!.description, "≤ 1.3× base (is 1.20×)");
+  t.match(results[0]!.description, "≤ 1.3× base, paired (is 1.20×; medians 1.20×, minimums 1.20×)");
+});
+
+t.test("paired ratios cancel load that drifts during a run", async (t) => {
+  // The machine slows down tenfold half-way; the case is always 1.2× its neighbour.
+  const base = summarize("base", [10, 10, 10, 100, 100, 100]);
+  const slow = summarize("case", [12, 12, 12, 120, 120, 120]);
+  const ratio = ratioTo(slow, base);
+  t.equal(Number(ratio.paired.toFixed(3)), 1.2);
+  t.equal(Number(ratio.minimums.toFixed(3)), 1.2);
+  t.equal(formatRatio(ratio), "1.20× base (medians 1.20×, minimums 1.20×)");
+  const skewed = ratioTo(summarize("c", [12, 12, 12, 12, 120, 120]), base);
+  t.equal(Number(skewed.paired.toFixed(3)), 1.2);
+  t.ok(skewed.medians < 0.5, "medians alone would be fooled by the drift");
 });
 
 t.test("the report names the command behind each table", async (t) => {

@@ -49,14 +49,25 @@ t.test("IPv6 addresses print in RFC 5952 form", async (t) => {
   t.equal(ipv6FromHex("00000000000000000000000000000001"), "::1");
 });
 
-t.test("the reader combines both files and tolerates a missing ipv6_route", async (t) => {
-  const { proc } = fixtureHost("ec2-mixed");
-  t.same(await new RealDefaultRouteReader({ procRoot: proc }).defaultRoutes(), [
-    { family: 4, interface: "ens5", gateway: "192.168.0.1", metric: 512 },
-  ]);
-  const viommu = fixtureHost("viommu");
-  t.same(await new RealDefaultRouteReader({ procRoot: viommu.proc }).defaultRoutes(), []);
-});
+for (const blockingReads of [false, true]) {
+  t.test(`the reader combines both files (blockingReads: ${blockingReads})`, async (t) => {
+    const { proc } = fixtureHost("ec2-mixed");
+    t.same(await new RealDefaultRouteReader({ procRoot: proc, blockingReads }).defaultRoutes(), [
+      { family: 4, interface: "ens5", gateway: "192.168.0.1", metric: 512 },
+    ]);
+    // No ipv6_route at all (IPv6 disabled) is no IPv6 route, not an error.
+    const viommu = fixtureHost("viommu");
+    const reader = new RealDefaultRouteReader({ procRoot: viommu.proc, blockingReads });
+    t.same(await reader.defaultRoutes(), []);
+    // Any other failure is reported with its errno.
+    const dir = t.testdir({ net: { route: {}, ipv6_route: "" } });
+    await t.rejects(new RealDefaultRouteReader({ procRoot: dir, blockingReads }).defaultRoutes(), {
+      code: "INTERNAL",
+      errno: "EISDIR",
+      syscall: "read",
+    });
+  });
+}
 
 t.test("the real /proc parses (read only)", async (t) => {
   const routes = await new RealDefaultRouteReader().defaultRoutes();

@@ -92,7 +92,10 @@ export async function run(argv: readonly string[], io: CliIo): Promise<number> {
   }
   // A one-shot command: synchronous reads are cheaper and block nothing else.
   const sysfs = new RealSysfs({ root: values["sysfs-root"] ?? "/sys", blockingReads: true });
-  const routes = new RealDefaultRouteReader({ procRoot: values["proc-root"] ?? "/proc" });
+  const routes = new RealDefaultRouteReader({
+    procRoot: values["proc-root"] ?? "/proc",
+    blockingReads: true,
+  });
   const [inventory, defaultRoutes] = await Promise.all([
     scanInventory(sysfs).catch((err: unknown) => {
       throw explain(err, sysfs.root);
