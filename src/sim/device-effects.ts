@@ -43,14 +43,18 @@ export function devNodes(state: SimKernelState): string[] {
 /**
  * Applies the visible results of a probe that succeeded. Returns an errno
  * name when the driver's own probe refuses the device (vfio-pci without an
- * IOMMU or no-IOMMU mode: EINVAL; vfio-pci on a bridge: EINVAL), leaving
- * the device untouched.
+ * IOMMU or no-IOMMU mode: EINVAL; vfio-pci on a bridge: EINVAL; a network
+ * driver on a function without a MAC: EIO), leaving the device untouched.
  */
 export function applyBinding(
   state: SimKernelState,
   spec: SimDriverSpec,
   dev: SimDeviceState,
 ): string | null {
+  // A network driver forced (by override) onto a function that is not a NIC
+  // fails in its probe when the hardware does not answer like one.
+  const network = spec.kind === "netdev" || spec.kind === "virtio-net";
+  if (network && dev.mac === null) return "EIO";
   if (spec.kind === "vfio") {
     const vfio = allocateVfio(state, dev);
     if (vfio === null) return "EINVAL";
@@ -64,7 +68,7 @@ export function applyBinding(
   }
   if (spec.kind === "uio") dev.uio = lowestFree(indexes(state, (d) => d.uio));
   if (spec.kind === "virtio-net") dev.virtio = lowestFree(indexes(state, (d) => d.virtio));
-  if ((spec.kind === "netdev" || spec.kind === "virtio-net") && dev.mac !== null) {
+  if (network && dev.mac !== null) {
     dev.net = {
       name: interfaceName(state, dev),
       ifindex: state.nextIfindex++,

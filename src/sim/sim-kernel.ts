@@ -9,12 +9,11 @@
  * write log, and snapshotting the whole state as JSON.
  */
 import { AgentError } from "../common/index.js";
-import { sysfsError } from "../sysfs/errno.js";
 import { devNodes } from "./device-effects.js";
 import { defaultCatalog, MODULE_DEPENDENCIES } from "./driver-catalog.js";
 import { DriverCore } from "./driver-core.js";
 import { FaultInjector } from "./fault-injector.js";
-import { PAGE_SIZE } from "./kernel-text.js";
+import { PortPipeline, type SimWriteRecord } from "./port-pipeline.js";
 import type { SimDir } from "./sim-node.js";
 import { SimHolderScanner, SimProcess } from "./sim-processes.js";
 import type {
@@ -24,9 +23,11 @@ import type {
   SimKernelState,
   SimRouteState,
 } from "./sim-state.js";
-import { SimSysfs, walk } from "./sim-sysfs.js";
+import { SimSysfs } from "./sim-sysfs.js";
 import { rootDir } from "./sim-tree.js";
 import { TreeIndex } from "./tree-index.js";
+
+export type { SimWriteRecord } from "./port-pipeline.js";
 
 export interface SimKernelOptions {
   config?: Partial<SimKernelConfig>;
@@ -54,24 +55,6 @@ export interface SimDeviceSpec {
   iommuGroup?: number | null;
 }
 
-/** One write through the port, as the kernel saw it. */
-export interface SimWriteRecord {
-  /** 1-based, in the order writes were issued. */
-  seq: number;
-  /** The port path as written (may go through links). */
-  path: string;
-  /** The attribute's real path once opened, e.g. "bus/pci/drivers/ena/unbind"; null if it never opened. */
-  target: string | null;
-  /** The exact bytes, one Latin-1 character per byte. */
-  data: string;
-  /** "pending" while the write waits (blocked, delayed), then "OK" or the errno name. */
-  result: string;
-  /** The fault injector, not the kernel, produced the result. */
-  injected: boolean;
-  /** Wall-clock time the write was issued (ms since the epoch). */
-  atMs: number;
-}
-
 const DEFAULT_CONFIG: SimKernelConfig = {
   release: "6.1.0-sim",
   errnoStyle: "modern",
@@ -89,7 +72,7 @@ export class SimKernel {
   readonly faults = new FaultInjector();
   readonly #state: SimKernelState;
   readonly #core: DriverCore;
-  readonly #log: SimWriteRecord[] = [];
+  readonly #pipeline: PortPipeline;
   readonly #listeners = new Set<(kernel: SimKernel) => void>();
   #version = 0;
   #index: { version: number; index: TreeIndex } | null = null;
@@ -97,10 +80,15 @@ export class SimKernel {
   constructor(options: SimKernelOptions = {}) {
     this.#state = emptyState({ ...DEFAULT_CONFIG, ...options.config }, options.catalog);
     this.#core = new DriverCore(this.#state, () => this.#touch());
+    this.#pipeline = new PortPipeline(
+      this.faults,
+      () => this.#root(),
+      () => this.#touch(),
+    );
     this.sysfs = new SimSysfs({
       root: () => this.#root(),
-      read: (path) => this.#read(path),
-      write: (path, bytes) => this.#write(path, bytes),
+      read: (path) => this.#pipeline.read(path),
+      write: (path, bytes) => this.#pipeline.write(path, bytes),
     });
     this.holders = new SimHolderScanner(() => this.#state);
   }
@@ -303,11 +291,11 @@ export class SimKernel {
 
   /** Every write through the port since the last clear, oldest first. */
   writeLog(): readonly Readonly<SimWriteRecord>[] {
-    return this.#log;
+    return this.#pipeline.log();
   }
 
   clearWriteLog(): void {
-    this.#log.length = 0;
+    this.#pipeline.clearLog();
   }
 
   // ---- internals ----
@@ -351,66 +339,6 @@ export class SimKernel {
       this.#index = { version: this.#version, index: new TreeIndex(this.#state) };
     }
     return rootDir({ state: this.#state, core: this.#core, index: this.#index.index });
-  }
-
-  async #read(path: string): Promise<Uint8Array> {
-    const decision = this.faults.decide("read", path, null);
-    if (decision.kind === "fail") throw sysfsError("read", path, decision.errno);
-    if (decision.kind === "wait") await decision.until;
-    const found = walk(this.#root(), path, true);
-    if ("errno" in found) throw sysfsError("read", path, found.errno);
-    if (found.node.kind === "dir") throw sysfsError("read", path, "EISDIR");
-    if (found.node.kind !== "file" || !found.node.show) throw sysfsError("read", path, "EACCES");
-    const shown = await found.node.show();
-    if (typeof shown === "string") return Buffer.from(shown, "utf8");
-    if (shown instanceof Uint8Array) return shown;
-    throw sysfsError("read", path, shown.errno);
-  }
-
-  async #write(path: string, bytes: Uint8Array): Promise<void> {
-    const record: SimWriteRecord = {
-      seq: this.#log.length + 1,
-      path,
-      target: null,
-      data: Buffer.from(bytes).toString("latin1"),
-      result: "pending",
-      injected: false,
-      atMs: Date.now(),
-    };
-    this.#log.push(record);
-    const fail = (syscall: "open" | "write", errno: string): never => {
-      record.result = errno;
-      throw sysfsError(syscall, path, errno);
-    };
-    const decision = this.faults.decide("write", path, bytes);
-    if (decision.kind === "fail") {
-      record.injected = true;
-      fail("write", decision.errno);
-    }
-    if (decision.kind === "wait") await decision.until;
-    const found = walk(this.#root(), path, true);
-    if ("errno" in found) return fail("open", found.errno);
-    if (found.node.kind === "dir") return fail("open", "EISDIR");
-    if (found.node.kind !== "file" || !found.node.store) return fail("open", "EACCES");
-    record.target = found.location.join("/");
-    // write(2) of 0 bytes returns 0 without calling the store.
-    if (bytes.length === 0) {
-      record.result = "OK";
-      return;
-    }
-    // kernfs hands the store at most one page.
-    const seen = bytes.length > PAGE_SIZE ? bytes.subarray(0, PAGE_SIZE) : bytes;
-    let outcome = found.node.store(seen);
-    this.#touch();
-    if (outcome instanceof Promise) {
-      outcome = await outcome;
-      this.#touch();
-    }
-    if (outcome !== null) return fail("write", outcome);
-    // The store consumed one page of a longer write: a short write, which
-    // the real adapter reports as EIO.
-    if (bytes.length > PAGE_SIZE) return fail("write", "EIO");
-    record.result = "OK";
   }
 }
 
