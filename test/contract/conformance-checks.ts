@@ -164,9 +164,10 @@ async function roundTrip(
     const enable = await sysfs.read(`bus/pci/devices/${a}/enable`);
     const wantEnable = driver === "vfio-pci" ? "0\n" : "1\n";
     if (enable !== wantEnable) problems.push(`enable ${JSON.stringify(enable)} while on ${driver}`);
-    const power = await sysfs.read(`bus/pci/devices/${a}/power_state`);
-    if (driver === "vfio-pci" && power !== "D3hot\n")
-      problems.push(`power_state ${JSON.stringify(power)}`);
+    if (driver === "vfio-pci") {
+      const power = await pollPowerState(sysfs, a, "D3hot\n");
+      if (power !== "D3hot\n") problems.push(`power_state ${JSON.stringify(power)}`);
+    }
   }
   problems.push(
     ...(await runSteps(ctx, [
@@ -187,6 +188,25 @@ async function roundTrip(
     problems.length ? "differs" : "as expected",
     problems,
   );
+}
+
+/**
+ * vfio-pci suspends an idle device through runtime PM, which runs after the
+ * bind returns: a real kernel reached D3hot 13–24 ms later (TCG). Poll for
+ * up to about a second; returns the last value read.
+ */
+async function pollPowerState(
+  sysfs: RunContext["target"]["sysfs"],
+  address: string,
+  want: string,
+): Promise<string> {
+  let power = "";
+  for (let i = 0; i < 50; i += 1) {
+    power = await sysfs.read(`bus/pci/devices/${address}/power_state`);
+    if (power === want) break;
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+  return power;
 }
 
 async function runSteps(ctx: RunContext, steps: Step[]): Promise<string[]> {
