@@ -86,7 +86,17 @@ export interface GuestEntryModule {
   virtioNic?: boolean;
   /** Per-boot limit, default 180 000 ms (TCG). */
   timeoutMs?: number;
+  /**
+   * Programs the entry starts as child processes in the guest (an agent to
+   * SIGKILL mid-operation, a process holding a device node open), by name.
+   * They run in the same bundle: `spawnGuestChild` (guest/guest-child.ts)
+   * starts node on it with `--child <entry> <name> ...args`.
+   */
+  children?: Readonly<Record<string, GuestChild>>;
 }
+
+/** A child program: gets the arguments after its name; its stdout goes to the parent. */
+export type GuestChild = (args: readonly string[]) => Promise<void>;
 
 /** e1000e as qemu emulates it (82574L); it stands in for ENA. */
 export const EMULATED_NIC_ID = "8086:10d3";

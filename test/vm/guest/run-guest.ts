@@ -8,6 +8,7 @@ import {
   type GuestEntryModule,
   type GuestResult,
 } from "../guest-entry.js";
+import { CHILD_FLAG } from "./guest-child.js";
 import { formatEvent, parseCmdline } from "./protocol.js";
 
 /** Paths the guest's /init prepares (see init.sh). */
@@ -24,6 +25,7 @@ export const GUEST_PATHS = {
  * result so the host always gets an `end` line when node survives.
  */
 export async function runGuest(entries: Record<string, GuestEntryModule>): Promise<void> {
+  if (process.argv[2] === CHILD_FLAG) return runChild(entries, process.argv.slice(3));
   const args = parseCmdline(readFileSync("/proc/cmdline", "utf8"));
   const nonce = args.get("eni.nonce") ?? "missing-nonce";
   const entryName = args.get("eni.entry") ?? "";
@@ -41,6 +43,23 @@ export async function runGuest(entries: Record<string, GuestEntryModule>): Promi
   for (const result of results) print(formatEvent(nonce, { kind: "result", result }));
   const runMs = Math.round(performance.now() - started);
   print(formatEvent(nonce, { kind: "end", count: results.length, runMs }));
+}
+
+/**
+ * A child program of an entry (see GuestEntryModule.children), started by
+ * spawnGuestChild. Its failure is its exit status; the parent decides.
+ */
+async function runChild(
+  entries: Record<string, GuestEntryModule>,
+  [entryName = "", childName = "", ...args]: readonly string[],
+): Promise<void> {
+  const child = entries[entryName]?.children?.[childName];
+  if (child === undefined) {
+    process.stderr.write(`guest: no child ${childName} in entry ${entryName}\n`);
+    process.exitCode = 2;
+    return;
+  }
+  await child(args);
 }
 
 async function runEntry(

@@ -137,8 +137,10 @@ async function appFiles(o: BuildOptions): Promise<AppFile[]> {
     .replace("@LATE_MODULES@", LATE_MODULES.join(" "));
   const bundle = await bundleGuest(o.vmDir, o.entryNames);
   const config = {
-    // The emulated e1000e stands in for ENA: admit it explicitly.
-    allowedDevices: [EMULATED_NIC_ID],
+    // The emulated e1000e stands in for ENA: admit it explicitly, and name
+    // its kernel driver (the agent knows ENA's, not e1000e's).
+    allowedIds: [EMULATED_NIC_ID],
+    kernelDrivers: { [EMULATED_NIC_ID]: "e1000e" },
     stateDir: "/var/lib/eni-agent",
   };
   return [
