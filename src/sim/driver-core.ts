@@ -191,7 +191,8 @@ export class DriverCore {
     const text = cString(bytes);
     return this.afterLock(dev, () => {
       const newline = text.indexOf("\n");
-      if (text.length === 0 || newline === 0) dev.driverOverride = null;
+      if (text.length === 0 && this.#state.config.nulOverrideQuirk) dev.driverOverride = "";
+      else if (text.length === 0 || newline === 0) dev.driverOverride = null;
       else dev.driverOverride = newline < 0 ? text : text.slice(0, newline);
       return null;
     });

@@ -35,5 +35,6 @@ export {
   type SimWriteRecord,
 } from "./sim-kernel.js";
 export { SimHolderScanner, SimProcess } from "./sim-processes.js";
+export { SimDefaultRouteReader } from "./sim-route-reader.js";
 export * from "./sim-state.js";
 export { SimSysfs } from "./sim-sysfs.js";

@@ -16,6 +16,7 @@ import { FaultInjector } from "./fault-injector.js";
 import { PortPipeline, type SimWriteRecord } from "./port-pipeline.js";
 import type { SimDir } from "./sim-node.js";
 import { SimHolderScanner, SimProcess } from "./sim-processes.js";
+import { SimDefaultRouteReader } from "./sim-route-reader.js";
 import type {
   SimDeviceState,
   SimDriverSpec,
@@ -68,6 +69,8 @@ export class SimKernel {
   readonly sysfs: SimSysfs;
   /** The HolderScanner port on this kernel's processes. */
   readonly holders: SimHolderScanner;
+  /** The DefaultRouteReader port on this host's routes. */
+  readonly routes: SimDefaultRouteReader;
   /** Path-based faults applied to port reads and writes. */
   readonly faults = new FaultInjector();
   readonly #state: SimKernelState;
@@ -91,6 +94,7 @@ export class SimKernel {
       write: (path, bytes) => this.#pipeline.write(path, bytes),
     });
     this.holders = new SimHolderScanner(() => this.#state);
+    this.routes = new SimDefaultRouteReader(() => this.#state);
   }
 
   /** A kernel continuing from a snapshot (the snapshot is copied, not shared). */

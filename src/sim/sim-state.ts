@@ -68,6 +68,12 @@ export interface SimKernelConfig {
   naming: "kernel" | "slot";
   /** Prefix for "slot" naming. Default "ens". */
   slotPrefix?: string;
+  /**
+   * 5.19 kernels before a Sept-2022 fix: a lone NUL byte written to
+   * driver_override set an empty override that matches no driver, instead
+   * of clearing it. Default false.
+   */
+  nulOverrideQuirk?: boolean;
 }
 
 export interface SimNetdevState {

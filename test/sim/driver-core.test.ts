@@ -153,3 +153,21 @@ t.test("other attributes: enable, drivers_autoprobe, uevent, mtu, carrier", asyn
   t.equal(await s.exists("bus/pci/devices/0000:01:00.0/net/eth9"), false);
   await t.rejects(s.read("../etc/passwd"), { code: "INVALID_ARGUMENT" }, "port paths are checked");
 });
+
+t.test("the 5.19 NUL quirk: a NUL byte sets an empty override that matches nothing", async (t) => {
+  const k = new SimKernel({ config: { nulOverrideQuirk: true } });
+  k.addDevice({
+    address: A,
+    vendor: 0x8086,
+    device: 0x10d3,
+    class: 0x020000,
+    mac: "02:00:00:00:00:01",
+  });
+  k.loadModule("e1000e");
+  await k.sysfs.write("bus/pci/drivers/e1000e/unbind", A);
+  await k.sysfs.write(`bus/pci/devices/${A}/driver_override`, new Uint8Array([0]));
+  t.equal(await k.sysfs.read(`bus/pci/devices/${A}/driver_override`), "\n");
+  t.equal(await errnoOf(k.sysfs.write("bus/pci/drivers/e1000e/bind", A)), "ENODEV");
+  await k.sysfs.write(`bus/pci/devices/${A}/driver_override`, "\n");
+  t.equal(await errnoOf(k.sysfs.write("bus/pci/drivers/e1000e/bind", A)), "OK", '"\\n" clears it');
+});
