@@ -98,6 +98,7 @@ async function runFile(path: string, env: BenchEnvironment): Promise<BenchResult
     environment: env,
     cases: stats,
     targets: checkTargets(bench.targets ?? [], stats),
+    notes: bench.notes ?? [],
   };
 }
 

@@ -58,9 +58,13 @@ export function renderReport(results: readonly BenchResult[]): string {
     }
     if (r.targets.length > 0) {
       out.push("", "Targets:", "");
-      for (const t of r.targets)
+      for (const t of r.targets) {
         out.push(`- ${t.met ? "met" : "**missed**"}: ${t.case}, ${t.description}`);
+      }
     }
+    // Results written before notes existed have none.
+    const notes = r.notes ?? [];
+    if (notes.length > 0) out.push("", "Notes:", "", ...notes.map((n) => `- ${n}`));
   }
   return `${out.join("\n")}\n`;
 }

@@ -33,6 +33,8 @@ export interface BenchFile {
   targets?: BenchTarget[];
   /** Case name → the case it is compared with in the report's ratio column. */
   baselines?: Record<string, string>;
+  /** What the numbers mean and where the time goes, printed under the table. */
+  notes?: string[];
 }
 
 export function defineBench(file: BenchFile): BenchFile {
@@ -160,6 +162,7 @@ export interface BenchResult {
   environment: BenchEnvironment;
   cases: CaseStats[];
   targets: TargetResult[];
+  notes: string[];
 }
 
 export interface BenchEnvironment {

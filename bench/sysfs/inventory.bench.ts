@@ -85,4 +85,9 @@ export default defineBench({
     { case: "1000 devices, thread-pool reads", maxMedianMs: 100 },
     { case: "1000 devices, blocking reads", maxMedianMs: 100 },
   ],
+  notes: [
+    "Per device the scan lists the device directory and reads uevent (ids, class, driver in one read), revision, numa_node and driver_override, plus per interface address, mtu and operstate: about nine system-call groups. The floor case makes the same reads (without the interface ones) with no parsing at all, so it bounds what any code could reach on the machine.",
+    "System calls dominate: on this class of machine (2 vCPU microVM) an open+read+close of a tmpfs file costs about 5 µs unloaded and several times that under load, so 1,000 devices cost 50–150 ms in system calls alone; blocking reads stay within about 1.3–1.5× of the floor.",
+    "Thread-pool reads (the daemon's default) pay three pool round trips per read (open, read, close); they exist so that a read held up by the device lock (driver_override during a probe or a vfio remove) never freezes the daemon's event loop. At EC2's real device counts (up to ~16 ENIs) a scan stays in the ten-millisecond range.",
+  ],
 });

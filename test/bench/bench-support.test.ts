@@ -79,6 +79,7 @@ t.test("the report names the command behind each table", async (t) => {
     },
     cases: [{ ...summarize("node -e 0", [50, 52]), ratio: undefined }],
     targets: [{ case: "node -e 0", description: "median ≤ 60 ms", met: true }],
+    notes: ["Start-up is mostly module loading."],
   };
   const text = renderReport([result]);
   t.match(text, "## Start-up");
@@ -86,4 +87,5 @@ t.test("the report names the command behind each table", async (t) => {
   t.match(text, "| node -e 0 | 2 | 51.00 |");
   t.match(text, "- met: node -e 0, median ≤ 60 ms");
   t.match(text, "commit `abc1234`");
+  t.match(text, "- Start-up is mostly module loading.");
 });
