@@ -31,7 +31,7 @@ import {
   type GuardName,
   type PrimaryProvider,
 } from "./guards.js";
-import type { Journal } from "./journal.js";
+import type { Journal, JournalLoad } from "./journal.js";
 import { describeState, readExisting, stateOf } from "./observe.js";
 import { OperationBook } from "./operation-book.js";
 import {
@@ -240,6 +240,15 @@ export class DriverEngine {
     report.degraded = this.degradedDevices();
     this.#ready = true;
     return report;
+  }
+
+  /**
+   * Reads the journal without resolving or rewriting anything, for
+   * read-only use (--dry-run): plans then see the devices' home snapshots.
+   * bind/restore still require recover().
+   */
+  async inspect(): Promise<JournalLoad> {
+    return this.#book.load(null);
   }
 
   /** A PCI address, MAC or interface name → the device's PCI address. */

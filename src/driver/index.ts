@@ -1,4 +1,4 @@
-export { atomicWriteFile } from "./atomic-file.js";
+export { atomicWriteFile, lockStateDir, readJsonFile } from "./atomic-file.js";
 export { type Clock, realClock, steppingClock } from "./clock.js";
 export {
   type DesiredApplied,
@@ -16,6 +16,7 @@ export {
   NOIOMMU_REMEDY,
   parseKernelRelease,
 } from "./diagnose.js";
+export { type DriverConfig, parseDriverConfig } from "./driver-config.js";
 export {
   type BindOptions,
   DriverEngine,

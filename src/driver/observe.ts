@@ -64,7 +64,8 @@ export function mismatch(state: DeviceState | null, target: BindingTarget): stri
     return `driver is ${state.driver ?? "(none)"}, expected ${target.driver ?? "(none)"}`;
   }
   if (state.override !== target.override) {
-    return `driver_override is ${state.override ?? "(null)"}, expected ${target.override ?? "(null)"}`;
+    const show = (v: string | null) => (v === null ? "(null)" : printable(v));
+    return `driver_override is ${show(state.override)}, expected ${show(target.override)}`;
   }
   if (target.driver !== null && isDpdkDriver(target.driver) && state.devNode === null) {
     return `${target.driver} holds the device but no user-space device node appeared`;
@@ -111,10 +112,15 @@ export function describeState(state: DeviceState | null): string {
   const nets = state.interfaces.map((n) => `${n.name}(${n.mac ?? "?"})`).join(",");
   return [
     `driver=${state.driver ?? "(none)"}`,
-    `override=${state.override ?? "(null)"}`,
+    `override=${state.override === null ? "(null)" : printable(state.override)}`,
     nets ? `net=${nets}` : "",
     state.devNode ? `node=${state.devNode}` : "",
   ]
     .filter(Boolean)
     .join(" ");
+}
+
+/** An override is a free string: quote it when it holds anything but plain printable text. */
+function printable(text: string): string {
+  return /^[\x21-\x7e]+$/.test(text) ? text : JSON.stringify(text);
 }

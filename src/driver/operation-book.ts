@@ -35,13 +35,15 @@ export class OperationBook {
 
   /**
    * Loads the journal into the index; compacts it when it holds more than
-   * twice `keepFinished` operations. Bad records come back as problems.
+   * twice `keepFinished` operations or bad records (null: read only, never
+   * rewrite). Bad records come back as problems.
    */
-  async load(keepFinished: number): Promise<JournalLoad> {
+  async load(keepFinished: number | null): Promise<JournalLoad> {
     const loaded = await this.journal.load();
     this.#views.clear();
     this.#latest.clear();
     for (const view of foldJournal(loaded.records)) this.#index(view);
+    if (keepFinished === null) return loaded;
     if (loaded.problems.length > 0 || this.#views.size > 2 * keepFinished) {
       // Rewriting drops torn and corrupt lines (already reported) and old history.
       await this.journal.replace(compactRecords(loaded.records, keepFinished));

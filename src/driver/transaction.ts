@@ -176,7 +176,7 @@ async function rollback(
     lastError === null ? checked.error.message : `${lastError.message}; ${checked.error.message}`;
   const error = new AgentError(
     "INTERNAL",
-    `${cause.message}; rollback failed: ${why}; device ${header.device} is DEGRADED (${describeState(checked.state)}) and will be repaired`,
+    `${cause.message}; rollback failed: ${why}; device ${header.device} is DEGRADED and will be repaired`,
     {
       device: header.device,
       operationId: header.id,

@@ -1,0 +1,287 @@
+/**
+ * What `bind`, `restore` and `ops` share in offline mode (no daemon): the
+ * flags that locate the host and the state, the configuration file, the
+ * engine built on the real adapters, the state-directory lock, progress
+ * lines, and the text of a plan.
+ *
+ * Offline, the command is the agent for as long as it runs: it takes the
+ * state directory's lock (so it never races a running daemon), recovers
+ * unfinished operations first, then does its one operation.
+ */
+import { networkInterfaces, release } from "node:os";
+import type { PciAddress } from "../../common/index.js";
+import {
+  type AddressProvider,
+  type DriverConfig,
+  DriverEngine,
+  describeState,
+  describeStep,
+  FileDesiredStore,
+  FileJournal,
+  lockStateDir,
+  type PlannedOperation,
+  type ProgressEvent,
+  parseDriverConfig,
+  readJsonFile,
+} from "../../driver/index.js";
+import {
+  type DefaultRouteReader,
+  type HolderScanner,
+  parseVendorDevice,
+  RealDefaultRouteReader,
+  RealHolderScanner,
+  RealSysfs,
+  type Sysfs,
+} from "../../sysfs/index.js";
+import type { CliIo } from "../command.js";
+import { usage } from "../flags.js";
+
+export const DEFAULT_STATE_DIR = "/var/lib/eni-agent";
+
+/** Flags of every driver command (besides the repeatable --allow). */
+export const HOST_FLAGS = {
+  "sysfs-root": { type: "string" },
+  "proc-root": { type: "string" },
+  "state-dir": { type: "string" },
+  config: { type: "string" },
+  json: { type: "boolean" },
+  help: { type: "boolean", short: "h" },
+} as const;
+
+/** The host the engine works on. Tests pass a simulated one. */
+export interface OfflineHost {
+  sysfs: Sysfs;
+  holders: HolderScanner;
+  routes: DefaultRouteReader;
+  addresses: AddressProvider;
+  kernelRelease: string | null;
+  /** Whether a process id is alive (for a stale state-directory lock). */
+  isAlive(pid: number): boolean;
+  pid: number;
+}
+
+export interface HostRoots {
+  sysfsRoot: string;
+  procRoot: string;
+}
+
+/**
+ * The real host. Interface addresses come from getifaddrs (os.networkInterfaces),
+ * not a shell; link-local IPv6 does not count as "in use", every interface
+ * that is up has one. Under another --sysfs-root the interfaces are not this
+ * machine's, so no addresses are reported.
+ */
+export function realHost(roots: HostRoots, pid: number): OfflineHost {
+  const local = roots.sysfsRoot === "/sys";
+  const holders = new RealHolderScanner({ procRoot: roots.procRoot });
+  return {
+    sysfs: new RealSysfs({ root: roots.sysfsRoot }),
+    holders,
+    routes: new RealDefaultRouteReader({ procRoot: roots.procRoot }),
+    addresses: {
+      addresses: async (name) =>
+        local
+          ? (networkInterfaces()[name] ?? [])
+              .filter((a) => !(a.family === "IPv6" && /^fe[89ab]/i.test(a.address)))
+              .map((a) => a.cidr ?? a.address)
+          : [],
+    },
+    kernelRelease: local ? release() : null,
+    isAlive: (other) => {
+      try {
+        // Signal 0 checks existence without signalling.
+        process.kill(other, 0);
+        return true;
+      } catch (err) {
+        return (err as NodeJS.ErrnoException).code === "EPERM";
+      }
+    },
+    pid,
+  };
+}
+
+/** Splits the repeatable `--allow VENDOR:DEVICE` out of argv (the flag parser keeps one value per flag). */
+export function takeAllow(
+  command: string,
+  argv: readonly string[],
+): { argv: string[]; allow: string[] } {
+  const rest: string[] = [];
+  const allow: string[] = [];
+  for (let i = 0; i < argv.length; i += 1) {
+    const word = argv[i]!;
+    if (word === "--") {
+      rest.push(...argv.slice(i));
+      break;
+    }
+    const inline = word.startsWith("--allow=") ? word.slice("--allow=".length) : null;
+    if (word !== "--allow" && inline === null) {
+      rest.push(word);
+      continue;
+    }
+    const value = inline ?? argv[++i];
+    if (value === undefined || value === "") throw usage(command, "option --allow needs a value");
+    parseVendorDevice(value);
+    allow.push(value.toLowerCase());
+  }
+  return { argv: rest, allow };
+}
+
+export interface EngineFlagValues {
+  "sysfs-root"?: string | undefined;
+  "proc-root"?: string | undefined;
+  "state-dir"?: string | undefined;
+  config?: string | undefined;
+}
+
+export async function loadConfig(values: EngineFlagValues): Promise<DriverConfig> {
+  if (values.config === undefined) return parseDriverConfig({});
+  return parseDriverConfig(await readJsonFile(values.config), values.config);
+}
+
+export function rootsOf(values: EngineFlagValues): HostRoots {
+  return { sysfsRoot: values["sysfs-root"] ?? "/sys", procRoot: values["proc-root"] ?? "/proc" };
+}
+
+export interface OfflineEngine {
+  engine: DriverEngine;
+  stateDir: string;
+}
+
+/**
+ * Builds the engine on `host` with the state in the state directory.
+ * `mode: "write"` takes the lock and recovers first; "read" only reads the
+ * journal (dry runs).
+ */
+export async function withEngine<T>(
+  values: EngineFlagValues,
+  allow: readonly string[],
+  host: OfflineHost,
+  io: CliIo,
+  mode: "write" | "read",
+  fn: (offline: OfflineEngine) => Promise<T>,
+): Promise<T> {
+  const config = await loadConfig(values);
+  const stateDir = values["state-dir"] ?? config.stateDir ?? DEFAULT_STATE_DIR;
+  const engine = new DriverEngine(
+    {
+      ...host,
+      journal: new FileJournal({ stateDir }),
+      desired: new FileDesiredStore({ stateDir }),
+      primary: { primary: async () => config.primary },
+    },
+    { ...config.engine, allowedIds: [...(config.engine.allowedIds ?? []), ...allow] },
+  );
+  if (mode === "read") {
+    await engine.inspect();
+    return fn({ engine, stateDir });
+  }
+  const lock = await lockStateDir(stateDir, host.isAlive, host.pid);
+  try {
+    const report = await engine.recover();
+    for (const p of report.problems)
+      io.stderr.write(`note: journal line ${p.line}: ${p.kind}: ${p.detail}\n`);
+    for (const r of report.resolved) {
+      io.stderr.write(
+        `note: resolved interrupted operation ${r.operationId} on ${r.device}: ${r.status}\n`,
+      );
+    }
+    for (const d of report.drift) {
+      io.stderr.write(
+        `note: ${d.device} has driver_override "${d.override}" that no operation explains` +
+          `${d.repaired ? " (cleared)" : ' (set "repairDrift": true to clear it)'}\n`,
+      );
+    }
+    return await fn({ engine, stateDir });
+  } finally {
+    await lock.release();
+  }
+}
+
+/** Progress lines on stderr while an operation runs (stdout stays for the result). */
+export function progressPrinter(io: CliIo): (e: ProgressEvent) => void {
+  let device = "" as PciAddress;
+  let total = 0;
+  const steps = (n: number) => `${n} step${n === 1 ? "" : "s"}`;
+  return (event) => {
+    switch (event.type) {
+      case "begin":
+        device = event.device;
+        total = event.steps.length;
+        io.stderr.write(
+          `${device}: ${event.kind}, operation ${event.operationId} (${steps(total)})\n`,
+        );
+        break;
+      case "step":
+        io.stderr.write(`  [${event.index + 1}/${total}] ${describeStep(device, event.step)}\n`);
+        break;
+      case "verify": {
+        const mac = event.target.mac ? `, an interface with MAC ${event.target.mac}` : "";
+        io.stderr.write(`  verifying: driver ${event.target.driver ?? "(none)"}${mac}\n`);
+        break;
+      }
+      case "rollback":
+        total = event.steps.length;
+        io.stderr.write(`  failed: ${event.reason.message}\n  rolling back (${steps(total)})\n`);
+        break;
+      case "end":
+        io.stderr.write(`  ${event.status.replace("_", " ")}\n`);
+        break;
+      default:
+        break;
+    }
+  };
+}
+
+/** The plan as people read it (--dry-run). */
+export function renderPlan(planned: PlannedOperation): string {
+  const snap = planned.snapshot;
+  const who = [snap.interface, snap.mac].filter(Boolean).join(", ");
+  const head = `${planned.kind} ${planned.device}${who ? ` (${who})` : ""}: ${snap.driver ?? "(unbound)"} -> ${planned.plan.target.driver ?? "(unbound)"}\n`;
+  if (planned.noop) return `${head}  nothing to do: the device is already there\n`;
+  const steps = planned.plan.steps
+    .map((s, i) => `  ${i + 1}. ${describeStep(planned.device, s)}\n`)
+    .join("");
+  const t = planned.plan.target;
+  const checks = [
+    `driver ${t.driver ?? "(none)"}`,
+    `driver_override ${t.override ?? "(null)"}`,
+    ...(t.mac ? [`an interface with MAC ${t.mac}`] : []),
+  ].join(", ");
+  const inverse = planned.plan.inverse
+    .map((s, i) => `  ${i + 1}. ${describeStep(planned.device, s)}\n`)
+    .join("");
+  const forced =
+    planned.overriddenGuards.length > 0
+      ? `guards overridden by --force: ${planned.overriddenGuards.join(", ")}\n`
+      : "";
+  return `${head}${steps}  then verify: ${checks}\nundo (back to the snapshot):\n${inverse}${forced}`;
+}
+
+/** One line for a finished operation. */
+export function renderDone(
+  verb: string,
+  result: {
+    device: PciAddress;
+    status: string;
+    operationId: string | null;
+    state: Parameters<typeof describeState>[0];
+  },
+): string {
+  if (result.status === "noop")
+    return `${result.device}: already ${verb}; nothing to do (${describeState(result.state)})\n`;
+  return `${result.device}: ${verb} (${describeState(result.state)}), operation ${result.operationId}\n`;
+}
+
+export function oneDevice(
+  command: string,
+  positionals: readonly string[],
+  count: number,
+): string[] {
+  if (positionals.length !== count) {
+    throw usage(
+      command,
+      `expected ${count === 1 ? "one device" : "a device and a driver"}, got ${positionals.length} argument(s)`,
+    );
+  }
+  return [...positionals];
+}

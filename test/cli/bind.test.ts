@@ -1,0 +1,247 @@
+/**
+ * bind, restore and ops end to end, offline, on a simulated EC2 host (the
+ * commands' host seam) and once on the real adapters over a materialized
+ * tree in a temp directory. Never on this machine's /sys.
+ */
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import t, { type Test } from "tap";
+import type { CliIo } from "../../src/cli/command.js";
+import { runBind } from "../../src/cli/commands/bind.js";
+import type { OfflineHost } from "../../src/cli/commands/driver-offline.js";
+import { runRestore } from "../../src/cli/commands/restore.js";
+import { ec2Host, ec2Mac, materialize, type SimKernel } from "../../src/sim/index.js";
+import { runCaptured } from "./run.js";
+
+function simHost(kernel: SimKernel): OfflineHost {
+  return {
+    sysfs: kernel.sysfs,
+    holders: kernel.holders,
+    routes: { defaultRoutes: async () => kernel.defaultRoutes() },
+    addresses: { addresses: async () => [] },
+    kernelRelease: kernel.config.release,
+    isAlive: (pid) => pid === 777,
+    pid: 4242,
+  };
+}
+
+async function capture(fn: (io: CliIo) => Promise<number>) {
+  let stdout = "";
+  let stderr = "";
+  const io: CliIo = {
+    stdout: { write: (s: string) => (stdout += s) },
+    stderr: { write: (s: string) => (stderr += s) },
+    env: {},
+  };
+  let code: number;
+  try {
+    code = await fn(io);
+  } catch (err) {
+    // runCli maps errors to exit codes; the seam functions throw them.
+    const { exitCodeFor } = await import("../../src/cli/exit-codes.js");
+    stderr += `${(err as Error).message}\n${(err as { remedy?: string }).remedy ?? ""}\n`;
+    code = exitCodeFor(err);
+  }
+  return { code, stdout, stderr };
+}
+
+async function stateDir(t: Test) {
+  const dir = await mkdtemp(join(tmpdir(), "cli-driver-"));
+  t.teardown(() => rm(dir, { recursive: true, force: true }));
+  return dir;
+}
+
+t.test("bind, restore and ops on a simulated host", async (t) => {
+  const kernel = ec2Host();
+  const dir = await stateDir(t);
+  const common = ["--state-dir", dir];
+  const bound = await capture((io) =>
+    runBind(["ens6", "vfio-pci", ...common], io, () => simHost(kernel)),
+  );
+  t.equal(bound.code, 0, bound.stderr);
+  t.match(
+    bound.stdout,
+    /^0000:00:06\.0: bound to vfio-pci \(driver=vfio-pci override=vfio-pci node=\/dev\/vfio\/noiommu-0\), operation op-/,
+  );
+  t.match(bound.stderr, /0000:00:06\.0: bind, operation op-\S+ \(3 steps\)/);
+  t.match(
+    bound.stderr,
+    /\[1\/3\] write "vfio-pci" to bus\/pci\/devices\/0000:00:06\.0\/driver_override/,
+  );
+  t.match(bound.stderr, /verifying: driver vfio-pci\n {2}committed\n/);
+  t.equal(kernel.device("0000:00:06.0")?.driver, "vfio-pci");
+
+  const again = await capture((io) =>
+    runBind(["0000:00:06.0", "vfio-pci", ...common], io, () => simHost(kernel)),
+  );
+  t.equal(again.code, 0);
+  t.match(again.stdout, /already bound to vfio-pci; nothing to do/);
+
+  const restored = await capture((io) =>
+    runRestore([ec2Mac(6), "--json", ...common], io, () => simHost(kernel)),
+  );
+  t.equal(restored.code, 0, restored.stderr);
+  t.match(JSON.parse(restored.stdout), {
+    status: "committed",
+    state: { driver: "ena", override: null },
+  });
+
+  const ops = await runCaptured(["ops", ...common]);
+  t.equal(ops.code, 0);
+  t.match(ops.stdout, /^OPERATION\s+STARTED\s+KIND\s+DEVICE\s+DRIVER\s+STATUS\n/);
+  t.match(ops.stdout, /bind\s+0000:00:06\.0\s+vfio-pci\s+committed\n/);
+  t.match(ops.stdout, /restore\s+0000:00:06\.0\s+ena\s+committed\n/);
+  const json = JSON.parse((await runCaptured(["ops", "--json", "--limit", "1", ...common])).stdout);
+  t.equal(json.operations.length, 1);
+  t.match(json.operations[0], {
+    kind: "restore",
+    status: "committed",
+    snapshot: { driver: "vfio-pci" },
+  });
+});
+
+t.test("--dry-run prints the plan and writes nothing", async (t) => {
+  const kernel = ec2Host();
+  const dir = await stateDir(t);
+  const out = await capture((io) =>
+    runBind(["ens6", "vfio-pci", "--dry-run", "--state-dir", dir], io, () => simHost(kernel)),
+  );
+  t.equal(out.code, 0, out.stderr);
+  t.equal(
+    out.stdout,
+    `bind 0000:00:06.0 (ens6, ${ec2Mac(6)}): ena -> vfio-pci
+  1. write "vfio-pci" to bus/pci/devices/0000:00:06.0/driver_override
+  2. write "0000:00:06.0" to bus/pci/drivers/ena/unbind
+  3. write "0000:00:06.0" to bus/pci/drivers/vfio-pci/bind
+  then verify: driver vfio-pci, driver_override vfio-pci
+undo (back to the snapshot):
+  1. write "ena" to bus/pci/devices/0000:00:06.0/driver_override
+  2. write "0000:00:06.0" to bus/pci/drivers/vfio-pci/unbind
+  3. write "0000:00:06.0" to bus/pci/drivers/ena/bind
+  4. write "\\n" to bus/pci/devices/0000:00:06.0/driver_override
+`,
+  );
+  t.equal(kernel.writeLog().length, 0);
+});
+
+t.test("guards: the management interface needs --force; the allowlist never yields", async (t) => {
+  const kernel = ec2Host();
+  const dir = await stateDir(t);
+  const refused = await capture((io) =>
+    runBind(["ens5", "vfio-pci", "--state-dir", dir], io, () => simHost(kernel)),
+  );
+  t.equal(refused.code, 4);
+  t.match(
+    refused.stderr,
+    /refused by guard default-route: interface ens5 carries the IPv4 and IPv6 default route \(via 10\.0\.0\.1\)/,
+  );
+  t.match(refused.stderr, /move the default route to another interface first, or pass --force/);
+  const nvme = await capture((io) =>
+    runBind(["0000:00:04.0", "vfio-pci", "--force", "--state-dir", dir], io, () => simHost(kernel)),
+  );
+  t.equal(nvme.code, 4);
+  t.match(nvme.stderr, /refused by guard vendor-allowlist/);
+  t.equal(kernel.writeLog().length, 0);
+  const forced = await capture((io) =>
+    runBind(["ens5", "vfio-pci", "--force", "--state-dir", dir], io, () => simHost(kernel)),
+  );
+  t.equal(forced.code, 0, forced.stderr);
+});
+
+t.test("a failed bind is rolled back and says so; exit code by the error", async (t) => {
+  const kernel = ec2Host();
+  const dir = await stateDir(t);
+  kernel.failProbe({ device: "0000:00:06.0", driver: "vfio-pci", errno: "EINVAL" });
+  const out = await capture((io) =>
+    runBind(["ens6", "vfio-pci", "--state-dir", dir], io, () => simHost(kernel)),
+  );
+  t.equal(out.code, 4);
+  t.match(out.stderr, /EINVAL: vfio-pci refused the device: no IOMMU and noiommu mode off/);
+  t.match(
+    out.stderr,
+    /rolled back: device 0000:00:06\.0 is as it was \(driver=ena override=\(null\)/,
+  );
+  t.match(out.stderr, /rolling back \(3 steps\)/);
+  t.equal(kernel.device("0000:00:06.0")?.driver, "ena");
+});
+
+t.test("a state directory held by a live process is refused", async (t) => {
+  const kernel = ec2Host();
+  const dir = await stateDir(t);
+  await writeFile(join(dir, "lock"), "777\n");
+  const out = await capture((io) =>
+    runBind(["ens6", "vfio-pci", "--state-dir", dir], io, () => simHost(kernel)),
+  );
+  t.equal(out.code, 7);
+  t.match(out.stderr, /in use by process 777/);
+  await writeFile(join(dir, "lock"), "778\n");
+  const stale = await capture((io) =>
+    runBind(["ens6", "vfio-pci", "--state-dir", dir], io, () => simHost(kernel)),
+  );
+  t.equal(stale.code, 0, "a stale lock is taken over");
+});
+
+t.test("usage errors exit 2 before touching any host", async (t) => {
+  for (const argv of [
+    ["bind"],
+    ["bind", "ens6"],
+    ["bind", "ens6", "vfio-pci", "--allow"],
+    ["bind", "ens6", "vfio-pci", "--allow", "zz"],
+    ["restore"],
+    ["ops", "--limit", "0"],
+    ["bind", "ens6", "vfio-pci", "--bogus"],
+  ]) {
+    const { code } = await runCaptured(argv);
+    t.equal(code, 2, argv.join(" "));
+  }
+});
+
+t.test("help reads like a man page", async (t) => {
+  for (const command of ["bind", "restore", "ops"]) {
+    const { code, stdout } = await runCaptured([command, "--help"]);
+    t.equal(code, 0);
+    for (const heading of [
+      "NAME",
+      "SYNOPSIS",
+      "DESCRIPTION",
+      "OPTIONS",
+      "EXIT STATUS",
+      "EXAMPLES",
+    ]) {
+      t.match(stdout, new RegExp(`^${heading}$`, "m"), `${command}: ${heading}`);
+    }
+  }
+});
+
+t.test(
+  "the real adapters over a materialized tree: plans, but a file tree never verifies",
+  async (t) => {
+    const dir = await stateDir(t);
+    await materialize(ec2Host(), join(dir, "sys"));
+    await writeFile(join(dir, "config.json"), JSON.stringify({ verifyTimeoutMs: 100 }));
+    const roots = [
+      "--sysfs-root",
+      join(dir, "sys"),
+      "--proc-root",
+      join(dir, "proc"),
+      "--state-dir",
+      join(dir, "state"),
+      "--config",
+      join(dir, "config.json"),
+    ];
+    const plan = await runCaptured(["bind", "00:06.0", "vfio-pci", "--dry-run", ...roots]);
+    t.equal(plan.code, 0, plan.stderr);
+    t.match(plan.stdout, /^bind 0000:00:06\.0 \(ens6, /);
+    const out = await runCaptured(["bind", "00:06.0", "vfio-pci", ...roots]);
+    // Regular files take the writes but nothing binds: verification fails, and
+    // the way back cannot be verified either (a file is no driver_override).
+    t.equal(out.code, 1);
+    t.match(out.stderr, /did not reach its target within 100 ms: driver is ena, expected vfio-pci/);
+    t.match(out.stderr, /rollback failed: .* is DEGRADED/);
+    const ops = JSON.parse(
+      (await runCaptured(["ops", "--json", "--state-dir", join(dir, "state")])).stdout,
+    );
+    t.match(ops.operations, [{ kind: "bind", status: "rollback_failed" }]);
+  },
+);
