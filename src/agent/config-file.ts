@@ -1,0 +1,85 @@
+/**
+ * Reads the configuration file. A missing file is the defaults only when it
+ * is the default path (a host without configuration); a file named on the
+ * command line must exist. Also resolves the files the configuration points
+ * at (TLS PEMs, socket group names), so that a bad path fails at load time,
+ * naming its key, instead of when a listener starts.
+ */
+import { readFile } from "node:fs/promises";
+import { AgentError } from "../common/index.js";
+import { configError } from "./config-reader.js";
+import { type AgentConfig, parseConfig } from "./config-schema.js";
+
+export interface LoadConfigOptions {
+  /** True when the path came from --config: then it must exist. */
+  explicit: boolean;
+}
+
+/** Loads and validates `path`. Throws INVALID_ARGUMENT `<file>: <key>: <reason>`, or NOT_FOUND. */
+export async function loadConfigFile(
+  path: string,
+  options: LoadConfigOptions,
+): Promise<AgentConfig> {
+  let text: string;
+  try {
+    text = await readFile(path, "utf8");
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === "ENOENT" && !options.explicit) return parseConfig({}, path);
+    throw new AgentError(
+      code === "ENOENT" ? "NOT_FOUND" : "FAILED_PRECONDITION",
+      `${path}: cannot read the configuration (${code ?? String(err)})`,
+      { path, errno: code, syscall: "open", cause: err },
+    );
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (err) {
+    throw configError(path, "(file)", `not valid JSON: ${(err as Error).message}`);
+  }
+  return parseConfig(json, path);
+}
+
+/** The PEM files of a TCP listener, read now. */
+export async function readTlsFiles(
+  tls: NonNullable<AgentConfig["listeners"]["tcp"]>["tls"],
+  file: string,
+): Promise<{ certChain: Buffer; privateKey: Buffer; clientCa: Buffer }> {
+  const read = async (key: "cert" | "key" | "clientCa"): Promise<Buffer> => {
+    try {
+      return await readFile(tls[key]);
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code ?? String(err);
+      throw configError(file, `listeners.tcp.tls.${key}`, `cannot read ${tls[key]} (${code})`);
+    }
+  };
+  const [certChain, privateKey, clientCa] = await Promise.all([
+    read("cert"),
+    read("key"),
+    read("clientCa"),
+  ]);
+  return { certChain, privateKey, clientCa };
+}
+
+/** A socket group as a gid: numbers pass through, names are looked up in `<etc>/group`. */
+export async function resolveGroup(
+  group: string | number | null,
+  key: string,
+  file: string,
+  groupFile = "/etc/group",
+): Promise<number | null> {
+  if (group === null || typeof group === "number") return group;
+  let text: string;
+  try {
+    text = await readFile(groupFile, "utf8");
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code ?? String(err);
+    throw configError(file, key, `cannot look up group ${group}: ${groupFile}: ${code}`);
+  }
+  for (const line of text.split("\n")) {
+    const [name, , gid] = line.split(":");
+    if (name === group && gid !== undefined && /^\d+$/.test(gid)) return Number(gid);
+  }
+  throw configError(file, key, `no group named ${JSON.stringify(group)} in ${groupFile}`);
+}
