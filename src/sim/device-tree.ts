@@ -22,7 +22,6 @@ const UEVENT_ACTIONS = /^(add|remove|change|move|online|offline|bind|unbind)(\s.
 
 export function deviceDir(ctx: DeviceTreeContext, dev: SimDeviceState): SimDir {
   const { core, index } = ctx;
-  const base = index.devicePath(dev);
   const attrs: Record<string, (() => SimNode | undefined) | undefined> = {
     vendor: () => ro(() => `${hex(dev.vendor, 4)}\n`),
     device: () => ro(() => `${hex(dev.device, 4)}\n`),
@@ -79,34 +78,35 @@ export function deviceDir(ctx: DeviceTreeContext, dev: SimDeviceState): SimDir {
       return child ? deviceDir(ctx, child) : fixed.child(name);
     },
   );
+}
 
-  function uevent(bytes: Uint8Array) {
-    return UEVENT_ACTIONS.test(Buffer.from(bytes).toString("latin1")) ? null : "EINVAL";
-  }
+function uevent(bytes: Uint8Array): string | null {
+  return UEVENT_ACTIONS.test(Buffer.from(bytes).toString("latin1")) ? null : "EINVAL";
+}
 
-  function netDir(ctx2: DeviceTreeContext, d: SimDeviceState): SimDir {
-    return dir({ [d.net?.name ?? ""]: () => netdevDir(ctx2, d) });
-  }
+function netDir(ctx: DeviceTreeContext, dev: SimDeviceState): SimDir {
+  return dir({ [dev.net?.name ?? ""]: () => netdevDir(ctx, dev) });
+}
 
-  function virtioDir(ctx2: DeviceTreeContext, d: SimDeviceState): SimDir {
-    return dir({
-      vendor: () => ro(() => "0x1af4\n"),
-      device: () => ro(() => "0x0001\n"),
-      driver: () => link(["bus", "virtio", "drivers", "virtio_net"]),
-      subsystem: () => link(["bus", "virtio"]),
-      net: d.net ? () => netDir(ctx2, d) : undefined,
-    });
-  }
+/** virtio-pci's child device; virtio_net hangs the netdev off it. */
+function virtioDir(ctx: DeviceTreeContext, dev: SimDeviceState): SimDir {
+  return dir({
+    vendor: () => ro(() => "0x1af4\n"),
+    device: () => ro(() => "0x0001\n"),
+    driver: () => link(["bus", "virtio", "drivers", "virtio_net"]),
+    subsystem: () => link(["bus", "virtio"]),
+    net: dev.net ? () => netDir(ctx, dev) : undefined,
+  });
+}
 
-  function uioDir(_ctx: DeviceTreeContext, d: SimDeviceState): SimDir {
-    return dir({
-      name: () => ro(() => `${d.driver ?? ""}\n`),
-      version: () => ro(() => "0.01.0\n"),
-      event: () => ro(() => "0\n"),
-      dev: () => ro(() => `240:${d.uio ?? 0}\n`),
-      device: () => link(base),
-    });
-  }
+function uioDir(ctx: DeviceTreeContext, dev: SimDeviceState): SimDir {
+  return dir({
+    name: () => ro(() => `${dev.driver ?? ""}\n`),
+    version: () => ro(() => "0.01.0\n"),
+    event: () => ro(() => "0\n"),
+    dev: () => ro(() => `240:${dev.uio ?? 0}\n`),
+    device: () => link(ctx.index.devicePath(dev)),
+  });
 }
 
 /** A netdev's directory: MAC, MTU (writable), state, ifindex, links to its device. */
