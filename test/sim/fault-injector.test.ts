@@ -52,3 +52,42 @@ t.test("a blocked write waits for release, then happens", async (t) => {
   // released rules no longer hold writes
   await k.sysfs.write("bus/pci/drivers/e1000e/unbind", B);
 });
+
+t.test("a delayed write happens after the delay; times and data narrow the rule", async (t) => {
+  const k = qemuGuestHost({ mode: "iommu" });
+  const slow = k.faults.delayWrite("bus/pci/drivers/e1000e/unbind", 30, { data: B });
+  let done = false;
+  const write = k.sysfs.write("bus/pci/drivers/e1000e/unbind", B).then(() => {
+    done = true;
+  });
+  await k.sysfs.write("bus/pci/drivers/e1000e/unbind", A);
+  t.equal(k.device(A)?.driver, null, "another payload is not delayed");
+  t.equal(done, false);
+  t.equal(k.device(B)?.driver, "e1000e", "not yet performed");
+  await write;
+  t.equal(k.device(B)?.driver, null, "performed after the delay");
+  t.equal(slow.matched, 1);
+  const always = k.faults.failWrite(/driver_override$/, "EPERM", { times: Infinity });
+  for (let i = 0; i < 3; i++) {
+    t.equal(await errnoOf(k.sysfs.write(`bus/pci/devices/${A}/driver_override`, "x")), "EPERM");
+  }
+  always.remove();
+  t.equal(await errnoOf(k.sysfs.write(`bus/pci/devices/${A}/driver_override`, "x")), "OK");
+});
+
+t.test("reads can fail too, and clear() lets held writes through", async (t) => {
+  const k = qemuGuestHost({ mode: "iommu" });
+  k.faults.add({
+    path: "bus/pci/devices/*/vendor",
+    operation: "read",
+    action: { kind: "fail", errno: "EIO" },
+  });
+  t.equal(await errnoOf(k.sysfs.read(`bus/pci/devices/${A}/vendor`)), "EIO");
+  t.equal(await k.sysfs.read(`bus/pci/devices/${A}/vendor`), "0x8086\n", "only the first");
+  const held = k.faults.blockWrite("bus/pci/drivers_probe");
+  const probe = k.sysfs.write("bus/pci/drivers_probe", A);
+  await held.whenFired();
+  k.faults.clear();
+  await probe;
+  t.equal(held.blocked, 0);
+});
