@@ -70,7 +70,10 @@ export interface GuestContext {
 export interface GuestResult {
   id: string;
   ok: boolean;
+  /** Shown when the result fails. */
   detail?: string;
+  /** Shown always: measurements an entry reports (e.g. a timing table). */
+  report?: string;
 }
 
 /** The exports of a file under test/vm/entries/. Only `run` is required. */

@@ -162,8 +162,9 @@ export function boot(spec: BootSpec, qemu = "qemu-system-x86_64"): Promise<BootO
         grace = setTimeout(() => child.kill("SIGKILL"), 15_000);
       }
     };
-    const onData = (chunk: Buffer) => {
-      const text = chunk.toString("utf8");
+    // Decoded by the stream, so a character split across chunks stays whole.
+    child.stdout.setEncoding("utf8");
+    const onData = (text: string) => {
       out.log += text;
       pending += text;
       const lines = pending.split("\n");

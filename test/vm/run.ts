@@ -135,7 +135,10 @@ function report(tap: TapWriter, label: string, o: BootOutcome, logPath: string):
     ...(o.error === undefined ? {} : { error: o.error, log: logPath, tail }),
   });
   for (const r of o.results) {
-    tap.point(r.ok, `${label}: ${r.id}`, r.ok ? {} : { detail: r.detail ?? "", log: logPath });
+    const diagnostics: Record<string, string> = {};
+    if (r.report !== undefined) diagnostics.report = r.report;
+    if (!r.ok) Object.assign(diagnostics, { detail: r.detail ?? "", log: logPath });
+    tap.point(r.ok, `${label}: ${r.id}`, diagnostics);
   }
 }
 

@@ -7,6 +7,7 @@ t.test("events survive the console round trip", async (t) => {
     { kind: "begin", entry: "smoke", config: "viommu", uptimeS: 3.9 },
     { kind: "result", result: { id: "bind", ok: false, detail: "EINVAL\nline 2" } },
     { kind: "result", result: { id: "unbind", ok: true } },
+    { kind: "result", result: { id: "timing", ok: true, report: "| a | 1 |\n| b | 2 |" } },
     { kind: "end", count: 2, runMs: 812 },
   ] as const;
   for (const event of events) {

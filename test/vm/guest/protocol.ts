@@ -53,6 +53,7 @@ export function parseEvent(nonce: string, line: string): ProtocolEvent | undefin
           id: o.id,
           ok: o.ok,
           ...(o.detail === undefined ? {} : { detail: String(o.detail) }),
+          ...(o.report === undefined ? {} : { report: String(o.report) }),
         },
       };
     case "end":

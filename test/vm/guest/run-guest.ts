@@ -91,7 +91,12 @@ async function runEntry(
     if (!Array.isArray(results) || results.length === 0) {
       return [{ id: "guest", ok: false, detail: "the entry returned no results" }];
     }
-    return results.map((r) => ({ id: String(r.id), ok: r.ok === true, detail: r.detail }));
+    return results.map((r) => ({
+      id: String(r.id),
+      ok: r.ok === true,
+      detail: r.detail,
+      report: r.report,
+    }));
   } catch (err) {
     const detail = err instanceof Error ? (err.stack ?? err.message) : String(err);
     return [{ id: "guest", ok: false, detail: `the entry threw: ${detail}` }];
