@@ -4,6 +4,7 @@
  * user who can read the state directory.
  */
 import { FileJournal, foldJournal, type OperationView } from "../../driver/index.js";
+import { parsePciAddress } from "../../sysfs/index.js";
 import type { CliIo } from "../command.js";
 import { EXIT_OK } from "../exit-codes.js";
 import { parseFlags, usage } from "../flags.js";
@@ -13,7 +14,7 @@ export const HELP = `NAME
     eni-agent ops - list the driver operations in the journal
 
 SYNOPSIS
-    eni-agent ops [--json] [--limit N] [--device DEVICE] [--state-dir DIR] [--config FILE]
+    eni-agent ops [--json] [--limit N] [--device BDF] [--state-dir DIR] [--config FILE]
 
 DESCRIPTION
     Prints the operations eni-agent journaled (bind, restore, repair, drift),
@@ -36,7 +37,7 @@ DESCRIPTION
 OPTIONS
     --json             One JSON document: { "operations": [...], "problems": [...] }.
     --limit N          Only the last N operations.
-    --device DEVICE    Only operations of this PCI address.
+    --device BDF       Only operations of this PCI address.
     --state-dir DIR    State directory (default /var/lib/eni-agent).
     --config FILE      JSON configuration (its "stateDir" is used).
     -h, --help         Show this help.
@@ -76,7 +77,10 @@ export async function run(argv: readonly string[], io: CliIo): Promise<number> {
   const stateDir = values["state-dir"] ?? config.stateDir ?? DEFAULT_STATE_DIR;
   const loaded = await new FileJournal({ stateDir }).load();
   let ops = foldJournal(loaded.records);
-  if (values.device !== undefined) ops = ops.filter((o) => o.header.device === values.device);
+  if (values.device !== undefined) {
+    const device = parsePciAddress(values.device);
+    ops = ops.filter((o) => o.header.device === device);
+  }
   if (limit !== null) ops = ops.slice(-limit);
   if (values.json) {
     const operations = ops.map((o) => ({
