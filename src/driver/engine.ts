@@ -9,29 +9,19 @@
  */
 import { randomUUID } from "node:crypto";
 import { AgentError, type PciAddress } from "../common/index.js";
-import {
-  DEFAULT_DRIVER_ALLOWLIST,
-  type DefaultRouteReader,
-  type HolderScanner,
-  parseDriverName,
-  type Sysfs,
-} from "../sysfs/index.js";
+import { DEFAULT_DRIVER_ALLOWLIST, parseDriverName, type Sysfs } from "../sysfs/index.js";
 import { type Clock, realClock } from "./clock.js";
-import {
-  type DesiredApplied,
-  DesiredState,
-  type DesiredStateDeps,
-  type DesiredStore,
-} from "./desired-state.js";
+import { type DesiredApplied, DesiredState } from "./desired-state.js";
 import { DeviceLocks, type Lease } from "./device-locks.js";
 import { parseKernelRelease } from "./diagnose.js";
-import {
-  type AddressProvider,
-  DEFAULT_ALLOWED_IDS,
-  type GuardName,
-  type PrimaryProvider,
-} from "./guards.js";
-import type { Journal, JournalLoad } from "./journal.js";
+import type {
+  BindOptions,
+  DriverEngineDeps,
+  DriverEngineOptions,
+  RecoveryReport,
+} from "./engine-options.js";
+import { DEFAULT_ALLOWED_IDS, type GuardName } from "./guards.js";
+import type { JournalLoad } from "./journal.js";
 import { describeState, readExisting, stateOf } from "./observe.js";
 import { OperationBook } from "./operation-book.js";
 import {
@@ -45,7 +35,6 @@ import {
 import { findDrift } from "./recovery.js";
 import { resolveDevice } from "./resolve-device.js";
 import {
-  type Boundary,
   resolveOpen,
   runTransaction,
   type TransactionDeps,
@@ -62,67 +51,14 @@ import type {
 } from "./types.js";
 import { WriteGate } from "./write-gate.js";
 
+export type {
+  BindOptions,
+  DriverEngineDeps,
+  DriverEngineOptions,
+  RecoveryReport,
+} from "./engine-options.js";
 export type { PlannedOperation } from "./prepare-operation.js";
 export type { OperationResult } from "./types.js";
-
-export interface DriverEngineDeps {
-  sysfs: Sysfs;
-  journal: Journal;
-  holders: HolderScanner;
-  routes: DefaultRouteReader;
-  primary: PrimaryProvider;
-  addresses: AddressProvider;
-  /** `uname -r` of the kernel behind `sysfs`; null when unknown (treated as current). */
-  kernelRelease: string | null;
-  /** Where persisted bindings live. Default: in memory. */
-  desired?: DesiredStore;
-  /** The MAC of an attached ENI (IMDS); absent: bindings keyed by ENI id wait for it. */
-  eniMac?: DesiredStateDeps["eniMac"];
-  clock?: Clock;
-  /** Test hook: awaited at every step boundary of every transaction. */
-  boundary?: (operationId: string, at: Boundary) => void | Promise<void>;
-}
-
-export interface DriverEngineOptions {
-  /** vendor:device ids managed besides ENA's 1d0f:ec20 and 1d0f:ec21, e.g. "8086:10d3". */
-  allowedIds?: readonly string[];
-  /** Drivers a request may name. Default vfio-pci, uio_pci_generic, igb_uio, ena. */
-  allowedDrivers?: readonly string[];
-  /**
-   * Kernel driver per vendor:device, for restoring a device the journal never
-   * saw under its kernel driver. ENA's ids map to "ena" unless overridden.
-   */
-  kernelDrivers?: Readonly<Record<string, string>>;
-  /** Bindings declared in the configuration: `{ mac | eniId, driver }`. */
-  desiredBindings?: readonly unknown[];
-  /** Devices moving at once. Default 4. */
-  maxParallel?: number;
-  /** Deadline of one sysfs write. Default 30 000 ms. */
-  writeTimeoutMs?: number;
-  /** Sysfs writes that may hold a libuv thread at once (keep below UV_THREADPOOL_SIZE). Default 8. */
-  maxBlockingWrites?: number;
-  /** How long verification waits for the target (a netdev registers after its probe). Default 10 000 ms. */
-  verifyTimeoutMs?: number;
-  verifyPollMs?: number;
-  /** Clear a driver_override no journal entry explains, at recovery. Default false: report only. */
-  repairDrift?: boolean;
-  /** Finished operations kept by journal compaction. Default 500. */
-  keepFinished?: number;
-}
-
-export interface BindOptions {
-  /** Override the guards that may be overridden (never the vendor allowlist). */
-  force?: boolean;
-  /** Remember the binding (by MAC) and re-apply it at start-up and on hot-attach. */
-  persist?: boolean;
-}
-
-export interface RecoveryReport {
-  problems: { line: number; kind: string; detail: string }[];
-  resolved: { operationId: string; device: PciAddress; status: string }[];
-  drift: { device: PciAddress; override: string; driver: string | null; repaired: boolean }[];
-  degraded: PciAddress[];
-}
 
 const ENA_KERNEL_DRIVERS = { "1d0f:ec20": "ena", "1d0f:ec21": "ena" };
 

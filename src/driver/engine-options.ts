@@ -1,0 +1,70 @@
+/**
+ * How the daemon configures the driver engine: its ports (deps) and its
+ * options with their defaults, and the shapes its calls return.
+ */
+import type { PciAddress } from "../common/index.js";
+import type { DefaultRouteReader, HolderScanner, Sysfs } from "../sysfs/index.js";
+import type { Clock } from "./clock.js";
+import type { DesiredStateDeps, DesiredStore } from "./desired-state.js";
+import type { AddressProvider, PrimaryProvider } from "./guards.js";
+import type { Journal } from "./journal.js";
+import type { Boundary } from "./transaction.js";
+
+export interface DriverEngineDeps {
+  sysfs: Sysfs;
+  journal: Journal;
+  holders: HolderScanner;
+  routes: DefaultRouteReader;
+  primary: PrimaryProvider;
+  addresses: AddressProvider;
+  /** `uname -r` of the kernel behind `sysfs`; null when unknown (treated as current). */
+  kernelRelease: string | null;
+  /** Where persisted bindings live. Default: in memory. */
+  desired?: DesiredStore;
+  /** The MAC of an attached ENI (IMDS); absent: bindings keyed by ENI id wait for it. */
+  eniMac?: DesiredStateDeps["eniMac"];
+  clock?: Clock;
+  /** Test hook: awaited at every step boundary of every transaction. */
+  boundary?: (operationId: string, at: Boundary) => void | Promise<void>;
+}
+
+export interface DriverEngineOptions {
+  /** vendor:device ids managed besides ENA's 1d0f:ec20 and 1d0f:ec21, e.g. "8086:10d3". */
+  allowedIds?: readonly string[];
+  /** Drivers a request may name. Default vfio-pci, uio_pci_generic, igb_uio, ena. */
+  allowedDrivers?: readonly string[];
+  /**
+   * Kernel driver per vendor:device, for restoring a device the journal never
+   * saw under its kernel driver. ENA's ids map to "ena" unless overridden.
+   */
+  kernelDrivers?: Readonly<Record<string, string>>;
+  /** Bindings declared in the configuration: `{ mac | eniId, driver }`. */
+  desiredBindings?: readonly unknown[];
+  /** Devices moving at once. Default 4. */
+  maxParallel?: number;
+  /** Deadline of one sysfs write. Default 30 000 ms. */
+  writeTimeoutMs?: number;
+  /** Sysfs writes that may hold a libuv thread at once (keep below UV_THREADPOOL_SIZE). Default 8. */
+  maxBlockingWrites?: number;
+  /** How long verification waits for the target (a netdev registers after its probe). Default 10 000 ms. */
+  verifyTimeoutMs?: number;
+  verifyPollMs?: number;
+  /** Clear a driver_override no journal entry explains, at recovery. Default false: report only. */
+  repairDrift?: boolean;
+  /** Finished operations kept by journal compaction. Default 500. */
+  keepFinished?: number;
+}
+
+export interface BindOptions {
+  /** Override the guards that may be overridden (never the vendor allowlist). */
+  force?: boolean;
+  /** Remember the binding (by MAC) and re-apply it at start-up and on hot-attach. */
+  persist?: boolean;
+}
+
+export interface RecoveryReport {
+  problems: { line: number; kind: string; detail: string }[];
+  resolved: { operationId: string; device: PciAddress; status: string }[];
+  drift: { device: PciAddress; override: string; driver: string | null; repaired: boolean }[];
+  degraded: PciAddress[];
+}
