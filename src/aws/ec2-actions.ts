@@ -178,22 +178,7 @@ export class Ec2Actions {
    * (throttling, 5xx) are retried inside the same deadline.
    */
   async waitForAvailable(eniId: string, call: Ec2CallOptions): Promise<EniDescription | undefined> {
-    let last = "unknown";
-    for (let attempt = 0; ; attempt++) {
-      try {
-        const eni = await this.describeEni(eniId, call);
-        if (eni === undefined || eni.status === "available") return eni;
-        last = eni.status;
-      } catch (err) {
-        if (!isAgentError(err) || err.code !== "UNAVAILABLE") throw err;
-        last = `describe failing (${err.awsCode ?? err.code})`;
-      }
-      const delayMs = backoffDelayMs(attempt, this.waitBackoff, this.random);
-      if (this.now() + delayMs >= call.deadlineMs) {
-        throw new AgentError("DEADLINE_EXCEEDED", `${eniId} still ${last} at the deadline`);
-      }
-      await this.pause(delayMs, call);
-    }
+    return this.pollEni(eniId, call, "available", (eni) => eni?.status === "available" || !eni);
   }
 
   /** Detach, wait for `available`, delete: the whole release of one owned ENI. */
@@ -330,23 +315,46 @@ export class Ec2Actions {
     attachmentId: string,
     call: Ec2CallOptions,
   ): Promise<void> {
-    for (let attempt = 0; ; attempt++) {
-      const eni = await this.describeEni(eniId, call);
-      const attachment = eni?.attachment;
-      if (attachment?.attachmentId !== attachmentId) {
+    await this.pollEni(eniId, call, "showing DeleteOnTermination", (eni) => {
+      if (eni?.attachment?.attachmentId !== attachmentId) {
         throw new AgentError(
           "ABORTED",
           `${eniId} changed attachment while setting DeleteOnTermination`,
         );
       }
-      if (attachment.deleteOnTermination) return;
-      const delayMs = backoffDelayMs(attempt, this.waitBackoff, this.random);
-      if (this.now() + delayMs >= call.deadlineMs) {
-        throw new AgentError(
-          "DEADLINE_EXCEEDED",
-          `${eniId}: DeleteOnTermination not visible by the deadline`,
-        );
+      return eni.attachment.deleteOnTermination;
+    });
+  }
+
+  /**
+   * Describes the ENI until `settled` holds, with backoff bounded by the
+   * deadline. Transient describe failures (throttling, 5xx) are retried
+   * inside it; at the deadline, DEADLINE_EXCEEDED says what the ENI was
+   * last seen doing rather than only that a describe ran late.
+   */
+  private async pollEni(
+    eniId: string,
+    call: Ec2CallOptions,
+    goal: string,
+    settled: (eni: EniDescription | undefined) => boolean,
+  ): Promise<EniDescription | undefined> {
+    let last = "not described yet";
+    const late = (cause?: unknown): AgentError =>
+      new AgentError("DEADLINE_EXCEEDED", `${eniId}: not ${goal} by the deadline (${last})`, {
+        cause,
+      });
+    for (let attempt = 0; ; attempt++) {
+      try {
+        const eni = await this.describeEni(eniId, call);
+        if (settled(eni)) return eni;
+        last = `last seen ${eni?.status ?? "gone"}`;
+      } catch (err) {
+        if (isAgentError(err) && err.code === "DEADLINE_EXCEEDED") throw late(err);
+        if (!isAgentError(err) || err.code !== "UNAVAILABLE") throw err;
+        last = `describe failing with ${err.awsCode ?? err.code}`;
       }
+      const delayMs = backoffDelayMs(attempt, this.waitBackoff, this.random);
+      if (this.now() + delayMs >= call.deadlineMs) throw late();
       await this.pause(delayMs, call);
     }
   }

@@ -124,7 +124,11 @@ export class ImdsClient implements MetadataReader {
     }
     // Budgets run on the monotonic clock; the injectable wall clock only
     // decides token expiry (so tests can age tokens without waiting).
-    const deadlineMs = performance.now() + (options.budgetMs ?? this.budgetMs);
+    const budgetMs = options.budgetMs ?? this.budgetMs;
+    const deadlineMs = performance.now() + budgetMs;
+    // A retry squeezed into the last few ms of the budget would only time
+    // out and hide the real failure (a 503) behind DEADLINE_EXCEEDED.
+    const minAttemptMs = Math.min(this.requestTimeoutMs, budgetMs / 4);
     for (let attempt = 0; ; attempt++) {
       try {
         return await this.getOnce(path, deadlineMs, options.signal);
@@ -136,7 +140,7 @@ export class ImdsClient implements MetadataReader {
         const delayMs = backoffDelayMs(attempt, this.backoff, this.random);
         // Give up rather than sleep past the budget: the poller's next round
         // is a better retry than a late answer to this one.
-        if (performance.now() + delayMs >= deadlineMs) throw error;
+        if (performance.now() + delayMs + minAttemptMs >= deadlineMs) throw error;
         await sleep(delayMs, options.signal).catch((reason: unknown) => {
           throw aborted(path, reason);
         });

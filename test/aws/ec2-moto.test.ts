@@ -154,12 +154,13 @@ t.test("EC2 actions against moto", { skip: motoMissing && "moto is not installed
 
   // Modify: moto accepts the request (well formed) but ignores the attribute,
   // which the verify step reports instead of claiming success.
-  const dot = await actions.setDeleteOnTermination(owned[0], { deadlineMs: Date.now() + 300 }).then(
+  const dot = await actions.setDeleteOnTermination(owned[0], { deadlineMs: Date.now() + 800 }).then(
     (outcome) => ({ outcome }),
     (error: unknown) => ({ error }),
   );
   if ("outcome" in dot) t.equal(dot.outcome, "set");
-  else t.match(dot.error, { code: "DEADLINE_EXCEEDED", message: /not visible/ });
+  else
+    t.match(dot.error, { code: "DEADLINE_EXCEEDED", message: /not showing DeleteOnTermination/ });
 
   // Dry run: EC2's DryRunOperation answer becomes an outcome.
   const dry = new Ec2Actions({ client }, { owner, dryRun: true });

@@ -96,6 +96,8 @@ t.test(
   async (t) => {
     const { client, imds } = await startImds(t, { budgetMs: 50 });
     imds.failNext(1000, 503, "/latest/meta-data/network/interfaces/macs/0e:49:61:0f:c3:22/");
-    await t.rejects(refreshEniIdentities(client), { code: "UNAVAILABLE" });
+    // UNAVAILABLE (the 503s), or DEADLINE_EXCEEDED when a slow machine makes
+    // the last attempt time out first: either way, no map.
+    await t.rejects(refreshEniIdentities(client), { code: /^(UNAVAILABLE|DEADLINE_EXCEEDED)$/ });
   },
 );

@@ -9,7 +9,7 @@ import { formatScheduledDate } from "../../src/sim/aws/fake-imds-data.js";
 import { startImds, type Teardown, waitFor } from "./helpers.js";
 
 async function setup(t: Teardown, options: TerminationWatcherOptions = {}) {
-  const env = await startImds(t, { budgetMs: 100, requestTimeoutMs: 50 });
+  const env = await startImds(t, { budgetMs: 1000, requestTimeoutMs: 500 });
   const notices: TerminationNotice[] = [];
   const errors: { source: NoticeSource; error: AgentError }[] = [];
   const watcher = new TerminationWatcher(
