@@ -9,7 +9,7 @@
  * on a 401, bounds every request with a hard timeout, returns 404 as a value,
  * retries 429/5xx with jitter inside a per-call budget, and never uses IMDSv1.
  */
-import { AgentError, type ErrorCode, isAgentError, sleep } from "../common/index.js";
+import { AgentError, type ErrorCode, sleep, toAgentError } from "../common/index.js";
 import { backoffDelayMs } from "./backoff.js";
 
 export const IMDS_IPV4_ENDPOINT = "http://169.254.169.254";
@@ -133,9 +133,7 @@ export class ImdsClient implements MetadataReader {
       try {
         return await this.getOnce(path, deadlineMs, options.signal);
       } catch (err) {
-        const error = isAgentError(err)
-          ? err
-          : new AgentError("INTERNAL", String(err), { cause: err });
+        const error = toAgentError(err);
         if (!RETRYABLE.has(error.code)) throw error;
         const delayMs = backoffDelayMs(attempt, this.backoff, this.random);
         // Give up rather than sleep past the budget: the poller's next round

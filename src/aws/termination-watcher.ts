@@ -9,7 +9,7 @@
  * the clock, every notice is deduplicated by its content (spot action+time,
  * scheduled EventId, rebalance noticeTime) and the ASG state by its edge.
  */
-import { AgentError, type ErrorCode, isAgentError, type Service, sleep } from "../common/index.js";
+import { AgentError, type ErrorCode, type Service, sleep, toAgentError } from "../common/index.js";
 import { backoffDelayMs } from "./backoff.js";
 import type { MetadataReader } from "./imds-client.js";
 import {
@@ -183,9 +183,7 @@ export class TerminationWatcher implements Service {
       ({ details, partialErrors } = await this.read(source, signal));
     } catch (err) {
       if (signal?.aborted) return false;
-      const error = isAgentError(err)
-        ? err
-        : new AgentError("INTERNAL", String(err), { cause: err });
+      const error = toAgentError(err);
       this.recordError(source, error);
       return false;
     }
@@ -247,9 +245,7 @@ export class TerminationWatcher implements Service {
     try {
       this.deps.onNotice(notice);
     } catch (err) {
-      const error = isAgentError(err)
-        ? err
-        : new AgentError("INTERNAL", String(err), { cause: err });
+      const error = toAgentError(err);
       this.deps.onError?.(source, error);
     }
   }
