@@ -8,8 +8,8 @@ import type { AgentError } from "../../src/common/index.js";
 import { formatScheduledDate } from "../../src/sim/aws/fake-imds-data.js";
 import { startImds, type Teardown, waitFor } from "./helpers.js";
 
-async function setup(t: Teardown, options: TerminationWatcherOptions = {}) {
-  const env = await startImds(t, { budgetMs: 1000, requestTimeoutMs: 500 });
+async function setup(t: Teardown, options: TerminationWatcherOptions = {}, budgetMs = 1000) {
+  const env = await startImds(t, { budgetMs, requestTimeoutMs: 500 });
   const notices: TerminationNotice[] = [];
   const errors: { source: NoticeSource; error: AgentError }[] = [];
   const watcher = new TerminationWatcher(
@@ -134,13 +134,17 @@ t.test("garbage in a notice body is an error, never a notice", async (t) => {
 });
 
 t.test("IMDS down: no notice, unhealthy, still polling; recovery delivers", async (t) => {
-  const { imds, watcher, notices, errors } = await setup(t, {
-    spotIntervalMs: 5,
-    asgIntervalMs: 5,
-    scheduledIntervalMs: 5,
-    rebalanceIntervalMs: 5,
-    errorBackoffMaxMs: 20,
-  });
+  const { imds, watcher, notices, errors } = await setup(
+    t,
+    {
+      spotIntervalMs: 5,
+      asgIntervalMs: 5,
+      scheduledIntervalMs: 5,
+      rebalanceIntervalMs: 5,
+      errorBackoffMaxMs: 20,
+    },
+    100,
+  );
   imds.down = true;
   imds.announceSpot("terminate");
   await watcher.start(AbortSignal.timeout(30_000));
