@@ -6,8 +6,15 @@
 /** Where a command writes and what it may read of its environment. Only main.ts builds one from `process`. */
 export interface CliIo {
   stdout: { write(text: string): unknown };
-  stderr: { write(text: string): unknown };
+  /** `isTTY`: progress may redraw one line instead of printing many. */
+  stderr: { write(text: string): unknown; isTTY?: boolean };
+  /** The entry point's environment (ENI_AGENT_SOCKET); modules never read `process.env`. */
   env: Readonly<Record<string, string | undefined>>;
+  /**
+   * Aborts on Ctrl-C (SIGINT) or SIGTERM. `watch` ends on it; calls in flight
+   * are cancelled. Absent in tests that never interrupt.
+   */
+  signal?: AbortSignal;
 }
 
 /** A command module's contract: parse `argv` (the words after the command name), do the work, return an exit code. */

@@ -1,14 +1,19 @@
 /**
  * The command table. Adding a command is one entry here plus its module under
- * commands/ exporting `run(argv, io)`; the import stays lazy so that each
- * command loads only what it uses.
+ * commands/ exporting `run(argv, io)` and `HELP`; the import stays lazy so
+ * that each command loads only what it uses (status without a daemon never
+ * loads gRPC).
  */
 import type { CommandSpec } from "./command.js";
 
 export const COMMANDS: Readonly<Record<string, CommandSpec>> = {
   status: {
-    summary: "Show PCI network devices, their drivers and interfaces (offline, read-only)",
+    summary: "List ENA devices: from the daemon, or from sysfs when none answers",
     load: () => import("./commands/status.js"),
+  },
+  get: {
+    summary: "Show one device in detail: identity, driver, state, NUMA, IOMMU, last operation",
+    load: () => import("./commands/get.js"),
   },
   bind: {
     summary: "Hand a device to a driver (vfio-pci, uio_pci_generic, ...), verified and journaled",
@@ -19,7 +24,19 @@ export const COMMANDS: Readonly<Record<string, CommandSpec>> = {
     load: () => import("./commands/restore.js"),
   },
   ops: {
-    summary: "List the driver operations in the journal",
+    summary: "List operations, or show one with its steps",
     load: () => import("./commands/ops.js"),
+  },
+  watch: {
+    summary: "Stream the daemon's events until Ctrl-C",
+    load: () => import("./commands/watch.js"),
+  },
+  drain: {
+    summary: "Prepare for termination: restore every device, release owned ENIs",
+    load: () => import("./commands/drain.js"),
+  },
+  version: {
+    summary: "Print this command's version and the daemon's health",
+    load: () => import("./commands/version.js"),
   },
 };

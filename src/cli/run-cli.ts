@@ -4,9 +4,10 @@
  * exit codes. Takes its I/O as a parameter so tests run it in-process.
  */
 import { isAgentError } from "../common/index.js";
+import { cliVersion } from "./cli-version.js";
 import type { CliIo } from "./command.js";
 import { COMMANDS } from "./commands.js";
-import { EXIT_OK, EXIT_USAGE, exitCodeFor } from "./exit-codes.js";
+import { EXIT_INTERRUPTED, EXIT_OK, EXIT_USAGE, exitCodeFor } from "./exit-codes.js";
 
 export function topLevelHelp(): string {
   const names = Object.keys(COMMANDS);
@@ -23,8 +24,11 @@ SYNOPSIS
 DESCRIPTION
     eni-agent moves ENA devices between the kernel driver and DPDK-capable
     drivers (vfio-pci, uio_pci_generic, igb_uio) as verified, journaled
-    transactions. The daemon does the work; this command talks to it, and
-    some commands (status) read the kernel's state directly, without it.
+    transactions. The daemon ('eni-agent serve', run by systemd) does the
+    work; the other commands talk to it over gRPC on its Unix socket (or on
+    its mutual-TLS TCP listener with --address). Where no daemon runs,
+    status and doctor read the kernel's state directly, and bind, restore
+    and ops work offline with --offline.
 
 COMMANDS
 ${list}
@@ -33,18 +37,28 @@ ${list}
 
 OPTIONS
     -h, --help      Show this help.
-    -V, --version   Print the version.
+    -V, --version   Print the version of this command (see 'eni-agent version'
+                    for the daemon's too).
+
+ENVIRONMENT
+    ENI_AGENT_SOCKET   The daemon's socket when --socket is not given
+                       (default /run/eni-agent/eni-agent.sock).
 
 EXIT STATUS
     0   success
     1   the operation failed
     2   usage error, or an invalid argument
-    3   not found (device, file, interface)
+    3   not found (device, operation, file, interface)
     4   failed precondition (a guard refused, a driver or module is missing)
     5   permission denied
-    6   unavailable or timed out (daemon unreachable, device busy); retry may help
+    6   unavailable or timed out (daemon busy or stopping, device busy); retry may help
     7   aborted (lost a race with another change)
+    8   no daemon answers on the socket or address
     70  internal error (a bug: please report it with the message)
+    130 interrupted (Ctrl-C)
+
+    With --json, a failure also prints {"version": 1, "error": {...},
+    "exitCode": N} on standard output (docs/cli.md).
 `;
 }
 
@@ -56,7 +70,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
       return first === undefined ? EXIT_USAGE : EXIT_OK;
     }
     if (first === "-V" || first === "--version") {
-      io.stdout.write(`eni-agent ${await version()}\n`);
+      io.stdout.write(`eni-agent ${await cliVersion()}\n`);
       return EXIT_OK;
     }
     if (first === "help") {
@@ -73,9 +87,22 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     const command = await spec.load();
     return await command.run(rest, io);
   } catch (err) {
+    const code = io.signal?.aborted === true ? EXIT_INTERRUPTED : exitCodeFor(err);
     io.stderr.write(describe(first, err));
-    return exitCodeFor(err);
+    if (wantsJson(rest)) {
+      const error = isAgentError(err)
+        ? err.toJSON()
+        : { code: "INTERNAL", message: err instanceof Error ? err.message : String(err) };
+      io.stdout.write(`${JSON.stringify({ version: 1, error, exitCode: code }, null, 2)}\n`);
+    }
+    return code;
   }
+}
+
+/** Whether the command line asked for JSON (before a "--" that ends the options). */
+function wantsJson(argv: readonly string[]): boolean {
+  const end = argv.indexOf("--");
+  return (end < 0 ? argv : argv.slice(0, end)).includes("--json");
 }
 
 function describe(command: string | undefined, err: unknown): string {
@@ -84,11 +111,15 @@ function describe(command: string | undefined, err: unknown): string {
     const detail = err instanceof Error ? (err.stack ?? err.message) : String(err);
     return `${prefix}: internal error: ${detail}\n`;
   }
+  const facts = [
+    err.guard ? `guard ${err.guard}` : "",
+    err.errno ? `${err.errno}${err.syscall ? ` from ${err.syscall}` : ""}` : "",
+    err.path && err.syscall !== "connect" ? `on ${err.path}` : "",
+    err.device ? `device ${err.device}` : "",
+    err.awsCode ? `AWS ${err.awsCode}` : "",
+    err.operationId ? `operation ${err.operationId}` : "",
+  ].filter(Boolean);
+  const detail = facts.length > 0 ? `\n${prefix}: (${facts.join("; ")})` : "";
   const remedy = err.remedy ? `\n${prefix}: ${err.remedy}` : "";
-  return `${prefix}: ${err.message}${remedy}\n`;
-}
-
-async function version(): Promise<string> {
-  const pkg = await import("../../package.json", { with: { type: "json" } });
-  return pkg.default.version;
+  return `${prefix}: ${err.message}${detail}${remedy}\n`;
 }

@@ -55,7 +55,7 @@ async function stateDir(t: Test) {
 t.test("bind, restore and ops on a simulated host", async (t) => {
   const kernel = ec2Host();
   const dir = await stateDir(t);
-  const common = ["--state-dir", dir];
+  const common = ["--offline", "--state-dir", dir];
   const bound = await capture((io) =>
     runBind(["ens6", "vfio-pci", ...common], io, () => simHost(kernel)),
   );
@@ -105,7 +105,9 @@ t.test("--dry-run prints the plan and writes nothing", async (t) => {
   const kernel = ec2Host();
   const dir = await stateDir(t);
   const out = await capture((io) =>
-    runBind(["ens6", "vfio-pci", "--dry-run", "--state-dir", dir], io, () => simHost(kernel)),
+    runBind(["ens6", "vfio-pci", "--dry-run", "--offline", "--state-dir", dir], io, () =>
+      simHost(kernel),
+    ),
   );
   t.equal(out.code, 0, out.stderr);
   t.equal(
@@ -129,7 +131,7 @@ t.test("guards: the management interface needs --force; the allowlist never yiel
   const kernel = ec2Host();
   const dir = await stateDir(t);
   const refused = await capture((io) =>
-    runBind(["ens5", "vfio-pci", "--state-dir", dir], io, () => simHost(kernel)),
+    runBind(["ens5", "vfio-pci", "--offline", "--state-dir", dir], io, () => simHost(kernel)),
   );
   t.equal(refused.code, 4);
   t.match(
@@ -138,13 +140,17 @@ t.test("guards: the management interface needs --force; the allowlist never yiel
   );
   t.match(refused.stderr, /move the default route to another interface first, or pass --force/);
   const nvme = await capture((io) =>
-    runBind(["0000:00:04.0", "vfio-pci", "--force", "--state-dir", dir], io, () => simHost(kernel)),
+    runBind(["0000:00:04.0", "vfio-pci", "--force", "--offline", "--state-dir", dir], io, () =>
+      simHost(kernel),
+    ),
   );
   t.equal(nvme.code, 4);
   t.match(nvme.stderr, /refused by guard vendor-allowlist/);
   t.equal(kernel.writeLog().length, 0);
   const forced = await capture((io) =>
-    runBind(["ens5", "vfio-pci", "--force", "--state-dir", dir], io, () => simHost(kernel)),
+    runBind(["ens5", "vfio-pci", "--force", "--offline", "--state-dir", dir], io, () =>
+      simHost(kernel),
+    ),
   );
   t.equal(forced.code, 0, forced.stderr);
 });
@@ -154,7 +160,7 @@ t.test("a failed bind is rolled back and says so; exit code by the error", async
   const dir = await stateDir(t);
   kernel.failProbe({ device: "0000:00:06.0", driver: "vfio-pci", errno: "EINVAL" });
   const out = await capture((io) =>
-    runBind(["ens6", "vfio-pci", "--state-dir", dir], io, () => simHost(kernel)),
+    runBind(["ens6", "vfio-pci", "--offline", "--state-dir", dir], io, () => simHost(kernel)),
   );
   t.equal(out.code, 4);
   t.match(out.stderr, /EINVAL: vfio-pci refused the device: no IOMMU and noiommu mode off/);
@@ -171,13 +177,13 @@ t.test("a state directory held by a live process is refused", async (t) => {
   const dir = await stateDir(t);
   await writeFile(join(dir, "lock"), "777\n");
   const out = await capture((io) =>
-    runBind(["ens6", "vfio-pci", "--state-dir", dir], io, () => simHost(kernel)),
+    runBind(["ens6", "vfio-pci", "--offline", "--state-dir", dir], io, () => simHost(kernel)),
   );
   t.equal(out.code, 7);
   t.match(out.stderr, /in use by process 777/);
   await writeFile(join(dir, "lock"), "778\n");
   const stale = await capture((io) =>
-    runBind(["ens6", "vfio-pci", "--state-dir", dir], io, () => simHost(kernel)),
+    runBind(["ens6", "vfio-pci", "--offline", "--state-dir", dir], io, () => simHost(kernel)),
   );
   t.equal(stale.code, 0, "a stale lock is taken over");
 });
@@ -221,6 +227,7 @@ t.test(
     await materialize(ec2Host(), join(dir, "sys"));
     await writeFile(join(dir, "config.json"), JSON.stringify({ verifyTimeoutMs: 100 }));
     const roots = [
+      "--offline",
       "--sysfs-root",
       join(dir, "sys"),
       "--proc-root",
@@ -240,7 +247,7 @@ t.test(
     t.match(out.stderr, /did not reach its target within 100 ms: driver is ena, expected vfio-pci/);
     t.match(out.stderr, /rollback failed: .* is DEGRADED/);
     const ops = JSON.parse(
-      (await runCaptured(["ops", "--json", "--state-dir", join(dir, "state")])).stdout,
+      (await runCaptured(["ops", "--offline", "--json", "--state-dir", join(dir, "state")])).stdout,
     );
     t.match(ops.operations, [{ kind: "bind", status: "rollback_failed" }]);
   },

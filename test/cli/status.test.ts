@@ -79,6 +79,7 @@ t.test("--json follows the documented schema", async (t) => {
   const report = JSON.parse(stdout) as StatusReport;
   t.same(Object.keys(report), [
     "version",
+    "source",
     "sysfsRoot",
     "procRoot",
     "all",
@@ -160,7 +161,10 @@ t.test("usage errors exit 2 with a message naming the problem", async (t) => {
   for (const [argv, message] of cases) {
     const { code, stdout, stderr } = await runCaptured(argv);
     t.equal(code, 2, argv.join(" "));
-    t.equal(stdout, "");
+    // With --json on the line, the failure is also a JSON document on stdout.
+    if (argv.includes("--json")) {
+      t.match(JSON.parse(stdout), { version: 1, error: { code: "INVALID_ARGUMENT" }, exitCode: 2 });
+    } else t.equal(stdout, "");
     t.match(stderr, message);
     t.match(stderr, /eni-agent status --help/);
   }

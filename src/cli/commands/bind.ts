@@ -1,16 +1,28 @@
 /**
  * `eni-agent bind DEVICE DRIVER`: moves a device to a driver as one verified,
- * journaled transaction, offline (this process is the agent while it runs).
+ * journaled transaction, through the daemon, or with --offline in this
+ * process (which is then the agent while it runs).
  */
 import type { CliIo } from "../command.js";
-import { EXIT_OK } from "../exit-codes.js";
-import { parseFlags } from "../flags.js";
+import {
+  CONNECTION_FLAGS,
+  connectionHelp,
+  endpointOf,
+  timeoutMsOf,
+} from "../daemon/connection-flags.js";
+import { deviceSelector } from "../daemon/device-selector.js";
+import { withDaemon } from "../daemon/open-daemon.js";
+import { runDeviceOperation } from "../daemon/run-device-operation.js";
+import { COMMON_EXIT_LINES, EXIT_OK } from "../exit-codes.js";
+import { parseFlags, usage } from "../flags.js";
 import {
   HOST_FLAGS,
   type OfflineHost,
   oneDevice,
   progressPrinter,
   realHost,
+  refuseNextToDaemon,
+  rejectOfflineFlags,
   renderDone,
   renderPlan,
   rootsOf,
@@ -23,16 +35,19 @@ export const HELP = `NAME
 
 SYNOPSIS
     eni-agent bind DEVICE DRIVER [--force] [--dry-run] [--persist] [--json]
-                   [--allow VENDOR:DEVICE]... [--config FILE] [--state-dir DIR]
-                   [--sysfs-root DIR] [--proc-root DIR]
+                   [--socket PATH | --address HOST:PORT --tls-ca F --tls-cert F
+                   --tls-key F] [--timeout SECONDS]
+    eni-agent bind DEVICE DRIVER --offline [--force] [--dry-run] [--persist]
+                   [--json] [--allow VENDOR:DEVICE]... [--config FILE]
+                   [--state-dir DIR] [--sysfs-root DIR] [--proc-root DIR]
 
 DESCRIPTION
-    Moves DEVICE to DRIVER as one transaction:
+    Asks the daemon (BindDevice) to move DEVICE to DRIVER as one transaction:
 
       1. guards and preflight (see GUARDS), then a snapshot of the device:
          driver, driver_override, interface, MAC, MTU, NUMA node, IOMMU group;
-      2. the operation is written to the journal in the state directory
-         (fsync'd) before the first sysfs write;
+      2. the operation is written to the journal (fsync'd) before the first
+         sysfs write;
       3. driver_override := DRIVER, unbind from the current driver, bind
          through /sys/bus/pci/drivers/DRIVER/bind;
       4. verification by observation: the driver link, and for vfio-pci an
@@ -40,23 +55,34 @@ DESCRIPTION
          a uioN node, for a kernel driver the interface with its MAC back;
       5. on any failure, the steps back to the snapshot, verified too.
 
-    DEVICE is a PCI address (0000:00:06.0 or 00:06.0), a MAC address or an
-    interface name. A device that already left the kernel is still found by
-    the MAC or interface name it had (the journal remembers them).
+    While it runs, each step is printed on standard error as the daemon
+    reports it (one redrawn line on a terminal); the result goes to standard
+    output. The command then reads the device back and exits 0 only if it is
+    on DRIVER. Ctrl-C stops waiting, not the move: a journaled operation
+    completes (or rolls back) in the daemon; 'eni-agent ops --device DEVICE'
+    shows how it ended.
 
-    DRIVER is one of vfio-pci, uio_pci_generic, igb_uio, ena. Binding to the
-    driver a device already has does nothing and succeeds.
+    DEVICE is a PCI address (0000:00:06.0 or 00:06.0), a MAC address, an
+    ENI id (eni-...) or an interface name. A device that already left the
+    kernel is still found by the MAC, ENI id or interface name it had.
 
-    Offline mode: this command does the work itself and takes the state
-    directory's lock, so it refuses to run next to a running daemon. It
-    first resolves operations a previous run left unfinished. Progress goes
-    to standard error, the result to standard output.
+    DRIVER is one of vfio-pci, uio_pci_generic, igb_uio, ena (as allowed by
+    the daemon's configuration). Binding to the driver a device already has
+    does nothing and succeeds.
+
+    With --offline, this command does the work itself, for hosts where the
+    daemon is not running: it takes the state directory's lock, first
+    resolves operations a previous run left unfinished, then moves the
+    device with the same transaction. It refuses to run when a daemon
+    answers on the socket (two writers on one device would defeat its
+    locks); there is no override: stop the daemon first.
 
 GUARDS
-    vendor-allowlist   only ENA (1d0f:ec20, 1d0f:ec21) and ids added with
-                       --allow or "allowedIds"; --force does NOT override it
+    vendor-allowlist   only ENA (1d0f:ec20, 1d0f:ec21) and configured ids
+                       (offline: --allow or "allowedIds"); --force does NOT
+                       override it
     default-route      the interface carries an IPv4 or IPv6 default route
-    primary-interface  the instance's primary interface (config "primary")
+    primary-interface  the instance's primary interface
     interface-in-use   the interface is up with addresses
     unknown-device     no interface and no journal record of its identity
     All but the first are overridden by --force. Preflight checks are never
@@ -65,40 +91,49 @@ GUARDS
 
 OPTIONS
     --force            Override the guards that may be overridden.
-    --dry-run          Print the plan (steps, checks, undo) and write nothing.
-    --persist          Remember the binding by MAC; it is re-applied at the
-                       daemon's start and when the ENI is attached again.
-    --json             Print the result (or plan) as JSON.
+    --dry-run          Print the plan and write nothing.
+    --persist          Remember the binding by MAC; the daemon re-applies it at
+                       start and when the ENI is attached again.
+${connectionHelp(120)}
+
+  Offline mode (no daemon):
+    --offline          Do the work in this process instead of the daemon.
     --allow VENDOR:DEVICE
                        Also manage this PCI id (repeatable), e.g. 8086:10d3.
     --config FILE      JSON configuration (see docs/driver.md).
     --state-dir DIR    Journal and desired bindings (default /var/lib/eni-agent).
     --sysfs-root DIR   Directory standing for /sys (default /sys).
     --proc-root DIR    Directory standing for /proc (default /proc).
-    -h, --help         Show this help.
+    These four and --allow are refused without --offline. --socket still
+    names the socket that must NOT answer.
+
+JSON
+    {"version": 1, "operation": OPERATION, "device": DEVICE} (docs/cli.md);
+    for --dry-run {"version": 1, "operation": OPERATION} with status
+    "planned". Offline, the engine's result as before (docs/driver.md).
 
 EXIT STATUS
     0   the device verifiably reached DRIVER (or already had it)
     1   the move failed (e.g. the driver's probe returned EIO); the message
         says "rolled back" (the device is as it was) or "DEGRADED" (the way
         back failed too; the daemon keeps repairing it)
-    2   usage error or invalid argument
     3   no such device
-    4   a guard or preflight check refused (nothing was written), or the
-        kernel refused a step (ENODEV, EINVAL, ...) and the move was rolled back
-    5   permission denied
-    6   unavailable or timed out: a write stuck in the kernel (the device is
-        STUCK), a busy device (EBUSY, EAGAIN), or the journal could not be written
-    7   aborted: another operation holds the device, or another process the
-        state directory
+    4   a guard or preflight check refused (nothing was written; the guard is
+        named), the kernel refused a step (ENODEV, EINVAL, ...) and the move
+        was rolled back, or --offline found a daemon answering
+    7   aborted: another operation holds the device, or the device was moved
+        by something else right after
+${COMMON_EXIT_LINES}
 
 EXAMPLES
     eni-agent bind ens6 vfio-pci --dry-run
-    eni-agent bind 0000:00:06.0 vfio-pci --persist
+    eni-agent bind eni-0f95d3625f5c521cc vfio-pci --persist
     eni-agent bind 02:4e:a0:00:00:06 uio_pci_generic --json
+    eni-agent bind 0000:00:06.0 vfio-pci --offline --state-dir /var/lib/eni-agent
 `;
 
 const FLAGS = {
+  ...CONNECTION_FLAGS,
   ...HOST_FLAGS,
   force: { type: "boolean" },
   "dry-run": { type: "boolean" },
@@ -122,6 +157,24 @@ export async function runBind(
     return EXIT_OK;
   }
   const [device, driver] = oneDevice("bind", positionals, 2) as [string, string];
+  const endpoint = endpointOf("bind", values, io);
+  if (!values.offline) {
+    rejectOfflineFlags("bind", values, allow);
+    const timeoutMs = timeoutMsOf("bind", values, 120);
+    const request = {
+      kind: "bind" as const,
+      selector: deviceSelector(device),
+      driver,
+      force: values.force,
+      dryRun: values["dry-run"],
+      persist: values.persist,
+    };
+    return withDaemon(endpoint, { timeoutMs }, (client) =>
+      runDeviceOperation(client, request, io, { json: values.json, timeoutMs }),
+    );
+  }
+  if (endpoint.kind === "tcp") throw usage("bind", "--offline works on this host: drop --address");
+  await refuseNextToDaemon("bind", endpoint);
   const host = hostFor(rootsOf(values));
   const options = { force: values.force, persist: values.persist };
   if (values["dry-run"]) {

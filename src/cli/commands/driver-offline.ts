@@ -9,7 +9,7 @@
  * unfinished operations first, then does its one operation.
  */
 import { networkInterfaces, release } from "node:os";
-import type { PciAddress } from "../../common/index.js";
+import { AgentError, type PciAddress } from "../../common/index.js";
 import {
   type AddressProvider,
   type DriverConfig,
@@ -34,12 +34,15 @@ import {
   type Sysfs,
 } from "../../sysfs/index.js";
 import type { CliIo } from "../command.js";
+import { describeEndpoint, type Endpoint } from "../daemon/connection-flags.js";
+import { probeDaemon } from "../daemon/probe-daemon.js";
 import { usage } from "../flags.js";
 
 export const DEFAULT_STATE_DIR = "/var/lib/eni-agent";
 
-/** Flags of every driver command (besides the repeatable --allow). */
+/** Flags of every driver command in offline mode (besides the repeatable --allow). */
 export const HOST_FLAGS = {
+  offline: { type: "boolean" },
   "sysfs-root": { type: "string" },
   "proc-root": { type: "string" },
   "state-dir": { type: "string" },
@@ -47,6 +50,48 @@ export const HOST_FLAGS = {
   json: { type: "boolean" },
   help: { type: "boolean", short: "h" },
 } as const;
+
+/** The flags that only make sense offline: given without --offline they are a usage error. */
+const OFFLINE_ONLY = ["sysfs-root", "proc-root", "state-dir", "config"] as const;
+
+/**
+ * Refuses offline-only flags when the command is about to go through the
+ * daemon: silently ignoring --sysfs-root would act on another host than the
+ * one the operator named.
+ */
+export function rejectOfflineFlags(
+  command: string,
+  values: Partial<Record<(typeof OFFLINE_ONLY)[number], string | undefined>>,
+  allow: readonly string[],
+): void {
+  const given = OFFLINE_ONLY.filter((f) => values[f] !== undefined).map((f) => `--${f}`);
+  if (allow.length > 0) given.push("--allow");
+  if (given.length > 0) {
+    throw usage(
+      command,
+      `${given.join(", ")} only apply with --offline (without it, the daemon does the work with its own configuration)`,
+    );
+  }
+}
+
+/**
+ * Offline mode must never run next to a daemon: two writers on one device
+ * would defeat the per-device locks (the state-directory lock only helps
+ * when both use the same directory). There is deliberately no override: an
+ * operator who wants to act offline stops the daemon first.
+ */
+export async function refuseNextToDaemon(command: string, endpoint: Endpoint): Promise<void> {
+  const reach = await probeDaemon(endpoint, 2_000);
+  if (!reach.answering) return;
+  throw new AgentError(
+    "FAILED_PRECONDITION",
+    `a daemon answers at ${describeEndpoint(endpoint)}: ${command} --offline would race it`,
+    {
+      guard: "daemon-running",
+      remedy: `drop --offline to let the daemon do it, or stop the daemon first (systemctl stop eni-agent)`,
+    },
+  );
+}
 
 /** The host the engine works on. Tests pass a simulated one. */
 export interface OfflineHost {

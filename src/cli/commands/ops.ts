@@ -1,65 +1,99 @@
 /**
- * `eni-agent ops`: the operation journal, newest last. Read-only: it never
- * resolves or rewrites anything, so it runs next to the daemon and as any
- * user who can read the state directory.
+ * `eni-agent ops`: operations from the daemon (ListOperations, GetOperation),
+ * or with --offline the journal read directly. Read-only either way: the
+ * offline path never resolves or rewrites anything, so it runs next to the
+ * daemon and as any user who can read the state directory.
  */
 import { FileJournal, foldJournal, type OperationView } from "../../driver/index.js";
 import { parsePciAddress } from "../../sysfs/index.js";
 import type { CliIo } from "../command.js";
-import { EXIT_OK } from "../exit-codes.js";
+import {
+  CONNECTION_FLAGS,
+  connectionHelp,
+  endpointOf,
+  timeoutMsOf,
+} from "../daemon/connection-flags.js";
+import { deviceSelector } from "../daemon/device-selector.js";
+import { withDaemon } from "../daemon/open-daemon.js";
+import { renderOperationDetail, renderOperationTable } from "../daemon/render-operations.js";
+import { JSON_SCHEMA_VERSION, type OperationJson, operationJson } from "../daemon/to-json.js";
+import { COMMON_EXIT_LINES, EXIT_OK } from "../exit-codes.js";
 import { parseFlags, usage } from "../flags.js";
-import { DEFAULT_STATE_DIR, loadConfig } from "./driver-offline.js";
+import { DEFAULT_STATE_DIR, loadConfig, rejectOfflineFlags } from "./driver-offline.js";
 
 export const HELP = `NAME
-    eni-agent ops - list the driver operations in the journal
+    eni-agent ops - list operations, or show one with its steps
 
 SYNOPSIS
-    eni-agent ops [--json] [--limit N] [--device BDF] [--state-dir DIR] [--config FILE]
+    eni-agent ops [--device DEVICE] [--limit N] [--json]
+                  [--socket PATH | --address HOST:PORT ...] [--timeout SECONDS]
+    eni-agent ops OPERATION-ID [--json] [--socket PATH | --address HOST:PORT ...]
+    eni-agent ops --offline [--device BDF] [--limit N] [--json]
+                  [--state-dir DIR] [--config FILE]
 
 DESCRIPTION
-    Prints the operations eni-agent journaled (bind, restore, repair, drift),
-    oldest first: id, start time, kind, device, driver, status, and for a
-    failed one the error. Status is one of:
+    Without an id, asks the daemon (ListOperations) for the latest
+    operations, newest first: id, start time, kind (bind, restore, repair,
+    termination, reapply), device, drivers, status and how long it took;
+    failed ones are followed by their error (code, message, guard, errno).
 
-      committed        the device verifiably reached the target
-      rolled_back      a step failed; the device verifiably is as it was
-      rollback_failed  the way back failed too: the device is DEGRADED, and
-                       the daemon keeps repairing it; the exact observed
-                       state is in the journal (--json shows it)
-      running          under way (or the agent died during it: the next
-                       start resolves it before anything else)
-      stuck            a write is blocked in the kernel; resolved when it
-                       returns
+    With an id, asks for that operation (GetOperation) and prints every step
+    with its status (done, failed, undone by the rollback, skipped), the
+    sysfs attribute and value it writes, and the error with its remedy.
 
-    Damaged journal records (a torn last write, a bad checksum) are listed
-    as notes on standard error; they never stop the agent.
+    Statuses: succeeded (target verified), rolled_back (a step failed; the
+    device verifiably is as it was), failed (refused before changing
+    anything), degraded (the way back failed too: the daemon keeps repairing
+    the device), stuck (a write blocks in the kernel), running, pending,
+    planned (a dry run).
+
+    With --offline, reads the journal in the state directory directly
+    (oldest first, the journal's own statuses: committed, rolled_back,
+    rollback_failed, running, stuck). It only reads, so it may run next to
+    the daemon.
 
 OPTIONS
-    --json             One JSON document: { "operations": [...], "problems": [...] }.
-    --limit N          Only the last N operations.
-    --device BDF       Only operations of this PCI address.
+    --device DEVICE    Only operations of this device (PCI address, or with
+                       the daemon also a MAC, ENI id or interface name).
+    --limit N          At most N operations (default 20; offline: all).
+${connectionHelp(10)}
+
+  Offline mode:
+    --offline          Read the journal instead of asking the daemon.
     --state-dir DIR    State directory (default /var/lib/eni-agent).
     --config FILE      JSON configuration (its "stateDir" is used).
-    -h, --help         Show this help.
+
+JSON
+    {"version": 1, "operations": [OPERATION...]} or, for one id,
+    {"version": 1, "operation": OPERATION} (docs/cli.md). Offline:
+    {"operations": [...], "problems": [...]} in the journal's terms.
 
 EXIT STATUS
-    0   the journal was read (also when it is empty or absent)
-    2   usage error
-    5   permission denied reading the state directory
+    0   the operations were listed (also when there are none)
+    3   no such operation or device
+    1   any other failure
+${COMMON_EXIT_LINES}
 
 EXAMPLES
-    eni-agent ops --limit 20
-    eni-agent ops --json | jq '.operations[] | select(.status == "rollback_failed")'
+    eni-agent ops --limit 5
+    eni-agent ops op-1f3a9c
+    eni-agent ops --device ens6 --json | jq '.operations[] | select(.status == "degraded")'
+    eni-agent ops --offline --state-dir /var/lib/eni-agent
 `;
 
 const FLAGS = {
-  json: { type: "boolean" },
+  ...CONNECTION_FLAGS,
+  offline: { type: "boolean" },
   limit: { type: "string" },
   device: { type: "string" },
   "state-dir": { type: "string" },
   config: { type: "string" },
-  help: { type: "boolean", short: "h" },
 } as const;
+
+type OpsValues = ReturnType<typeof parseFlags<typeof FLAGS>>["values"];
+
+/** The largest page the daemon serves. */
+const MAX_PAGE = 500;
 
 export async function run(argv: readonly string[], io: CliIo): Promise<number> {
   const { values, positionals } = parseFlags("ops", argv, FLAGS);
@@ -67,12 +101,63 @@ export async function run(argv: readonly string[], io: CliIo): Promise<number> {
     io.stdout.write(HELP);
     return EXIT_OK;
   }
-  if (positionals.length > 0)
-    throw usage("ops", `unexpected argument ${JSON.stringify(positionals[0])}`);
+  if (positionals.length > 1)
+    throw usage("ops", `unexpected argument ${JSON.stringify(positionals[1])}`);
   const limit = values.limit === undefined ? null : Number(values.limit);
-  if (limit !== null && (!Number.isInteger(limit) || limit < 1)) {
+  if (limit !== null && (!/^\d+$/.test(values.limit ?? "") || limit < 1)) {
     throw usage("ops", "--limit needs a positive integer");
   }
+  if (values.offline) {
+    if (positionals.length > 0)
+      throw usage("ops", "an operation id needs the daemon: drop --offline");
+    return offlineOps(values, limit, io);
+  }
+  rejectOfflineFlags("ops", values, []);
+  const endpoint = endpointOf("ops", values, io);
+  const timeoutMs = timeoutMsOf("ops", values, 10);
+  const id = positionals[0];
+  if (id !== undefined) {
+    if (values.device !== undefined || limit !== null)
+      throw usage("ops", "--device and --limit list operations: drop them, or drop the id");
+    const op = await withDaemon(endpoint, { timeoutMs }, async (client) =>
+      operationJson(await client.getOperation(id, { signal: io.signal })),
+    );
+    io.stdout.write(
+      values.json
+        ? `${JSON.stringify({ version: JSON_SCHEMA_VERSION, operation: op }, null, 2)}\n`
+        : renderOperationDetail(op),
+    );
+    return EXIT_OK;
+  }
+  const operations = await withDaemon(endpoint, { timeoutMs }, async (client) => {
+    const signal = io.signal;
+    const pciAddress =
+      values.device === undefined
+        ? ""
+        : (await client.getDevice(deviceSelector(values.device), { signal })).pciAddress;
+    const wanted = limit ?? 20;
+    const out: OperationJson[] = [];
+    let pageToken = "";
+    do {
+      const page = await client.listOperations(
+        { pciAddress, pageSize: Math.min(MAX_PAGE, wanted - out.length), pageToken },
+        { signal },
+      );
+      out.push(...page.operations.map(operationJson));
+      pageToken = page.nextPageToken;
+    } while (pageToken !== "" && out.length < wanted);
+    return out;
+  });
+  io.stdout.write(
+    values.json
+      ? `${JSON.stringify({ version: JSON_SCHEMA_VERSION, operations }, null, 2)}\n`
+      : renderOperationTable(operations),
+  );
+  return EXIT_OK;
+}
+
+/** The journal, read directly: oldest first, in the journal's own terms. */
+async function offlineOps(values: OpsValues, limit: number | null, io: CliIo): Promise<number> {
   const config = await loadConfig(values);
   const stateDir = values["state-dir"] ?? config.stateDir ?? DEFAULT_STATE_DIR;
   const loaded = await new FileJournal({ stateDir }).load();

@@ -1,16 +1,28 @@
 /**
  * `eni-agent restore DEVICE`: gives a device back to its kernel driver, with
- * driver_override cleared, as one verified, journaled transaction (offline).
+ * driver_override cleared, as one verified, journaled transaction, through
+ * the daemon or with --offline in this process.
  */
 import type { CliIo } from "../command.js";
-import { EXIT_OK } from "../exit-codes.js";
-import { parseFlags } from "../flags.js";
+import {
+  CONNECTION_FLAGS,
+  connectionHelp,
+  endpointOf,
+  timeoutMsOf,
+} from "../daemon/connection-flags.js";
+import { deviceSelector } from "../daemon/device-selector.js";
+import { withDaemon } from "../daemon/open-daemon.js";
+import { runDeviceOperation } from "../daemon/run-device-operation.js";
+import { COMMON_EXIT_LINES, EXIT_OK } from "../exit-codes.js";
+import { parseFlags, usage } from "../flags.js";
 import {
   HOST_FLAGS,
   type OfflineHost,
   oneDevice,
   progressPrinter,
   realHost,
+  refuseNextToDaemon,
+  rejectOfflineFlags,
   renderDone,
   renderPlan,
   rootsOf,
@@ -22,65 +34,75 @@ export const HELP = `NAME
     eni-agent restore - give a device back to its kernel driver
 
 SYNOPSIS
-    eni-agent restore DEVICE [--dry-run] [--persist] [--json]
-                      [--allow VENDOR:DEVICE]... [--config FILE] [--state-dir DIR]
-                      [--sysfs-root DIR] [--proc-root DIR]
+    eni-agent restore DEVICE [--force] [--dry-run] [--persist] [--json]
+                      [--socket PATH | --address HOST:PORT --tls-ca F
+                      --tls-cert F --tls-key F] [--timeout SECONDS]
+    eni-agent restore DEVICE --offline [--dry-run] [--persist] [--json]
+                      [--allow VENDOR:DEVICE]... [--config FILE]
+                      [--state-dir DIR] [--sysfs-root DIR] [--proc-root DIR]
 
 DESCRIPTION
-    Returns DEVICE to the kernel driver it had before eni-agent first moved
-    it (the journal's snapshot: ena for an ENA), with driver_override
-    cleared, and verifies that its interface is back with the MAC it had,
-    under whatever name the kernel gives it now (names are handed out
-    lowest-free first: ens6 may come back as eth1). Addresses and link state
-    are not restored: the interface comes back down, for the network
-    configuration to pick up.
+    Asks the daemon (RestoreDevice) to return DEVICE to the kernel driver it
+    had before eni-agent first moved it (the journal's snapshot: ena for an
+    ENA), with driver_override cleared, and to verify that its interface is
+    back with the MAC it had, under whatever name the kernel gives it now
+    (names are handed out lowest-free first: ens6 may come back as eth1).
+    Addresses and link state are not restored: the interface comes back
+    down, for the network configuration to pick up.
 
-    When the journal has no record of the device, the kernel driver comes
-    from "kernelDrivers" in the configuration (ENA ids map to ena).
+    Progress is printed on standard error as in bind; the command reads the
+    device back and exits 0 only if it is on its kernel driver.
 
-    DEVICE is a PCI address, a MAC address or an interface name; a MAC or
-    name the device had under its kernel driver still finds it.
+    DEVICE is a PCI address, a MAC address, an ENI id or an interface name;
+    a MAC or name the device had under its kernel driver still finds it.
 
     A device already on its kernel driver with no override: nothing to do.
-    A device on its kernel driver with an override set: the override is
-    cleared. Like bind, restore runs offline, takes the state directory's
-    lock, and first resolves operations left unfinished.
-
     If the device is held by a process (a DPDK application has its
     /dev/vfio node open), restore refuses and names the process: unbinding
     a device in use blocks in the kernel until it is released.
 
+    With --offline, this process does the work (see 'eni-agent bind --help'),
+    and refuses to run when a daemon answers on the socket.
+
 OPTIONS
+    --force            Override the guards that may be overridden.
     --dry-run          Print the plan and write nothing.
-    --persist          Also forget the desired binding of this device.
-    --json             Print the result (or plan) as JSON.
+    --persist          Also forget the desired binding of this device, so the
+                       daemon does not re-apply it.
+${connectionHelp(120)}
+
+  Offline mode (no daemon):
+    --offline          Do the work in this process instead of the daemon.
     --allow VENDOR:DEVICE
                        Also manage this PCI id (repeatable).
     --config FILE      JSON configuration (see docs/driver.md).
     --state-dir DIR    Journal and desired bindings (default /var/lib/eni-agent).
     --sysfs-root DIR   Directory standing for /sys (default /sys).
     --proc-root DIR    Directory standing for /proc (default /proc).
-    -h, --help         Show this help.
+
+JSON
+    As bind: {"version": 1, "operation": OPERATION, "device": DEVICE}.
 
 EXIT STATUS
     0   the device verifiably is on its kernel driver, override cleared
     1   the restore failed; the message says "rolled back" or "DEGRADED"
-    2   usage error or invalid argument
     3   no such device
     4   a precondition failed (driver not loaded, device in use, unknown
-        kernel driver), or the kernel refused a step and it was rolled back
-    5   permission denied
-    6   unavailable or timed out (a write stuck in the kernel: STUCK)
-    7   aborted: another operation holds the device, or another process the
-        state directory
+        kernel driver), the kernel refused a step and it was rolled back,
+        or --offline found a daemon answering
+    7   aborted: another operation holds the device
+${COMMON_EXIT_LINES}
 
 EXAMPLES
     eni-agent restore ens6
     eni-agent restore 0000:00:06.0 --dry-run
+    eni-agent restore eni-0f95d3625f5c521cc --persist --json
 `;
 
 const FLAGS = {
+  ...CONNECTION_FLAGS,
   ...HOST_FLAGS,
+  force: { type: "boolean" },
   "dry-run": { type: "boolean" },
   persist: { type: "boolean" },
 } as const;
@@ -102,6 +124,26 @@ export async function runRestore(
     return EXIT_OK;
   }
   const [device] = oneDevice("restore", positionals, 1) as [string];
+  const endpoint = endpointOf("restore", values, io);
+  if (!values.offline) {
+    rejectOfflineFlags("restore", values, allow);
+    const timeoutMs = timeoutMsOf("restore", values, 120);
+    const request = {
+      kind: "restore" as const,
+      selector: deviceSelector(device),
+      driver: null,
+      force: values.force,
+      dryRun: values["dry-run"],
+      persist: values.persist,
+    };
+    return withDaemon(endpoint, { timeoutMs }, (client) =>
+      runDeviceOperation(client, request, io, { json: values.json, timeoutMs }),
+    );
+  }
+  if (endpoint.kind === "tcp")
+    throw usage("restore", "--offline works on this host: drop --address");
+  if (values.force) throw usage("restore", "--force has no meaning for an offline restore");
+  await refuseNextToDaemon("restore", endpoint);
   const host = hostFor(rootsOf(values));
   if (values["dry-run"]) {
     return withEngine(values, allow, host, io, "read", async ({ engine }) => {

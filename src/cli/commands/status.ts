@@ -1,7 +1,8 @@
 /**
- * `eni-agent status`: what the kernel says about PCI network devices, read
- * straight from sysfs and procfs. Offline (no daemon), read-only, works
- * unprivileged. Imports nothing heavy: it must start about as fast as node.
+ * `eni-agent status`: the ENA devices as the daemon sees them, or, when no
+ * daemon answers, what the kernel says, read straight from sysfs and procfs.
+ * It must start about as fast as node: the sysfs path imports nothing heavy,
+ * and the gRPC client loads only after a connect probe found a listener.
  */
 
 import { AgentError, isAgentError } from "../../common/index.js";
@@ -9,76 +10,81 @@ import { scanInventory } from "../../sysfs/inventory.js";
 import { RealDefaultRouteReader } from "../../sysfs/real-default-route-reader.js";
 import { RealSysfs } from "../../sysfs/real-sysfs.js";
 import type { CliIo } from "../command.js";
-import { EXIT_OK } from "../exit-codes.js";
+import {
+  CONNECTION_FLAGS,
+  connectionHelp,
+  describeEndpoint,
+  type Endpoint,
+  endpointOf,
+  timeoutMsOf,
+} from "../daemon/connection-flags.js";
+import { daemonNotReachable, probeDaemon } from "../daemon/probe-daemon.js";
+import { COMMON_EXIT_LINES, EXIT_OK } from "../exit-codes.js";
 import { parseFlags, usage } from "../flags.js";
 import { renderStatusTable } from "../status/render-status-table.js";
-import { buildStatusReport } from "../status/status-report.js";
+import { buildStatusReport, type StatusReport } from "../status/status-report.js";
 
 export const HELP = `NAME
-    eni-agent status - show PCI network devices, their drivers and interfaces
+    eni-agent status - list ENA devices, their drivers, states and identities
 
 SYNOPSIS
-    eni-agent status [--json] [--all] [--sysfs-root DIR] [--proc-root DIR]
+    eni-agent status [--json] [--socket PATH | --address HOST:PORT --tls-ca F
+                     --tls-cert F --tls-key F] [--timeout SECONDS]
+    eni-agent status --offline [--json] [--all] [--sysfs-root DIR] [--proc-root DIR]
 
 DESCRIPTION
-    Reads sysfs and procfs directly and prints every PCI network device (ENA,
-    EFA and any device of PCI class 02) grouped like dpdk-devbind's status:
+    Asks the daemon (ListDevices) for every ENA device and prints one line
+    each: PCI address, driver, state, the interface name, MAC, ENI id and
+    device number the ENI had while the kernel owned it (the netdev and MAC
+    are gone once a DPDK driver holds it), NUMA node, IOMMU group, the
+    persisted desired driver, and notes (management interface, running
+    operation). States: kernel, dpdk, unbound, transitioning, foreign, and
+    DEGRADED or STUCK in capitals, with the daemon's explanation below the
+    table.
 
-      Network devices using a DPDK-compatible driver   vfio-pci, uio_pci_generic, igb_uio
-      Network devices using a kernel driver            ena, virtio-pci, ...
-      Network devices without a driver
-
-    Columns: PCI address; vendor:device id; a readable name for known ids; the
-    bound driver; driver_override ("-" when unset, quoted when it holds
-    spaces); interface name(s) and MAC(s) while a kernel driver holds the
-    device; NUMA node; IOMMU group ("noiommu-N" for a vfio no-IOMMU group).
-    *Active* marks the device whose interface carries a default route: the
-    management interface, which bind refuses without --force.
-
-    status needs no daemon, writes nothing, and works as any user. It is a
-    snapshot: interface names move when devices are rebound.
+    When no daemon answers on the socket (no socket, nobody listening, or no
+    permission to use it), status says so on standard error and reads sysfs
+    and procfs directly instead, like --offline: every PCI network device
+    grouped like dpdk-devbind's status (DPDK-compatible driver, kernel
+    driver, no driver), with its driver_override, interfaces, MACs, NUMA
+    node and IOMMU group ("noiommu-N" for a vfio no-IOMMU group); *Active*
+    marks the device whose interface carries a default route. That view
+    needs no privileges and writes nothing. With --address there is no
+    fallback: the local sysfs is not the remote host.
 
 OPTIONS
-    --json
-        Print one JSON document instead of the table (schema version 1,
-        described in docs/status.md). Fields are only ever added.
+    --offline          Read sysfs and procfs directly; do not ask the daemon.
+                       Implied by --all, --sysfs-root and --proc-root.
+    --all              Also list devices that are not network devices.
+    --sysfs-root DIR   Read DIR as if it were /sys (default /sys).
+    --proc-root DIR    Read DIR as if it were /proc (default /proc), for
+                       default routes.
+${connectionHelp(10)}
 
-    --all
-        Also list devices that are not network devices.
-
-    --sysfs-root DIR
-        Read DIR as if it were /sys (default /sys), e.g. a simulated host.
-
-    --proc-root DIR
-        Read DIR as if it were /proc (default /proc), for default routes.
-
-    -h, --help
-        Show this help.
-
-LIMITATIONS
-    Default routes come from /proc/net/route (IPv4 main table only: routes in
-    policy tables are invisible without netlink) and /proc/net/ipv6_route
-    (every table, merged).
+JSON
+    {"version": 1, "source": "daemon", "socket": PATH, "devices": [DEVICE...]}
+    from the daemon (DEVICE as in 'eni-agent get --json'), or the sysfs
+    report with "source": "sysfs" (fields in docs/status.md). Scripts
+    branch on "source".
 
 EXIT STATUS
-    0   the devices were listed
-    2   usage error (unknown option, missing value, extra argument)
-    3   DIR/bus/pci/devices does not exist
-    5   permission denied reading sysfs
+    0   the devices were listed (from the daemon or from sysfs)
+    3   DIR/bus/pci/devices does not exist (sysfs view)
     1   any other failure
+${COMMON_EXIT_LINES}
 
 EXAMPLES
     eni-agent status
-    eni-agent status --json | jq '.devices[] | select(.kind == "ena")'
-    eni-agent status --all --sysfs-root /tmp/host/sys --proc-root /tmp/host/proc
+    eni-agent status --json | jq '.devices[] | select(.state == "dpdk")'
+    eni-agent status --offline --all --sysfs-root /tmp/host/sys --proc-root /tmp/host/proc
 `;
 
 const FLAGS = {
-  json: { type: "boolean" },
+  ...CONNECTION_FLAGS,
+  offline: { type: "boolean" },
   all: { type: "boolean" },
   "sysfs-root": { type: "string" },
   "proc-root": { type: "string" },
-  help: { type: "boolean", short: "h" },
 } as const;
 
 export async function run(argv: readonly string[], io: CliIo): Promise<number> {
@@ -90,6 +96,70 @@ export async function run(argv: readonly string[], io: CliIo): Promise<number> {
   if (positionals.length > 0) {
     throw usage("status", `unexpected argument ${JSON.stringify(positionals[0])}`);
   }
+  const offline =
+    values.offline ||
+    values.all ||
+    values["sysfs-root"] !== undefined ||
+    values["proc-root"] !== undefined;
+  if (offline) {
+    if (values.address !== undefined)
+      throw usage("status", "--address reads the daemon: drop --offline, --all and the roots");
+    return fromSysfs(values, io);
+  }
+  const endpoint = endpointOf("status", values, io);
+  const timeoutMs = timeoutMsOf("status", values, 10);
+  if (endpoint.kind === "tcp") return fromDaemon(endpoint, timeoutMs, values.json, io);
+  // Decide before loading anything of gRPC: a missing socket costs one connect(2).
+  const reach = await probeDaemon(endpoint, Math.min(timeoutMs, 2_000));
+  if (!reach.answering) {
+    io.stderr.write(
+      `note: ${daemonNotReachable(endpoint, reach.errno).message}; showing what sysfs says\n`,
+    );
+    return fromSysfs(values, io);
+  }
+  try {
+    return await fromDaemon(endpoint, timeoutMs, values.json, io);
+  } catch (err) {
+    if (!isAgentError(err) || err.code === "INVALID_ARGUMENT") throw err;
+    io.stderr.write(
+      `note: the daemon at ${describeEndpoint(endpoint)} did not list devices (${err.message}); showing what sysfs says\n`,
+    );
+    return fromSysfs(values, io);
+  }
+}
+
+async function fromDaemon(
+  endpoint: Endpoint,
+  timeoutMs: number,
+  json: boolean,
+  io: CliIo,
+): Promise<number> {
+  const [{ withDaemon }, { deviceJson, JSON_SCHEMA_VERSION }, { renderDeviceTable }] =
+    await Promise.all([
+      import("../daemon/open-daemon.js"),
+      import("../daemon/to-json.js"),
+      import("../daemon/render-devices.js"),
+    ]);
+  const devices = await withDaemon(endpoint, { timeoutMs }, async (client) =>
+    (await client.listDevices({ signal: io.signal })).map(deviceJson),
+  );
+  const where = describeEndpoint(endpoint);
+  io.stdout.write(
+    json
+      ? `${JSON.stringify({ version: JSON_SCHEMA_VERSION, source: "daemon", [endpoint.kind === "unix" ? "socket" : "address"]: where, devices }, null, 2)}\n`
+      : renderDeviceTable(devices),
+  );
+  return EXIT_OK;
+}
+
+interface SysfsFlagValues {
+  json: boolean;
+  all: boolean;
+  "sysfs-root"?: string | undefined;
+  "proc-root"?: string | undefined;
+}
+
+async function fromSysfs(values: SysfsFlagValues, io: CliIo): Promise<number> {
   // A one-shot command: synchronous reads are cheaper and block nothing else.
   const sysfs = new RealSysfs({ root: values["sysfs-root"] ?? "/sys", blockingReads: true });
   const routes = new RealDefaultRouteReader({
@@ -107,7 +177,9 @@ export async function run(argv: readonly string[], io: CliIo): Promise<number> {
     sysfsRoot: sysfs.root,
     procRoot: routes.procRoot,
   });
-  io.stdout.write(values.json ? `${JSON.stringify(report, null, 2)}\n` : renderStatusTable(report));
+  io.stdout.write(
+    values.json ? `${JSON.stringify(withSource(report), null, 2)}\n` : renderStatusTable(report),
+  );
   return EXIT_OK;
 }
 
@@ -119,4 +191,10 @@ function explain(err: unknown, root: string): unknown {
     remedy: "check --sysfs-root: it must name a sysfs tree (default /sys)",
     cause: err,
   });
+}
+
+/** The sysfs report with "source" right after "version", where readers look for it. */
+function withSource(report: StatusReport): { version: number; source: "sysfs" } & StatusReport {
+  const { version, ...rest } = report;
+  return { version, source: "sysfs", ...rest };
 }

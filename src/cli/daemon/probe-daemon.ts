@@ -1,0 +1,68 @@
+/**
+ * Is anybody listening where the daemon should be? One connect(2), nothing
+ * sent: cheap enough for every command, and it needs neither gRPC nor TLS, so
+ * `status` can decide to read sysfs without loading the gRPC client. A
+ * connection that is accepted counts as an answer (the offline commands refuse
+ * to run next to it); a refused one names the errno.
+ */
+import { connect } from "node:net";
+import { AgentError } from "../../common/index.js";
+import { DAEMON_CONNECT_SYSCALL } from "../exit-codes.js";
+import { describeEndpoint, type Endpoint } from "./connection-flags.js";
+
+export type Reachability =
+  | { answering: true }
+  | {
+      answering: false;
+      /** ENOENT (no socket), ECONNREFUSED (stale socket, nobody listening), EACCES, ETIMEDOUT, ... */
+      errno: string;
+    };
+
+export function probeDaemon(endpoint: Endpoint, timeoutMs: number): Promise<Reachability> {
+  return new Promise((resolve) => {
+    const socket =
+      endpoint.kind === "unix"
+        ? connect({ path: endpoint.socketPath })
+        : connect({ host: endpoint.host, port: endpoint.port });
+    const done = (result: Reachability): void => {
+      clearTimeout(timer);
+      socket.destroy();
+      resolve(result);
+    };
+    const timer = setTimeout(() => done({ answering: false, errno: "ETIMEDOUT" }), timeoutMs);
+    socket.once("connect", () => done({ answering: true }));
+    socket.once("error", (err: NodeJS.ErrnoException) =>
+      done({ answering: false, errno: err.code ?? "EIO" }),
+    );
+  });
+}
+
+const WHY: Readonly<Record<string, string>> = {
+  ENOENT: "no socket there",
+  ECONNREFUSED: "nobody is listening",
+  EACCES: "no permission to use the socket",
+  EPERM: "no permission to use the socket",
+  ETIMEDOUT: "no answer in time",
+  ENOTSOCK: "the path is not a socket",
+};
+
+/** The error of a daemon that did not answer: UNAVAILABLE with syscall "connect" (exit 8). */
+export function daemonNotReachable(endpoint: Endpoint, errno: string): AgentError {
+  const where = describeEndpoint(endpoint);
+  const remedy =
+    errno === "EACCES" || errno === "EPERM"
+      ? `run as root or as a member of the socket's group, or use the read-only socket with --socket`
+      : endpoint.kind === "unix"
+        ? "start it (systemctl start eni-agent), pass --socket if it listens elsewhere, or use --offline where the command has it"
+        : "check that the daemon's TCP listener is enabled and that HOST:PORT is reachable";
+  return new AgentError(
+    "UNAVAILABLE",
+    `no eni-agent daemon answers at ${where} (${errno}: ${WHY[errno] ?? "cannot connect"})`,
+    {
+      errno,
+      syscall: DAEMON_CONNECT_SYSCALL,
+      path: endpoint.kind === "unix" ? endpoint.socketPath : undefined,
+      remedy,
+    },
+  );
+}
