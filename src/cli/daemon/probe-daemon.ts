@@ -5,6 +5,7 @@
  * connection that is accepted counts as an answer (the offline commands refuse
  * to run next to it); a refused one names the errno.
  */
+import { lstat } from "node:fs/promises";
 import { connect } from "node:net";
 import { AgentError } from "../../common/index.js";
 import { DAEMON_CONNECT_SYSCALL } from "../exit-codes.js";
@@ -18,7 +19,17 @@ export type Reachability =
       errno: string;
     };
 
-export function probeDaemon(endpoint: Endpoint, timeoutMs: number): Promise<Reachability> {
+export async function probeDaemon(endpoint: Endpoint, timeoutMs: number): Promise<Reachability> {
+  // Look before connecting: "no socket there" and "that is not a socket" say
+  // more than the ECONNREFUSED that connect(2) gives for some of them (e.g. a
+  // path longer than sun_path holds).
+  if (endpoint.kind === "unix") {
+    const kind = await lstat(endpoint.socketPath).then(
+      (stats) => (stats.isSocket() ? null : "ENOTSOCK"),
+      (err: NodeJS.ErrnoException) => err.code ?? "EIO",
+    );
+    if (kind !== null) return { answering: false, errno: kind };
+  }
   return new Promise((resolve) => {
     const socket =
       endpoint.kind === "unix"
@@ -44,6 +55,7 @@ const WHY: Readonly<Record<string, string>> = {
   EPERM: "no permission to use the socket",
   ETIMEDOUT: "no answer in time",
   ENOTSOCK: "the path is not a socket",
+  ENOTDIR: "a parent of the path is not a directory",
 };
 
 /** The error of a daemon that did not answer: UNAVAILABLE with syscall "connect" (exit 8). */

@@ -11,7 +11,7 @@
  *      driver the operation targeted: the daemon verified it, this confirms
  *      that nothing moved it since.
  */
-import { AgentError } from "../../common/index.js";
+import { AgentError, isAgentError } from "../../common/index.js";
 import type { AgentClient } from "../../server/client.js";
 import type { DeviceSelector } from "../../server/generated/eniagent/v1/DeviceSelector.js";
 import type { Operation__Output } from "../../server/generated/eniagent/v1/Operation.js";
@@ -101,10 +101,18 @@ export async function runDeviceOperation(
   try {
     final = operationJson(await send(false));
   } catch (err) {
-    throw interrupted(err, io, device.pciAddress);
-  } finally {
     await watch.stop();
+    if (io.signal?.aborted === true) throw interrupted(err, device.pciAddress);
+    // The failure's last events may still be in flight: the journaled
+    // operation says which step failed and what the rollback undid.
+    if (isAgentError(err) && err.operationId !== undefined) {
+      const op = await client.getOperation(err.operationId).catch(() => null);
+      if (op !== null) progress.update(operationJson(op));
+    }
+    progress.finish();
+    throw err;
   }
+  await watch.stop();
   progress.update(final);
   progress.finish();
   if (watch.problem !== null) io.stderr.write(`note: no progress shown: ${watch.problem}\n`);
@@ -142,8 +150,7 @@ function confirm(op: OperationJson, device: DeviceJson): void {
 }
 
 /** Ctrl-C cancels the call, not a journaled move: say where to look for the outcome. */
-function interrupted(err: unknown, io: CliIo, pciAddress: string): unknown {
-  if (io.signal?.aborted !== true) return err;
+function interrupted(err: unknown, pciAddress: string): AgentError {
   return new AgentError("ABORTED", `interrupted while waiting for the daemon`, {
     device: pciAddress,
     remedy: `a move already journaled still completes or rolls back: see 'eni-agent ops --device ${pciAddress}'`,
