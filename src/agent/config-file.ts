@@ -13,6 +13,12 @@ import { type AgentConfig, parseConfig } from "./config-schema.js";
 export interface LoadConfigOptions {
   /** True when the path came from --config: then it must exist. */
   explicit: boolean;
+  /**
+   * Applied to the parsed JSON before validation, e.g. command-line overrides
+   * (--socket, --log-level), so they are validated like the file and survive
+   * reloads.
+   */
+  transform?: (json: unknown) => unknown;
 }
 
 /** Loads and validates `path`. Throws INVALID_ARGUMENT `<file>: <key>: <reason>`, or NOT_FOUND. */
@@ -20,12 +26,13 @@ export async function loadConfigFile(
   path: string,
   options: LoadConfigOptions,
 ): Promise<AgentConfig> {
+  const transform = options.transform ?? ((json: unknown) => json);
   let text: string;
   try {
     text = await readFile(path, "utf8");
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
-    if (code === "ENOENT" && !options.explicit) return parseConfig({}, path);
+    if (code === "ENOENT" && !options.explicit) return parseConfig(transform({}), path);
     throw new AgentError(
       code === "ENOENT" ? "NOT_FOUND" : "FAILED_PRECONDITION",
       `${path}: cannot read the configuration (${code ?? String(err)})`,
@@ -38,7 +45,7 @@ export async function loadConfigFile(
   } catch (err) {
     throw configError(path, "(file)", `not valid JSON: ${(err as Error).message}`);
   }
-  return parseConfig(json, path);
+  return parseConfig(transform(json), path);
 }
 
 /** The PEM files of a TCP listener, read now. */

@@ -18,7 +18,7 @@ export interface ConfigWatcherDeps {
   /** Reads and validates the file. */
   load: () => Promise<AgentConfig>;
   /** Called with every configuration that loaded; the daemon applies what it can. */
-  apply: (config: AgentConfig, trigger: ReloadTrigger) => void;
+  apply: (config: AgentConfig, trigger: ReloadTrigger) => void | Promise<void>;
   /** Called with the reason a reload was refused (the old configuration stays). */
   refused: (error: AgentError, trigger: ReloadTrigger) => void;
 }
@@ -106,7 +106,7 @@ export class ConfigWatcher implements Service {
       return { ok: false, error };
     }
     try {
-      this.#deps.apply(config, trigger);
+      await this.#deps.apply(config, trigger);
     } catch (err) {
       const error = toAgentError(err);
       this.#deps.refused(error, trigger);

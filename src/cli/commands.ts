@@ -31,9 +31,17 @@ export const COMMANDS: Readonly<Record<string, CommandSpec>> = {
     summary: "Stream the daemon's events until Ctrl-C",
     load: () => import("./commands/watch.js"),
   },
+  doctor: {
+    summary: "Check whether this host can run DPDK on its ENA devices, with remedies",
+    load: () => import("./commands/doctor.js"),
+  },
   drain: {
     summary: "Prepare for termination: restore every device, release owned ENIs",
     load: () => import("./commands/drain.js"),
+  },
+  serve: {
+    summary: "Run the daemon (--simulate: on a simulated EC2 host, no root needed)",
+    load: () => import("./commands/serve.js"),
   },
   version: {
     summary: "Print this command's version and the daemon's health",

@@ -1,0 +1,103 @@
+/**
+ * Health from what actually happened, never static: the journal is healthy
+ * while its last write went through (a decorator over the Journal port sees
+ * every one), IMDS while its last identity refresh and the termination
+ * watcher's polls went through, the configuration while the last reload was
+ * accepted. `serving` is the journal plus "recovery is done and not stopping".
+ */
+import type { WatcherHealth } from "../aws/index.js";
+import { toAgentError } from "../common/index.js";
+import type { Journal, JournalLoad, JournalRecord } from "../driver/index.js";
+import type { ComponentHealth, HealthReport } from "../server/core-types.js";
+import type { ImdsStatus } from "./imds-identity.js";
+
+/** A Journal that remembers whether its last I/O failed. */
+export class MonitoredJournal implements Journal {
+  readonly description: string;
+  readonly #inner: Journal;
+  readonly #onChange: () => void;
+  #lastError: string | null = null;
+
+  constructor(inner: Journal, onChange: () => void = () => undefined) {
+    this.#inner = inner;
+    this.description = inner.description;
+    this.#onChange = onChange;
+  }
+
+  /** null while healthy; the last failure's message otherwise. */
+  lastError(): string | null {
+    return this.#lastError;
+  }
+
+  load(): Promise<JournalLoad> {
+    return this.#watch(this.#inner.load());
+  }
+
+  append(record: JournalRecord): Promise<void> {
+    return this.#watch(this.#inner.append(record));
+  }
+
+  replace(records: readonly JournalRecord[]): Promise<void> {
+    return this.#watch(this.#inner.replace(records));
+  }
+
+  async #watch<T>(work: Promise<T>): Promise<T> {
+    try {
+      const value = await work;
+      this.#set(null);
+      return value;
+    } catch (err) {
+      this.#set(toAgentError(err).message);
+      throw err;
+    }
+  }
+
+  #set(error: string | null): void {
+    if (error === this.#lastError) return;
+    this.#lastError = error;
+    this.#onChange();
+  }
+}
+
+export interface HealthInputs {
+  recovered: boolean;
+  stopping: boolean;
+  journalError: string | null;
+  imds: ImdsStatus;
+  /** null when IMDS is disabled. */
+  watcher: WatcherHealth | null;
+  /** null while the configuration in use is the last one read. */
+  configError: string | null;
+}
+
+export function computeHealth(input: HealthInputs): HealthReport {
+  const journal: ComponentHealth = {
+    name: "journal",
+    healthy: input.recovered && input.journalError === null,
+    detail: !input.recovered ? "recovering unfinished operations" : (input.journalError ?? ""),
+  };
+  const components: ComponentHealth[] = [journal, imdsHealth(input.imds, input.watcher)];
+  components.push({
+    name: "config",
+    healthy: input.configError === null,
+    detail: input.configError === null ? "" : `last reload refused: ${input.configError}`,
+  });
+  return { serving: journal.healthy && !input.stopping, components };
+}
+
+function imdsHealth(imds: ImdsStatus, watcher: WatcherHealth | null): ComponentHealth {
+  if (!imds.enabled)
+    return { name: "imds", healthy: true, detail: "disabled in the configuration" };
+  if (!imds.reachable) {
+    return { name: "imds", healthy: false, detail: `identity: ${imds.lastError}` };
+  }
+  const failing = watcher?.sources.find((s) => s.consecutiveErrors > 0);
+  if (watcher !== null && !watcher.healthy && failing !== undefined) {
+    return {
+      name: "imds",
+      healthy: false,
+      detail: `termination watcher (${failing.source}): ${failing.lastErrorMessage ?? "failing"}`,
+    };
+  }
+  return { name: "imds", healthy: true, detail: "" };
+}

@@ -1,0 +1,159 @@
+/**
+ * Assembles the preflight report from the kernel facts, the devices and the
+ * agent's own components, and derives the checks a person should act on,
+ * worst first.
+ */
+import type { WatcherHealth } from "../aws/index.js";
+import { NOIOMMU_REMEDY } from "../driver/index.js";
+import type { DeviceRecord, HealthReport, TerminationNotice } from "../server/core-types.js";
+import type { HostCheck, HostReport, WatcherState } from "../server/host-report.js";
+import type { KernelFacts } from "./host-facts.js";
+import type { ImdsStatus, InstanceInfo } from "./imds-identity.js";
+
+export interface HostReportInput {
+  kernelRelease: string;
+  facts: KernelFacts;
+  devices: readonly DeviceRecord[];
+  allowedDrivers: readonly string[];
+  imds: ImdsStatus & { endpoint: string };
+  instance: InstanceInfo | null;
+  /** null when IMDS (and with it the watcher) is disabled. */
+  watcher: WatcherHealth | null;
+  pendingNotice: TerminationNotice | null;
+  journal: HostReport["journal"];
+  health: HealthReport;
+}
+
+const SEVERITY_ORDER = { fail: 0, warn: 1, ok: 2 } as const;
+
+export function buildHostReport(input: HostReportInput): HostReport {
+  const { facts, imds, watcher } = input;
+  const vfioEnas = input.devices.filter((d) => d.vendorId === "1d0f" && d.driver === "vfio-pci");
+  const writeCombining = {
+    affected: vfioEnas.length > 0,
+    detail:
+      "ENA's low-latency queues need the device's memory BAR mapped write-combining; vfio-pci maps it uncached, so LLQ runs slower or the PMD falls back; igb_uio with wc_activate=1 maps it write-combining" +
+      (vfioEnas.length > 0
+        ? ` (bound to vfio-pci: ${vfioEnas.map((d) => d.pciAddress).join(", ")})`
+        : ""),
+  };
+  const lastPollMs = watcher
+    ? Math.max(0, ...watcher.sources.map((s) => s.lastSuccessAtMs ?? 0))
+    : 0;
+  const lastError = watcher?.sources.find((s) => s.consecutiveErrors > 0)?.lastErrorMessage ?? "";
+  const watcherState: WatcherState =
+    watcher === null
+      ? "disabled"
+      : input.pendingNotice !== null
+        ? "triggered"
+        : watcher.healthy || !watcher.running
+          ? watcher.running
+            ? "running"
+            : "disabled"
+          : "failing";
+  const report: HostReport = {
+    kernelVersion: input.kernelRelease,
+    modules: facts.modules,
+    noiommu: facts.noiommu,
+    iommu: facts.iommu,
+    hugepages: facts.hugepages,
+    writeCombining,
+    imds: {
+      reachable: imds.reachable,
+      detail: imds.enabled
+        ? imds.reachable
+          ? imds.endpoint
+          : `${imds.endpoint}: ${imds.lastError}`
+        : "disabled in the configuration",
+      lastSuccessAt: imds.lastSuccessAt,
+    },
+    identity:
+      input.instance === null
+        ? null
+        : {
+            instanceId: input.instance.instanceId,
+            instanceType: input.instance.instanceType,
+            region: input.instance.region,
+            availabilityZone: input.instance.availabilityZone,
+            primaryMac: input.instance.primaryMac,
+          },
+    terminationWatcher: {
+      state: watcherState,
+      lastPollAt: lastPollMs > 0 ? new Date(lastPollMs) : null,
+      lastError,
+      pendingNotice: input.pendingNotice,
+    },
+    journal: input.journal,
+    checks: [],
+    health: input.health,
+  };
+  report.checks = checks(input, report).sort(
+    (a, b) => SEVERITY_ORDER[a.severity] - SEVERITY_ORDER[b.severity],
+  );
+  return report;
+}
+
+function checks(input: HostReportInput, report: HostReport): HostCheck[] {
+  const out: HostCheck[] = [];
+  const add = (name: string, severity: HostCheck["severity"], message: string, remedy = "") =>
+    out.push({ name, severity, message, remedy });
+  const loaded = new Set(report.modules.filter((m) => m.loaded).map((m) => m.name));
+  if (input.allowedDrivers.includes("vfio-pci")) {
+    if (!loaded.has("vfio_pci")) {
+      add("vfio-pci-module", "warn", "vfio-pci is not loaded", "modprobe vfio-pci");
+    } else if (!report.iommu.present && !report.noiommu.enabled) {
+      add(
+        "vfio-noiommu",
+        "fail",
+        "no IOMMU and vfio's no-IOMMU mode is off: every vfio-pci bind will fail",
+        NOIOMMU_REMEDY,
+      );
+    } else if (!report.iommu.present) {
+      add(
+        "vfio-noiommu",
+        "warn",
+        "vfio runs in unsafe no-IOMMU mode: DPDK processes can DMA anywhere in memory",
+      );
+    } else {
+      add("vfio-noiommu", "ok", `IOMMU present (${report.iommu.groupCount} groups)`);
+    }
+  }
+  const pages = report.hugepages.reduce((n, p) => n + p.totalPages, 0);
+  if (pages === 0) {
+    add(
+      "hugepages",
+      "warn",
+      "no hugepages are reserved; DPDK needs them",
+      "reserve some, e.g. echo 1024 > /sys/devices/system/node/node0/hugepages/hugepages-2048kB/nr_hugepages",
+    );
+  } else add("hugepages", "ok", `${pages} hugepages reserved`);
+  if (report.writeCombining.affected) {
+    add("write-combining", "warn", report.writeCombining.detail, "");
+  }
+  if (input.imds.enabled && !input.imds.reachable) {
+    add(
+      "imds",
+      "warn",
+      `instance metadata unreachable: ${input.imds.lastError}`,
+      "termination notices cannot be seen; check the IMDS endpoint and hop limit",
+    );
+  }
+  if (!report.journal.healthy) {
+    add(
+      "journal",
+      "fail",
+      `journal unhealthy: ${report.journal.detail}`,
+      "check the state directory",
+    );
+  }
+  const bad = input.devices.filter((d) => d.state === "degraded" || d.state === "stuck");
+  if (bad.length > 0) {
+    add(
+      "devices",
+      "fail",
+      `devices need attention: ${bad.map((d) => `${d.pciAddress} ${d.state}`).join(", ")}`,
+      "see eni-agent ops and the logs; the agent keeps repairing degraded devices",
+    );
+  }
+  return out;
+}

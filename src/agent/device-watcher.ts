@@ -1,0 +1,133 @@
+/**
+ * Watches the managed PCI devices by polling `bus/pci/devices`: inotify sees
+ * no kernel-created sysfs entries (sysfs is not a real file system; its
+ * directories appear without any write that inotify could report), and a
+ * uevent netlink socket would need privileges and native code. A poll of a
+ * handful of attributes per device is cheap and works the same on the real
+ * kernel and on the simulator.
+ *
+ * An owned job: the first scan (at start) is the baseline and reports
+ * nothing; each later scan reports devices added, removed, and whose driver
+ * changed since the one before.
+ */
+import {
+  type AgentError,
+  type DriverName,
+  type PciAddress,
+  type Service,
+  sleep,
+  toAgentError,
+} from "../common/index.js";
+import {
+  type PciDevice,
+  type ReadDeviceOptions,
+  type Sysfs,
+  scanInventory,
+} from "../sysfs/index.js";
+
+export type DeviceChange =
+  | { kind: "added"; device: PciDevice }
+  /** `device` as it was last seen. */
+  | { kind: "removed"; device: PciDevice }
+  | { kind: "driver_changed"; device: PciDevice; from: DriverName | null };
+
+export interface DeviceWatcherDeps {
+  sysfs: Sysfs;
+  /** Which devices are watched (the managed vendor:device ids). */
+  managed: (device: PciDevice) => boolean;
+  /** The changes of one scan, in address order; called only when there are some. */
+  onChanges: (changes: DeviceChange[]) => void;
+  /** A scan that failed (the next one retries). */
+  onError?: (error: AgentError) => void;
+}
+
+export interface DeviceWatcherOptions {
+  /** Read before every wait, so a reload takes effect at the next round. */
+  pollIntervalMs: () => number;
+  read?: ReadDeviceOptions;
+}
+
+export class DeviceWatcher implements Service {
+  readonly name = "device-watcher";
+  readonly #deps: DeviceWatcherDeps;
+  readonly #options: DeviceWatcherOptions;
+  #known = new Map<PciAddress, PciDevice>();
+  #abort: AbortController | null = null;
+  #loop: Promise<void> | null = null;
+  #scan: Promise<DeviceChange[]> | null = null;
+
+  constructor(deps: DeviceWatcherDeps, options: DeviceWatcherOptions) {
+    this.#deps = deps;
+    this.#options = options;
+  }
+
+  /** Takes the baseline scan (errors propagate: no device view, no daemon), then polls. */
+  async start(signal: AbortSignal): Promise<void> {
+    if (this.#loop !== null) return;
+    this.#known = new Map((await this.#read()).map((d) => [d.address, d]));
+    const abort = new AbortController();
+    this.#abort = abort;
+    signal.addEventListener("abort", () => abort.abort(signal.reason), { once: true });
+    this.#loop = this.#run(abort.signal);
+  }
+
+  async stop(): Promise<void> {
+    this.#abort?.abort();
+    await this.#loop;
+    await this.#scan?.catch(() => undefined);
+    this.#loop = null;
+    this.#abort = null;
+  }
+
+  /** The devices as of the last scan, by address. */
+  known(): PciDevice[] {
+    return [...this.#known.values()];
+  }
+
+  /** Scans now (joining a scan in flight) and reports the changes; also for tests. */
+  scanOnce(): Promise<DeviceChange[]> {
+    this.#scan ??= this.#diff().finally(() => {
+      this.#scan = null;
+    });
+    return this.#scan;
+  }
+
+  async #run(signal: AbortSignal): Promise<void> {
+    while (!signal.aborted) {
+      try {
+        await sleep(this.#options.pollIntervalMs(), signal);
+      } catch {
+        return;
+      }
+      try {
+        await this.scanOnce();
+      } catch (err) {
+        this.#deps.onError?.(toAgentError(err));
+      }
+    }
+  }
+
+  async #read(): Promise<PciDevice[]> {
+    const inventory = await scanInventory(this.#deps.sysfs, this.#options.read);
+    return inventory.devices.filter(this.#deps.managed);
+  }
+
+  async #diff(): Promise<DeviceChange[]> {
+    const now = new Map((await this.#read()).map((d) => [d.address, d]));
+    const changes: DeviceChange[] = [];
+    for (const [address, device] of now) {
+      const before = this.#known.get(address);
+      if (before === undefined) changes.push({ kind: "added", device });
+      else if (before.driver !== device.driver) {
+        changes.push({ kind: "driver_changed", device, from: before.driver });
+      }
+    }
+    for (const [address, device] of this.#known) {
+      if (!now.has(address)) changes.push({ kind: "removed", device });
+    }
+    this.#known = now;
+    changes.sort((a, b) => (a.device.address < b.device.address ? -1 : 1));
+    if (changes.length > 0) this.#deps.onChanges(changes);
+    return changes;
+  }
+}

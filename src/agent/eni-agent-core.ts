@@ -1,0 +1,591 @@
+/**
+ * The AgentCore the gRPC edge serves, on top of the driver engine, the
+ * device inventory, IMDS identity and the termination runner. It owns no
+ * timer or socket: the jobs that feed it (device watcher, IMDS pollers) are
+ * wired by the composition root, which calls `deviceChanges`, `notice` and
+ * `refreshHealth`.
+ *
+ * Work it starts on its own (hot-attach, desired bindings, termination
+ * plans) and every mutating call is tracked, so `drain()` can wait for all
+ * of it: a stop never abandons a transaction half-way.
+ */
+import { randomUUID } from "node:crypto";
+import type { TerminationNotice as AwsNotice, WatcherHealth } from "../aws/index.js";
+import {
+  AgentError,
+  type DriverName,
+  isAgentError,
+  type PciAddress,
+  toAgentError,
+} from "../common/index.js";
+import {
+  DEFAULT_ALLOWED_IDS,
+  type DesiredStore,
+  type DriverEngine,
+  type RecoveryReport,
+} from "../driver/index.js";
+import type { AgentCore, CallContext } from "../server/agent-core.js";
+import type {
+  AgentEvent,
+  BindRequest,
+  DeviceRecord,
+  DeviceSelector,
+  HealthReport,
+  OperationPage,
+  OperationQuery,
+  OperationRecord,
+  RestoreRequest,
+  TerminationResult,
+} from "../server/core-types.js";
+import type { HostReport } from "../server/host-report.js";
+import {
+  type DefaultRouteReader,
+  type HolderScanner,
+  type PciDevice,
+  type Sysfs,
+  scanInventory,
+} from "../sysfs/index.js";
+import { computeHealth, type MonitoredJournal } from "./agent-health.js";
+import type { AgentLog } from "./agent-log.js";
+import type { AgentMetrics } from "./agent-metrics.js";
+import { buildHostReport } from "./build-host-report.js";
+import type { AgentConfig } from "./config-schema.js";
+import {
+  type DeviceRecordDeps,
+  desiredLookup,
+  deviceRecord,
+  type ListingContext,
+} from "./device-records.js";
+import type { DeviceChange } from "./device-watcher.js";
+import { EventHub } from "./event-hub.js";
+import { readKernelFacts } from "./host-facts.js";
+import type { ImdsIdentity } from "./imds-identity.js";
+import { OperationRecords, plannedRecord, type RequestMeta } from "./operation-records.js";
+import { type EniReleaser, TerminationRunner } from "./termination-runner.js";
+import { toCoreNotice } from "./to-core-notice.js";
+
+export interface CoreDeps {
+  engine: DriverEngine;
+  sysfs: Sysfs;
+  holders: HolderScanner;
+  routes: DefaultRouteReader;
+  identity: ImdsIdentity;
+  desired: DesiredStore;
+  journal: MonitoredJournal;
+  kernelRelease: string;
+  /** The termination watcher's health; null when IMDS is disabled. */
+  watcher: () => WatcherHealth | null;
+  releaser: EniReleaser;
+  metrics: AgentMetrics | null;
+  log: AgentLog;
+  /** The configuration in effect (changes on reload). */
+  config: () => AgentConfig;
+}
+
+export class EniAgentCore implements AgentCore {
+  readonly #deps: CoreDeps;
+  readonly #hub = new EventHub();
+  readonly #records: OperationRecords;
+  readonly #runner: TerminationRunner;
+  readonly #inflight = new Set<Promise<unknown>>();
+  #recovered = false;
+  #stopping = false;
+  #configError: string | null = null;
+  #health: HealthReport;
+  #healthKey = "";
+
+  constructor(deps: CoreDeps) {
+    this.#deps = deps;
+    this.#records = new OperationRecords(deps.engine);
+    deps.engine.subscribe((event) => {
+      const id = this.#records.observe(event);
+      deps.metrics?.observe(event);
+      const record = this.#records.get(id);
+      if (record === undefined) return;
+      const done = event.type === "end" && event.status !== "stuck";
+      this.#hub.emit({ kind: done ? "operation_result" : "operation_progress", operation: record });
+    });
+    this.#runner = new TerminationRunner(
+      {
+        devices: () => this.#listDevices(),
+        restore: async (device) => {
+          const withdraw = this.#records.expect(device, {
+            requestedBy: "termination",
+            persist: false,
+          });
+          try {
+            await deps.engine.restore(device);
+          } finally {
+            withdraw();
+          }
+        },
+        releaser: deps.releaser,
+        onPlanned: (plan) => this.#hub.emit({ kind: "termination_planned", plan }),
+        onProgress: (record) => {
+          const copy = { ...record, steps: record.steps.map((s) => ({ ...s })) };
+          this.#records.remember(copy);
+          const done = record.status !== "running";
+          this.#hub.emit({
+            kind: done ? "operation_result" : "operation_progress",
+            operation: copy,
+          });
+        },
+        onReleased: (eniId, pciAddress, action) =>
+          this.#hub.emit({ kind: "eni_released", eniId, pciAddress, action }),
+        onFinished: (ms, ok) =>
+          deps.metrics?.terminationPlanSeconds.observe({ result: ok ? "ok" : "failed" }, ms / 1000),
+      },
+      {
+        graceMs: () => deps.config().termination.graceMs,
+        defaultDeadlineMs: () => deps.config().termination.defaultDeadlineMs,
+      },
+    );
+    this.#health = this.#computeHealth();
+  }
+
+  // --- AgentCore -------------------------------------------------------------
+
+  async listDevices(_ctx: CallContext): Promise<DeviceRecord[]> {
+    return this.#listDevices();
+  }
+
+  async getDevice(selector: DeviceSelector, _ctx: CallContext): Promise<DeviceRecord> {
+    const address = await this.#resolve(selector);
+    const device = (await this.#inventory()).find((d) => d.address === address);
+    if (device === undefined) {
+      throw new AgentError("NOT_FOUND", `${address} is not a device eni-agent manages`, {
+        device: address,
+      });
+    }
+    return deviceRecord(device, this.#recordDeps(), await this.#listing());
+  }
+
+  async bindDevice(request: BindRequest, ctx: CallContext): Promise<OperationRecord> {
+    this.#refuseWhenClosing(ctx);
+    const device = await this.#resolve(request.selector);
+    const meta = { requestedBy: ctx.caller.identity, persist: request.persist };
+    if (request.dryRun) {
+      const planned = await this.#deps.engine.planBind(device, request.driver, {
+        force: request.force,
+      });
+      return this.#remember(
+        plannedRecord(`plan-${randomUUID()}`, planned, { ...meta, force: request.force }),
+      );
+    }
+    ctx.signal.throwIfAborted();
+    return this.#mutate(device, meta, request.driver, () =>
+      this.#deps.engine.bind(device, request.driver, {
+        force: request.force,
+        persist: request.persist,
+      }),
+    );
+  }
+
+  async restoreDevice(request: RestoreRequest, ctx: CallContext): Promise<OperationRecord> {
+    this.#refuseWhenClosing(ctx);
+    const device = await this.#resolve(request.selector);
+    const meta = { requestedBy: ctx.caller.identity, persist: request.persist };
+    if (request.dryRun) {
+      const planned = await this.#deps.engine.planRestore(device);
+      return this.#remember(
+        plannedRecord(`plan-${randomUUID()}`, planned, { ...meta, force: request.force }),
+      );
+    }
+    ctx.signal.throwIfAborted();
+    return this.#mutate(device, meta, null, () =>
+      this.#deps.engine.restore(device, { persist: request.persist }),
+    );
+  }
+
+  async getOperation(operationId: string, _ctx: CallContext): Promise<OperationRecord> {
+    const record = this.#records.get(operationId);
+    if (record === undefined) {
+      throw new AgentError("NOT_FOUND", `no operation ${operationId}`, { operationId });
+    }
+    return record;
+  }
+
+  async listOperations(query: OperationQuery, _ctx: CallContext): Promise<OperationPage> {
+    return this.#records.page(query);
+  }
+
+  subscribeEvents(listener: (event: AgentEvent) => void): () => void {
+    return this.#hub.subscribe(listener);
+  }
+
+  async getHostReport(_ctx: CallContext): Promise<HostReport> {
+    const deps = this.#deps;
+    const [facts, devices] = await Promise.all([readKernelFacts(deps.sysfs), this.#listDevices()]);
+    const config = deps.config();
+    const unresolved = deps.engine
+      .operations()
+      .filter((o) => o.status === "running" || o.status === "stuck").length;
+    const journalError = deps.journal.lastError();
+    return buildHostReport({
+      kernelRelease: deps.kernelRelease,
+      facts,
+      devices,
+      allowedDrivers: config.allowedDrivers,
+      imds: { ...deps.identity.status(), endpoint: config.imds.endpoint },
+      instance: deps.identity.instance(),
+      watcher: deps.watcher(),
+      pendingNotice: this.#runner.pendingNotice(),
+      journal: {
+        healthy: journalError === null && this.#recovered,
+        directory: config.stateDir,
+        unresolvedEntries: unresolved,
+        detail: journalError ?? deps.journal.description,
+      },
+      health: this.health(),
+    });
+  }
+
+  async prepareTermination(
+    request: { dryRun: boolean },
+    ctx: CallContext,
+  ): Promise<TerminationResult> {
+    if (!request.dryRun) this.#refuseWhenClosing(ctx);
+    return this.#track(
+      this.#runner.run(null, {
+        dryRun: request.dryRun,
+        requestedBy: ctx.caller.identity,
+        signal: ctx.signal,
+      }),
+    );
+  }
+
+  health(): HealthReport {
+    return this.#health;
+  }
+
+  // --- for the composition root -----------------------------------------------
+
+  /** Resolves unfinished operations; reports drift. The listeners start after this. */
+  async recover(): Promise<RecoveryReport> {
+    const report = await this.#deps.engine.recover();
+    const { log } = this.#deps;
+    for (const p of report.problems) log.warn({ ...p }, "journal problem (skipped)");
+    for (const r of report.resolved) {
+      log.info({ op: r.operationId, device: r.device, status: r.status }, "recovered operation");
+    }
+    for (const d of report.drift) {
+      this.#deps.metrics?.drift.inc();
+      log.warn({ device: d.device, override: d.override, repaired: d.repaired }, "drift found");
+      this.#hub.emit({
+        kind: "drift_found",
+        pciAddress: d.device,
+        expectedDriver: (d.driver ?? d.override) as DriverName,
+        actualDriver: d.driver as DriverName | null,
+        detail: `driver_override "${d.override}" is not explained by the journal${d.repaired ? " (cleared)" : ""}`,
+      });
+    }
+    this.#recovered = true;
+    this.refreshHealth();
+    return report;
+  }
+
+  /** Applies the desired bindings (start-up), in the background. */
+  applyDesired(): void {
+    void this.#track(
+      this.#deps.engine.applyDesired().then((applied) => {
+        for (const a of applied) {
+          if (a.error)
+            this.#deps.log.warn(
+              { binding: a.binding, err: a.error },
+              "desired binding not applied",
+            );
+          else
+            this.#deps.log.info(
+              { binding: a.binding, op: a.result?.operationId ?? null },
+              "desired binding applied",
+            );
+        }
+      }),
+    );
+  }
+
+  /** Device events from the watcher; a device that appeared gets its desired binding. */
+  deviceChanges(changes: readonly DeviceChange[]): void {
+    for (const change of changes) void this.#track(this.#deviceChange(change));
+  }
+
+  /** A termination notice from the watcher. */
+  notice(aws: AwsNotice): void {
+    const notice = toCoreNotice(aws);
+    this.#deps.log.warn({ notice, acts: aws.triggersRelease }, "termination notice");
+    this.#hub.emit({ kind: "termination_notice", notice });
+    if (!aws.triggersRelease) return;
+    const signal = new AbortController().signal;
+    void this.#track(
+      this.#runner
+        .run(notice, { dryRun: false, requestedBy: null, signal })
+        .catch((err: unknown) => {
+          this.#deps.log.error({ err: toAgentError(err) }, "termination plan failed");
+        }),
+    );
+  }
+
+  /** The last configuration reload was refused (message) or accepted (null). */
+  configStatus(error: string | null): void {
+    this.#configError = error;
+    this.refreshHealth();
+  }
+
+  /** Recomputes health and emits `health_changed` when it changed. */
+  refreshHealth(): void {
+    const next = this.#computeHealth();
+    const key = JSON.stringify(next);
+    if (key === this.#healthKey) return;
+    this.#healthKey = key;
+    this.#health = next;
+    this.#hub.emit({ kind: "health_changed", health: next });
+  }
+
+  /** Refuses new work, then waits for tracked work up to `timeoutMs`; true when all ended. */
+  async drain(timeoutMs: number): Promise<boolean> {
+    this.#stopping = true;
+    this.refreshHealth();
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<false>((resolve) => {
+      timer = setTimeout(() => resolve(false), timeoutMs);
+    });
+    const settle = async (): Promise<true> => {
+      while (this.#inflight.size > 0) await Promise.allSettled([...this.#inflight]);
+      await this.#deps.engine.idle();
+      return true;
+    };
+    try {
+      return await Promise.race([settle(), timeout]);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  // --- internals ---------------------------------------------------------------
+
+  #computeHealth(): HealthReport {
+    return computeHealth({
+      recovered: this.#recovered,
+      stopping: this.#stopping,
+      journalError: this.#deps.journal.lastError(),
+      imds: this.#deps.identity.status(),
+      watcher: this.#deps.watcher(),
+      configError: this.#configError,
+    });
+  }
+
+  #refuseWhenClosing(ctx: CallContext): void {
+    if (this.#stopping) {
+      throw new AgentError("UNAVAILABLE", "eni-agent is stopping", {
+        remedy: "retry after it restarted",
+      });
+    }
+    if (this.#runner.pendingNotice() !== null) {
+      throw new AgentError(
+        "FAILED_PRECONDITION",
+        "the instance is terminating; devices are being released",
+        {
+          guard: "terminating",
+        },
+      );
+    }
+    ctx.signal.throwIfAborted();
+  }
+
+  #track<T>(work: Promise<T>): Promise<T> {
+    this.#inflight.add(work);
+    const done = (): void => {
+      this.#inflight.delete(work);
+    };
+    work.then(done, done);
+    return work;
+  }
+
+  #remember(record: OperationRecord): OperationRecord {
+    this.#records.remember(record);
+    return record;
+  }
+
+  async #mutate(
+    device: PciAddress,
+    meta: RequestMeta,
+    toDriver: DriverName | null,
+    run: () => ReturnType<DriverEngine["bind"]>,
+  ): Promise<OperationRecord> {
+    const withdraw = this.#records.expect(device, meta);
+    let result: Awaited<ReturnType<DriverEngine["bind"]>>;
+    try {
+      result = await this.#track(run());
+    } finally {
+      withdraw();
+    }
+    for (const warning of result.warnings)
+      this.#deps.log.warn({ device, warning }, "operation warning");
+    if (result.operationId !== null) {
+      const record = this.#records.get(result.operationId);
+      if (record !== undefined) return record;
+    }
+    const now = new Date();
+    return this.#remember({
+      id: `noop-${randomUUID()}`,
+      kind: toDriver === null ? "restore" : "bind",
+      status: "succeeded",
+      pciAddress: device,
+      fromDriver: result.state.driver,
+      toDriver: result.state.driver,
+      dryRun: false,
+      force: result.overriddenGuards.length > 0,
+      persist: meta.persist,
+      steps: [],
+      error: null,
+      createdAt: now,
+      updatedAt: now,
+      finishedAt: now,
+      requestedBy: meta.requestedBy,
+    });
+  }
+
+  async #deviceChange(change: DeviceChange): Promise<void> {
+    const { log } = this.#deps;
+    const address = change.device.address;
+    if (change.kind === "removed") {
+      const record = await deviceRecord(change.device, this.#recordDeps(), await this.#listing());
+      log.info({ device: address }, "device removed");
+      this.#hub.emit({ kind: "device_removed", pciAddress: address, identity: record.identity });
+      return;
+    }
+    if (change.kind === "driver_changed") {
+      const operationId = this.#records.recent(
+        address,
+        this.#deps.config().deviceWatch.pollIntervalMs,
+      );
+      log.info(
+        { device: address, from: change.from, to: change.device.driver, op: operationId },
+        "driver changed",
+      );
+      this.#hub.emit({
+        kind: "driver_changed",
+        pciAddress: address,
+        fromDriver: change.from,
+        toDriver: change.device.driver,
+        operationId,
+      });
+      if (operationId === null) await this.#checkDrift(change.device);
+      return;
+    }
+    // A hot-attached ENI may not be in IMDS yet; ask now rather than at the next round.
+    await this.#deps.identity.refresh();
+    const listing = await this.#listing();
+    log.info({ device: address }, "device added");
+    this.#hub.emit({
+      kind: "device_added",
+      device: await deviceRecord(change.device, this.#recordDeps(), listing),
+    });
+    if (this.#stopping || this.#runner.pendingNotice() !== null) return;
+    const withdraw = this.#records.expect(address, {
+      requestedBy: null,
+      persist: false,
+      kind: "reapply",
+    });
+    try {
+      const applied = await this.#deps.engine.deviceAdded(address);
+      if (applied !== null)
+        log.info({ device: address, op: applied.operationId }, "desired binding applied on attach");
+    } catch (err) {
+      log.warn({ device: address, err: toAgentError(err) }, "desired binding failed on attach");
+    } finally {
+      withdraw();
+    }
+  }
+
+  /** A driver change no operation explains, on a device with a desired driver. */
+  async #checkDrift(device: PciDevice): Promise<void> {
+    const record = await deviceRecord(device, this.#recordDeps(), await this.#listing());
+    const expected = record.desiredDriver;
+    if (expected === null || expected === device.driver) return;
+    this.#deps.metrics?.drift.inc();
+    this.#hub.emit({
+      kind: "drift_found",
+      pciAddress: device.address,
+      expectedDriver: expected,
+      actualDriver: device.driver,
+      detail: `bound to ${device.driver ?? "no driver"} outside eni-agent; desired ${expected}`,
+    });
+  }
+
+  #allowedIds(): string[] {
+    return [...DEFAULT_ALLOWED_IDS, ...this.#deps.config().allowedDevices];
+  }
+
+  /** Managed devices as sysfs shows them now. */
+  async #inventory(): Promise<PciDevice[]> {
+    const inventory = await scanInventory(this.#deps.sysfs, {
+      devRoot: this.#deps.config().devRoot,
+    });
+    const ids = this.#allowedIds();
+    return inventory.devices.filter((d) => ids.includes(`${d.vendor}:${d.device}`));
+  }
+
+  async #listDevices(): Promise<DeviceRecord[]> {
+    const [devices, listing] = await Promise.all([this.#inventory(), this.#listing()]);
+    const deps = this.#recordDeps();
+    return Promise.all(devices.map((d) => deviceRecord(d, deps, listing)));
+  }
+
+  async #listing(): Promise<ListingContext> {
+    const config = this.#deps.config();
+    const [routes, desired] = await Promise.all([
+      this.#deps.routes.defaultRoutes().catch(() => []),
+      desiredLookup(this.#deps.desired, config.bindings, config.allowedDrivers).catch(
+        () => () => null,
+      ),
+    ]);
+    return {
+      routed: new Set(routes.map((r) => r.interface)),
+      primary: { mac: config.guards.primaryMac, interface: config.guards.primaryInterface },
+      desired,
+    };
+  }
+
+  #recordDeps(): DeviceRecordDeps {
+    const { engine, identity, holders } = this.#deps;
+    return {
+      engine,
+      active: (d) => this.#records.active(d),
+      identity,
+      holders,
+      allowedDrivers: this.#deps.config().allowedDrivers,
+      kernelDriver: (d) => (d.vendor === "1d0f" ? "ena" : (engine.home(d.address)?.driver ?? null)),
+    };
+  }
+
+  async #resolve(selector: DeviceSelector): Promise<PciAddress> {
+    try {
+      switch (selector.by) {
+        case "pci":
+          return selector.pciAddress;
+        case "interface":
+          return await this.#deps.engine.resolve(selector.interfaceName);
+        case "mac":
+          return await this.#deps.engine.resolve(selector.mac);
+        case "eni": {
+          const mac = await this.#deps.identity.eniMac(selector.eniId);
+          if (mac === null) {
+            throw new AgentError(
+              "NOT_FOUND",
+              `${selector.eniId} is not attached to this instance`,
+              {
+                remedy:
+                  "check the ENI id; a freshly attached ENI appears in metadata within a minute",
+              },
+            );
+          }
+          return await this.#deps.engine.resolve(mac);
+        }
+      }
+    } catch (err) {
+      if (isAgentError(err)) throw err;
+      throw toAgentError(err);
+    }
+  }
+}

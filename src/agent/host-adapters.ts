@@ -1,0 +1,85 @@
+/**
+ * The ports the daemon runs on, built from the configuration: the real host
+ * (sysfs, procfs, the journal files, IMDS) or, for `serve --simulate` and the
+ * tests, the kernel simulator with a fake IMDS and a fake EC2 (see
+ * simulated-host.ts). The rest of the agent cannot tell them apart.
+ */
+import { networkInterfaces, release } from "node:os";
+import { ImdsClient, type MetadataReader } from "../aws/index.js";
+import type { Service } from "../common/index.js";
+import {
+  type AddressProvider,
+  type DesiredStore,
+  FileDesiredStore,
+  FileJournal,
+  type Journal,
+} from "../driver/index.js";
+import {
+  type DefaultRouteReader,
+  type HolderScanner,
+  RealDefaultRouteReader,
+  RealHolderScanner,
+  RealSysfs,
+  type Sysfs,
+} from "../sysfs/index.js";
+import type { AgentConfig } from "./config-schema.js";
+
+export interface HostAdapters {
+  readonly mode: "real" | "simulated";
+  readonly sysfs: Sysfs;
+  readonly holders: HolderScanner;
+  readonly routes: DefaultRouteReader;
+  readonly addresses: AddressProvider;
+  readonly kernelRelease: string;
+  readonly journal: Journal;
+  readonly desired: DesiredStore;
+  /** null when IMDS is disabled. */
+  readonly imds: MetadataReader | null;
+  /** Where the EC2 client goes (null: the Region's public endpoint), once it is known. */
+  readonly ec2Endpoint: () => string | null;
+  /** Owned by the adapters (simulated endpoints): started first, stopped last. */
+  readonly services: readonly Service[];
+}
+
+/** Addresses of an interface, from the kernel via libuv (no file reads, no netlink code). */
+export const osAddresses: AddressProvider = {
+  async addresses(iface) {
+    return (
+      (networkInterfaces()[iface] ?? [])
+        // A link-local IPv6 address is on every up interface; it says nothing about use.
+        .filter((a) => !(a.family === "IPv6" && a.address.toLowerCase().startsWith("fe80:")))
+        .map((a) => a.address)
+    );
+  },
+};
+
+/** An IMDS client built on first use: a simulated endpoint is known only once it listens. */
+export function lazyImds(create: () => MetadataReader): MetadataReader {
+  let client: MetadataReader | null = null;
+  return {
+    get(path, options) {
+      client ??= create();
+      return client.get(path, options);
+    },
+  };
+}
+
+export function imdsClientFor(config: AgentConfig, endpoint = config.imds.endpoint): ImdsClient {
+  return new ImdsClient({}, { endpoint, requestTimeoutMs: config.imds.requestTimeoutMs });
+}
+
+export function realAdapters(config: AgentConfig): HostAdapters {
+  return {
+    mode: "real",
+    sysfs: new RealSysfs({ root: config.sysfsRoot }),
+    holders: new RealHolderScanner({ procRoot: config.procRoot }),
+    routes: new RealDefaultRouteReader({ procRoot: config.procRoot }),
+    addresses: osAddresses,
+    kernelRelease: release(),
+    journal: new FileJournal({ stateDir: config.stateDir }),
+    desired: new FileDesiredStore({ stateDir: config.stateDir }),
+    imds: config.imds.enabled ? imdsClientFor(config) : null,
+    ec2Endpoint: () => config.ec2.endpoint,
+    services: [],
+  };
+}

@@ -1,0 +1,184 @@
+/**
+ * The instance's and its ENIs' identity from IMDS, kept fresh by an owned
+ * poll job: the instance id, Region, type and primary MAC, and for every
+ * attached ENI its id and device number. Refreshed on an interval and on
+ * demand (a hot-attached device, a binding keyed by an ENI id not seen yet).
+ * A failed refresh keeps the last good map and only changes the status.
+ */
+
+import {
+  type EniIdentity,
+  type MetadataReader,
+  readInstanceIdentity,
+  refreshEniIdentities,
+} from "../aws/index.js";
+import {
+  type AgentError,
+  type EniId,
+  type Mac,
+  type Service,
+  sleep,
+  toAgentError,
+} from "../common/index.js";
+
+export interface InstanceInfo {
+  instanceId: string;
+  region: string;
+  primaryMac: Mac;
+  instanceType: string;
+  availabilityZone: string;
+}
+
+export interface ImdsStatus {
+  enabled: boolean;
+  reachable: boolean;
+  lastSuccessAt: Date | null;
+  /** Empty after a successful refresh. */
+  lastError: string;
+  consecutiveErrors: number;
+}
+
+export interface ImdsIdentityDeps {
+  /** null: IMDS is disabled in the configuration. */
+  imds: MetadataReader | null;
+  /** Every failed refresh, for logs and metrics. */
+  onError?: (error: AgentError) => void;
+  /** After every successful refresh. */
+  onRefresh?: () => void;
+}
+
+export interface ImdsIdentityOptions {
+  /** Read before every wait, so a reload takes effect at the next round. */
+  intervalMs: () => number;
+}
+
+export class ImdsIdentity implements Service {
+  readonly name = "imds-identity";
+  readonly #deps: ImdsIdentityDeps;
+  readonly #options: ImdsIdentityOptions;
+  #instance: InstanceInfo | null = null;
+  #enis = new Map<Mac, EniIdentity>();
+  #status: ImdsStatus;
+  #inflight: Promise<void> | null = null;
+  #abort: AbortController | null = null;
+  #loop: Promise<void> | null = null;
+
+  constructor(deps: ImdsIdentityDeps, options: ImdsIdentityOptions) {
+    this.#deps = deps;
+    this.#options = options;
+    this.#status = {
+      enabled: deps.imds !== null,
+      reachable: false,
+      lastSuccessAt: null,
+      lastError: deps.imds === null ? "disabled in the configuration" : "not asked yet",
+      consecutiveErrors: 0,
+    };
+  }
+
+  /** Starts the poll job; the first refresh runs at once but start does not wait for it. */
+  async start(signal: AbortSignal): Promise<void> {
+    if (this.#deps.imds === null || this.#loop !== null) return;
+    const abort = new AbortController();
+    this.#abort = abort;
+    signal.addEventListener("abort", () => abort.abort(signal.reason), { once: true });
+    this.#loop = this.#run(abort.signal);
+  }
+
+  async stop(): Promise<void> {
+    this.#abort?.abort();
+    await this.#loop;
+    await this.#inflight?.catch(() => undefined);
+    this.#loop = null;
+    this.#abort = null;
+  }
+
+  /** Refreshes now (joining a refresh in flight). Never rejects: failures go to the status. */
+  refresh(signal?: AbortSignal): Promise<void> {
+    this.#inflight ??= this.#refresh(signal).finally(() => {
+      this.#inflight = null;
+    });
+    return this.#inflight;
+  }
+
+  instance(): InstanceInfo | null {
+    return this.#instance;
+  }
+
+  byMac(mac: Mac): EniIdentity | undefined {
+    return this.#enis.get(mac);
+  }
+
+  /** The MAC of an attached ENI; refreshes once when it is not known yet. */
+  async eniMac(eniId: EniId): Promise<Mac | null> {
+    const find = () => [...this.#enis.values()].find((e) => e.eniId === eniId)?.mac ?? null;
+    const known = find();
+    if (known !== null || this.#deps.imds === null) return known;
+    await this.refresh(this.#abort?.signal);
+    return find();
+  }
+
+  status(): ImdsStatus {
+    return { ...this.#status };
+  }
+
+  async #run(signal: AbortSignal): Promise<void> {
+    while (!signal.aborted) {
+      await this.refresh(signal);
+      try {
+        await sleep(this.#options.intervalMs(), signal);
+      } catch {
+        return;
+      }
+    }
+  }
+
+  async #refresh(signal?: AbortSignal): Promise<void> {
+    const imds = this.#deps.imds;
+    if (imds === null) return;
+    const options = signal ? { signal } : {};
+    try {
+      const instance = await readInstanceIdentity(imds, options);
+      const [enis, document] = await Promise.all([
+        refreshEniIdentities(imds, { ...options, primaryMac: instance.primaryMac }),
+        imds.get("/latest/dynamic/instance-identity/document", options),
+      ]);
+      const doc = document.kind === "found" ? parseDocument(document.body) : {};
+      this.#instance = {
+        ...instance,
+        instanceType: doc.instanceType ?? "",
+        availabilityZone: doc.availabilityZone ?? "",
+      };
+      this.#enis = enis;
+      this.#status = {
+        enabled: true,
+        reachable: true,
+        lastSuccessAt: new Date(),
+        lastError: "",
+        consecutiveErrors: 0,
+      };
+      this.#deps.onRefresh?.();
+    } catch (err) {
+      if (signal?.aborted) return;
+      const error = toAgentError(err);
+      this.#status = {
+        ...this.#status,
+        reachable: false,
+        lastError: error.message,
+        consecutiveErrors: this.#status.consecutiveErrors + 1,
+      };
+      this.#deps.onError?.(error);
+    }
+  }
+}
+
+function parseDocument(text: string): { instanceType?: string; availabilityZone?: string } {
+  try {
+    const doc = JSON.parse(text) as Record<string, unknown>;
+    return {
+      instanceType: typeof doc.instanceType === "string" ? doc.instanceType : undefined,
+      availabilityZone: typeof doc.availabilityZone === "string" ? doc.availabilityZone : undefined,
+    };
+  } catch {
+    return {};
+  }
+}

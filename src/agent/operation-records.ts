@@ -1,0 +1,267 @@
+/**
+ * The engine's journaled operations as the API shows them. The journal keeps
+ * what recovery needs (header, outcome); the API also shows who asked, step
+ * by step progress and records that never reach the journal (no-ops, dry
+ * runs, termination plans). This book joins the two: it follows the engine's
+ * progress events for step states and keeps request metadata and the
+ * non-journaled records in memory (bounded).
+ */
+import { AgentError, ERROR_CODES, type ErrorCode, type PciAddress } from "../common/index.js";
+import {
+  describeStep,
+  type OperationView,
+  type PlannedOperation,
+  type ProgressEvent,
+  stepWrite,
+} from "../driver/index.js";
+import type {
+  OperationKind,
+  OperationPage,
+  OperationQuery,
+  OperationRecord,
+  OperationStatus,
+  OperationStep,
+  StepStatus,
+} from "../server/core-types.js";
+
+export interface RequestMeta {
+  requestedBy: string | null;
+  persist: boolean;
+  /** "reapply" for a bind the agent made from a desired binding. */
+  kind?: OperationKind;
+}
+
+const STATUS: Record<OperationView["status"], OperationStatus> = {
+  running: "running",
+  stuck: "stuck",
+  committed: "succeeded",
+  rolled_back: "rolled_back",
+  rollback_failed: "degraded",
+};
+
+/** The engine's view of the journal (DriverEngine satisfies it). */
+export interface JournaledOperations {
+  operations(): OperationView[];
+  operation(id: string): OperationView | undefined;
+}
+
+/** How many non-journaled records (no-ops, dry runs, terminations) are kept. */
+const MAX_EPHEMERAL = 500;
+
+export class OperationRecords {
+  readonly #engine: JournaledOperations;
+  /** Step states of operations seen live; a verify pseudo-step is last. */
+  readonly #steps = new Map<string, StepStatus[]>();
+  readonly #meta = new Map<string, RequestMeta>();
+  /** Metadata waiting for the next operation that begins on a device. */
+  readonly #pending = new Map<PciAddress, RequestMeta[]>();
+  readonly #ephemeral = new Map<string, OperationRecord>();
+
+  constructor(engine: JournaledOperations) {
+    this.#engine = engine;
+  }
+
+  /** The metadata of the next operation to begin on `device`; returns its withdrawal. */
+  expect(device: PciAddress, meta: RequestMeta): () => void {
+    const queue = this.#pending.get(device) ?? [];
+    queue.push(meta);
+    this.#pending.set(device, queue);
+    return () => {
+      const i = queue.indexOf(meta);
+      if (i >= 0) queue.splice(i, 1);
+      if (queue.length === 0 && this.#pending.get(device) === queue) this.#pending.delete(device);
+    };
+  }
+
+  /** Follows one engine event; returns the operation's id when its record changed. */
+  observe(event: ProgressEvent): string {
+    const id = event.operationId;
+    switch (event.type) {
+      case "begin": {
+        const meta = this.#pending.get(event.device)?.shift();
+        if (meta !== undefined) this.#meta.set(id, meta);
+        this.#steps.set(id, [...event.steps.map((): StepStatus => "pending"), "pending"]);
+        break;
+      }
+      case "step":
+        this.#set(id, event.index, "running");
+        break;
+      case "step-done":
+        this.#set(id, event.index, "done");
+        break;
+      case "verify": {
+        const steps = this.#steps.get(id);
+        if (steps) steps[steps.length - 1] = "running";
+        break;
+      }
+      case "rollback": {
+        const steps = this.#steps.get(id);
+        if (steps) {
+          for (let i = 0; i < steps.length; i++) {
+            if (steps[i] === "running") steps[i] = "failed";
+            else if (steps[i] === "done") steps[i] = "undone";
+            else if (steps[i] === "pending") steps[i] = "skipped";
+          }
+        }
+        break;
+      }
+      case "end": {
+        const steps = this.#steps.get(id);
+        if (steps && event.status === "committed") steps[steps.length - 1] = "done";
+        break;
+      }
+    }
+    return id;
+  }
+
+  #set(id: string, index: number, status: StepStatus): void {
+    const steps = this.#steps.get(id);
+    if (steps && index < steps.length - 1) steps[index] = status;
+  }
+
+  /** Keeps a record the journal does not hold (no-op, dry run, termination). */
+  remember(record: OperationRecord): void {
+    this.#ephemeral.set(record.id, record);
+    if (this.#ephemeral.size > MAX_EPHEMERAL) {
+      const oldest = this.#ephemeral.keys().next().value;
+      if (oldest !== undefined) this.#ephemeral.delete(oldest);
+    }
+  }
+
+  get(id: string): OperationRecord | undefined {
+    const view = this.#engine.operation(id);
+    return view === undefined ? this.#ephemeral.get(id) : this.record(view);
+  }
+
+  /** Running or stuck operation of a device, if any. */
+  active(device: PciAddress): string | null {
+    const ops = this.#engine.operations();
+    for (let i = ops.length - 1; i >= 0; i--) {
+      const op = ops[i]!;
+      if (op.header.device === device && (op.status === "running" || op.status === "stuck")) {
+        return op.header.id;
+      }
+    }
+    return null;
+  }
+
+  /**
+   * The operation that explains a driver change seen by a poll: one running
+   * on the device, or the latest one if it ended within the last `windowMs`.
+   */
+  recent(device: PciAddress, windowMs: number): string | null {
+    const active = this.active(device);
+    if (active !== null) return active;
+    const ops = this.#engine.operations();
+    for (let i = ops.length - 1; i >= 0; i--) {
+      const op = ops[i]!;
+      if (op.header.device !== device) continue;
+      const ended = op.endedAt === null ? Number.NaN : Date.parse(op.endedAt);
+      return Date.now() - ended <= windowMs + 1_000 ? op.header.id : null;
+    }
+    return null;
+  }
+
+  /** Newest first, `pageSize` at a time; the token names the last record of the page before. */
+  page(query: OperationQuery): OperationPage {
+    const all = [
+      ...this.#engine.operations().map((v) => this.record(v)),
+      ...this.#ephemeral.values(),
+    ]
+      .filter((r) => query.pciAddress === null || r.pciAddress === query.pciAddress)
+      .sort((a, b) => b.createdAt.getTime() - a.createdAt.getTime() || (a.id < b.id ? 1 : -1));
+    let start = 0;
+    if (query.pageToken !== null) {
+      const after = query.pageToken.startsWith("a.") ? query.pageToken.slice(2) : "";
+      const at = all.findIndex((r) => r.id === after);
+      if (at < 0) {
+        throw new AgentError("INVALID_ARGUMENT", "page_token was not issued by this agent", {
+          remedy: "start again without a page token",
+        });
+      }
+      start = at + 1;
+    }
+    const operations = all.slice(start, start + query.pageSize);
+    const more = start + query.pageSize < all.length;
+    return {
+      operations,
+      nextPageToken: more && operations.length > 0 ? `a.${operations.at(-1)!.id}` : null,
+    };
+  }
+
+  record(view: OperationView): OperationRecord {
+    const { header } = view;
+    const meta = this.#meta.get(header.id);
+    const status = STATUS[view.status];
+    const tracked = this.#steps.get(header.id);
+    const fallback: StepStatus =
+      status === "succeeded" ? "done" : status === "running" ? "pending" : "undone";
+    const createdAt = new Date(header.startedAt);
+    const finishedAt = view.endedAt === null ? null : new Date(view.endedAt);
+    return {
+      id: header.id,
+      kind: meta?.kind ?? (header.kind === "drift" ? "repair" : header.kind),
+      status,
+      pciAddress: header.device,
+      fromDriver: header.snapshot.driver,
+      toDriver: header.target.driver,
+      dryRun: false,
+      force: header.force,
+      persist: meta?.persist ?? false,
+      steps: stepsOf(header.device, header.steps, (i) => tracked?.[i] ?? fallback),
+      error: view.error === null ? null : { ...view.error, code: errorCode(view.error.code) },
+      createdAt,
+      updatedAt: finishedAt ?? createdAt,
+      finishedAt,
+      requestedBy: meta?.requestedBy ?? null,
+    };
+  }
+}
+
+/** A dry run's record: the plan, nothing written. */
+export function plannedRecord(
+  id: string,
+  planned: PlannedOperation,
+  meta: RequestMeta & { force: boolean },
+): OperationRecord {
+  const now = new Date();
+  return {
+    id,
+    kind: planned.kind === "drift" ? "repair" : planned.kind,
+    status: "planned",
+    pciAddress: planned.device,
+    fromDriver: planned.snapshot.driver,
+    toDriver: planned.plan.target.driver,
+    dryRun: true,
+    force: meta.force,
+    persist: meta.persist,
+    steps: stepsOf(planned.device, planned.plan.steps, () => "pending"),
+    error: null,
+    createdAt: now,
+    updatedAt: now,
+    finishedAt: now,
+    requestedBy: meta.requestedBy,
+  };
+}
+
+function stepsOf(
+  device: PciAddress,
+  steps: PlannedOperation["plan"]["steps"],
+  status: (index: number) => StepStatus,
+): OperationStep[] {
+  const out: OperationStep[] = steps.map((step, i) => {
+    const write = stepWrite(device, step);
+    return {
+      description: describeStep(device, step),
+      path: write.path,
+      value: write.data,
+      status: status(i),
+    };
+  });
+  out.push({ description: "verify", path: null, value: null, status: status(steps.length) });
+  return out;
+}
+
+function errorCode(code: string): ErrorCode {
+  return (ERROR_CODES as readonly string[]).includes(code) ? (code as ErrorCode) : "INTERNAL";
+}

@@ -1,0 +1,97 @@
+/**
+ * Two small service shapes the composition root needs: a periodic job (an
+ * owned loop on an AbortSignal, never a bare setInterval) and a service
+ * rebuilt when the part of the configuration it was built from changes.
+ */
+import { type Service, sleep } from "../common/index.js";
+
+export class PeriodicJob implements Service {
+  readonly name: string;
+  readonly #intervalMs: () => number;
+  readonly #run: () => void | Promise<void>;
+  #abort: AbortController | null = null;
+  #loop: Promise<void> | null = null;
+
+  /** `run` must not throw; it is called every `intervalMs()` (read each round). */
+  constructor(name: string, intervalMs: () => number, run: () => void | Promise<void>) {
+    this.name = name;
+    this.#intervalMs = intervalMs;
+    this.#run = run;
+  }
+
+  async start(signal: AbortSignal): Promise<void> {
+    if (this.#loop !== null) return;
+    const abort = new AbortController();
+    this.#abort = abort;
+    signal.addEventListener("abort", () => abort.abort(signal.reason), { once: true });
+    this.#loop = (async () => {
+      while (!abort.signal.aborted) {
+        try {
+          await sleep(this.#intervalMs(), abort.signal);
+        } catch {
+          return;
+        }
+        await this.#run();
+      }
+    })();
+  }
+
+  async stop(): Promise<void> {
+    this.#abort?.abort();
+    await this.#loop;
+    this.#loop = null;
+    this.#abort = null;
+  }
+}
+
+/** A service built from a slice of the configuration, rebuilt when that slice changes. */
+export class Rebuildable<T extends Service, C> implements Service {
+  readonly name: string;
+  readonly #build: (config: C) => T | null;
+  readonly #slice: (config: C) => unknown;
+  #config: C;
+  #current: T | null = null;
+  #key = "";
+  #signal: AbortSignal | null = null;
+
+  constructor(
+    name: string,
+    config: C,
+    build: (config: C) => T | null,
+    slice: (config: C) => unknown,
+  ) {
+    this.name = name;
+    this.#config = config;
+    this.#build = build;
+    this.#slice = slice;
+  }
+
+  current(): T | null {
+    return this.#current;
+  }
+
+  async start(signal: AbortSignal): Promise<void> {
+    this.#signal = signal;
+    this.#key = JSON.stringify(this.#slice(this.#config));
+    this.#current = this.#build(this.#config);
+    await this.#current?.start(signal);
+  }
+
+  async stop(): Promise<void> {
+    const current = this.#current;
+    this.#signal = null;
+    await current?.stop();
+  }
+
+  /** Rebuilds (stop old, start new) when the slice changed; true when it did. */
+  async reconfigure(config: C): Promise<boolean> {
+    this.#config = config;
+    const key = JSON.stringify(this.#slice(config));
+    if (key === this.#key || this.#signal === null) return false;
+    this.#key = key;
+    await this.#current?.stop();
+    this.#current = this.#build(config);
+    await this.#current?.start(this.#signal);
+    return true;
+  }
+}

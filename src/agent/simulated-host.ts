@@ -1,0 +1,127 @@
+/**
+ * `serve --simulate`: the whole daemon on the kernel simulator, as an EC2
+ * instance with four ENA devices (0000:00:05.0 is the primary), a fake IMDS
+ * that knows those ENIs by their MACs, and a fake EC2 holding the same ENIs
+ * (the secondary ones tagged as owned by this agent), both on 127.0.0.1
+ * ephemeral ports. The simulated kernel is saved in the state directory after
+ * every change, next to the journal, so a restarted daemon finds the host as
+ * the last one left it (and a killed one leaves a journal to recover).
+ */
+import { join } from "node:path";
+import type { Service } from "../common/index.js";
+import { FileDesiredStore, FileJournal } from "../driver/index.js";
+import { FakeEc2, FakeImds, type FakeInterface } from "../sim/aws/index.js";
+import { ec2Host, loadKernelState, persistKernel, type SimKernel } from "../sim/index.js";
+import type { AgentConfig } from "./config-schema.js";
+import { type HostAdapters, imdsClientFor, lazyImds } from "./host-adapters.js";
+
+export const SIM_KERNEL_FILE = "sim-kernel.json";
+
+export interface SimulatedHost extends HostAdapters {
+  readonly kernel: SimKernel;
+  readonly fakeImds: FakeImds;
+  readonly fakeEc2: FakeEc2;
+}
+
+export interface SimulatedHostOptions {
+  /** A kernel to run on (tests); default: the one saved in the state dir, else ec2Host(). */
+  kernel?: SimKernel;
+  /** Save the kernel in the state directory after every change. Default true. */
+  persist?: boolean;
+}
+
+/** The ENI id of the ENA at PCI slot `slot` (stable across restarts). */
+export function simEniId(slot: number): string {
+  return `eni-${slot.toString(16).padStart(17, "0")}`;
+}
+
+export function simulatedHost(
+  config: AgentConfig,
+  options: SimulatedHostOptions = {},
+): SimulatedHost {
+  const file = join(config.stateDir, SIM_KERNEL_FILE);
+  const kernel = options.kernel ?? loadOrCreate(file);
+  const fakeImds = new FakeImds();
+  const fakeEc2 = new FakeEc2({}, { detachDelayMs: 500 });
+  seedEndpoints(kernel, fakeImds, fakeEc2, config);
+  const services: Service[] = [fakeImds, fakeEc2];
+  if (options.persist ?? true) services.unshift(persistence(kernel, file));
+  return {
+    mode: "simulated",
+    kernel,
+    fakeImds,
+    fakeEc2,
+    sysfs: kernel.sysfs,
+    holders: kernel.holders,
+    routes: { defaultRoutes: async () => kernel.defaultRoutes() },
+    // The simulator has no addresses; the default route marks the primary.
+    addresses: { addresses: async () => [] },
+    kernelRelease: kernel.config.release,
+    journal: new FileJournal({ stateDir: config.stateDir }),
+    desired: new FileDesiredStore({ stateDir: config.stateDir }),
+    imds: config.imds.enabled ? lazyImds(() => imdsClientFor(config, fakeImds.url)) : null,
+    ec2Endpoint: () => fakeEc2.url,
+    services,
+  };
+}
+
+function loadOrCreate(file: string): SimKernel {
+  try {
+    return loadKernelState(file);
+  } catch {
+    return ec2Host();
+  }
+}
+
+/** Saves the kernel from start on; the state directory exists by then (the journal made it). */
+function persistence(kernel: SimKernel, file: string): Service {
+  let stopSaving: (() => void) | null = null;
+  return {
+    name: "sim-kernel-file",
+    async start() {
+      stopSaving ??= persistKernel(kernel, file);
+    },
+    async stop() {
+      stopSaving?.();
+      stopSaving = null;
+    },
+  };
+}
+
+/**
+ * The same ENIs in the fake IMDS (by MAC, device numbers in slot order) and
+ * in the fake EC2 (attached to the instance IMDS names, DeleteOnTermination
+ * only on the primary, the others tagged with the configured owner tag).
+ */
+function seedEndpoints(kernel: SimKernel, imds: FakeImds, ec2: FakeEc2, config: AgentConfig): void {
+  const enas = kernel
+    .devices()
+    .filter((d) => d.vendor === 0x1d0f && d.mac !== null)
+    .sort((a, b) => (a.address < b.address ? -1 : 1));
+  const instance = ec2.model.createInstance();
+  // createInstance made a primary ENI of its own; the simulated host's ENAs replace it.
+  for (const eni of [...ec2.model.enis.values()]) ec2.model.enis.delete(eni.id);
+  imds.data.instanceId = instance.id;
+  imds.data.interfaces.clear();
+  enas.forEach((dev, index) => {
+    const slot = Number.parseInt(dev.address.slice(-4, -2), 16);
+    const eniId = simEniId(slot);
+    const mac = dev.mac!;
+    const iface: FakeInterface = {
+      mac,
+      interfaceId: eniId,
+      deviceNumber: index,
+      subnetId: "subnet-0ac62554",
+      vpcId: "vpc-d295a6a7",
+      ownerId: ec2.model.ownerId,
+      localIpv4s: [`10.0.0.${10 + index}`],
+    };
+    imds.addInterface(iface);
+    if (index === 0) imds.data.primaryMac = mac;
+    const tags = index === 0 ? {} : { [config.ec2.ownerTag.key]: config.ec2.ownerTag.value };
+    const made = ec2.model.createEni({ description: `simulated ENA ${dev.address}`, tags });
+    ec2.model.enis.delete(made.id);
+    ec2.model.enis.set(eniId, { ...made, id: eniId, mac });
+    ec2.model.attach(eniId, instance.id, index, 0, index === 0);
+  });
+}
