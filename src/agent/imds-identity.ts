@@ -75,13 +75,18 @@ export class ImdsIdentity implements Service {
     };
   }
 
-  /** Starts the poll job; the first refresh runs at once but start does not wait for it. */
+  /**
+   * Starts the poll job and waits for its first refresh (bounded by the IMDS
+   * client's per-call budget), so the primary ENI is known before the API
+   * takes requests; IMDS being down does not fail the start.
+   */
   async start(signal: AbortSignal): Promise<void> {
     if (this.#deps.imds === null || this.#loop !== null) return;
     const abort = new AbortController();
     this.#abort = abort;
     signal.addEventListener("abort", () => abort.abort(signal.reason), { once: true });
     this.#loop = this.#run(abort.signal);
+    await this.#inflight;
   }
 
   async stop(): Promise<void> {

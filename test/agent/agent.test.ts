@@ -1,0 +1,75 @@
+import t from "tap";
+import { connectAgent } from "../../src/server/client.js";
+import { agentHarness, tempDir } from "./harness.js";
+
+/** Active handles and requests by type, e.g. { Timeout: 2, TCPServerWrap: 1 }. */
+function resources(): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const name of process.getActiveResourcesInfo()) out[name] = (out[name] ?? 0) + 1;
+  return out;
+}
+
+async function settle(): Promise<void> {
+  for (let i = 0; i < 5; i++) await new Promise((r) => setImmediate(r));
+}
+
+t.test("the whole agent starts and stops on the simulator without leaking a handle", async (t) => {
+  await settle();
+  const before = resources();
+  const h = await agentHarness(t, {
+    start: false,
+    config: { metrics: { address: "127.0.0.1:0" } },
+  });
+  await h.agent.start();
+  const running = resources();
+  const total = (r: Record<string, number>) => Object.values(r).reduce((a, b) => a + b, 0);
+  t.ok(total(running) > total(before), "listeners, timers and servers are active while running");
+  t.ok(h.agent.metrics.listening()?.startsWith("127.0.0.1:"), "metrics listen");
+  const client = connectAgent({ socketPath: h.socket });
+  t.equal((await client.listDevices()).length, 4);
+  const metrics = await fetch(`http://${h.agent.metrics.listening()}/metrics`).then((r) =>
+    r.text(),
+  );
+  t.match(metrics, /eni_agent_degraded_devices 0/);
+  client.close();
+  await h.agent.stop();
+  await h.agent.stop();
+  await settle();
+  t.same(resources(), before, "no handle or request outlived stop()");
+  t.same(h.fatal, []);
+});
+
+t.test("recovery runs before the listeners; stop runs the hooks in reverse", async (t) => {
+  const h = await agentHarness(t);
+  await h.agent.stop();
+  const events = h.logs
+    .filter((l) => l.msg === "started" || l.msg === "stopped")
+    .map((l) => `${l.msg} ${l.hook}`);
+  const started = events.filter((e) => e.startsWith("started")).map((e) => e.slice(8));
+  t.same(started, [
+    "state-dir",
+    "adapters",
+    "metrics",
+    "imds-identity",
+    "journal-recovery",
+    "desired-bindings",
+    "reconciler",
+    "device-watcher",
+    "termination-watcher",
+    "health",
+    "config-watcher",
+    "grpc-server",
+  ]);
+  const stopped = events.filter((e) => e.startsWith("stopped ")).map((e) => e.slice(8));
+  t.same(stopped, [...started].reverse());
+});
+
+t.test("a second agent on the same state directory is refused while the first runs", async (t) => {
+  const dir = await tempDir(t);
+  const first = await agentHarness(t, { dir });
+  await t.rejects(
+    agentHarness(t, { dir, config: { listeners: { socket: { path: `${dir}/other.sock` } } } }),
+    { code: "ABORTED", message: /state-dir: state directory .* is in use/ },
+  );
+  await first.agent.stop();
+});
