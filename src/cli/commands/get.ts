@@ -30,7 +30,8 @@ DESCRIPTION
       state       kernel, dpdk, unbound, transitioning, foreign, or DEGRADED
                   or STUCK with the daemon's explanation
       placement   NUMA node, IOMMU group, the device node a DPDK process
-                  opens (/dev/vfio/N for vfio-pci; "-" otherwise), and the
+                  opens (vfio-pci: /dev/vfio/N, or /dev/vfio/noiommu-N on a
+                  host without an IOMMU; "-" for other drivers), and the
                   processes holding it open
       management  whether it is the management interface (moved only with
                   --force)
@@ -71,15 +72,22 @@ export async function run(argv: readonly string[], io: CliIo): Promise<number> {
   const endpoint = endpointOf("get", values, io);
   const timeoutMs = timeoutMsOf("get", values, 10);
   const detail = await withDaemon(endpoint, { timeoutMs }, async (client) => {
-    const device = deviceJson(await client.getDevice(selector, { signal: io.signal }));
-    const page = await client.listOperations(
-      { pciAddress: device.pciAddress, pageSize: 1 },
-      { signal: io.signal },
-    );
+    const signal = io.signal;
+    const device = deviceJson(await client.getDevice(selector, { signal }));
+    const [page, hasIommu] = await Promise.all([
+      client.listOperations({ pciAddress: device.pciAddress, pageSize: 1 }, { signal }),
+      // Only a vfio-pci device has a node to name, and only then is the host's IOMMU asked about.
+      device.driver === "vfio-pci"
+        ? client.getHostReport({ signal }).then(
+            (r) => r.iommu?.present ?? null,
+            () => null,
+          )
+        : null,
+    ]);
     const last = page.operations[0];
     return {
       device,
-      devNode: devNodeOf(device),
+      devNode: devNodeOf(device, hasIommu),
       lastOperation: last === undefined ? null : operationJson(last),
     };
   });

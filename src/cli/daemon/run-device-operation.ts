@@ -19,7 +19,6 @@ import type { CliIo } from "../command.js";
 import { EXIT_OK } from "../exit-codes.js";
 import { followEvents } from "./follow-events.js";
 import { OperationProgress } from "./operation-progress.js";
-import { devNodeOf } from "./render-devices.js";
 import { renderPlan } from "./render-operations.js";
 import {
   type DeviceJson,
@@ -164,7 +163,6 @@ function renderDone(kind: "bind" | "restore", op: OperationJson, d: DeviceJson):
     d.identity.interfaceName && d.driver === "ena" ? `interface ${d.identity.interfaceName}` : "",
     d.identity.mac ? `MAC ${d.identity.mac}` : "",
     d.iommuGroup ? `IOMMU group ${d.iommuGroup}` : "",
-    devNodeOf(d) ? `node ${devNodeOf(d)}` : "",
   ].filter(Boolean);
   const verb = kind === "bind" ? "bound to" : "restored to";
   if (op.steps.length === 0) {
