@@ -149,6 +149,7 @@ export class Agent {
       metrics: this.metrics,
       log,
       config: current,
+      fatal: (error) => deps.shutdown(error),
     });
     this.core = core;
     this.#reconciler = new Rebuildable(
@@ -264,6 +265,8 @@ export class Agent {
     if (change.restart.length > 0) {
       log.warn({ keys: change.restart }, "changed keys need a restart; they keep their old values");
     }
+    // Said at the old level, before a new level may silence it.
+    log.info({ trigger, live: change.live, restart: change.restart }, "configuration reloaded");
     this.#config = change.effective;
     log.level = this.#config.logLevel;
     try {
@@ -273,10 +276,12 @@ export class Agent {
         await this.metrics.rebind(new AbortController().signal);
       }
     } catch (err) {
-      this.#deps.shutdown(toAgentError(err));
+      // The daemon keeps running without the part that failed (e.g. metrics on a taken port).
+      const error = toAgentError(err);
+      log.error({ err: error }, "a reloaded setting could not be applied");
+      this.core.configStatus(`reloaded, but not applied: ${error.message}`);
       return;
     }
-    log.info({ trigger, live: change.live, restart: change.restart }, "configuration reloaded");
     this.core.configStatus(null);
   }
 

@@ -80,6 +80,8 @@ export interface CoreDeps {
   log: AgentLog;
   /** The configuration in effect (changes on reload). */
   config: () => AgentConfig;
+  /** A bug in background work: the daemon stops (see AgentDeps.shutdown). */
+  fatal: (error: AgentError) => void;
 }
 
 export class EniAgentCore implements AgentCore {
@@ -286,7 +288,7 @@ export class EniAgentCore implements AgentCore {
 
   /** Applies the desired bindings (start-up), in the background. */
   applyDesired(): void {
-    void this.#track(
+    this.#background(
       this.#deps.engine.applyDesired().then((applied) => {
         for (const a of applied) {
           if (a.error)
@@ -306,7 +308,7 @@ export class EniAgentCore implements AgentCore {
 
   /** Device events from the watcher; a device that appeared gets its desired binding. */
   deviceChanges(changes: readonly DeviceChange[]): void {
-    for (const change of changes) void this.#track(this.#deviceChange(change));
+    for (const change of changes) this.#background(this.#deviceChange(change));
   }
 
   /** A termination notice from the watcher. */
@@ -390,6 +392,18 @@ export class EniAgentCore implements AgentCore {
       );
     }
     ctx.signal.throwIfAborted();
+  }
+
+  /**
+   * Work nobody awaits (hot-attach, desired bindings, a notice's plan): an
+   * AgentError is logged (the next event or round retries); anything else is
+   * a bug and goes to the fatal handler rather than vanishing.
+   */
+  #background(work: Promise<unknown>): void {
+    this.#track(work).catch((err: unknown) => {
+      if (isAgentError(err)) this.#deps.log.warn({ err }, "background work failed");
+      else this.#deps.fatal(toAgentError(err));
+    });
   }
 
   #track<T>(work: Promise<T>): Promise<T> {

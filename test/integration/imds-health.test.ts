@@ -1,0 +1,41 @@
+/** Health follows IMDS: down (injected failures) → unhealthy with the reason; back → healthy. */
+import t from "tap";
+import { connectAgent } from "../../src/server/client.js";
+import { agentHarness } from "../agent/harness.js";
+import { collectEvents } from "./events.js";
+
+t.test("health reflects IMDS going down and coming back", async (t) => {
+  const h = await agentHarness(t);
+  const client = connectAgent({ socketPath: h.socket });
+  t.teardown(() => client.close());
+  const imdsOf = () => h.agent.core.health().components.find((c) => c.name === "imds");
+  t.equal(imdsOf()?.healthy, true, "healthy once the first refresh answered");
+  const events = await collectEvents(client);
+  t.teardown(() => events.stop());
+
+  h.host.fakeImds.down = true;
+  const down = await events.waitFor(
+    (e) =>
+      e.healthChanged?.health?.components.some((c) => c.name === "imds" && !c.healthy) === true,
+  );
+  t.match(
+    down.healthChanged?.health?.components.find((c) => c.name === "imds")?.detail,
+    /unreachable|no answer/,
+  );
+  t.equal(down.healthChanged?.health?.serving, true, "IMDS down does not stop the API");
+  const report = await client.getHostReport();
+  t.equal(report.imds?.reachable, false);
+  t.ok(
+    report.checks.some((c) => c.name === "imds"),
+    "the host report says so",
+  );
+  t.equal(await client.checkHealth("imds"), "NOT_SERVING");
+
+  h.host.fakeImds.down = false;
+  await events.waitFor(
+    (e) =>
+      e.sequence > down.sequence &&
+      e.healthChanged?.health?.components.every((c) => c.healthy) === true,
+  );
+  t.equal(await client.checkHealth("imds"), "SERVING");
+});
