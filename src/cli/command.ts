@@ -20,6 +20,8 @@ export interface CliIo {
 /** A command module's contract: parse `argv` (the words after the command name), do the work, return an exit code. */
 export interface CommandModule {
   run(argv: readonly string[], io: CliIo): Promise<number>;
+  /** The manual page `--help` prints (a test checks that every command has one). */
+  readonly HELP?: string;
 }
 
 export interface CommandSpec {

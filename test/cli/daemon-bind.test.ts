@@ -6,6 +6,7 @@
 import t from "tap";
 import { AgentError } from "../../src/common/index.js";
 import type { BindRequest } from "../../src/server/core-types.js";
+import { until } from "../server/harness.js";
 import { cli, startDaemon } from "./daemon-support.js";
 
 t.test("bind prints each step as the daemon reports it, then the verified result", async (t) => {
@@ -27,7 +28,7 @@ t.test("bind prints each step as the daemon reports it, then the verified result
   const request = d.core.calls("bindDevice")[0]!.args[0] as BindRequest;
   t.same(request.selector, { by: "pci", pciAddress: "0000:00:06.0" }, "the resolved address");
   t.match(request, { driver: "vfio-pci", force: false, dryRun: false, persist: false });
-  t.equal(d.core.listenerCount, 0, "the progress subscription ended");
+  await until(() => d.core.listenerCount === 0, "the progress subscription to end");
 });
 
 t.test("--json: one document on stdout, progress only on stderr", async (t) => {

@@ -17,6 +17,13 @@ t.test("every error code has its own documented exit status", async (t) => {
   t.equal(exitCodeFor(new AgentError("INTERNAL", "x")), 1);
 });
 
+t.test("a daemon that does not answer has its own code, 8", async (t) => {
+  const noDaemon = new AgentError("UNAVAILABLE", "x", { errno: "ENOENT", syscall: "connect" });
+  t.equal(exitCodeFor(noDaemon), 8);
+  // The daemon's own UNAVAILABLE (a busy device) stays 6.
+  t.equal(exitCodeFor(new AgentError("UNAVAILABLE", "x", { errno: "EBUSY", syscall: "write" })), 6);
+});
+
 t.test("anything that is not an AgentError is a bug: 70", async (t) => {
   t.equal(exitCodeFor(new TypeError("oops")), EXIT_SOFTWARE);
   t.equal(exitCodeFor("a string"), 70);
