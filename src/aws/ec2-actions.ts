@@ -20,7 +20,12 @@ import { describeNetworkInterfaces } from "./describe-network-interfaces.js";
 import { callEc2, type Ec2CallContext, type Ec2CallOptions } from "./ec2-call.js";
 import { ATTACHMENT_NOT_FOUND, ENI_NOT_FOUND, isDryRunSuccess } from "./ec2-errors.js";
 import { type Ec2ApiAction, Ec2RateLimiter, type RateLimit } from "./ec2-rate-limiter.js";
-import { checkEniId, type EniDescription, refuseUntouchable } from "./eni-description.js";
+import {
+  checkEniId,
+  type EniDescription,
+  type EniStatus,
+  refuseUntouchable,
+} from "./eni-description.js";
 
 export interface OwnerTag {
   readonly tagKey: string;
@@ -65,8 +70,9 @@ export class Ec2Actions {
   private readonly pageSize: number;
   private readonly context: Ec2CallContext;
   private readonly waitBackoff: { baseMs: number; capMs: number };
+  private readonly options: Ec2ActionsOptions;
 
-  constructor(deps: Ec2ActionsDeps, options: Ec2ActionsOptions) {
+  constructor(deps: Ec2ActionsDeps, options: Ec2ActionsOptions, shared?: Ec2CallContext) {
     this.client = deps.client;
     this.now = deps.now ?? Date.now;
     this.random = deps.random ?? Math.random;
@@ -80,11 +86,32 @@ export class Ec2Actions {
     if (!Number.isInteger(this.pageSize) || this.pageSize < 5 || this.pageSize > 1000) {
       throw new AgentError("INVALID_ARGUMENT", "pageSize must be an integer in 5..1000");
     }
-    this.context = { limiter: new Ec2RateLimiter(options.rateLimits), now: this.now };
+    this.options = options;
+    // A sibling made by withDryRun() spends from the same client-side buckets.
+    this.context = shared ?? { limiter: new Ec2RateLimiter(options.rateLimits), now: this.now };
     this.waitBackoff = {
       baseMs: options.waitBaseDelayMs ?? 250,
       capMs: options.waitMaxDelayMs ?? 2000,
     };
+  }
+
+  /** True when every mutation is sent with DryRun=true. */
+  get isDryRun(): boolean {
+    return this.dryRun;
+  }
+
+  /**
+   * The same actions with DryRun=true on every mutation, sharing this
+   * instance's client and client-side buckets (a dry run of the release plan
+   * spends from the same budget as the real one would).
+   */
+  withDryRun(): Ec2Actions {
+    if (this.dryRun) return this;
+    return new Ec2Actions(
+      { client: this.client, now: this.now, random: this.random },
+      { ...this.options, dryRun: true },
+      this.context,
+    );
   }
 
   /** The tags that make an ENI owned by this agent (for tagEnis). */
@@ -97,15 +124,16 @@ export class Ec2Actions {
     return this.describe([{ Name: "attachment.instance-id", Values: [instanceId] }], call);
   }
 
-  /** ENIs carrying the owner tag, optionally narrowed to an instance. */
+  /** ENIs carrying the owner tag, optionally narrowed to an instance or an ENI status. */
   describeOwnedEnis(
     call: Ec2CallOptions,
-    narrow: { instanceId?: string } = {},
+    narrow: { instanceId?: string; status?: EniStatus } = {},
   ): Promise<EniDescription[]> {
     const filters: Filter[] = [{ Name: `tag:${this.owner.tagKey}`, Values: [this.owner.tagValue] }];
     if (narrow.instanceId) {
       filters.push({ Name: "attachment.instance-id", Values: [narrow.instanceId] });
     }
+    if (narrow.status) filters.push({ Name: "status", Values: [narrow.status] });
     return this.describe(filters, call);
   }
 
@@ -207,6 +235,7 @@ export class Ec2Actions {
     const attachment = eni.attachment;
     if (!attachment) {
       throw new AgentError("FAILED_PRECONDITION", `${eniId} is not attached`, {
+        guard: "not-attached",
         remedy: "DeleteOnTermination is a property of an attachment",
       });
     }

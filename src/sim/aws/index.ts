@@ -4,3 +4,4 @@ export * from "./fake-imds.js";
 export * from "./fake-imds-data.js";
 export * from "./fake-token-bucket.js";
 export * from "./local-http-server.js";
+export * from "./seed-instance.js";

@@ -1,0 +1,141 @@
+/**
+ * The EC2 work on one owned ENI, driven by its journaled phase so that a
+ * restarted agent continues where the killed one stopped: detach → wait for
+ * `available` → delete, or a single detach, or a single DeleteOnTermination
+ * mark. Every step is idempotent against EC2 (a detach of a gone attachment,
+ * a delete of a gone ENI: success), and transient failures (throttling past
+ * the SDK's retries, 5xx, IncorrectState, an ENI still detaching) are retried
+ * with backoff until the plan's deadline.
+ */
+import { AgentError, isAgentError, sleep, toAgentError } from "../common/index.js";
+import { backoffDelayMs } from "./backoff.js";
+import type { Ec2Actions } from "./ec2-actions.js";
+import type { Ec2CallOptions } from "./ec2-call.js";
+import type { EniOutcome, EniPhase, EniStep } from "./release-plan-types.js";
+
+export interface EniWorkContext {
+  readonly actions: Ec2Actions;
+  readonly call: Ec2CallOptions;
+  readonly now: () => number;
+  readonly random: () => number;
+  readonly retry: { readonly baseMs: number; readonly capMs: number };
+  /** Journals and reports the step after a change; resolves once it is durable. */
+  readonly update: (step: EniStep) => Promise<void>;
+}
+
+/** AWS codes that say "the ENI is between states": re-describe and try again. */
+const TRANSIENT_AWS_CODES = new Set([
+  "IncorrectState",
+  "IncorrectInstanceState",
+  "InvalidNetworkInterface.InUse",
+]);
+
+export function isRetryable(error: AgentError): boolean {
+  if (error.code === "UNAVAILABLE") return true;
+  return error.awsCode !== undefined && TRANSIENT_AWS_CODES.has(error.awsCode);
+}
+
+/** Runs `attempt` until it succeeds, a failure is not transient, or the deadline comes. */
+export async function withRetries<T>(ctx: EniWorkContext, attempt: () => Promise<T>): Promise<T> {
+  let previous: AgentError | undefined;
+  for (let n = 0; ; n++) {
+    try {
+      return await attempt();
+    } catch (err) {
+      const error = explain(toAgentError(err), previous);
+      if (!isRetryable(error) || ctx.call.signal?.aborted) throw error;
+      const delayMs = backoffDelayMs(n, ctx.retry, ctx.random);
+      if (ctx.now() + delayMs >= ctx.call.deadlineMs) throw error;
+      previous = error;
+      await sleep(delayMs, ctx.call.signal).catch(() => {
+        throw error;
+      });
+    }
+  }
+}
+
+/** A deadline that ends a run of failures says what was failing, not only that time ran out. */
+function explain(error: AgentError, previous: AgentError | undefined): AgentError {
+  if (error.code !== "DEADLINE_EXCEEDED" || previous === undefined) return error;
+  return new AgentError("DEADLINE_EXCEEDED", `${error.message}; before that: ${previous.message}`, {
+    ...previous.details(),
+    cause: error,
+  });
+}
+
+async function move(ctx: EniWorkContext, step: EniStep, phase: EniPhase): Promise<void> {
+  step.phase = phase;
+  await ctx.update(step);
+}
+
+async function finish(ctx: EniWorkContext, step: EniStep, outcome: EniOutcome): Promise<void> {
+  step.outcome = outcome;
+  step.error = undefined;
+  await move(ctx, step, "done");
+}
+
+/**
+ * Marks DeleteOnTermination ahead of the release (the cheapest protection
+ * when time is short). Never fails the step: the release still follows.
+ * Returns false when the ENI turned out to be gone already.
+ */
+export async function secureEni(ctx: EniWorkContext, step: EniStep): Promise<boolean> {
+  if (step.phase !== "pending" || step.deleteOnTermination) return true;
+  try {
+    const outcome = await withRetries(ctx, () =>
+      ctx.actions.setDeleteOnTermination(step.eniId, ctx.call),
+    );
+    if (outcome === "dry-run") return true;
+    step.deleteOnTermination = true;
+    await move(ctx, step, "secured");
+  } catch (err) {
+    if (isAgentError(err) && err.code === "NOT_FOUND") {
+      await finish(ctx, step, "already-gone");
+      return false;
+    }
+    // Not attached any more, or out of time: the release itself decides.
+  }
+  return true;
+}
+
+/** Runs the step's EC2 work from its current phase to `done`; throws what stopped it. */
+export async function releaseEni(ctx: EniWorkContext, step: EniStep): Promise<void> {
+  if (step.phase === "done") return;
+  switch (step.action) {
+    case "mark-delete-on-termination": {
+      const outcome = await withRetries(ctx, () =>
+        ctx.actions.setDeleteOnTermination(step.eniId, ctx.call),
+      );
+      if (outcome !== "dry-run") step.deleteOnTermination = true;
+      return finish(ctx, step, outcome === "dry-run" ? "dry-run" : "delete-on-termination-set");
+    }
+    case "detach": {
+      const outcome = await withRetries(ctx, () => ctx.actions.detachEni(step.eniId, ctx.call));
+      if (outcome === "already-gone" || outcome === "dry-run") return finish(ctx, step, outcome);
+      return finish(ctx, step, "detached");
+    }
+    case "detach-and-delete":
+      return detachAndDelete(ctx, step);
+    case "covered":
+    case "skip":
+      return;
+  }
+}
+
+async function detachAndDelete(ctx: EniWorkContext, step: EniStep): Promise<void> {
+  const { actions, call } = ctx;
+  if (step.phase === "pending" || step.phase === "secured" || step.phase === "failed") {
+    const outcome = await withRetries(ctx, () => actions.detachEni(step.eniId, call));
+    if (outcome === "already-gone" || outcome === "dry-run") return finish(ctx, step, outcome);
+    await move(ctx, step, "detaching");
+  }
+  if (step.phase === "detaching") {
+    // waitForAvailable retries failing describes itself, inside the same deadline.
+    const eni = await actions.waitForAvailable(step.eniId, call);
+    if (eni === undefined) return finish(ctx, step, "already-gone");
+    step.deleteOnTermination = false;
+    await move(ctx, step, "detached");
+  }
+  const outcome = await withRetries(ctx, () => actions.deleteEni(step.eniId, call));
+  return finish(ctx, step, outcome === "dry-run" ? "dry-run" : outcome);
+}

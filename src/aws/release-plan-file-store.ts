@@ -1,0 +1,142 @@
+/**
+ * The release plan's journal on disk: one JSON file per notice under
+ * `<stateDir>/release-plans/`, replaced atomically (write a temp file, fsync
+ * it, rename it over the old one, fsync the directory: a rename is durable
+ * only once its directory is). A crash leaves the old record or the new one,
+ * never a mix. File names are a hash of the notice key (keys hold ':' and
+ * dates); the key itself is inside the record and checked on load.
+ */
+import { createHash } from "node:crypto";
+import { mkdir, open, readdir, readFile, rename } from "node:fs/promises";
+import { join } from "node:path";
+import { AgentError } from "../common/index.js";
+import type { ReleasePlanStore } from "./release-plan-store.js";
+import type { ReleasePlanRecord } from "./release-plan-types.js";
+
+export interface FileReleasePlanStoreOptions {
+  /** The agent's state directory; records go to its `release-plans/` subdirectory. */
+  readonly stateDir: string;
+  /** An unreadable record (bad JSON, wrong version): it is treated as absent and reported here. */
+  readonly onCorrupt?: (path: string, reason: string) => void;
+}
+
+const SUBDIR = "release-plans";
+
+export class FileReleasePlanStore implements ReleasePlanStore {
+  readonly dir: string;
+  private readonly onCorrupt: (path: string, reason: string) => void;
+
+  constructor(options: FileReleasePlanStoreOptions) {
+    if (!options.stateDir.startsWith("/")) {
+      throw new AgentError("INVALID_ARGUMENT", "stateDir must be an absolute path");
+    }
+    this.dir = join(options.stateDir, SUBDIR);
+    this.onCorrupt = options.onCorrupt ?? (() => {});
+  }
+
+  async load(key: string): Promise<ReleasePlanRecord | undefined> {
+    const path = this.pathOf(key);
+    const record = await this.read(path);
+    return record?.key === key ? record : undefined;
+  }
+
+  async save(record: ReleasePlanRecord): Promise<void> {
+    const path = this.pathOf(record.key);
+    const temp = `${path}.tmp`;
+    await this.ensureDir();
+    try {
+      const handle = await open(temp, "w", 0o600);
+      try {
+        await handle.writeFile(`${JSON.stringify(record)}\n`);
+        await handle.sync();
+      } finally {
+        await handle.close();
+      }
+      await rename(temp, path);
+    } catch (err) {
+      throw ioError("replace", path, err);
+    }
+    await this.syncDir();
+  }
+
+  async list(): Promise<ReleasePlanRecord[]> {
+    let names: string[];
+    try {
+      names = await readdir(this.dir);
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === "ENOENT") return [];
+      throw ioError("readdir", this.dir, err);
+    }
+    const records: ReleasePlanRecord[] = [];
+    for (const name of names.filter((n) => n.endsWith(".json")).sort()) {
+      const record = await this.read(join(this.dir, name));
+      if (record) records.push(record);
+    }
+    return records;
+  }
+
+  private pathOf(key: string): string {
+    const digest = createHash("sha256").update(key).digest("hex").slice(0, 32);
+    return join(this.dir, `plan-${digest}.json`);
+  }
+
+  private async read(path: string): Promise<ReleasePlanRecord | undefined> {
+    let text: string;
+    try {
+      text = await readFile(path, "utf8");
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === "ENOENT") return undefined;
+      throw ioError("read", path, err);
+    }
+    try {
+      const value = JSON.parse(text) as Partial<ReleasePlanRecord> | null;
+      if (value?.version !== 1 || typeof value.key !== "string" || !Array.isArray(value.enis)) {
+        this.onCorrupt(path, "not a version 1 release plan record");
+        return undefined;
+      }
+      return value as ReleasePlanRecord;
+    } catch (err) {
+      this.onCorrupt(path, `bad JSON: ${(err as Error).message}`);
+      return undefined;
+    }
+  }
+
+  private async ensureDir(): Promise<void> {
+    try {
+      await mkdir(this.dir, { recursive: true, mode: 0o700 });
+    } catch (err) {
+      throw ioError("mkdir", this.dir, err);
+    }
+  }
+
+  private async syncDir(): Promise<void> {
+    try {
+      const handle = await open(this.dir, "r");
+      try {
+        await handle.sync();
+      } finally {
+        await handle.close();
+      }
+    } catch (err) {
+      throw ioError("fsync", this.dir, err);
+    }
+  }
+}
+
+function ioError(syscall: string, path: string, err: unknown): AgentError {
+  const errno = (err as NodeJS.ErrnoException).code;
+  const denied = errno === "EACCES" || errno === "EPERM";
+  return new AgentError(
+    denied ? "PERMISSION_DENIED" : "UNAVAILABLE",
+    `release plan journal: ${syscall} ${path}: ${errno ?? String(err)}`,
+    {
+      errno,
+      syscall,
+      path,
+      remedy: denied
+        ? "run eni-agent as root or choose a writable state directory"
+        : "check the state directory's disk (space, read-only remount)",
+      cause: err,
+    },
+  );
+}

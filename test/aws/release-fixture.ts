@@ -1,0 +1,126 @@
+/**
+ * A host for release plan tests: a fake EC2 (real SDK over loopback) holding
+ * an instance with owned and foreign ENIs, a table of devices DPDK holds, and
+ * a ReleasePlan wired to both with short, scaled-down timings.
+ */
+
+import type { Ec2ActionsOptions } from "../../src/aws/ec2-actions.js";
+import { ReleasePlan, type ReleasePlanOptions } from "../../src/aws/release-plan.js";
+import { MemoryReleasePlanStore, type ReleasePlanStore } from "../../src/aws/release-plan-store.js";
+import type { ManualTrigger, ReleasePlanEvent } from "../../src/aws/release-plan-types.js";
+import type { TerminationNotice } from "../../src/aws/termination-notice.js";
+import { AgentError, type EniId } from "../../src/common/index.js";
+import type { FakeEc2Options } from "../../src/sim/aws/fake-ec2.js";
+import { seedInstance } from "../../src/sim/aws/seed-instance.js";
+import { OWNER, startEc2, type Teardown } from "./helpers.js";
+
+export const OWNER_TAG = { key: OWNER.tagKey, value: OWNER.tagValue };
+
+export interface ReleaseHostOptions {
+  owned?: number;
+  notOwned?: number;
+  /** How many owned ENIs (from the first) DPDK holds. Default all. */
+  boundOwned?: number;
+  /** Whether the foreign ENIs' devices are DPDK-bound too. Default true. */
+  boundNotOwned?: boolean;
+  deleteOnTermination?: boolean;
+  fake?: FakeEc2Options;
+  actions?: Partial<Ec2ActionsOptions>;
+  plan?: ReleasePlanOptions;
+  store?: ReleasePlanStore;
+  /** Devices whose restore fails. */
+  failRestore?: readonly string[];
+}
+
+/** The PCI address the fixture gives the device of the ENI at `deviceIndex`. */
+export function pciOf(deviceIndex: number): string {
+  return `0000:00:${(5 + deviceIndex).toString(16).padStart(2, "0")}.0`;
+}
+
+export async function releaseHost(t: Teardown, options: ReleaseHostOptions = {}) {
+  const env = await startEc2(t, {
+    fake: { detachDelayMs: 60, ...options.fake },
+    actions: { waitBaseDelayMs: 10, waitMaxDelayMs: 40, ...options.actions },
+  });
+  const seeded = seedInstance(env.ec2.model, {
+    ownerTag: OWNER_TAG,
+    owned: options.owned ?? 3,
+    notOwned: options.notOwned ?? 1,
+    deleteOnTermination: options.deleteOnTermination ?? false,
+  });
+  /** device → ENI, for devices a DPDK driver holds. */
+  const bound = new Map<string, EniId>();
+  const boundOwned = options.boundOwned ?? seeded.owned.length;
+  const enis = [
+    ...seeded.owned.slice(0, boundOwned).map((eni, i) => [i + 1, eni] as const),
+    ...((options.boundNotOwned ?? true)
+      ? seeded.notOwned.map((eni, i) => [seeded.owned.length + i + 1, eni] as const)
+      : []),
+  ];
+  for (const [index, eni] of enis) bound.set(pciOf(index), eni.id as EniId);
+  const restored: string[] = [];
+  const events: ReleasePlanEvent[] = [];
+  const store = options.store ?? new MemoryReleasePlanStore();
+  const failing = new Set(options.failRestore ?? []);
+  const plan = new ReleasePlan(
+    {
+      actions: env.actions,
+      store,
+      instanceId: async () => seeded.instanceId,
+      boundDevices: async () => [...bound].map(([device, eniId]) => ({ device, eniId })),
+      restore: async (device) => {
+        if (failing.has(device)) {
+          throw new AgentError("INTERNAL", `restore of ${device} failed`, { device });
+        }
+        restored.push(device);
+        bound.delete(device);
+      },
+      emit: (event) => events.push(event),
+    },
+    {
+      graceMs: 30,
+      workReserveMs: 100,
+      deadlineMarginMs: 100,
+      retryBaseDelayMs: 10,
+      retryMaxDelayMs: 50,
+      // Plenty of time unless a test says otherwise (a 10 s deadline is "short" by default).
+      secureFirstBelowMs: 0,
+      ...options.plan,
+    },
+  );
+  return { ...env, ...seeded, bound, restored, events, store, plan };
+}
+
+export function spotNotice(
+  leadMs = 10_000,
+  action: "terminate" | "stop" = "terminate",
+  nowMs = Date.now(),
+): TerminationNotice {
+  const deadlineMs = nowMs + leadMs;
+  return {
+    kind: "spot-interruption",
+    key: `spot:${action}:${new Date(deadlineMs).toISOString()}`,
+    action,
+    deadlineMs,
+    observedAtMs: nowMs,
+    triggersRelease: true,
+  };
+}
+
+export function manualTrigger(leadMs = 10_000): ManualTrigger {
+  return {
+    kind: "manual",
+    key: `manual:${Math.random().toString(16).slice(2)}`,
+    deadlineMs: Date.now() + leadMs,
+    observedAtMs: Date.now(),
+    triggersRelease: true,
+  };
+}
+
+/** Requests that change EC2 state (any answer). */
+export const MUTATING = new Set([
+  "DetachNetworkInterface",
+  "DeleteNetworkInterface",
+  "ModifyNetworkInterfaceAttribute",
+  "CreateTags",
+]);

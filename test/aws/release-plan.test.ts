@@ -1,0 +1,262 @@
+import t from "tap";
+import { MemoryReleasePlanStore } from "../../src/aws/release-plan-store.js";
+import type { ReleasePlanRecord } from "../../src/aws/release-plan-types.js";
+import { leakedEnis } from "../../src/sim/aws/seed-instance.js";
+import { MUTATING, manualTrigger, pciOf, releaseHost, spotNotice } from "./release-fixture.js";
+
+const mutations = <R extends { action: string }>(requests: R[]) =>
+  requests.filter((r) => MUTATING.has(r.action));
+
+t.test(
+  "spot terminate: devices restored first, owned ENIs deleted, others untouched",
+  async (t) => {
+    const host = await releaseHost(t, { owned: 3, notOwned: 1 });
+    const detachesAtRestore: number[] = [];
+    const restore = host.bound;
+    const notice = spotNotice(10_000);
+    const before = host.ec2.requests.length;
+    const originalRestored = host.restored;
+    const watch = setInterval(() => {}, 1000);
+    clearInterval(watch);
+    const result = await host.plan.run(notice);
+    t.equal(result.run, "started");
+    t.equal(result.plan.status, "succeeded");
+    t.ok((result.plan.finishedAtMs ?? Infinity) < notice.deadlineMs!, "done before the deadline");
+    t.same([...originalRestored].sort(), [pciOf(1), pciOf(2), pciOf(3), pciOf(4)]);
+    t.equal(restore.size, 0, "no device left with DPDK");
+    for (const eni of host.owned) t.notOk(host.ec2.model.enis.has(eni.id), `${eni.id} deleted`);
+    const foreign = host.notOwned[0]!;
+    t.ok(host.ec2.model.enis.get(foreign.id)?.attachment, "the foreign ENI stays attached");
+    const touched = mutations(host.ec2.requests.slice(before)).filter((r) =>
+      JSON.stringify(r.params).includes(foreign.id),
+    );
+    t.same(touched, [], "no mutating call names the foreign ENI");
+    t.match(
+      result.plan.enis.find((e) => e.eniId === foreign.id),
+      { action: "skip", outcome: "skipped" },
+    );
+    t.same(detachesAtRestore, []);
+  },
+);
+
+t.test("restores happen before the first detach; events frame the run", async (t) => {
+  const host = await releaseHost(t, { owned: 2, notOwned: 0 });
+  const detachesSeen: number[] = [];
+  const plan = host.plan as unknown as { deps: { restore: (d: string) => Promise<void> } };
+  const restore = plan.deps.restore;
+  plan.deps.restore = async (device) => {
+    detachesSeen.push(
+      host.ec2.requests.filter((r) => r.action === "DetachNetworkInterface").length,
+    );
+    await restore(device);
+  };
+  const notice = spotNotice(10_000);
+  await host.plan.run(notice);
+  t.same(detachesSeen, [0, 0], "both devices were back with the kernel before any detach");
+  const first = host.events[0];
+  t.equal(first?.type, "planned");
+  if (first?.type === "planned") {
+    t.equal(first.plan.deadlineMs, notice.deadlineMs, "the plan carries the deadline");
+    t.equal(first.plan.enis.length, 2);
+    t.equal(first.plan.restores.length, 2);
+  }
+  t.equal(host.events.at(-1)?.type, "finished");
+  const outcomes = host.events.flatMap((e) =>
+    e.type === "eni" && e.step.outcome ? [e.step.outcome] : [],
+  );
+  t.same(outcomes, ["deleted", "deleted"]);
+});
+
+t.test("a plan acts once per notice: joined while running, refused when finished", async (t) => {
+  const host = await releaseHost(t, { owned: 2, notOwned: 0 });
+  const notice = spotNotice(10_000);
+  const [a, b] = await Promise.all([host.plan.run(notice), host.plan.run(notice)]);
+  t.same([a.run, b.run].sort(), ["joined", "started"]);
+  const calls = mutations(host.ec2.requests).length;
+  t.equal(calls, 4, "one detach and one delete per ENI");
+  const again = await host.plan.run(notice);
+  t.equal(again.run, "already-finished");
+  t.equal(mutations(host.ec2.requests).length, calls, "no call the second time");
+  t.equal(host.restored.length, 2, "each device restored once");
+});
+
+t.test("DeleteOnTermination set at bind: a terminating plan makes no mutating call", async (t) => {
+  const host = await releaseHost(t, { owned: 3, notOwned: 1, deleteOnTermination: true });
+  const result = await host.plan.run(spotNotice(10_000));
+  t.equal(result.plan.status, "succeeded");
+  t.same(mutations(host.ec2.requests), [], "no detach, delete or modify");
+  t.ok(result.plan.enis.filter((e) => e.action === "covered").length === 3);
+  t.equal(host.restored.length, 4, "devices still go back to the kernel");
+  host.ec2.model.terminateInstance(host.instanceId);
+  const ids = host.owned.map((e) => e.id);
+  t.same(leakedEnis(host.ec2.model, ids), [], "EC2 deleted every owned ENI with the instance");
+});
+
+t.test("a stop is not a termination: marked ENIs are still detached and deleted", async (t) => {
+  const host = await releaseHost(t, { owned: 2, notOwned: 0, deleteOnTermination: true });
+  const result = await host.plan.run(spotNotice(10_000, "stop"));
+  t.equal(result.plan.terminating, false);
+  t.equal(result.plan.status, "succeeded");
+  for (const eni of host.owned) t.notOk(host.ec2.model.enis.has(eni.id));
+});
+
+t.test("dry run: DryRun on every mutation, nothing changes, no restore, no journal", async (t) => {
+  const store = new MemoryReleasePlanStore();
+  const host = await releaseHost(t, { owned: 3, notOwned: 1, store });
+  const result = await host.plan.run(spotNotice(10_000), { dryRun: true });
+  t.equal(result.plan.dryRun, true);
+  const sent = mutations(host.ec2.requests);
+  t.ok(sent.length >= 3, `${sent.length} mutating requests, all dry`);
+  for (const r of sent) {
+    t.equal(r.params.DryRun, "true");
+    t.equal(r.errorCode, "DryRunOperation");
+  }
+  for (const eni of host.owned) t.ok(host.ec2.model.enis.get(eni.id)?.attachment, "still attached");
+  t.same(host.restored, [], "restore never called");
+  t.equal(host.bound.size, 4);
+  t.equal(store.saves, 0, "nothing journaled");
+  t.same(
+    result.plan.restores.map((r) => r.status),
+    ["dry-run", "dry-run", "dry-run", "dry-run"],
+  );
+  const real = await host.plan.run(spotNotice(10_000));
+  t.equal(real.run, "started", "a dry run does not use up the notice");
+});
+
+t.test("short on time: DeleteOnTermination is marked before any detach", async (t) => {
+  const host = await releaseHost(t, {
+    owned: 3,
+    notOwned: 0,
+    plan: { secureFirstBelowMs: 60_000 },
+  });
+  const result = await host.plan.run(spotNotice(10_000));
+  t.equal(result.plan.status, "succeeded");
+  const actions = mutations(host.ec2.requests).map((r) => r.action);
+  const firstDetach = actions.indexOf("DetachNetworkInterface");
+  t.same(
+    actions.slice(0, firstDetach),
+    Array(3).fill("ModifyNetworkInterfaceAttribute"),
+    "every ENI protected first",
+  );
+  for (const eni of host.owned) t.notOk(host.ec2.model.enis.has(eni.id), "then released");
+});
+
+t.test("a device that does not come back keeps its ENI attached, marked", async (t) => {
+  const host = await releaseHost(t, { owned: 2, notOwned: 0, failRestore: [pciOf(1)] });
+  const result = await host.plan.run(spotNotice(10_000));
+  t.equal(result.plan.status, "failed");
+  const [stuck, fine] = host.owned;
+  const attachment = host.ec2.model.enis.get(stuck!.id)?.attachment;
+  t.ok(attachment, "not detached under its DPDK application");
+  t.equal(attachment?.deleteOnTermination, true, "but it will not leak on termination");
+  t.match(result.plan.enis[0], { phase: "failed", error: { guard: "device-not-restored" } });
+  t.notOk(host.ec2.model.enis.has(fine!.id), "the other ENI is released");
+});
+
+t.test("50% throttling: still done before the deadline", async (t) => {
+  const host = await releaseHost(t, { owned: 4, notOwned: 1, fake: { detachDelayMs: 100 } });
+  host.ec2.throttleRate = 0.5;
+  const notice = spotNotice(30_000);
+  const result = await host.plan.run(notice);
+  t.equal(result.plan.status, "succeeded", JSON.stringify(result.plan.enis.map((e) => e.error)));
+  t.ok((result.plan.finishedAtMs ?? Infinity) < notice.deadlineMs! - 100);
+  const throttled = host.ec2.requests.filter((r) => r.errorCode === "RequestLimitExceeded");
+  t.ok(throttled.length > 0, `${throttled.length} requests throttled`);
+  for (const eni of host.owned) t.notOk(host.ec2.model.enis.has(eni.id));
+});
+
+t.test("paused mid-plan and resumed: goes on, already-gone is success", async (t) => {
+  const store = new MemoryReleasePlanStore();
+  const host = await releaseHost(t, {
+    owned: 3,
+    notOwned: 0,
+    store,
+    plan: { concurrency: 1 },
+    fake: { detachDelayMs: 150 },
+  });
+  const notice = spotNotice(20_000);
+  const stop = new AbortController();
+  const waiting = setInterval(() => {
+    if (host.ec2.succeeded("DeleteNetworkInterface") >= 1) stop.abort();
+  }, 2);
+  t.teardown(() => clearInterval(waiting));
+  const paused = await host.plan.run(notice, { signal: stop.signal });
+  clearInterval(waiting);
+  t.equal(paused.plan.status, "running", "a paused plan stays unfinished");
+  const saved = (await store.load(notice.key)) as ReleasePlanRecord;
+  t.ok(
+    saved.enis.some((e) => e.phase !== "done"),
+    "work left",
+  );
+  // Someone else deletes an ENI the plan had not started on (pausing can also
+  // land between a delete and its journal entry: the same answer then).
+  const left = saved.enis.find((e) => e.phase === "pending")!;
+  t.ok(left, "an ENI not started yet");
+  host.ec2.model.enis.delete(left.eniId);
+  const resumed = await host.plan.run(notice);
+  t.equal(resumed.run, "resumed");
+  t.equal(resumed.plan.status, "succeeded");
+  t.equal(resumed.plan.resumes, 1);
+  t.equal(resumed.plan.enis.find((e) => e.eniId === left.eniId)?.outcome, "already-gone");
+  for (const o of host.owned) t.notOk(host.ec2.model.enis.has(o.id));
+});
+
+t.test("the plan is journaled before the first mutating call", async (t) => {
+  const saves: number[] = [];
+  const store = new MemoryReleasePlanStore();
+  const host = await releaseHost(t, { owned: 2, notOwned: 0, store });
+  const save = store.save.bind(store);
+  store.save = async (record) => {
+    saves.push(mutations(host.ec2.requests).length);
+    await save(record);
+  };
+  await host.plan.run(spotNotice(10_000));
+  t.equal(saves[0], 0);
+  t.ok(saves.length >= 3, `${saves.length} saves`);
+  t.equal((await store.load(spotNotice(10_000).key))?.status, undefined, "keys are per notice");
+});
+
+t.test("release modes", async (t) => {
+  t.test("detach keeps the ENI", async (t) => {
+    const host = await releaseHost(t, { owned: 2, notOwned: 0, plan: { mode: "detach" } });
+    const result = await host.plan.run(manualTrigger());
+    t.equal(result.plan.status, "succeeded");
+    host.ec2.model.settle();
+    await new Promise((r) => setTimeout(r, 80));
+    for (const eni of host.owned) {
+      t.ok(host.ec2.model.enis.has(eni.id), "kept");
+    }
+    t.equal(host.ec2.succeeded("DeleteNetworkInterface"), 0);
+  });
+  t.test("delete-on-termination marks and leaves attached", async (t) => {
+    const host = await releaseHost(t, {
+      owned: 2,
+      notOwned: 0,
+      plan: { mode: "delete-on-termination" },
+    });
+    const result = await host.plan.run(spotNotice());
+    t.equal(result.plan.status, "succeeded");
+    for (const eni of host.owned) {
+      t.equal(host.ec2.model.enis.get(eni.id)?.attachment?.deleteOnTermination, true);
+    }
+    t.equal(host.ec2.succeeded("DetachNetworkInterface"), 0);
+  });
+  t.test("none restores devices and calls nothing", async (t) => {
+    const host = await releaseHost(t, { owned: 2, notOwned: 0, plan: { mode: "none" } });
+    await host.plan.run(spotNotice());
+    t.same(mutations(host.ec2.requests), []);
+    t.equal(host.restored.length, 2);
+  });
+});
+
+t.test(
+  "EC2 unreachable at notice time: devices restored, plan failed with the reason",
+  async (t) => {
+    const host = await releaseHost(t, { owned: 2, notOwned: 0, plan: { listBudgetMs: 300 } });
+    await host.ec2.stop();
+    const result = await host.plan.run(spotNotice(5_000));
+    t.equal(result.plan.status, "failed");
+    t.match(result.plan.listError, { code: "DEADLINE_EXCEEDED", message: /unreachable/ });
+    t.equal(host.restored.length, 2, "the local half does not wait for EC2");
+  },
+);
