@@ -258,7 +258,7 @@ export function parseConfig(json: unknown, file: string): AgentConfig {
     mode: 0o660,
   }) ?? { path: "/run/eni-agent/eni-agent.sock", group: null, mode: 0o660 };
   const readOnlySocket = readSocket(listeners, "readOnlySocket", {
-    path: "/run/eni-agent/eni-agent-ro.sock",
+    path: "/run/eni-agent-ro/eni-agent.sock",
     mode: 0o666,
   });
   if (readOnlySocket !== null && readOnlySocket.path === socket.path) {
