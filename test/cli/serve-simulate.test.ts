@@ -1,0 +1,121 @@
+/**
+ * The CLI against the real daemon: `eni-agent serve --simulate` in a child
+ * process (a simulated EC2 host, no root, nothing written outside its temp
+ * state directory), driven through its Unix socket.
+ */
+import { type ChildProcess, spawn } from "node:child_process";
+import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import t from "tap";
+import { until } from "../server/harness.js";
+import { cli } from "./daemon-support.js";
+
+const ROOT = fileURLToPath(new URL("../../", import.meta.url));
+
+async function serve(): Promise<{ socket: string; child: ChildProcess; log: () => string }> {
+  const dir = mkdtempSync(join(tmpdir(), "eacli-"));
+  const socket = join(dir, "s.sock");
+  let log = "";
+  const child = spawn(
+    process.execPath,
+    [
+      "--import",
+      "tsx",
+      "src/cli/main.ts",
+      "serve",
+      "--simulate",
+      "--socket",
+      socket,
+      "--state-dir",
+      join(dir, "state"),
+    ],
+    { cwd: ROOT, stdio: ["ignore", "pipe", "pipe"] },
+  );
+  child.stdout?.on("data", (b: Buffer) => (log += b.toString()));
+  child.stderr?.on("data", (b: Buffer) => (log += b.toString()));
+  const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
+  t.teardown(async () => {
+    if (child.exitCode === null) child.kill("SIGTERM");
+    await exited;
+    rmSync(dir, { recursive: true, force: true });
+  });
+  await until(() => existsSync(socket) || child.exitCode !== null, "the daemon's socket", 7_500);
+  if (child.exitCode !== null) throw new Error(`serve exited ${child.exitCode}: ${log}`);
+  return { socket, child, log: () => log };
+}
+
+t.test("status, bind, get, ops, restore, watch and drain against serve --simulate", async (t) => {
+  const { socket } = await serve();
+  const run = (...argv: string[]) => cli([...argv, "--socket", socket]);
+
+  const status = JSON.parse((await run("status", "--json")).stdout);
+  t.match(status, {
+    source: "daemon",
+    devices: [{ pciAddress: "0000:00:05.0", management: true }],
+  });
+  t.equal(status.devices.length, 4);
+
+  // Follow the device's events in the background while it moves.
+  const watched = run(
+    "watch",
+    "--device",
+    "ens6",
+    "--kind",
+    "operation_result",
+    "--count",
+    "1",
+    "--json",
+  );
+
+  const bound = await run("bind", "ens6", "vfio-pci");
+  t.equal(bound.code, 0, bound.stderr);
+  t.match(bound.stderr, /^0000:00:06\.0: bind to vfio-pci, operation op-\S+ \(\d steps\)\n/);
+  t.match(bound.stderr, /\[\d\/\d\] write "0000:00:06\.0" to bus\/pci\/drivers\/vfio-pci\/bind\n/);
+  t.match(bound.stdout, /^0000:00:06\.0: bound to vfio-pci \(state dpdk, /);
+  const result = JSON.parse((await watched).stdout);
+  t.match(result, {
+    kind: "operation_result",
+    operation: { kind: "bind", status: "succeeded", pciAddress: "0000:00:06.0" },
+  });
+
+  const got = JSON.parse((await run("get", "02:4e:a0:00:00:06", "--json")).stdout);
+  t.match(got, {
+    device: { driver: "vfio-pci", state: "dpdk", identity: { interfaceName: "ens6" } },
+    devNode: /^\/dev\/vfio\/noiommu-\d+$/,
+    lastOperation: { kind: "bind", status: "succeeded" },
+  });
+
+  const refused = await run("bind", "ens5", "vfio-pci");
+  t.equal(refused.code, 4);
+  t.match(refused.stderr, /guard default-route/);
+
+  const offline = await run(
+    "bind",
+    "ens7",
+    "vfio-pci",
+    "--offline",
+    "--state-dir",
+    join(tmpdir(), "unused"),
+  );
+  t.equal(offline.code, 4, "offline refuses next to the daemon");
+
+  const drain = JSON.parse((await run("drain", "--dry-run", "--json")).stdout);
+  t.match(drain.plan.steps, [{ pciAddress: "0000:00:06.0", action: "restore_kernel_driver" }]);
+
+  const restored = await run("restore", "0000:00:06.0");
+  t.equal(restored.code, 0, restored.stderr);
+  t.match(restored.stdout, /restored to ena \(state kernel, interface ens6, /);
+
+  const ops = JSON.parse((await run("ops", "--device", "ens6", "--json")).stdout);
+  t.match(ops.operations, [
+    { kind: "restore", status: "succeeded" },
+    { kind: "bind", status: "succeeded" },
+  ]);
+  const one = await run("ops", ops.operations[1].id);
+  t.match(one.stdout, /\nStatus: +succeeded\n/);
+
+  const doctor = await run("doctor", "--json");
+  t.match(JSON.parse(doctor.stdout), { source: "daemon", facts: { noiommu: { enabled: true } } });
+});
