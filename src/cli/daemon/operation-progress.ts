@@ -22,6 +22,7 @@ export class OperationProgress {
   readonly #tty: boolean;
   #id: string | null = null;
   #seen: string[] = [];
+  #headed = false;
   #open = false;
 
   constructor(io: CliIo, target: ProgressTarget) {
@@ -30,17 +31,12 @@ export class OperationProgress {
     this.#tty = io.stderr.isTTY === true;
   }
 
-  /** The operation followed (the first matching one seen), or null. */
-  get operationId(): string | null {
-    return this.#id;
-  }
-
   /** Feeds one operation_progress or operation_result event's operation. */
   update(op: OperationJson): void {
     if (!this.#follows(op)) return;
     const n = op.steps.length;
-    if (this.#seen.length === 0 && n > 0 && this.#id === op.id && !this.#started) {
-      this.#started = true;
+    if (!this.#headed && n > 0) {
+      this.#headed = true;
       this.#line(
         `${op.pciAddress}: ${op.kind} to ${op.toDriver ?? "?"}, operation ${op.id} (${n} step${n === 1 ? "" : "s"})`,
         true,
@@ -58,8 +54,6 @@ export class OperationProgress {
     });
     this.#seen = op.steps.map((s) => s.status);
   }
-
-  #started = false;
 
   /** Ends a redrawn line so that what follows starts on its own. */
   finish(): void {

@@ -92,7 +92,11 @@ export async function runDeviceOperation(
       kinds: ["EVENT_KIND_OPERATION_PROGRESS", "EVENT_KIND_OPERATION_RESULT"],
     },
     (event) => {
-      if ("operation" in event && event.operation) progress.update(event.operation);
+      if (
+        (event.kind === "operation_progress" || event.kind === "operation_result") &&
+        event.operation !== null
+      )
+        progress.update(event.operation);
     },
     options.timeoutMs,
   );
