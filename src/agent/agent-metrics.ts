@@ -6,6 +6,7 @@
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { Counter, Gauge, Histogram, Registry } from "prom-client";
+import { THROTTLING_CODES } from "../aws/index.js";
 import { AgentError, type Service } from "../common/index.js";
 import type { ProgressEvent } from "../driver/index.js";
 
@@ -13,14 +14,6 @@ export interface MetricsSources {
   degradedDevices(): number;
   stuckDevices(): number;
 }
-
-/** EC2 error codes that mean "slow down". */
-const THROTTLE_CODES = new Set([
-  "RequestLimitExceeded",
-  "Throttling",
-  "ThrottlingException",
-  "TooManyRequestsException",
-]);
 
 export class AgentMetrics implements Service {
   readonly name = "metrics";
@@ -112,7 +105,7 @@ export class AgentMetrics implements Service {
   /** Counts one failed EC2 attempt. */
   ec2Error(code: string): void {
     this.ec2Errors.inc({ code });
-    if (THROTTLE_CODES.has(code)) this.ec2Throttles.inc();
+    if (THROTTLING_CODES.has(code)) this.ec2Throttles.inc();
   }
 
   /** "host:port" actually bound (port 0 picks one); null when off. */

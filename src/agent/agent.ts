@@ -25,6 +25,7 @@ import { readTlsFiles, resolveGroup } from "./config-file.js";
 import type { AgentConfig, SocketConfig } from "./config-schema.js";
 import { ConfigWatcher, type ReloadResult, type ReloadTrigger } from "./config-watcher.js";
 import { DeviceWatcher } from "./device-watcher.js";
+import { AgentEc2Client } from "./ec2-client.js";
 import { EniAgentCore } from "./eni-agent-core.js";
 import type { HostAdapters } from "./host-adapters.js";
 import { ImdsIdentity } from "./imds-identity.js";
@@ -59,6 +60,8 @@ export class Agent {
   readonly server: AgentServer;
   readonly metrics: AgentMetrics;
   readonly identity: ImdsIdentity;
+  /** The EC2 client, made on first use (the release plan's; counts API errors). */
+  readonly ec2: AgentEc2Client;
   readonly devices: DeviceWatcher;
   readonly configWatcher: ConfigWatcher;
   readonly #deps: AgentDeps;
@@ -93,6 +96,14 @@ export class Agent {
         onRefresh: refreshHealth,
       },
       { intervalMs: () => current().imds.identityIntervalMs },
+    );
+    this.ec2 = new AgentEc2Client(
+      {
+        region: () => current().ec2.region ?? this.identity.instance()?.region ?? null,
+        endpoint: adapters.ec2Endpoint,
+        credentials: adapters.ec2Credentials,
+      },
+      this.metrics,
     );
     const journal = new MonitoredJournal(adapters.journal, refreshHealth);
     this.engine = new DriverEngine(
@@ -216,6 +227,13 @@ export class Agent {
         ),
       )
       .add(this.metrics)
+      .add(
+        hook(
+          "ec2-client",
+          () => undefined,
+          () => this.ec2.destroy(),
+        ),
+      )
       .add(this.identity)
       .add(
         hook(

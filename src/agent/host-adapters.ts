@@ -37,6 +37,8 @@ export interface HostAdapters {
   readonly imds: MetadataReader | null;
   /** Where the EC2 client goes (null: the Region's public endpoint), once it is known. */
   readonly ec2Endpoint: () => string | null;
+  /** Default: the SDK's provider chain (the instance role). */
+  readonly ec2Credentials?: { accessKeyId: string; secretAccessKey: string };
   /** Owned by the adapters (simulated endpoints): started first, stopped last. */
   readonly services: readonly Service[];
 }

@@ -61,6 +61,8 @@ export function simulatedHost(
     desired: new FileDesiredStore({ stateDir: config.stateDir }),
     imds: config.imds.enabled ? lazyImds(() => imdsClientFor(config, fakeImds.url)) : null,
     ec2Endpoint: () => fakeEc2.url,
+    // The fake checks that requests are signed, not by whom.
+    ec2Credentials: { accessKeyId: "SIMULATED", secretAccessKey: "simulated" },
     services,
   };
 }

@@ -1,3 +1,4 @@
+import { DescribeNetworkInterfacesCommand } from "@aws-sdk/client-ec2";
 import t from "tap";
 import { connectAgent } from "../../src/server/client.js";
 import { agentHarness, tempDir } from "./harness.js";
@@ -27,6 +28,20 @@ t.test("the whole agent starts and stops on the simulator without leaking a hand
   t.ok(h.agent.metrics.listening()?.startsWith("127.0.0.1:"), "metrics listen");
   const client = connectAgent({ socketPath: h.socket });
   t.equal((await client.listDevices()).length, 4);
+  // Exercise what owns handles: a transaction, an open event stream, an EC2 call.
+  const watching = new AbortController();
+  const stream = (async () => {
+    for await (const _ of client.watchEvents({}, { signal: watching.signal })) void _;
+  })();
+  const op = await client.bindDevice({
+    selector: { pciAddress: "0000:00:06.0" },
+    driver: "vfio-pci",
+  });
+  t.equal(op.status, "OPERATION_STATUS_SUCCEEDED");
+  const ec2 = await h.agent.ec2.get().send(new DescribeNetworkInterfacesCommand({}));
+  t.equal(ec2.NetworkInterfaces?.length, 4);
+  watching.abort();
+  await stream;
   const metrics = await fetch(`http://${h.agent.metrics.listening()}/metrics`).then((r) =>
     r.text(),
   );
@@ -50,6 +65,7 @@ t.test("recovery runs before the listeners; stop runs the hooks in reverse", asy
     "state-dir",
     "adapters",
     "metrics",
+    "ec2-client",
     "imds-identity",
     "journal-recovery",
     "desired-bindings",
