@@ -93,7 +93,8 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
       const error = isAgentError(err)
         ? err.toJSON()
         : { code: "INTERNAL", message: err instanceof Error ? err.message : String(err) };
-      io.stdout.write(`${JSON.stringify({ version: 1, error, exitCode: code }, null, 2)}\n`);
+      // One line: a valid document for JSON readers and a valid line for `watch --json` readers.
+      io.stdout.write(`${JSON.stringify({ version: 1, error, exitCode: code })}\n`);
     }
     return code;
   }

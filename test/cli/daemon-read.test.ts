@@ -214,6 +214,13 @@ t.test("ops lists newest first, pages up to --limit, filters by any device name"
   const mine = JSON.parse((await d.run(["ops", "--device", "ens6", "--json"])).stdout);
   t.ok(mine.operations.every((o: { pciAddress: string }) => o.pciAddress === "0000:00:06.0"));
   t.equal(mine.operations.length, 15);
+
+  // A PCI address is used as it is: a device that is gone still has its history.
+  const asked = d.core.calls("getDevice").length;
+  const gone = await d.run(["ops", "--device", "0000:00:1f.0"]);
+  t.equal(gone.code, 0, gone.stderr);
+  t.equal(gone.stdout, "no operations\n");
+  t.equal(d.core.calls("getDevice").length, asked, "no device lookup for a PCI address");
 });
 
 t.test("ops ID shows every step; an unknown id exits 3", async (t) => {

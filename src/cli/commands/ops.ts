@@ -13,7 +13,7 @@ import {
   endpointOf,
   timeoutMsOf,
 } from "../daemon/connection-flags.js";
-import { deviceSelector } from "../daemon/device-selector.js";
+import { pciAddressOf } from "../daemon/device-selector.js";
 import { withDaemon } from "../daemon/open-daemon.js";
 import { renderOperationDetail, renderOperationTable } from "../daemon/render-operations.js";
 import { JSON_SCHEMA_VERSION, type OperationJson, operationJson } from "../daemon/to-json.js";
@@ -134,7 +134,7 @@ export async function run(argv: readonly string[], io: CliIo): Promise<number> {
     const pciAddress =
       values.device === undefined
         ? ""
-        : (await client.getDevice(deviceSelector(values.device), { signal })).pciAddress;
+        : await pciAddressOf(values.device, (selector) => client.getDevice(selector, { signal }));
     const wanted = limit ?? 20;
     const out: OperationJson[] = [];
     let pageToken = "";

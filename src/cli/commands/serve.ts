@@ -8,7 +8,7 @@
 import { userInfo } from "node:os";
 import { dirname, join } from "node:path";
 import type { CliIo } from "../command.js";
-import { EXIT_OK, EXIT_SOFTWARE, exitCodeFor } from "../exit-codes.js";
+import { EXIT_OK, exitCodeFor } from "../exit-codes.js";
 import { parseFlags, usage } from "../flags.js";
 
 export const HELP = `NAME
@@ -54,8 +54,11 @@ OPTIONS
 
 EXIT STATUS
     0   stopped on a signal after a graceful stop
+    1   a fatal error stopped the daemon
     2   bad command line or configuration
-    1   the daemon failed (a fatal error, or it could not start)
+    3   the configuration file named by --config does not exist
+    6   a listener could not start (e.g. the socket is in use by another daemon)
+    7   the state directory is locked by another eni-agent process
 
 EXAMPLES
     eni-agent serve --config /etc/eni-agent/config.json
@@ -173,7 +176,7 @@ export async function serve(
   } catch (err) {
     log.error({ err }, "the daemon could not start");
     io.stderr.write(`eni-agent serve: ${(err as Error).message}\n`);
-    return exitCodeFor(err) === EXIT_SOFTWARE ? EXIT_SOFTWARE : exitCodeFor(err);
+    return exitCodeFor(err);
   }
   if (sim !== null) {
     io.stderr.write(

@@ -16,7 +16,7 @@ import {
   endpointOf,
   timeoutMsOf,
 } from "../daemon/connection-flags.js";
-import { deviceSelector } from "../daemon/device-selector.js";
+import { pciAddressOf } from "../daemon/device-selector.js";
 import { openDaemon } from "../daemon/open-daemon.js";
 import { renderEvent } from "../daemon/render-events.js";
 import { eventJson } from "../daemon/to-json.js";
@@ -118,10 +118,11 @@ export async function run(argv: readonly string[], io: CliIo): Promise<number> {
 
   let client = await openDaemon(endpoint, { timeoutMs });
   try {
+    const opened = client;
     const pciAddress =
       values.device === undefined
         ? ""
-        : (await client.getDevice(deviceSelector(values.device), { signal })).pciAddress;
+        : await pciAddressOf(values.device, (selector) => opened.getDevice(selector, { signal }));
     let printed = 0;
     let connected = false;
     // Breaks since the last confirmed subscription: a daemon that accepts

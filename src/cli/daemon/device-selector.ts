@@ -19,3 +19,16 @@ export function deviceSelector(text: string): DeviceSelector {
   if (text.startsWith("eni-")) return { eniId: parseEniId(text) };
   return { interfaceName: parseInterfaceName(text) };
 }
+
+/**
+ * The PCI address for a filter (ops --device, watch --device): taken as it
+ * is when DEVICE is one, so a device that is gone (hot-detached) can still
+ * be asked about; otherwise resolved by the daemon.
+ */
+export async function pciAddressOf(
+  text: string,
+  resolve: (selector: DeviceSelector) => Promise<{ pciAddress: string }>,
+): Promise<string> {
+  const selector = deviceSelector(text);
+  return selector.pciAddress ?? (await resolve(selector)).pciAddress;
+}
