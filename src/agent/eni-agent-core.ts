@@ -246,7 +246,14 @@ export class EniAgentCore implements AgentCore {
     request: { dryRun: boolean },
     ctx: CallContext,
   ): Promise<TerminationResult> {
-    if (!request.dryRun) this.#refuseWhenClosing(ctx);
+    // No "terminating" refusal here: a manual request after a notice runs
+    // the plan again, which finds nothing left to do or finishes what failed.
+    if (this.#stopping && !request.dryRun) {
+      throw new AgentError("UNAVAILABLE", "eni-agent is stopping", {
+        remedy: "retry after it restarted",
+      });
+    }
+    ctx.signal.throwIfAborted();
     return this.#track(
       this.#runner.run(null, {
         dryRun: request.dryRun,

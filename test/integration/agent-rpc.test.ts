@@ -87,6 +87,15 @@ t.test("list, get, bind, restore, operations and their events", async (t) => {
   t.equal(back.status, "OPERATION_STATUS_SUCCEEDED");
   t.equal((await client.getDevice({ interfaceName: "ens6" })).state, "DEVICE_STATE_KERNEL");
 
+  const first = await client.listOperations({ pageSize: 1 });
+  t.equal(first.operations[0]?.id, back.id, "newest first");
+  t.ok(first.nextPageToken, "a token for the next page");
+  const next = await client.listOperations({ pageSize: 1, pageToken: first.nextPageToken });
+  t.notSame(next.operations[0]?.id, back.id);
+  await t.rejects(client.listOperations({ pageSize: 1, pageToken: "a.op-unknown" }), {
+    code: "INVALID_ARGUMENT",
+  });
+
   await t.rejects(
     client.bindDevice({ selector: { pciAddress: "0000:00:05.0" }, driver: "vfio-pci" }),
     { code: "FAILED_PRECONDITION", guard: "default-route" },

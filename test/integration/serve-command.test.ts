@@ -1,0 +1,97 @@
+/**
+ * The serve command in process: --simulate with an explicit configuration
+ * file, a SIGHUP (from the injected hangup source) reloads it, the abort
+ * that main.ts makes of SIGTERM stops it with status 0, and a second daemon
+ * on the same socket or state directory is refused with its exit code.
+ */
+import { writeFile } from "node:fs/promises";
+import { join } from "node:path";
+import t from "tap";
+import type { CliIo } from "../../src/cli/command.js";
+import { serve } from "../../src/cli/commands/serve.js";
+import { connectAgent } from "../../src/server/client.js";
+import { eventually, tempDir } from "../agent/harness.js";
+
+function io(signal: AbortSignal): CliIo & { out: string[]; err: string[] } {
+  const out: string[] = [];
+  const err: string[] = [];
+  return {
+    out,
+    err,
+    stdout: { write: (s: string) => out.push(s) },
+    stderr: { write: (s: string) => err.push(s) },
+    env: {},
+    signal,
+  };
+}
+
+t.test("serve --simulate: SIGHUP reloads, the stop signal exits 0", async (t) => {
+  const dir = await tempDir(t);
+  const config = join(dir, "config.json");
+  await writeFile(
+    config,
+    JSON.stringify({ logLevel: "info", deviceWatch: { pollIntervalMs: 100 } }),
+  );
+  const socket = join(dir, "agent.sock");
+  const stop = new AbortController();
+  const hangups = new Set<() => void>();
+  const first = io(stop.signal);
+  let ready!: (info: { socket: string; stateDir: string }) => void;
+  const isReady = new Promise<{ socket: string; stateDir: string }>((r) => (ready = r));
+  const running = serve(["--simulate", "--socket", socket, "--config", config], first, {
+    hangups: {
+      onHangup(handler) {
+        hangups.add(handler);
+        return () => hangups.delete(handler);
+      },
+    },
+    onReady: ready,
+  });
+  const info = await isReady;
+  t.equal(info.socket, socket);
+  t.equal(info.stateDir, join(dir, "eni-agent-state"), "state next to the socket");
+  t.match(first.err.join(""), /simulated EC2 host ready/);
+
+  // A second daemon on the same socket and state directory is refused.
+  const second = io(new AbortController().signal);
+  const code = await serve(["--simulate", "--socket", socket], second, {
+    hangups: { onHangup: () => () => undefined },
+  });
+  t.equal(code, 7, "the state directory is locked");
+  t.match(second.err.join(""), /in use by process/);
+
+  await writeFile(config, JSON.stringify({ logLevel: "debug" }));
+  for (const hup of hangups) hup();
+  await eventually(() => first.out.join("").includes('"msg":"configuration reloaded"'));
+  const client = connectAgent({ socketPath: socket });
+  t.equal((await client.listDevices()).length, 4, "still serving after the reload");
+  client.close();
+
+  stop.abort();
+  t.equal(await running, 0);
+  t.equal(hangups.size, 0, "the SIGHUP handler is removed at exit");
+  t.match(first.out.join(""), /"msg":"stopped"/);
+});
+
+t.test("serve refuses bad flags and a bad configuration with the key", async (t) => {
+  const dir = await tempDir(t);
+  const config = join(dir, "config.json");
+  await writeFile(config, JSON.stringify({ listeners: { tcp: { address: "0.0.0.0:1" } } }));
+  const none = { hangups: { onHangup: () => () => undefined } };
+  const signal = new AbortController().signal;
+  await t.rejects(serve(["--state-dir", "/x"], io(signal), none), { code: "INVALID_ARGUMENT" });
+  await t.rejects(serve(["--simulate", "--socket", "rel.sock"], io(signal), none), {
+    code: "INVALID_ARGUMENT",
+    message: /--socket needs an absolute path/,
+  });
+  await t.rejects(
+    serve(["--simulate", "--socket", join(dir, "s.sock"), "--config", config], io(signal), none),
+    {
+      code: "INVALID_ARGUMENT",
+      message: `${config}: listeners.tcp.address: plaintext TCP is refused; set tls.cert, tls.key and tls.clientCa`,
+    },
+  );
+  await t.rejects(serve(["--config", join(dir, "missing.json")], io(signal), none), {
+    code: "NOT_FOUND",
+  });
+});
