@@ -71,6 +71,7 @@ async function move(ctx: EniWorkContext, step: EniStep, phase: EniPhase): Promis
 async function finish(ctx: EniWorkContext, step: EniStep, outcome: EniOutcome): Promise<void> {
   step.outcome = outcome;
   step.error = undefined;
+  step.failedIn = undefined;
   await move(ctx, step, "done");
 }
 

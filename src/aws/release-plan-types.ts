@@ -87,6 +87,8 @@ export interface EniStep {
   /** Mark DeleteOnTermination before detaching: little time left and the instance terminates. */
   readonly secureFirst: boolean;
   phase: EniPhase;
+  /** The phase the step was in when it failed (which EC2 call failed). */
+  failedIn?: Exclude<EniPhase, "failed">;
   outcome?: EniOutcome;
   /** DeleteOnTermination is known to be set on the current attachment. */
   deleteOnTermination: boolean;

@@ -38,8 +38,12 @@ import type {
 } from "./release-plan-types.js";
 
 export interface ReleasePlanDeps {
-  /** The EC2 actions (owner tag, buckets, retries); a dry run uses its withDryRun() sibling. */
-  readonly actions: Ec2Actions;
+  /**
+   * The EC2 actions (owner tag, buckets, retries), asked for when the plan
+   * needs them (the daemon builds its client once the Region is known); a
+   * dry run uses their withDryRun() sibling. A throw fails the EC2 half only.
+   */
+  readonly actions: () => Ec2Actions;
   readonly store: ReleasePlanStore;
   /** This instance's id, from IMDS. */
   readonly instanceId: () => Promise<string>;
@@ -185,9 +189,10 @@ export class ReleasePlan {
     try {
       instanceId = await this.deps.instanceId();
       const id = instanceId;
+      const actions = this.deps.actions();
       const listDeadlineMs = Math.min(workDeadlineMs, nowMs + s.listBudgetMs);
-      owned = await withRetries(this.workContext(this.deps.actions, listDeadlineMs), () =>
-        this.deps.actions.describeOwnedEnis({ deadlineMs: listDeadlineMs }, { instanceId: id }),
+      owned = await withRetries(this.workContext(actions, listDeadlineMs), () =>
+        actions.describeOwnedEnis({ deadlineMs: listDeadlineMs }, { instanceId: id }),
       );
     } catch (err) {
       owned = { error: toAgentError(err).toJSON() };
@@ -222,28 +227,18 @@ export class ReleasePlan {
     // ENI no longer shows up under this instance, so only the journal knows it.
     await journal();
     this.emit({ type: "planned", plan: record, resumed });
-    const actions = record.dryRun ? this.deps.actions.withDryRun() : this.deps.actions;
-    const ctx: EniWorkContext = {
-      ...this.workContext(actions, record.deadlineMs - s.deadlineMarginMs, signal),
-      update: async (step) => {
-        this.emit({ type: "eni", key: record.key, step });
-        await journal();
-      },
-    };
-    const secure = record.enis.filter(
-      (e) => e.secureFirst && e.phase === "pending" && !e.deleteOnTermination,
-    );
+    const pending = record.enis.filter((e) => e.phase !== "done");
+    const ctx = pending.length === 0 ? undefined : this.ec2Context(record, signal, journal);
+    const secure = pending.filter((e) => e.secureFirst && e.phase === "pending");
     await Promise.all([
       record.dryRun ? undefined : sleepUntil(record.graceEndsAtMs, this.now, signal),
-      runPool(secure, s.concurrency, (step) => secureEni(ctx, step).then(() => {})),
+      ctx && runPool(secure, s.concurrency, (step) => secureEni(ctx, step).then(() => {})),
     ]);
     const restored = new Map<string, Promise<boolean>>();
     const restoreWork = this.restoreAll(record, signal, journal, restored);
-    const releaseWork = runPool(
-      record.enis.filter((e) => e.phase !== "done"),
-      s.concurrency,
-      (step) => this.releaseOne(ctx, record, step, restored),
-    );
+    const releaseWork = ctx
+      ? runPool(pending, s.concurrency, (step) => this.releaseOne(ctx, record, step, restored))
+      : undefined;
     await Promise.all([restoreWork, releaseWork]);
     if (!signal.aborted) {
       const failed =
@@ -314,6 +309,7 @@ export class ReleasePlan {
       await releaseEni(ctx, step);
     } catch (err) {
       if (ctx.call.signal?.aborted) return;
+      step.failedIn = step.phase === "failed" ? step.failedIn : step.phase;
       step.phase = "failed";
       step.error = toAgentError(err).toJSON();
       await ctx.update(step);
@@ -338,6 +334,35 @@ export class ReleasePlan {
   }
 
   // --- plumbing ------------------------------------------------------------------
+
+  /** The EC2 side of a run; without actions (no Region yet), every EC2 step fails with why. */
+  private ec2Context(
+    record: ReleasePlanRecord,
+    signal: AbortSignal,
+    journal: () => Promise<void>,
+  ): EniWorkContext | undefined {
+    let actions: Ec2Actions;
+    try {
+      actions = this.deps.actions();
+      if (record.dryRun) actions = actions.withDryRun();
+    } catch (err) {
+      const error = toAgentError(err).toJSON();
+      for (const step of record.enis) {
+        if (step.phase === "done") continue;
+        step.failedIn = step.phase === "failed" ? step.failedIn : step.phase;
+        step.phase = "failed";
+        step.error = error;
+      }
+      return undefined;
+    }
+    return {
+      ...this.workContext(actions, record.deadlineMs - this.settings.deadlineMarginMs, signal),
+      update: async (step) => {
+        this.emit({ type: "eni", key: record.key, step });
+        await journal();
+      },
+    };
+  }
 
   private workContext(
     actions: Ec2Actions,

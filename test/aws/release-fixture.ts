@@ -64,7 +64,7 @@ export async function releaseHost(t: Teardown, options: ReleaseHostOptions = {})
   const failing = new Set(options.failRestore ?? []);
   const plan = new ReleasePlan(
     {
-      actions: env.actions,
+      actions: () => env.actions,
       store,
       instanceId: async () => seeded.instanceId,
       boundDevices: async () => [...bound].map(([device, eniId]) => ({ device, eniId })),

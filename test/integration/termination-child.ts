@@ -30,7 +30,7 @@ const actions = new Ec2Actions(
 );
 const plan = new ReleasePlan(
   {
-    actions,
+    actions: () => actions,
     store: new FileReleasePlanStore({ stateDir }),
     instanceId: async () => instanceId,
     boundDevices: async () => bound,
