@@ -104,6 +104,16 @@ export interface AgentConfig {
     readonly ownerTag: { readonly key: string; readonly value: string };
     readonly releasePolicy: ReleasePolicy;
     readonly deleteOnTerminationOnBind: boolean;
+    /** Send Force on detach (a last resort: the device index may stay unusable). */
+    readonly forceDetach: boolean;
+    /** Deletes owned ENIs left `available` (leaked); off by default. */
+    readonly leakSweep: {
+      readonly enabled: boolean;
+      readonly dryRun: boolean;
+      readonly intervalMs: number;
+      readonly minAgeMs: number;
+      readonly createdAtTag: string;
+    };
   };
   readonly termination: {
     readonly act: {
@@ -114,6 +124,10 @@ export interface AgentConfig {
     };
     /** The plan aims to be done this long before a notice's deadline. */
     readonly graceMs: number;
+    /** DPDK applications get this long after a notice before their devices are taken back. */
+    readonly dpdkGraceMs: number;
+    /** Owned ENIs released at once. */
+    readonly concurrency: number;
     readonly asgLifecycleHookTimeoutMs: number;
     /** Deadline of a plan whose notice has none (manual, rebalance). */
     readonly defaultDeadlineMs: number;
@@ -295,11 +309,22 @@ export function parseConfig(json: unknown, file: string): AgentConfig {
     "ownerTag",
     "releasePolicy",
     "deleteOnTerminationOnBind",
+    "forceDetach",
+    "leakSweep",
   ]);
   const owner = ec2.object("ownerTag", ["key", "value"]);
+  const sweep = ec2.object("leakSweep", [
+    "enabled",
+    "dryRun",
+    "intervalMs",
+    "minAgeMs",
+    "createdAtTag",
+  ]);
   const termination = r.object("termination", [
     "act",
     "graceMs",
+    "dpdkGraceMs",
+    "concurrency",
     "asgLifecycleHookTimeoutMs",
     "defaultDeadlineMs",
   ]);
@@ -362,7 +387,17 @@ export function parseConfig(json: unknown, file: string): AgentConfig {
         value: owner.string("value", "eni-agent"),
       },
       releasePolicy: ec2.choice("releasePolicy", "detach-and-delete", RELEASE_POLICIES),
-      deleteOnTerminationOnBind: ec2.boolean("deleteOnTerminationOnBind", false),
+      deleteOnTerminationOnBind: ec2.boolean("deleteOnTerminationOnBind", true),
+      forceDetach: ec2.boolean("forceDetach", false),
+      leakSweep: {
+        enabled: sweep.boolean("enabled", false),
+        dryRun: sweep.boolean("dryRun", false),
+        intervalMs: sweep.integer("intervalMs", 300_000, 1_000, 24 * HOUR),
+        minAgeMs: sweep.integer("minAgeMs", 300_000, 0, 30 * 24 * HOUR),
+        createdAtTag: sweep.string("createdAtTag", "eni-agent/created-at", (v) =>
+          v === "" || v.startsWith("aws:") ? 'must be non-empty and not start with "aws:"' : null,
+        ),
+      },
     },
     termination: {
       act: {
@@ -376,6 +411,8 @@ export function parseConfig(json: unknown, file: string): AgentConfig {
         rebalance: act.boolean("rebalance", false),
       },
       graceMs: termination.integer("graceMs", 5_000, 0, HOUR),
+      dpdkGraceMs: termination.integer("dpdkGraceMs", 5_000, 0, HOUR),
+      concurrency: termination.integer("concurrency", 4, 1, 32),
       asgLifecycleHookTimeoutMs: termination.integer(
         "asgLifecycleHookTimeoutMs",
         120_000,
