@@ -38,7 +38,8 @@ export interface LeakSweeperOptions {
 }
 
 export interface LeakSweeperDeps {
-  readonly actions: Ec2Actions;
+  /** Asked for at every sweep (the daemon's client exists once the Region is known). */
+  readonly actions: () => Ec2Actions;
   /** Every sweep's report (for logs and metrics). */
   readonly onSweep?: (report: SweepReport) => void;
   readonly onError?: (error: AgentError) => void;
@@ -153,7 +154,8 @@ export class LeakSweeper implements Service {
   async sweep(signal?: AbortSignal): Promise<SweepReport> {
     const atMs = this.now();
     const call = { deadlineMs: atMs + this.sweepTimeoutMs, ...(signal ? { signal } : {}) };
-    const available = await this.deps.actions.describeOwnedEnis(call, { status: "available" });
+    const actions = this.deps.actions();
+    const available = await actions.describeOwnedEnis(call, { status: "available" });
     this.sweeps += 1;
     const sweep = this.sweeps;
     const here = new Set(available.map((e) => e.eniId as string));
@@ -173,7 +175,7 @@ export class LeakSweeper implements Service {
         entries.push({ ...base, decision: "deferred" });
       } else {
         deletes += 1;
-        entries.push({ ...base, ...(await this.delete(eni.eniId, call)) });
+        entries.push({ ...base, ...(await this.delete(actions, eni.eniId, call)) });
       }
     }
     const report: SweepReport = { atMs, sweep, dryRun: this.dryRun, entries };
@@ -185,7 +187,7 @@ export class LeakSweeper implements Service {
   async preview(signal?: AbortSignal): Promise<SweepReport> {
     const atMs = this.now();
     const call = { deadlineMs: atMs + this.sweepTimeoutMs, ...(signal ? { signal } : {}) };
-    const available = await this.deps.actions.describeOwnedEnis(call, { status: "available" });
+    const available = await this.deps.actions().describeOwnedEnis(call, { status: "available" });
     const entries = available.map((eni): SweepEntry => {
       const known = this.seen.get(eni.eniId);
       const sighting = { firstSeenMs: known?.firstSeenMs ?? atMs, count: (known?.count ?? 0) + 1 };
@@ -238,12 +240,12 @@ export class LeakSweeper implements Service {
   }
 
   private async delete(
+    actions: Ec2Actions,
     eniId: string,
     call: { deadlineMs: number; signal?: AbortSignal },
   ): Promise<Pick<SweepEntry, "decision" | "error">> {
-    const actions = this.dryRun ? this.deps.actions.withDryRun() : this.deps.actions;
     try {
-      const outcome = await actions.deleteEni(eniId, call);
+      const outcome = await (this.dryRun ? actions.withDryRun() : actions).deleteEni(eniId, call);
       if (outcome !== "dry-run") this.seen.delete(eniId);
       return { decision: outcome === "dry-run" ? "would-delete" : outcome };
     } catch (err) {

@@ -11,7 +11,7 @@ async function setup(t: Teardown, options: ConstructorParameters<typeof LeakSwee
   const now = () => clock;
   const reports: SweepReport[] = [];
   const sweeper = new LeakSweeper(
-    { actions: env.actions, now, onSweep: (r) => reports.push(r) },
+    { actions: () => env.actions, now, onSweep: (r) => reports.push(r) },
     { minAgeMs: 15 * MINUTE, ...options },
   );
   t.teardown(() => sweeper.stop());
@@ -125,7 +125,7 @@ t.test("as an owned job: sweeps at start and on its interval; stop is idempotent
   const eni = env.ec2.model.createEni({ tags: OWNED });
   const reports: SweepReport[] = [];
   const sweeper = new LeakSweeper(
-    { actions: env.actions, onSweep: (r) => reports.push(r) },
+    { actions: () => env.actions, onSweep: (r) => reports.push(r) },
     { intervalMs: 20, jitter: 0.5, minAgeMs: 0 },
   );
   await sweeper.start(AbortSignal.timeout(30_000));
