@@ -13,8 +13,16 @@
  *
  * Nothing here touches `process`: a fatal error goes to `deps.shutdown`.
  */
-import { type TerminationWatcher as AwsWatcher, TerminationWatcher } from "../aws/index.js";
-import { type AgentError, toAgentError } from "../common/index.js";
+import {
+  type TerminationWatcher as AwsWatcher,
+  Ec2Actions,
+  FileReleasePlanStore,
+  protectOwnedEni,
+  ReleasePlan,
+  type ReleasePlanEvent,
+  TerminationWatcher,
+} from "../aws/index.js";
+import { AgentError, type EniId, type PciAddress, toAgentError } from "../common/index.js";
 import { DriverEngine, lockStateDir, Reconciler, realClock } from "../driver/index.js";
 import { AgentServer, type AgentServerOptions } from "../server/index.js";
 import { MonitoredJournal } from "./agent-health.js";
@@ -31,7 +39,8 @@ import type { HostAdapters } from "./host-adapters.js";
 import { ImdsIdentity } from "./imds-identity.js";
 import { hook, Lifecycle } from "./lifecycle-hooks.js";
 import { PeriodicJob, Rebuildable } from "./owned-jobs.js";
-import { type EniReleaser, noEc2Release } from "./termination-runner.js";
+import { ReleasePlanRunner } from "./release-plan-runner.js";
+import type { PlannerHooks } from "./termination-runner.js";
 
 export interface AgentDeps {
   adapters: HostAdapters;
@@ -42,8 +51,6 @@ export interface AgentDeps {
   loadConfig?: () => Promise<AgentConfig>;
   /** The file the config watcher watches; null: reload on signal only. */
   configPath?: string | null;
-  /** The EC2 half of the termination plan. Default: none yet (see termination-runner.ts). */
-  releaser?: EniReleaser;
   /** Bound of one hook's start, in ms. Default 30 000. */
   startTimeoutMs?: number;
   /**
@@ -69,6 +76,8 @@ export class Agent {
   readonly #reconciler: Rebuildable<Reconciler, AgentConfig>;
   readonly #watcher: Rebuildable<AwsWatcher, AgentConfig>;
   #config: AgentConfig;
+  #plan: { key: string; plan: ReleasePlan } | null = null;
+  #ec2Actions: { key: string; actions: Ec2Actions } | null = null;
 
   constructor(config: AgentConfig, deps: AgentDeps, serverOptions: AgentServerOptions) {
     this.#config = config;
@@ -156,11 +165,17 @@ export class Agent {
       journal,
       kernelRelease: adapters.kernelRelease,
       watcher: () => this.#watcher.current()?.getHealth() ?? null,
-      releaser: deps.releaser ?? noEc2Release,
       metrics: this.metrics,
       log,
       config: current,
       fatal: (error) => deps.shutdown(error),
+      planner: (hooks) =>
+        new ReleasePlanRunner({
+          hooks,
+          plan: (emit) => this.#releasePlan(emit, hooks),
+          defaultDeadlineMs: () => current().termination.defaultDeadlineMs,
+        }),
+      protectEni: (eniId) => this.#protectEni(eniId),
     });
     this.core = core;
     this.#reconciler = new Rebuildable(
@@ -250,6 +265,7 @@ export class Agent {
         ),
       )
       .add(hook("desired-bindings", () => this.core.applyDesired()))
+      .add(hook("release-plans", (signal) => this.core.resumeTermination(signal)))
       .add(this.#reconciler)
       .add(this.devices)
       .add(this.#watcher)
@@ -301,6 +317,82 @@ export class Agent {
       return;
     }
     this.core.configStatus(null);
+  }
+
+  /** The ReleasePlan for the configuration in effect, rebuilt when its part of it changed. */
+  #releasePlan(emit: (event: ReleasePlanEvent) => void, hooks: PlannerHooks): ReleasePlan {
+    const c = this.#config;
+    const key = JSON.stringify([c.ec2.ownerTag, c.ec2.releasePolicy, c.termination]);
+    if (this.#plan?.key === key) return this.#plan.plan;
+    const { log } = this.#deps;
+    const plan = new ReleasePlan(
+      {
+        actions: () => this.#actions(),
+        store: new FileReleasePlanStore({
+          stateDir: c.stateDir,
+          onCorrupt: (path, reason) =>
+            log.error({ path, reason }, "unreadable release plan record"),
+        }),
+        instanceId: async () => {
+          const instance = this.identity.instance();
+          if (instance === null) {
+            throw new AgentError("UNAVAILABLE", "the instance id is not known yet (IMDS)");
+          }
+          return instance.instanceId;
+        },
+        boundDevices: async () =>
+          (await hooks.devices())
+            .filter((d) => d.state !== "kernel")
+            .map((d) => ({ device: d.pciAddress, eniId: d.identity.eniId })),
+        restore: (device) => hooks.restore(device as PciAddress),
+        emit,
+        onJournalError: (err) =>
+          log.error({ err }, "release plan journal failed; the plan goes on"),
+      },
+      {
+        mode: c.ec2.releasePolicy,
+        graceMs: c.termination.dpdkGraceMs,
+        deadlineMarginMs: c.termination.graceMs,
+        concurrency: c.termination.concurrency,
+        defaultDeadlineMs: c.termination.defaultDeadlineMs,
+      },
+    );
+    this.#plan = { key, plan };
+    return plan;
+  }
+
+  /**
+   * EC2 actions on the owned ENIs, one set per owner tag (they hold the
+   * client-side rate buckets). Throws UNAVAILABLE while the Region is unknown.
+   */
+  #actions(): Ec2Actions {
+    const owner = this.#config.ec2.ownerTag;
+    const key = JSON.stringify([owner, this.#config.ec2.forceDetach]);
+    if (this.#ec2Actions?.key !== key) {
+      const actions = new Ec2Actions(
+        { client: this.ec2.get() },
+        {
+          owner: { tagKey: owner.key, tagValue: owner.value },
+          forceDetach: this.#config.ec2.forceDetach,
+        },
+      );
+      this.#ec2Actions = { key, actions };
+    }
+    return this.#ec2Actions.actions;
+  }
+
+  /** `ec2.deleteOnTerminationOnBind`: an owned ENI handed to DPDK is marked DeleteOnTermination. */
+  async #protectEni(eniId: EniId): Promise<void> {
+    if (!this.#config.ec2.deleteOnTerminationOnBind) return;
+    const actions = this.#actions();
+    if (actions === null) {
+      throw new AgentError(
+        "UNAVAILABLE",
+        `${eniId} not marked DeleteOnTermination: EC2 Region unknown`,
+      );
+    }
+    const outcome = await protectOwnedEni(actions, eniId, { deadlineMs: Date.now() + 30_000 });
+    this.#deps.log.info({ eni: eniId, outcome }, "DeleteOnTermination on bind");
   }
 
   #newWatcher(c: AgentConfig, imds: NonNullable<HostAdapters["imds"]>): AwsWatcher {

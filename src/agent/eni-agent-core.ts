@@ -14,6 +14,7 @@ import type { TerminationNotice as AwsNotice, WatcherHealth } from "../aws/index
 import {
   AgentError,
   type DriverName,
+  type EniId,
   isAgentError,
   type PciAddress,
   toAgentError,
@@ -61,7 +62,12 @@ import { EventHub } from "./event-hub.js";
 import { readKernelFacts } from "./host-facts.js";
 import type { ImdsIdentity } from "./imds-identity.js";
 import { OperationRecords, plannedRecord, type RequestMeta } from "./operation-records.js";
-import { type EniReleaser, TerminationRunner } from "./termination-runner.js";
+import {
+  noEc2Release,
+  type PlannerHooks,
+  type TerminationPlanner,
+  TerminationRunner,
+} from "./termination-runner.js";
 import { toCoreNotice } from "./to-core-notice.js";
 
 export interface CoreDeps {
@@ -75,7 +81,13 @@ export interface CoreDeps {
   kernelRelease: string;
   /** The termination watcher's health; null when IMDS is disabled. */
   watcher: () => WatcherHealth | null;
-  releaser: EniReleaser;
+  /** Builds the termination plan. Default: restore to the kernel only (no EC2 step). */
+  planner?: (hooks: PlannerHooks) => TerminationPlanner;
+  /**
+   * After a device is bound to a DPDK driver: marks its owned ENI
+   * DeleteOnTermination when `ec2.deleteOnTerminationOnBind` is on. Absent: nothing.
+   */
+  protectEni?: (eniId: EniId) => Promise<void>;
   metrics: AgentMetrics | null;
   log: AgentLog;
   /** The configuration in effect (changes on reload). */
@@ -88,7 +100,7 @@ export class EniAgentCore implements AgentCore {
   readonly #deps: CoreDeps;
   readonly #hub = new EventHub();
   readonly #records: OperationRecords;
-  readonly #runner: TerminationRunner;
+  readonly #runner: TerminationPlanner;
   readonly #inflight = new Set<Promise<unknown>>();
   #recovered = false;
   #stopping = false;
@@ -107,41 +119,33 @@ export class EniAgentCore implements AgentCore {
       const done = event.type === "end" && event.status !== "stuck";
       this.#hub.emit({ kind: done ? "operation_result" : "operation_progress", operation: record });
     });
-    this.#runner = new TerminationRunner(
-      {
-        devices: () => this.#listDevices(),
-        restore: async (device) => {
-          const withdraw = this.#records.expect(device, {
-            requestedBy: "termination",
-            persist: false,
-          });
-          try {
-            await deps.engine.restore(device);
-          } finally {
-            withdraw();
-          }
-        },
-        releaser: deps.releaser,
-        onPlanned: (plan) => this.#hub.emit({ kind: "termination_planned", plan }),
-        onProgress: (record) => {
-          const copy = { ...record, steps: record.steps.map((s) => ({ ...s })) };
-          this.#records.remember(copy);
-          const done = record.status !== "running";
-          this.#hub.emit({
-            kind: done ? "operation_result" : "operation_progress",
-            operation: copy,
-          });
-        },
-        onReleased: (eniId, pciAddress, action) =>
-          this.#hub.emit({ kind: "eni_released", eniId, pciAddress, action }),
-        onFinished: (ms, ok) =>
-          deps.metrics?.terminationPlanSeconds.observe({ result: ok ? "ok" : "failed" }, ms / 1000),
+    const hooks: PlannerHooks = {
+      devices: () => this.#listDevices(),
+      restore: async (device) => {
+        const withdraw = this.#records.expect(device, {
+          requestedBy: "termination",
+          persist: false,
+        });
+        try {
+          await deps.engine.restore(device);
+        } finally {
+          withdraw();
+        }
       },
-      {
-        graceMs: () => deps.config().termination.graceMs,
-        defaultDeadlineMs: () => deps.config().termination.defaultDeadlineMs,
-      },
-    );
+      emit: (payload) => this.#hub.emit(payload),
+      remember: (record) => this.#records.remember(record),
+      finished: (ms, ok) =>
+        deps.metrics?.terminationPlanSeconds.observe({ result: ok ? "ok" : "failed" }, ms / 1000),
+    };
+    this.#runner =
+      deps.planner?.(hooks) ??
+      new TerminationRunner(
+        { ...hooks, releaser: noEc2Release },
+        {
+          graceMs: () => deps.config().termination.graceMs,
+          defaultDeadlineMs: () => deps.config().termination.defaultDeadlineMs,
+        },
+      );
     this.#health = this.#computeHealth();
   }
 
@@ -175,12 +179,14 @@ export class EniAgentCore implements AgentCore {
       );
     }
     ctx.signal.throwIfAborted();
-    return this.#mutate(device, meta, request.driver, () =>
+    const record = await this.#mutate(device, meta, request.driver, () =>
       this.#deps.engine.bind(device, request.driver, {
         force: request.force,
         persist: request.persist,
       }),
     );
+    this.#protect(device);
+    return record;
   }
 
   async restoreDevice(request: RestoreRequest, ctx: CallContext): Promise<OperationRecord> {
@@ -313,6 +319,11 @@ export class EniAgentCore implements AgentCore {
     );
   }
 
+  /** Finishes termination plans a previous agent left unfinished, in the background. */
+  resumeTermination(signal: AbortSignal): void {
+    this.#background(this.#runner.resume(signal));
+  }
+
   /** Device events from the watcher; a device that appeared gets its desired binding. */
   deviceChanges(changes: readonly DeviceChange[]): void {
     for (const change of changes) this.#background(this.#deviceChange(change));
@@ -325,12 +336,10 @@ export class EniAgentCore implements AgentCore {
     this.#hub.emit({ kind: "termination_notice", notice });
     if (!aws.triggersRelease) return;
     const signal = new AbortController().signal;
-    void this.#track(
-      this.#runner
-        .run(notice, { dryRun: false, requestedBy: null, signal })
-        .catch((err: unknown) => {
-          this.#deps.log.error({ err: toAgentError(err) }, "termination plan failed");
-        }),
+    this.#background(
+      this.#runner.run(aws, { dryRun: false, requestedBy: null, signal }).catch((err: unknown) => {
+        this.#deps.log.error({ err: toAgentError(err) }, "termination plan failed");
+      }),
     );
   }
 
@@ -411,6 +420,19 @@ export class EniAgentCore implements AgentCore {
       if (isAgentError(err)) this.#deps.log.warn({ err }, "background work failed");
       else this.#deps.fatal(toAgentError(err));
     });
+  }
+
+  /** Marks the device's ENI DeleteOnTermination (when configured), in the background. */
+  #protect(device: PciAddress): void {
+    const protect = this.#deps.protectEni;
+    const mac = this.#deps.engine.home(device)?.mac ?? null;
+    const eniId = mac === null ? undefined : this.#deps.identity.byMac(mac)?.eniId;
+    if (protect === undefined || eniId === undefined) return;
+    this.#background(
+      protect(eniId).catch((err: unknown) => {
+        this.#deps.log.warn({ eni: eniId, err: toAgentError(err) }, "DeleteOnTermination not set");
+      }),
+    );
   }
 
   #track<T>(work: Promise<T>): Promise<T> {

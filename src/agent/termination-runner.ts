@@ -1,18 +1,20 @@
 /**
- * The termination plan: when the instance is going away (a notice the
- * release policy acts on, or PrepareTermination), every managed device that
- * is not under its kernel driver goes back to it through the engine (so each
- * return is a verified transaction), then the ENIs the agent owns are
- * released in EC2.
+ * The termination plan's contract inside the agent, and its restore-only
+ * form. When the instance is going away (a notice the release policy acts
+ * on, or PrepareTermination), every managed device that is not under its
+ * kernel driver goes back to it through the engine (each return a verified
+ * transaction), then the ENIs the agent owns are released in EC2.
  *
- * SEAM: the EC2 part (detach and delete owned ENIs, or mark them
- * DeleteOnTermination, per `ec2.releasePolicy`) is the `EniReleaser` below.
- * The daemon runs with `noEc2Release` until the release plan is plugged in;
- * it plans nothing and releases nothing, and the plan says so.
+ * The daemon runs the full plan (src/aws ReleasePlan, see
+ * release-plan-runner.ts) once it can reach EC2; this restore-only runner is
+ * what runs while it cannot (no Region known yet), and in tests that need no
+ * EC2. Its EC2 half is the `EniReleaser` seam, empty by default.
  */
-import { randomUUID } from "node:crypto";
+import { createHash, randomUUID } from "node:crypto";
+import type { TerminationNotice as AwsNotice } from "../aws/index.js";
 import { AgentError, type EniId, type PciAddress, toAgentError } from "../common/index.js";
 import type {
+  AgentEventPayload,
   DeviceRecord,
   OperationRecord,
   ReleaseAction,
@@ -22,6 +24,43 @@ import type {
   TerminationResult,
   TerminationStep,
 } from "../server/core-types.js";
+import { toCoreNotice } from "./to-core-notice.js";
+
+/** What the core asks of a termination plan. */
+export interface TerminationPlanner {
+  /**
+   * Plans (dry run: nothing changes) or runs the plan for `notice` (null: a
+   * manual request). Resolves when every step succeeded; rejects otherwise
+   * with `operationId` set. A notice seen again joins its plan.
+   */
+  run(
+    notice: AwsNotice | null,
+    options: { dryRun: boolean; requestedBy: string | null; signal: AbortSignal },
+  ): Promise<TerminationResult>;
+  /** The notice whose plan ran or runs; null before any. */
+  pendingNotice(): TerminationNotice | null;
+  /** Finishes plans a stopped or killed agent left unfinished (start-up). */
+  resume(signal: AbortSignal): Promise<void>;
+}
+
+/** What a planner gets from the core. */
+export interface PlannerHooks {
+  /** The managed devices now. */
+  devices(): Promise<DeviceRecord[]>;
+  /** Returns a device to its kernel driver (a verified engine transaction). */
+  restore(device: PciAddress): Promise<void>;
+  /** Sends an event to subscribers. */
+  emit(payload: AgentEventPayload): void;
+  /** Keeps the plan's operation record for GetOperation/ListOperations (called on every change). */
+  remember(record: OperationRecord): void;
+  /** Plan durations, for metrics. */
+  finished(durationMs: number, ok: boolean): void;
+}
+
+/** A stable operation id for a notice's plan: the same notice, the same id, across restarts. */
+export function terminationOperationId(key: string): string {
+  return `term-${createHash("sha256").update(key).digest("hex").slice(0, 20)}`;
+}
 
 /** What the EC2 release needs to know about one device whose ENI is known. */
 export interface ReleaseCandidate {
@@ -31,7 +70,7 @@ export interface ReleaseCandidate {
   primary: boolean;
 }
 
-/** The EC2 half of the plan. */
+/** The EC2 half of the restore-only runner. */
 export interface EniReleaser {
   /** The EC2 steps for these ENIs (owned ones only; others get a "skip" step with the reason). */
   plan(candidates: readonly ReleaseCandidate[]): Promise<TerminationStep[]>;
@@ -39,26 +78,16 @@ export interface EniReleaser {
   release(step: TerminationStep, deadlineMs: number, signal: AbortSignal): Promise<ReleaseAction>;
 }
 
-/** The seam's placeholder: no EC2 steps until the release plan is built. */
+/** No EC2 steps: the restore-only runner's default. */
 export const noEc2Release: EniReleaser = {
   plan: async () => [],
   release: async () => {
-    throw new AgentError("FAILED_PRECONDITION", "the EC2 release is not available in this build");
+    throw new AgentError("FAILED_PRECONDITION", "the EC2 release is not available");
   },
 };
 
-export interface TerminationRunnerDeps {
-  /** The managed devices now. */
-  devices(): Promise<DeviceRecord[]>;
-  /** Returns a device to its kernel driver (a verified engine transaction). */
-  restore(device: PciAddress): Promise<void>;
+export interface TerminationRunnerDeps extends PlannerHooks {
   releaser: EniReleaser;
-  /** Events: planned, progress, result, released. */
-  onPlanned(plan: TerminationPlan): void;
-  onProgress(record: OperationRecord): void;
-  onReleased(eniId: EniId, pciAddress: PciAddress | null, action: ReleaseAction): void;
-  /** Plan durations, for metrics. */
-  onFinished?(durationMs: number, ok: boolean): void;
 }
 
 export interface TerminationRunnerOptions {
@@ -68,7 +97,7 @@ export interface TerminationRunnerOptions {
   defaultDeadlineMs: () => number;
 }
 
-export class TerminationRunner {
+export class TerminationRunner implements TerminationPlanner {
   readonly #deps: TerminationRunnerDeps;
   readonly #options: TerminationRunnerOptions;
   /** One run per notice: a notice seen again joins its run. */
@@ -80,23 +109,25 @@ export class TerminationRunner {
     this.#options = options;
   }
 
-  /** The notice whose plan ran or runs; null before any. */
   pendingNotice(): TerminationNotice | null {
     return this.#pending;
   }
 
-  /** Plans (dry run) or runs the plan for `notice` (null: a manual request). */
+  /** Nothing to resume: this runner keeps no journal of its own (the engine's covers restores). */
+  async resume(): Promise<void> {}
+
   async run(
-    notice: TerminationNotice | null,
+    aws: AwsNotice | null,
     options: { dryRun: boolean; requestedBy: string | null; signal: AbortSignal },
   ): Promise<TerminationResult> {
+    const notice = aws === null ? null : toCoreNotice(aws);
     const plan = await this.plan(notice);
     if (options.dryRun) return { plan, operation: null };
     const key = notice?.noticeId ?? `manual-${randomUUID()}`;
     let run = this.#runs.get(key);
     if (run === undefined) {
       this.#pending = notice ?? this.#pending;
-      run = this.#execute(plan, options.requestedBy, options.signal);
+      run = this.#execute(plan, key, options.requestedBy, options.signal);
       this.#runs.set(key, run);
     }
     return run;
@@ -128,13 +159,14 @@ export class TerminationRunner {
 
   async #execute(
     plan: TerminationPlan,
+    key: string,
     requestedBy: string | null,
     signal: AbortSignal,
   ): Promise<TerminationResult> {
     const t0 = performance.now();
     const created = new Date();
     const record: OperationRecord = {
-      id: `term-${randomUUID()}`,
+      id: terminationOperationId(key),
       kind: "termination",
       status: "running",
       pciAddress: null,
@@ -155,13 +187,19 @@ export class TerminationRunner {
       finishedAt: null,
       requestedBy,
     };
-    this.#deps.onPlanned(plan);
-    this.#deps.onProgress(record);
+    const progress = (): void => {
+      const copy = { ...record, steps: record.steps.map((s) => ({ ...s })) };
+      this.#deps.remember(copy);
+      const done = copy.status !== "running";
+      this.#deps.emit({ kind: done ? "operation_result" : "operation_progress", operation: copy });
+    };
+    this.#deps.emit({ kind: "termination_planned", plan });
+    progress();
     const set = (i: number, status: StepStatus): void => {
       plan.steps[i]!.status = status;
       record.steps[i]!.status = status;
       record.updatedAt = new Date();
-      this.#deps.onProgress(record);
+      progress();
     };
     const failures: AgentError[] = [];
     const deadlineMs = (plan.deadline?.getTime() ?? Date.now()) - this.#options.graceMs();
@@ -189,7 +227,12 @@ export class TerminationRunner {
       try {
         const action = await this.#deps.releaser.release(step, deadlineMs, signal);
         set(i, "done");
-        this.#deps.onReleased(step.eniId, step.pciAddress, action);
+        this.#deps.emit({
+          kind: "eni_released",
+          eniId: step.eniId,
+          pciAddress: step.pciAddress,
+          action,
+        });
       } catch (err) {
         failures.push(toAgentError(err));
         set(i, "failed");
@@ -205,8 +248,8 @@ export class TerminationRunner {
         operationId: record.id,
       };
     }
-    this.#deps.onFinished?.(performance.now() - t0, failures.length === 0);
-    this.#deps.onProgress(record);
+    this.#deps.finished(performance.now() - t0, failures.length === 0);
+    progress();
     if (failures.length > 0) {
       throw new AgentError(failures[0]!.code, record.error!.message, {
         ...failures[0]!.details(),

@@ -69,6 +69,7 @@ t.test("recovery runs before the listeners; stop runs the hooks in reverse", asy
     "imds-identity",
     "journal-recovery",
     "desired-bindings",
+    "release-plans",
     "reconciler",
     "device-watcher",
     "termination-watcher",
