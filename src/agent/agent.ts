@@ -17,6 +17,7 @@ import {
   type TerminationWatcher as AwsWatcher,
   Ec2Actions,
   FileReleasePlanStore,
+  LeakSweeper,
   protectOwnedEni,
   ReleasePlan,
   type ReleasePlanEvent,
@@ -75,6 +76,7 @@ export class Agent {
   readonly #lifecycle: Lifecycle;
   readonly #reconciler: Rebuildable<Reconciler, AgentConfig>;
   readonly #watcher: Rebuildable<AwsWatcher, AgentConfig>;
+  readonly #sweeper: Rebuildable<LeakSweeper, AgentConfig>;
   #config: AgentConfig;
   #plan: { key: string; plan: ReleasePlan } | null = null;
   #ec2Actions: { key: string; actions: Ec2Actions } | null = null;
@@ -184,6 +186,12 @@ export class Agent {
       (c) => new Reconciler({ engine: this.engine, clock: realClock }, c.reconcile),
       (c) => c.reconcile,
     );
+    this.#sweeper = new Rebuildable(
+      "leak-sweeper",
+      config,
+      (c) => (c.ec2.leakSweep.enabled ? this.#newSweeper(c) : null),
+      (c) => [c.ec2.leakSweep, c.ec2.ownerTag],
+    );
     const ids = () => ["1d0f:ec20", "1d0f:ec21", ...current().allowedDevices];
     this.devices = new DeviceWatcher(
       {
@@ -269,6 +277,7 @@ export class Agent {
       .add(this.#reconciler)
       .add(this.devices)
       .add(this.#watcher)
+      .add(this.#sweeper)
       .add(health)
       .add(this.configWatcher)
       .add(this.server);
@@ -306,6 +315,7 @@ export class Agent {
     try {
       await this.#reconciler.reconfigure(this.#config);
       await this.#watcher.reconfigure(this.#config);
+      await this.#sweeper.reconfigure(this.#config);
       if (change.live.some((k) => k.startsWith("metrics."))) {
         await this.metrics.rebind(new AbortController().signal);
       }
@@ -393,6 +403,36 @@ export class Agent {
     }
     const outcome = await protectOwnedEni(actions, eniId, { deadlineMs: Date.now() + 30_000 });
     this.#deps.log.info({ eni: eniId, outcome }, "DeleteOnTermination on bind");
+  }
+
+  /** `ec2.leakSweep`: deletes owned ENIs left `available` (see src/aws/leak-sweeper.ts). */
+  #newSweeper(c: AgentConfig): LeakSweeper {
+    const { log } = this.#deps;
+    const sweep = c.ec2.leakSweep;
+    return new LeakSweeper(
+      {
+        actions: () => this.#actions(),
+        onSweep: (report) => {
+          for (const entry of report.entries) {
+            if (entry.decision === "deleted" || entry.decision === "would-delete") {
+              log.warn(
+                { eni: entry.eniId, decision: entry.decision, ageMs: entry.ageMs },
+                "leaked ENI swept",
+              );
+            } else if (entry.decision === "failed") {
+              log.warn({ eni: entry.eniId, error: entry.error }, "leaked ENI not deleted");
+            }
+          }
+        },
+        onError: (err) => log.warn({ err }, "leak sweep failed"),
+      },
+      {
+        intervalMs: sweep.intervalMs,
+        minAgeMs: sweep.minAgeMs,
+        createdAtTag: sweep.createdAtTag,
+        dryRun: sweep.dryRun,
+      },
+    );
   }
 
   #newWatcher(c: AgentConfig, imds: NonNullable<HostAdapters["imds"]>): AwsWatcher {

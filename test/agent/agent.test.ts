@@ -73,6 +73,7 @@ t.test("recovery runs before the listeners; stop runs the hooks in reverse", asy
     "reconciler",
     "device-watcher",
     "termination-watcher",
+    "leak-sweeper",
     "health",
     "config-watcher",
     "grpc-server",
