@@ -10,7 +10,7 @@
  */
 import * as grpc from "@grpc/grpc-js";
 import { AgentError, isAgentError } from "../common/index.js";
-import { errorFromStatus } from "./error-status.js";
+import { ERROR_METADATA_KEY, errorFromStatus } from "./error-status.js";
 import type { BindDeviceRequest } from "./generated/eniagent/v1/BindDeviceRequest.js";
 import type { BindDeviceResponse__Output } from "./generated/eniagent/v1/BindDeviceResponse.js";
 import type { Device__Output } from "./generated/eniagent/v1/Device.js";
@@ -230,8 +230,10 @@ export class AgentClient {
     if (isAgentError(err)) return err;
     const status = (err ?? {}) as grpc.ServiceError;
     const error = errorFromStatus(status);
-    // A connection failure carries no detail from the daemon: say where we tried.
-    if (status.code === grpc.status.UNAVAILABLE && error.remedy === undefined) {
+    // A connection failure carries no detail from the daemon (the daemon
+    // always attaches its error metadata): say where we tried.
+    const fromDaemon = status.metadata?.get(ERROR_METADATA_KEY).length ?? 0;
+    if (status.code === grpc.status.UNAVAILABLE && fromDaemon === 0) {
       return new AgentError(error.code, `${error.message} (${this.#describe})`, {
         remedy: `check that eni-agent is running and that ${this.#describe} is reachable`,
         cause: err,

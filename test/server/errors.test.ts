@@ -176,3 +176,18 @@ t.test("requests over the size limit are refused before the core", async (t) => 
   t.equal(h.core.received.length, 0);
   t.equal((await h.client.listDevices()).length, 3, "the connection still serves small calls");
 });
+
+t.test("a daemon's UNAVAILABLE without a remedy keeps its details", async (t) => {
+  const h = await startHarness(t);
+  h.core.failures.set(
+    "bindDevice",
+    new AgentError("UNAVAILABLE", "unbind: EBUSY", { errno: "EBUSY", device: "0000:00:06.0" }),
+  );
+  const error = await rejection(
+    t,
+    h.client.bindDevice({ selector: { pciAddress: "0000:00:06.0" }, driver: "vfio-pci" }),
+    "UNAVAILABLE",
+  );
+  t.equal(error.message, "unbind: EBUSY", "not dressed up as a connection failure");
+  t.same(error.details(), { errno: "EBUSY", device: "0000:00:06.0" });
+});
