@@ -15,13 +15,13 @@ export interface CliRun {
   ms: number;
 }
 
-/** `eni-agent COMMAND ...args --config <the guest's>`. */
+/** `eni-agent COMMAND --offline ...args --config <the guest's>`: the guest runs no daemon. */
 export async function agentCli(
   ctx: Pick<GuestContext, "configPath">,
   command: string,
   ...args: string[]
 ): Promise<CliRun> {
-  const argv = [command, ...args, "--config", ctx.configPath];
+  const argv = [command, "--offline", ...args, "--config", ctx.configPath];
   let stdout = "";
   let stderr = "";
   const started = performance.now();
