@@ -273,7 +273,7 @@ export class Agent {
         ),
       )
       .add(hook("desired-bindings", () => this.core.applyDesired()))
-      .add(hook("release-plans", (signal) => this.core.resumeTermination(signal)))
+      .add(hook("release-plans", () => this.core.resumeTermination()))
       .add(this.#reconciler)
       .add(this.devices)
       .add(this.#watcher)

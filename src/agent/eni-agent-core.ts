@@ -102,6 +102,8 @@ export class EniAgentCore implements AgentCore {
   readonly #records: OperationRecords;
   readonly #runner: TerminationPlanner;
   readonly #inflight = new Set<Promise<unknown>>();
+  /** Aborted when a stop's drain runs out of time: plans pause, journaled, for the next start. */
+  readonly #plans = new AbortController();
   #recovered = false;
   #stopping = false;
   #configError: string | null = null;
@@ -261,10 +263,11 @@ export class EniAgentCore implements AgentCore {
     }
     ctx.signal.throwIfAborted();
     return this.#track(
+      // The plan's signal, not the call's: a client that hangs up must not pause it.
       this.#runner.run(null, {
         dryRun: request.dryRun,
         requestedBy: ctx.caller.identity,
-        signal: ctx.signal,
+        signal: this.#plans.signal,
       }),
     );
   }
@@ -320,8 +323,8 @@ export class EniAgentCore implements AgentCore {
   }
 
   /** Finishes termination plans a previous agent left unfinished, in the background. */
-  resumeTermination(signal: AbortSignal): void {
-    this.#background(this.#runner.resume(signal));
+  resumeTermination(): void {
+    this.#background(this.#runner.resume(this.#plans.signal));
   }
 
   /** Device events from the watcher; a device that appeared gets its desired binding. */
@@ -335,7 +338,7 @@ export class EniAgentCore implements AgentCore {
     this.#deps.log.warn({ notice, acts: aws.triggersRelease }, "termination notice");
     this.#hub.emit({ kind: "termination_notice", notice });
     if (!aws.triggersRelease) return;
-    const signal = new AbortController().signal;
+    const signal = this.#plans.signal;
     this.#background(
       this.#runner.run(aws, { dryRun: false, requestedBy: null, signal }).catch((err: unknown) => {
         this.#deps.log.error({ err: toAgentError(err) }, "termination plan failed");
@@ -373,7 +376,9 @@ export class EniAgentCore implements AgentCore {
       return true;
     };
     try {
-      return await Promise.race([settle(), timeout]);
+      const drained = await Promise.race([settle(), timeout]);
+      if (!drained) this.#plans.abort(new AgentError("ABORTED", "eni-agent is stopping"));
+      return drained;
     } finally {
       clearTimeout(timer);
     }
