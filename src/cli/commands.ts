@@ -43,6 +43,10 @@ export const COMMANDS: Readonly<Record<string, CommandSpec>> = {
     summary: "Run the daemon (--simulate: on a simulated EC2 host, no root needed)",
     load: () => import("./commands/serve.js"),
   },
+  sim: {
+    summary: "Script the simulated host of serve --simulate: announce a termination notice",
+    load: () => import("./commands/sim.js"),
+  },
   version: {
     summary: "Print this command's version and the daemon's health",
     load: () => import("./commands/version.js"),

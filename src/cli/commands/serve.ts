@@ -10,6 +10,7 @@ import { dirname, join } from "node:path";
 import type { CliIo } from "../command.js";
 import { EXIT_OK, exitCodeFor } from "../exit-codes.js";
 import { parseFlags, usage } from "../flags.js";
+import { removeSimEndpoints, writeSimEndpoints } from "./sim.js";
 
 export const HELP = `NAME
     eni-agent serve - run the eni-agent daemon
@@ -178,13 +179,23 @@ export async function serve(
     io.stderr.write(`eni-agent serve: ${(err as Error).message}\n`);
     return exitCodeFor(err);
   }
+  const socketPath = config.listeners.socket.path;
   if (sim !== null) {
+    // `eni-agent sim notice` finds the fake IMDS (and its control token) here.
+    await writeSimEndpoints(socketPath, {
+      version: 1,
+      pid: process.pid,
+      imds: sim.fakeImds.url,
+      ec2: sim.fakeEc2.url,
+      controlToken: sim.fakeImds.controlToken,
+    });
     io.stderr.write(
       `eni-agent: simulated EC2 host ready\n` +
         `  socket     ${config.listeners.socket.path}\n` +
         `  state dir  ${config.stateDir}\n` +
         `  fake IMDS  ${sim.fakeImds.url}\n` +
         `  fake EC2   ${sim.fakeEc2.url}\n` +
+        `  notices    ENI_AGENT_SOCKET=${socketPath} eni-agent sim notice spot\n` +
         `  try        ENI_AGENT_SOCKET=${config.listeners.socket.path} eni-agent status\n`,
     );
   }
@@ -201,6 +212,7 @@ export async function serve(
   log.info({ reason: fatal === null ? "signal" : "fatal error" }, "stopping");
   stopHangups();
   await agent.stop();
+  if (sim !== null) await removeSimEndpoints(socketPath);
   log.info({}, "stopped");
   return fatal === null ? EXIT_OK : 1;
 }

@@ -9,6 +9,13 @@ import { randomBytes } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { type Service, sleep } from "../../common/index.js";
 import {
+  applySimNotice,
+  checkSimToken,
+  SIM_CONTROL_PATH,
+  SimControlError,
+  type SimNoticeTarget,
+} from "./fake-imds-control.js";
+import {
   defaultImdsData,
   type FakeImdsData,
   type FakeInterface,
@@ -30,6 +37,8 @@ export interface FakeImdsDeps {
 export interface FakeImdsOptions {
   /** Replaces parts of the default data (AWS metadata mock values plus a second ENI). */
   readonly data?: Partial<FakeImdsData>;
+  /** Token of the control path (POST /_sim/notice). Default: random. */
+  readonly controlToken?: string;
 }
 
 interface FaultRule {
@@ -45,9 +54,11 @@ export interface FakeImdsStats {
   faultsServed: number;
 }
 
-export class FakeImds implements Service {
+export class FakeImds implements Service, SimNoticeTarget {
   readonly name = "fake-imds";
   readonly data: FakeImdsData;
+  /** Authorizes POST /_sim/notice (header x-eni-agent-sim-token). */
+  readonly controlToken: string;
   readonly stats: FakeImdsStats = { tokenRequests: 0, gets: 0, unauthorized: 0, faultsServed: 0 };
   /** Delay before every answer, in ms. */
   latencyMs = 0;
@@ -59,10 +70,13 @@ export class FakeImds implements Service {
   private readonly rawBodies = new Map<string, string | null>();
   private readonly http: LocalHttpServer;
   private eventCounter = 0;
+  /** An ASG state that takes effect at a given time (derived on read: the fake owns no timer). */
+  private pendingAsg: { state: string; atMs: number } | undefined;
 
   constructor(deps: FakeImdsDeps = {}, options: FakeImdsOptions = {}) {
     this.now = deps.now ?? Date.now;
     this.data = { ...defaultImdsData(), ...options.data };
+    this.controlToken = options.controlToken ?? randomBytes(24).toString("base64url");
     this.http = new LocalHttpServer(this.name, (req, body, res, signal) =>
       this.handle(req, body, res, signal),
     );
@@ -96,8 +110,13 @@ export class FakeImds implements Service {
     this.data.spot = undefined;
   }
 
-  /** Sets autoscaling/target-lifecycle-state; undefined makes the path 404. */
-  setAsgState(state: string | undefined): void {
+  /** Sets autoscaling/target-lifecycle-state, now or `afterMs` from now; undefined makes the path 404. */
+  setAsgState(state: string | undefined, afterMs = 0): void {
+    if (afterMs > 0 && state !== undefined) {
+      this.pendingAsg = { state, atMs: this.now() + afterMs };
+      return;
+    }
+    this.pendingAsg = undefined;
     this.data.asgState = state;
   }
 
@@ -176,7 +195,7 @@ export class FakeImds implements Service {
 
   private async handle(
     req: IncomingMessage,
-    _body: string,
+    requestBody: string,
     res: ServerResponse,
     signal: AbortSignal,
   ): Promise<void> {
@@ -186,6 +205,11 @@ export class FakeImds implements Service {
     }
     if (this.latencyMs > 0) await sleep(this.latencyMs, signal);
     const path = new URL(req.url ?? "/", "http://imds").pathname;
+    if (path === SIM_CONTROL_PATH) return this.handleControl(req, requestBody, res);
+    if (this.pendingAsg && this.now() >= this.pendingAsg.atMs) {
+      this.data.asgState = this.pendingAsg.state;
+      this.pendingAsg = undefined;
+    }
     const fault = this.takeFault(path);
     if (fault !== undefined) {
       this.stats.faultsServed += 1;
@@ -203,6 +227,18 @@ export class FakeImds implements Service {
     if (body === undefined) return reply(res, 404, "Not Found");
     const json = body.startsWith("{") || body.startsWith("[");
     return reply(res, 200, body, json ? "application/json" : "text/plain");
+  }
+
+  private handleControl(req: IncomingMessage, body: string, res: ServerResponse): void {
+    try {
+      if (req.method !== "POST") throw new SimControlError(405, "POST only");
+      checkSimToken(this.controlToken, req.headers["x-eni-agent-sim-token"]);
+      const answer = applySimNotice(this, body);
+      reply(res, 200, JSON.stringify(answer), "application/json");
+    } catch (err) {
+      const status = err instanceof SimControlError ? err.status : 500;
+      reply(res, status, JSON.stringify({ error: (err as Error).message }), "application/json");
+    }
   }
 
   private handleToken(req: IncomingMessage, res: ServerResponse): void {

@@ -1,0 +1,82 @@
+/**
+ * `eni-agent sim notice` against a real `serve --simulate` child process:
+ * serve writes its fake endpoints next to its socket (0600), the command
+ * makes the fake IMDS announce the notice, the daemon's watcher picks it up
+ * and the release plan returns the DPDK device to the kernel; the file is
+ * removed when serve stops.
+ */
+import { spawn } from "node:child_process";
+import { existsSync, mkdtempSync, rmSync, statSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import t from "tap";
+import { cli } from "../cli/daemon-support.js";
+import { until } from "../server/harness.js";
+
+const ROOT = fileURLToPath(new URL("../../", import.meta.url));
+
+t.test("sim notice spot: the simulated daemon sees it and releases", async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), "simnotice-"));
+  const socket = join(dir, "s.sock");
+  const endpointsFile = `${socket}.sim.json`;
+  let log = "";
+  const child = spawn(
+    process.execPath,
+    ["--import", "tsx", "src/cli/main.ts", "serve", "--simulate", "--socket", socket],
+    { cwd: ROOT, stdio: ["ignore", "pipe", "pipe"] },
+  );
+  child.stdout?.on("data", (b: Buffer) => (log += b.toString()));
+  child.stderr?.on("data", (b: Buffer) => (log += b.toString()));
+  const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
+  t.teardown(async () => {
+    if (child.exitCode === null) child.kill("SIGTERM");
+    await exited;
+    rmSync(dir, { recursive: true, force: true });
+  });
+  await until(() => existsSync(endpointsFile) || child.exitCode !== null, "sim.json", 10_000);
+  t.equal(child.exitCode, null, log);
+  t.equal(statSync(endpointsFile).mode & 0o777, 0o600, "only the owner reads the control token");
+  const run = (...argv: string[]) => cli([...argv, "--socket", socket]);
+
+  const bound = await run("bind", "0000:00:06.0", "vfio-pci");
+  t.equal(bound.code, 0, bound.stderr);
+  const watched = run("watch", "--kind", "termination_notice", "--count", "1", "--json");
+  // The restore's result and the termination plan's result.
+  const results = run("watch", "--kind", "operation_result", "--count", "2", "--json");
+  await new Promise((r) => setTimeout(r, 300));
+
+  const bad = await run("sim", "notice", "spot", "--in", "soon");
+  t.equal(bad.code, 2, "usage error");
+  const announced = await run("sim", "notice", "spot", "--in", "60");
+  t.equal(announced.code, 0, announced.stderr);
+  t.match(announced.stdout, /spot notice \(action=terminate time=\S+Z\)/);
+
+  const notice = JSON.parse((await watched).stdout);
+  t.match(notice, { kind: "termination_notice", notice: { source: "spot_interruption" } });
+  let driver: string | null = "vfio-pci";
+  for (let i = 0; i < 200 && driver !== "ena"; i++) {
+    const status = JSON.parse((await run("status", "--json")).stdout);
+    driver = status.devices.find(
+      (d: { pciAddress: string }) => d.pciAddress === "0000:00:06.0",
+    )?.driver;
+    if (driver !== "ena") await new Promise((r) => setTimeout(r, 100));
+  }
+  t.equal(driver, "ena", "the device is back with the kernel");
+
+  const finished = (await results).stdout
+    .trim()
+    .split("\n")
+    .map((line) => JSON.parse(line));
+  t.match(
+    finished.find((e) => e.operation.kind === "termination"),
+    { operation: { status: "succeeded" } },
+    "the release plan finished",
+  );
+
+  child.kill("SIGTERM");
+  await exited;
+  t.notOk(existsSync(endpointsFile), "serve removes its endpoints file at stop");
+  const gone = await run("sim", "notice", "asg");
+  t.equal(gone.code, 3, "no simulated host: not found");
+});
