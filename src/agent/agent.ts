@@ -166,6 +166,7 @@ export class Agent {
       desired: adapters.desired,
       journal,
       kernelRelease: adapters.kernelRelease,
+      imdsEndpoint: adapters.imdsEndpoint,
       watcher: () => this.#watcher.current()?.getHealth() ?? null,
       metrics: this.metrics,
       log,

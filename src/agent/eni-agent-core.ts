@@ -79,6 +79,8 @@ export interface CoreDeps {
   desired: DesiredStore;
   journal: MonitoredJournal;
   kernelRelease: string;
+  /** Where IMDS is asked, for the host report. */
+  imdsEndpoint: () => string;
   /** The termination watcher's health; null when IMDS is disabled. */
   watcher: () => WatcherHealth | null;
   /** Builds the termination plan. Default: restore to the kernel only (no EC2 step). */
@@ -236,7 +238,7 @@ export class EniAgentCore implements AgentCore {
       facts,
       devices,
       allowedDrivers: config.allowedDrivers,
-      imds: { ...deps.identity.status(), endpoint: config.imds.endpoint },
+      imds: { ...deps.identity.status(), endpoint: deps.imdsEndpoint() },
       instance: deps.identity.instance(),
       watcher: deps.watcher(),
       pendingNotice: this.#runner.pendingNotice(),

@@ -35,6 +35,8 @@ export interface HostAdapters {
   readonly desired: DesiredStore;
   /** null when IMDS is disabled. */
   readonly imds: MetadataReader | null;
+  /** Where `imds` asks, for reports. */
+  readonly imdsEndpoint: () => string;
   /** Where the EC2 client goes (null: the Region's public endpoint), once it is known. */
   readonly ec2Endpoint: () => string | null;
   /** Default: the SDK's provider chain (the instance role). */
@@ -81,6 +83,7 @@ export function realAdapters(config: AgentConfig): HostAdapters {
     journal: new FileJournal({ stateDir: config.stateDir }),
     desired: new FileDesiredStore({ stateDir: config.stateDir }),
     imds: config.imds.enabled ? imdsClientFor(config) : null,
+    imdsEndpoint: () => config.imds.endpoint,
     ec2Endpoint: () => config.ec2.endpoint,
     services: [],
   };

@@ -60,6 +60,7 @@ export function simulatedHost(
     journal: new FileJournal({ stateDir: config.stateDir }),
     desired: new FileDesiredStore({ stateDir: config.stateDir }),
     imds: config.imds.enabled ? lazyImds(() => imdsClientFor(config, fakeImds.url)) : null,
+    imdsEndpoint: () => fakeImds.url,
     ec2Endpoint: () => fakeEc2.url,
     // The fake checks that requests are signed, not by whom.
     ec2Credentials: { accessKeyId: "SIMULATED", secretAccessKey: "simulated" },

@@ -25,6 +25,7 @@ t.test("health reflects IMDS going down and coming back", async (t) => {
   t.equal(down.healthChanged?.health?.serving, true, "IMDS down does not stop the API");
   const report = await client.getHostReport();
   t.equal(report.imds?.reachable, false);
+  t.match(report.imds?.detail, h.host.fakeImds.url, "names the endpoint it asks");
   t.ok(
     report.checks.some((c) => c.name === "imds"),
     "the host report says so",
