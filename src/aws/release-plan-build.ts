@@ -52,27 +52,8 @@ export function endsInTermination(trigger: PlanTrigger): boolean {
 
 export function buildReleasePlan(input: BuildPlanInput): ReleasePlanRecord {
   const terminating = endsInTermination(input.trigger);
-  const deviceOf = new Map<EniId, string>();
-  for (const b of input.bound) if (b.eniId !== null) deviceOf.set(b.eniId, b.device);
-  const enis: EniStep[] = [];
-  let listError: ErrorRecord | undefined;
-  if ("error" in input.owned) {
-    listError = input.owned.error;
-  } else {
-    const owned = [...input.owned].sort(
-      (a, b) => (a.attachment?.deviceIndex ?? 0) - (b.attachment?.deviceIndex ?? 0),
-    );
-    for (const eni of owned) {
-      enis.push(ownedStep(eni, deviceOf.get(eni.eniId) ?? null, input, terminating));
-    }
-    const ownedIds = new Set(owned.map((e) => e.eniId));
-    for (const b of input.bound) {
-      if (b.eniId === null || ownedIds.has(b.eniId)) continue;
-      enis.push(
-        step(b.eniId, b.device, "skip", "not owned by this agent: restored, never detached", false),
-      );
-    }
-  }
+  const listError = "error" in input.owned ? input.owned.error : undefined;
+  const enis = "error" in input.owned ? [] : planEniSteps(input, input.owned, terminating);
   return {
     version: 1,
     key: input.trigger.key,
@@ -92,10 +73,39 @@ export function buildReleasePlan(input: BuildPlanInput): ReleasePlanRecord {
   };
 }
 
+export type EniPlanInput = Pick<
+  BuildPlanInput,
+  "bound" | "mode" | "trustDeleteOnTermination" | "shortOnTime"
+>;
+
+/** The ENI steps for the owned ENIs listed (and skip steps for bound devices of other ENIs). */
+export function planEniSteps(
+  input: EniPlanInput,
+  listed: readonly EniDescription[],
+  terminating: boolean,
+): EniStep[] {
+  const deviceOf = new Map<EniId, string>();
+  for (const b of input.bound) if (b.eniId !== null) deviceOf.set(b.eniId, b.device);
+  const owned = [...listed].sort(
+    (a, b) => (a.attachment?.deviceIndex ?? 0) - (b.attachment?.deviceIndex ?? 0),
+  );
+  const enis = owned.map((eni) =>
+    ownedStep(eni, deviceOf.get(eni.eniId) ?? null, input, terminating),
+  );
+  const ownedIds = new Set(owned.map((e) => e.eniId));
+  for (const b of input.bound) {
+    if (b.eniId === null || ownedIds.has(b.eniId)) continue;
+    enis.push(
+      step(b.eniId, b.device, "skip", "not owned by this agent: restored, never detached", false),
+    );
+  }
+  return enis;
+}
+
 function ownedStep(
   eni: EniDescription,
   device: string | null,
-  input: BuildPlanInput,
+  input: EniPlanInput,
   terminating: boolean,
 ): EniStep {
   const dot = eni.attachment?.deleteOnTermination === true;

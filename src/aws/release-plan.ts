@@ -22,7 +22,7 @@
  */
 import { type AgentError, sleep, toAgentError } from "../common/index.js";
 import type { Ec2Actions } from "./ec2-actions.js";
-import { buildReleasePlan, endsInTermination } from "./release-plan-build.js";
+import { buildReleasePlan, endsInTermination, planEniSteps } from "./release-plan-build.js";
 import { type EniWorkContext, releaseEni, secureEni, withRetries } from "./release-plan-eni.js";
 import type { ReleasePlanStore } from "./release-plan-store.js";
 import type {
@@ -82,7 +82,11 @@ export interface ReleasePlanOptions {
   /** Backoff between plan-level retries of a transient EC2 failure, in ms. Defaults 200 and 2000. */
   readonly retryBaseDelayMs?: number;
   readonly retryMaxDelayMs?: number;
-  /** Longest time spent listing owned ENIs before planning without them, in ms. Default 15000. */
+  /**
+   * Longest wait for the owned-ENI listing before the plan goes on without
+   * it (restores do not wait for EC2), in ms; the listing is then retried
+   * until the deadline. Default 3000.
+   */
   readonly listBudgetMs?: number;
 }
 
@@ -118,7 +122,7 @@ export class ReleasePlan {
       secureFirstBelowMs: options.secureFirstBelowMs ?? 60_000,
       retryBaseDelayMs: options.retryBaseDelayMs ?? 200,
       retryMaxDelayMs: options.retryMaxDelayMs ?? 2000,
-      listBudgetMs: options.listBudgetMs ?? 15_000,
+      listBudgetMs: options.listBudgetMs ?? 3000,
     };
     for (const key of ["concurrency", "restoreConcurrency"] as const) {
       const value = this.settings[key];
@@ -228,17 +232,28 @@ export class ReleasePlan {
     await journal();
     this.emit({ type: "planned", plan: record, resumed });
     const pending = record.enis.filter((e) => e.phase !== "done");
-    const ctx = pending.length === 0 ? undefined : this.ec2Context(record, signal, journal);
+    let ctx = pending.length === 0 ? undefined : this.ec2Context(record, signal, journal);
     const secure = pending.filter((e) => e.secureFirst && e.phase === "pending");
     await Promise.all([
       record.dryRun ? undefined : sleepUntil(record.graceEndsAtMs, this.now, signal),
-      ctx && runPool(secure, s.concurrency, (step) => secureEni(ctx, step).then(() => {})),
+      ctx && runPool(secure, s.concurrency, (step) => secureEni(ctx!, step).then(() => {})),
     ]);
     const restored = new Map<string, Promise<boolean>>();
     const restoreWork = this.restoreAll(record, signal, journal, restored);
-    const releaseWork = ctx
-      ? runPool(pending, s.concurrency, (step) => this.releaseOne(ctx, record, step, restored))
-      : undefined;
+    const releaseWork = (async () => {
+      // The owned ENIs could not be listed in time (throttling, EC2 down):
+      // restores did not wait; the listing goes on until the deadline.
+      if (record.listError !== undefined && !signal.aborted) {
+        if (!(await this.relist(record, journal, signal))) return;
+        ctx = this.ec2Context(record, signal, journal);
+      }
+      const todo = record.enis.filter((e) => e.phase !== "done");
+      if (!ctx || todo.length === 0) return;
+      const context = ctx;
+      await runPool(todo, s.concurrency, (step) =>
+        this.releaseOne(context, record, step, restored),
+      );
+    })();
     await Promise.all([restoreWork, releaseWork]);
     if (!signal.aborted) {
       const failed =
@@ -252,6 +267,44 @@ export class ReleasePlan {
     await journal();
     this.emit({ type: "finished", plan: record });
     return record;
+  }
+
+  /** Lists the owned ENIs again until the work deadline; true once the EC2 steps are planned. */
+  private async relist(
+    record: ReleasePlanRecord,
+    journal: () => Promise<void>,
+    signal: AbortSignal,
+  ): Promise<boolean> {
+    const deadlineMs = record.deadlineMs - this.settings.deadlineMarginMs;
+    let actions: Ec2Actions;
+    try {
+      actions = this.deps.actions();
+    } catch {
+      return false;
+    }
+    try {
+      const owned = await withRetries(this.workContext(actions, deadlineMs, signal), () =>
+        actions.describeOwnedEnis({ deadlineMs, signal }, { instanceId: record.instanceId }),
+      );
+      const s = this.settings;
+      record.enis = planEniSteps(
+        {
+          bound: record.restores.map((r) => ({ device: r.device, eniId: r.eniId })),
+          mode: record.mode,
+          trustDeleteOnTermination: s.trustDeleteOnTermination,
+          shortOnTime: false,
+        },
+        owned,
+        record.terminating,
+      );
+      record.listError = undefined;
+      await journal();
+      this.emit({ type: "planned", plan: record, resumed: record.resumes > 0 });
+      return true;
+    } catch (err) {
+      if (!signal.aborted) record.listError = toAgentError(err).toJSON();
+      return false;
+    }
   }
 
   /** Restores every device not yet restored; `restored` says, per device, whether it is back. */

@@ -256,7 +256,34 @@ t.test(
     await host.ec2.stop();
     const result = await host.plan.run(spotNotice(5_000));
     t.equal(result.plan.status, "failed");
-    t.match(result.plan.listError, { code: "DEADLINE_EXCEEDED", message: /unreachable/ });
+    // Retried until the deadline: the last failure says why.
+    t.match(result.plan.listError, {
+      code: /^(UNAVAILABLE|DEADLINE_EXCEEDED)$/,
+      message: /unreachable/,
+    });
     t.equal(host.restored.length, 2, "the local half does not wait for EC2");
   },
 );
+
+t.test("listing throttled at notice time: restores do not wait, the listing goes on", async (t) => {
+  const host = await releaseHost(t, {
+    owned: 2,
+    notOwned: 0,
+    plan: { listBudgetMs: 100 },
+  });
+  host.ec2.throttleNext(6, "DescribeNetworkInterfaces");
+  const describedAtRestore: number[] = [];
+  const plan = host.plan as unknown as { deps: { restore: (d: string) => Promise<void> } };
+  const restore = plan.deps.restore;
+  plan.deps.restore = async (device) => {
+    describedAtRestore.push(host.ec2.succeeded("DescribeNetworkInterfaces"));
+    await restore(device);
+  };
+  const result = await host.plan.run(spotNotice(20_000));
+  t.same(describedAtRestore, [0, 0], "devices went back before EC2 answered a listing");
+  t.equal(result.plan.status, "succeeded");
+  t.equal(result.plan.listError, undefined);
+  const planned = host.events.filter((e) => e.type === "planned");
+  t.equal(planned.length, 2, "planned again once the ENIs were listed");
+  for (const eni of host.owned) t.notOk(host.ec2.model.enis.has(eni.id));
+});
