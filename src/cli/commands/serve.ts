@@ -5,9 +5,10 @@
  * place that listens for SIGHUP (main.ts turns SIGTERM/SIGINT into
  * `io.signal`), and everything heavy is imported only once it runs.
  */
-import { userInfo } from "node:os";
+import { existsSync, rmSync } from "node:fs";
 import { dirname, join } from "node:path";
 import type { CliIo } from "../command.js";
+import { simulatedBaseDir } from "../daemon/default-socket.js";
 import { EXIT_OK, exitCodeFor } from "../exit-codes.js";
 import { parseFlags, usage } from "../flags.js";
 import { removeSimEndpoints, writeSimEndpoints } from "./sim.js";
@@ -49,8 +50,11 @@ OPTIONS
                        directory under the system's temp dir); the paths are
                        printed at start.
     --state-dir DIR    With --simulate: where the journal and the simulated
-                       kernel are kept (default: next to the socket). Remove
-                       it to start from a fresh host.
+                       kernel are kept (default: next to the socket). A
+                       simulated host is kept across restarts, as a real one.
+    --fresh            With --simulate: forget the kept simulated host (its
+                       kernel state, journal and release plans) and start
+                       from a new one.
     -h, --help         Show this help.
 
 EXIT STATUS
@@ -73,6 +77,7 @@ const FLAGS = {
   "log-level": { type: "string" },
   simulate: { type: "boolean" },
   "state-dir": { type: "string" },
+  fresh: { type: "boolean" },
   help: { type: "boolean", short: "h" },
 } as const;
 
@@ -115,9 +120,13 @@ export async function serve(
   if (values["state-dir"] !== undefined && !values.simulate) {
     throw usage("serve", "--state-dir goes with --simulate (set stateDir in the configuration)");
   }
+  if (values.fresh && !values.simulate) throw usage("serve", "--fresh goes with --simulate");
   const agentModule = await import("../../agent/index.js");
   const simulate = values.simulate;
   const paths = simulate ? simulatePaths(values, io) : null;
+  if (values.fresh && paths !== null) {
+    forgetSimulatedHost(paths.stateDir, agentModule.SIM_KERNEL_FILE);
+  }
   const socket = paths?.socket ?? values.socket;
   for (const [flag, path] of [
     ["--socket", socket],
@@ -227,14 +236,23 @@ function simulatePaths(
       stateDir: values["state-dir"] ?? join(dirname(values.socket), "eni-agent-state"),
     };
   }
-  const runtime = io.env.XDG_RUNTIME_DIR ?? "";
-  const base = runtime.startsWith("/")
-    ? join(runtime, "eni-agent")
-    : join(io.env.TMPDIR ?? "/tmp", `eni-agent-${userInfo().uid}`);
+  const base = simulatedBaseDir(io.env);
   return {
     socket: join(base, "eni-agent.sock"),
     stateDir: values["state-dir"] ?? join(base, "state"),
   };
+}
+
+/**
+ * Removes a simulated host's state directory, recognised by the simulator's
+ * kernel file, so that --fresh can never delete a directory it did not make.
+ */
+function forgetSimulatedHost(stateDir: string, kernelFile: string): void {
+  if (!existsSync(stateDir)) return;
+  if (!existsSync(join(stateDir, kernelFile))) {
+    throw usage("serve", `--fresh: ${stateDir} holds no simulated host; remove it yourself`);
+  }
+  rmSync(stateDir, { recursive: true, force: true });
 }
 
 function isAlive(pid: number): boolean {

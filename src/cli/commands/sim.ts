@@ -10,7 +10,7 @@ import { mkdir, open, readFile, rename, rm } from "node:fs/promises";
 import { dirname } from "node:path";
 import { AgentError } from "../../common/index.js";
 import type { CliIo } from "../command.js";
-import { DEFAULT_SOCKET_PATH } from "../daemon/connection-flags.js";
+import { simulatedSocketPath } from "../daemon/default-socket.js";
 import { COMMON_EXIT_LINES, EXIT_OK } from "../exit-codes.js";
 import { parseFlags, usage } from "../flags.js";
 
@@ -47,7 +47,8 @@ OPTIONS
     --code CODE        Scheduled event code: instance-stop, instance-retirement,
                        instance-reboot, system-reboot, system-maintenance.
     --socket PATH      The simulated daemon's socket (default $ENI_AGENT_SOCKET,
-                       else ${DEFAULT_SOCKET_PATH}).
+                       else the default socket of \`eni-agent serve --simulate\`:
+                       $XDG_RUNTIME_DIR/eni-agent/eni-agent.sock).
     --json             Print the fake's answer as JSON.
     -h, --help         Show this help.
 
@@ -129,7 +130,8 @@ export async function run(argv: readonly string[], io: CliIo): Promise<number> {
   }
   if (extra !== undefined) throw usage("sim", `unexpected argument ${JSON.stringify(extra)}`);
   const body = requestOf(kind as Kind, values);
-  const socket = values.socket ?? (io.env.ENI_AGENT_SOCKET || undefined) ?? DEFAULT_SOCKET_PATH;
+  const socket =
+    values.socket ?? (io.env.ENI_AGENT_SOCKET || undefined) ?? simulatedSocketPath(io.env);
   const endpoints = await readEndpoints(socket);
   const answer = await post(endpoints, body, io.signal);
   if (values.json) {

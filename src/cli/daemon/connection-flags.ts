@@ -7,9 +7,9 @@
 import { AgentError } from "../../common/index.js";
 import type { CliIo } from "../command.js";
 import { usage } from "../flags.js";
+import { DEFAULT_SOCKET_PATH, defaultSocket } from "./default-socket.js";
 
-/** The daemon's main socket when neither --socket nor ENI_AGENT_SOCKET says otherwise. */
-export const DEFAULT_SOCKET_PATH = "/run/eni-agent/eni-agent.sock";
+export { DEFAULT_SOCKET_PATH } from "./default-socket.js";
 
 export const CONNECTION_FLAGS = {
   socket: { type: "string" },
@@ -48,7 +48,8 @@ export type Endpoint =
 /** How the OPTIONS section of every daemon command's help describes these flags. */
 export function connectionHelp(defaultTimeoutSeconds: number): string {
   return `    --socket PATH      The daemon's Unix socket (default $ENI_AGENT_SOCKET,
-                       else ${DEFAULT_SOCKET_PATH}).
+                       else ${DEFAULT_SOCKET_PATH}, else the socket of
+                       a running \`eni-agent serve --simulate\` of this user).
     --address HOST:PORT
                        Talk to the daemon's TCP listener instead (mutual TLS:
                        needs --tls-ca, --tls-cert and --tls-key).
@@ -69,8 +70,15 @@ export function endpointOf(command: string, values: ConnectionFlagValues, io: Cl
   );
   if (values.address === undefined) {
     if (tlsFlags.length > 0) throw usage(command, `--${tlsFlags[0]} needs --address`);
-    const socketPath = values.socket ?? nonEmpty(io.env.ENI_AGENT_SOCKET) ?? DEFAULT_SOCKET_PATH;
-    return { kind: "unix", socketPath };
+    const named = values.socket ?? nonEmpty(io.env.ENI_AGENT_SOCKET);
+    if (named !== undefined) return { kind: "unix", socketPath: named };
+    const found = defaultSocket(io.env);
+    if (found.simulated) {
+      io.stderr.write(
+        `eni-agent: no daemon at ${DEFAULT_SOCKET_PATH}; using the simulated one at ${found.path}\n`,
+      );
+    }
+    return { kind: "unix", socketPath: found.path };
   }
   if (values.socket !== undefined) throw usage(command, "give either --socket or --address");
   const match = /^(\[[0-9a-fA-F:.]+\]|[A-Za-z0-9.-]+):(\d{1,5})$/.exec(values.address);
