@@ -17,8 +17,10 @@ import {
   type CaseStats,
   checkTargets,
   formatRatio,
+  type Measurement,
   ratioTo,
   summarize,
+  type TimedBench,
 } from "./support/bench.js";
 
 const BENCH_DIR = fileURLToPath(new URL(".", import.meta.url));
@@ -56,6 +58,23 @@ function benchFiles(filters: readonly string[]): string[] {
     .sort();
 }
 
+/** Times each case's `run()`, interleaved: every case's sample i runs next to the others' sample i. */
+async function timeCases(bench: TimedBench): Promise<CaseStats[]> {
+  const samples = bench.samples ?? 30;
+  const warmup = bench.warmup ?? 3;
+  const cases = bench.cases();
+  const raw = cases.map(() => [] as number[]);
+  for (let round = 0; round < warmup + samples; round++) {
+    for (const [i, c] of cases.entries()) {
+      const start = process.hrtime.bigint();
+      await c.run();
+      const ms = Number(process.hrtime.bigint() - start) / 1e6;
+      if (round >= warmup) raw[i]!.push(ms);
+    }
+  }
+  return cases.map((c, i) => summarize(c.name, raw[i]!));
+}
+
 async function runFile(path: string, env: BenchEnvironment): Promise<BenchResult> {
   const module = (await import(pathToFileURL(join(BENCH_DIR, path)).href)) as {
     default: BenchFile;
@@ -63,23 +82,16 @@ async function runFile(path: string, env: BenchEnvironment): Promise<BenchResult
   const bench = module.default;
   const [area = "misc", file = path] = path.split("/");
   const name = file.replace(/\.bench\.ts$/, "");
-  const samples = bench.samples ?? 30;
-  const warmup = bench.warmup ?? 3;
   await bench.setup?.();
   let stats: CaseStats[];
+  let measured: Measurement | null = null;
   try {
-    const cases = bench.cases();
-    const raw = cases.map(() => [] as number[]);
-    for (let round = 0; round < warmup + samples; round++) {
-      // Interleaved: every case's sample i runs next to the others' sample i.
-      for (const [i, c] of cases.entries()) {
-        const start = process.hrtime.bigint();
-        await c.run();
-        const ms = Number(process.hrtime.bigint() - start) / 1e6;
-        if (round >= warmup) raw[i]!.push(ms);
-      }
+    if ("measure" in bench) {
+      measured = await bench.measure();
+      stats = measured.cases.map((c) => summarize(c.name, c.rawMs));
+    } else {
+      stats = await timeCases(bench);
     }
-    stats = cases.map((c, i) => summarize(c.name, raw[i]!));
   } finally {
     await bench.teardown?.();
   }
@@ -97,8 +109,8 @@ async function runFile(path: string, env: BenchEnvironment): Promise<BenchResult
     command: `npm run bench -- ${area}/${name}`,
     environment: env,
     cases: stats,
-    targets: checkTargets(bench.targets ?? [], stats),
-    notes: bench.notes ?? [],
+    targets: [...checkTargets(bench.targets ?? [], stats), ...(measured?.checked ?? [])],
+    notes: [...(bench.notes ?? []), ...(measured?.notes ?? [])],
   };
 }
 
@@ -131,6 +143,7 @@ function format(result: BenchResult): string {
     );
   for (const t of result.targets)
     lines.push(`${t.met ? "MET " : "MISS"} ${t.case}: ${t.description}`);
+  for (const n of result.notes) lines.push(`- ${n}`);
   return `${lines.join("\n")}\n`;
 }
 

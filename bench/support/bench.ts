@@ -16,26 +16,52 @@ export interface BenchTarget {
   case: string;
   /** Median at most this many milliseconds. */
   maxMedianMs?: number;
+  /** 99th percentile at most this many milliseconds. */
+  maxP99Ms?: number;
   /** Median at most `ratio` times the median of case `baseline`. */
   maxRatio?: { baseline: string; ratio: number };
 }
 
-export interface BenchFile {
+interface BenchCommon {
   title: string;
   /** What the cases run against, e.g. "RealSysfs on tmpfs (/dev/shm), simulated host". */
   adapter: string;
-  /** Samples per case (default 30) and unrecorded warm-up runs per case (default 3). */
-  samples?: number;
-  warmup?: number;
   setup?(): Promise<void>;
   teardown?(): Promise<void>;
-  cases(): BenchCase[];
   targets?: BenchTarget[];
   /** Case name → the case it is compared with in the report's ratio column. */
   baselines?: Record<string, string>;
   /** What the numbers mean and where the time goes, printed under the table. */
   notes?: string[];
 }
+
+/** Cases the harness times itself, one call of `run()` per sample. */
+export interface TimedBench extends BenchCommon {
+  /** Samples per case (default 30) and unrecorded warm-up runs per case (default 3). */
+  samples?: number;
+  warmup?: number;
+  cases(): BenchCase[];
+}
+
+/**
+ * A file that takes its own samples, where one timed call is not one sample:
+ * many callers at once (each call's latency is a sample), or a process's
+ * memory and CPU over a window.
+ */
+export interface MeasuredBench extends BenchCommon {
+  measure(): Promise<Measurement>;
+}
+
+export interface Measurement {
+  /** Samples in milliseconds per case, in the order they were taken. */
+  cases: { name: string; rawMs: number[] }[];
+  /** Targets on quantities that are not a case's times (MiB, CPU %), checked by the file. */
+  checked?: TargetResult[];
+  /** Numbers of this run that the table cannot hold (throughput, memory), printed as notes. */
+  notes?: string[];
+}
+
+export type BenchFile = TimedBench | MeasuredBench;
 
 export function defineBench(file: BenchFile): BenchFile {
   return file;
@@ -132,6 +158,13 @@ export function checkTargets(
         case: target.case,
         description: `median ≤ ${target.maxMedianMs} ms (is ${s.medianMs.toFixed(2)} ms)`,
         met: s.medianMs <= target.maxMedianMs,
+      });
+    }
+    if (target.maxP99Ms !== undefined) {
+      results.push({
+        case: target.case,
+        description: `p99 ≤ ${target.maxP99Ms} ms (is ${s.p99Ms.toFixed(2)} ms)`,
+        met: s.p99Ms <= target.maxP99Ms,
       });
     }
     if (target.maxRatio !== undefined) {

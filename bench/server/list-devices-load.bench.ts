@@ -1,0 +1,188 @@
+/**
+ * ListDevices latency and throughput at 1, 10 and 100 concurrent clients,
+ * against the daemon as operators run it (`eni-agent serve --simulate`, a
+ * process of its own), each client with a connection of its own. Clients
+ * run closed-loop: each sends its next call as soon as the previous one
+ * answers, for a fixed window; every call's latency is a sample.
+ */
+import { join } from "node:path";
+import { setTimeout as sleep } from "node:timers/promises";
+import type { AgentClient } from "../../src/server/client.js";
+import { clientsOnOwnConnections } from "../support/agent-clients.js";
+import { defineBench, type Measurement, quantile } from "../support/bench.js";
+import { buildCli, type DaemonProcess, startDaemon } from "../support/daemon-process.js";
+import {
+  clockTicksPerSecond,
+  cpuPercent,
+  readProcSample,
+  settleUnixSockets,
+  unixSocketCount,
+} from "../support/proc-stats.js";
+import { benchTempDir, removeTree } from "../support/sim-host.js";
+
+/** Closed loop: each client calls again as soon as it has its answer. */
+const CLOSED = [1, 10, 100] as const;
+/** Paced: 100 clients, each calling at a fixed rate (calls per second per client). */
+const PACED = [10, 1] as const;
+const PACED_CLIENTS = 100;
+const WARMUP_MS = 1_000;
+const WINDOW_MS = 8_000;
+
+const TICKS_PER_SECOND = clockTicksPerSecond();
+let tmp = "";
+let daemon: DaemonProcess | null = null;
+
+const closedName = (clients: number) =>
+  `ListDevices, ${clients} client${clients === 1 ? "" : "s"} (closed loop)`;
+const pacedName = (rate: number) =>
+  `ListDevices, ${PACED_CLIENTS} clients × ${rate} call${rate === 1 ? "" : "s"}/s (paced)`;
+
+interface Level {
+  name: string;
+  clients: number;
+  rawMs: number[];
+  callsPerSecond: number;
+  /** The daemon's CPU over the window: % of one core, and per call answered. */
+  daemonCpuPercent: number;
+  daemonCpuUsPerCall: number;
+  /** Paced calls sent more than one period after their slot (the client fell behind). */
+  late: number;
+}
+
+type Load = (clients: readonly AgentClient[], untilMs: number) => Promise<Level["rawMs"]>;
+
+/** Every client calls back-to-back until `untilMs`; returns each call's latency. */
+function closedLoop(clients: readonly AgentClient[], untilMs: number): Promise<number[]> {
+  const rawMs: number[] = [];
+  return Promise.all(
+    clients.map(async (client) => {
+      while (performance.now() < untilMs) {
+        const start = performance.now();
+        await client.listDevices();
+        rawMs.push(performance.now() - start);
+      }
+    }),
+  ).then(() => rawMs);
+}
+
+/**
+ * Every client calls once per `periodMs`, its slots offset at random so the
+ * clients do not call in step. `late` counts calls sent over a period after
+ * their slot: none means the latencies are not hiding a queue in the client.
+ */
+function paced(periodMs: number, late: { count: number }): Load {
+  return (clients, untilMs) => {
+    const rawMs: number[] = [];
+    return Promise.all(
+      clients.map(async (client) => {
+        let slot = performance.now() + Math.random() * periodMs;
+        while (slot < untilMs) {
+          const wait = slot - performance.now();
+          if (wait > 0) await sleep(wait);
+          const start = performance.now();
+          if (start - slot > periodMs) late.count++;
+          await client.listDevices();
+          rawMs.push(performance.now() - start);
+          slot += periodMs;
+        }
+      }),
+    ).then(() => rawMs);
+  };
+}
+
+async function measureLevel(
+  running: DaemonProcess,
+  name: string,
+  count: number,
+  load: Load,
+): Promise<Omit<Level, "late">> {
+  // The listener alone: the previous level's connections are gone.
+  const socketsBefore = await settleUnixSockets(running.pid, 1);
+  const clients = clientsOnOwnConnections(running.socketPath, count, join(tmp, `links-${name}`));
+  try {
+    const first = await Promise.all(clients.map((c) => c.listDevices()));
+    if (first.some((devices) => devices.length === 0))
+      throw new Error("ListDevices listed nothing");
+    const opened = unixSocketCount(running.pid) - socketsBefore;
+    if (opened < count) {
+      throw new Error(`${count} clients opened ${opened} connections: they share connections`);
+    }
+    await load(clients, performance.now() + WARMUP_MS);
+    const before = readProcSample(running.pid);
+    const start = performance.now();
+    const rawMs = await load(clients, start + WINDOW_MS);
+    const elapsedMs = performance.now() - start;
+    const after = readProcSample(running.pid);
+    const cpu = cpuPercent(before, after, TICKS_PER_SECOND);
+    return {
+      name,
+      clients: count,
+      rawMs,
+      callsPerSecond: (rawMs.length / elapsedMs) * 1000,
+      daemonCpuPercent: cpu,
+      daemonCpuUsPerCall: ((cpu / 100) * elapsedMs * 1000) / rawMs.length,
+    };
+  } finally {
+    for (const client of clients) client.close();
+  }
+}
+
+export default defineBench({
+  title: "Daemon under load: ListDevices from 1, 10 and 100 concurrent clients",
+  adapter:
+    "built daemon (`eni-agent serve --simulate`, default configuration) in its own process; clients in the bench process, one Unix-socket connection each",
+  async setup() {
+    buildCli();
+    tmp = benchTempDir("list-load");
+    daemon = await startDaemon({ dir: tmp });
+  },
+  async teardown() {
+    const code = await daemon?.stop();
+    removeTree(tmp);
+    if (code !== 0 && code !== undefined) throw new Error(`the daemon exited ${code} at stop`);
+  },
+  async measure(): Promise<Measurement> {
+    const running = daemon!;
+    const levels: Level[] = [];
+    for (const clients of CLOSED) {
+      const level = await measureLevel(running, closedName(clients), clients, closedLoop);
+      levels.push({ ...level, late: 0 });
+    }
+    for (const rate of PACED) {
+      const late = { count: 0 };
+      const load = paced(1000 / rate, late);
+      const level = await measureLevel(running, pacedName(rate), PACED_CLIENTS, load);
+      levels.push({ ...level, late: late.count });
+    }
+    const closed = levels.slice(0, CLOSED.length);
+    const throughput = levels.map(
+      (l) =>
+        `${l.name}: ${Math.round(l.callsPerSecond)} calls/s, daemon CPU ${l.daemonCpuPercent.toFixed(0)} % of a core (${Math.round(l.daemonCpuUsPerCall)} µs per call)`,
+    );
+    const littles = closed.map((l) => {
+      // Little's law: with every client always waiting on one call, latency = clients / rate.
+      const ms = (l.clients / l.callsPerSecond) * 1000;
+      const median = quantile(
+        [...l.rawMs].sort((a, b) => a - b),
+        0.5,
+      );
+      return `${l.clients}: ${ms.toFixed(2)} ms predicted, ${median.toFixed(2)} ms median`;
+    });
+    const late = levels.slice(CLOSED.length).map((l) => `${l.name}: ${l.late}`);
+    return {
+      cases: levels.map((l) => ({ name: l.name, rawMs: l.rawMs })),
+      notes: [
+        `Throughput (calls answered per second over the ${WINDOW_MS / 1000} s window, after ${WARMUP_MS / 1000} s of warm-up) and the daemon's CPU over that window (/proc/<pid>/stat): ${throughput.join("; ")}.`,
+        `Closed loop, mean latency = clients ÷ throughput (Little's law): ${littles.join("; ")}.`,
+        `Paced calls sent more than one period late (a queue in the client the latencies would hide): ${late.join("; ")}.`,
+      ],
+    };
+  },
+  targets: [
+    { case: closedName(100), maxP99Ms: 5 },
+    ...PACED.map((rate) => ({ case: pacedName(rate), maxP99Ms: 5 })),
+  ],
+  notes: [
+    "Each client has a connection of its own (checked by counting the daemon's sockets), as separate controller processes would; clients of one process that share a target share one HTTP/2 connection in grpc-js.",
+  ],
+});

@@ -1,0 +1,116 @@
+/**
+ * What another process costs, read from procfs the way `ps` and `top` do:
+ * resident memory from /proc/<pid>/status, CPU time from /proc/<pid>/stat,
+ * open sockets from /proc/<pid>/fd. Benchmarks of the daemon read these
+ * from outside, so that measuring changes nothing inside it.
+ */
+import { execFileSync } from "node:child_process";
+import { readdirSync, readFileSync, readlinkSync } from "node:fs";
+import { join } from "node:path";
+
+export interface ProcSample {
+  /** VmRSS: resident set size. */
+  rssKiB: number;
+  /** utime + stime of every thread, live and exited, in clock ticks. */
+  cpuTicks: number;
+  threads: number;
+  /** process.hrtime of the reading, in milliseconds. */
+  atMs: number;
+}
+
+/** VmRSS and Threads from the text of /proc/<pid>/status. */
+export function parseStatus(text: string): { rssKiB: number; threads: number } {
+  const field = (name: string): number => {
+    const match = new RegExp(`^${name}:\\s+(\\d+)`, "m").exec(text);
+    if (match === null) throw new Error(`no ${name} in /proc/<pid>/status`);
+    return Number(match[1]);
+  };
+  return { rssKiB: field("VmRSS"), threads: field("Threads") };
+}
+
+/**
+ * utime + stime (fields 14 and 15) from the text of /proc/<pid>/stat. The
+ * command name (field 2) may hold spaces and parentheses, so fields are
+ * counted from the last ")".
+ */
+export function parseStatCpuTicks(text: string): number {
+  const rest = text
+    .slice(text.lastIndexOf(")") + 1)
+    .trim()
+    .split(/\s+/);
+  // rest[0] is field 3 (state): field n is rest[n - 3].
+  const utime = Number(rest[11]);
+  const stime = Number(rest[12]);
+  if (!Number.isFinite(utime) || !Number.isFinite(stime)) {
+    throw new Error(`unreadable /proc/<pid>/stat: ${text.slice(0, 80)}`);
+  }
+  return utime + stime;
+}
+
+export function readProcSample(pid: number, procRoot = "/proc"): ProcSample {
+  const dir = join(procRoot, String(pid));
+  const status = parseStatus(readFileSync(join(dir, "status"), "utf8"));
+  return {
+    ...status,
+    cpuTicks: parseStatCpuTicks(readFileSync(join(dir, "stat"), "utf8")),
+    atMs: Number(process.hrtime.bigint()) / 1e6,
+  };
+}
+
+/**
+ * Unix-domain sockets `pid` holds (its listeners and the connections they
+ * accepted), matched by inode against /proc/net/unix: TCP sockets (the
+ * simulated host's IMDS and EC2 traffic) come and go and are not counted.
+ */
+export function unixSocketCount(pid: number, procRoot = "/proc"): number {
+  const unix = new Set(
+    readFileSync(join(procRoot, "net/unix"), "utf8")
+      .split("\n")
+      .slice(1)
+      .map((line) => line.trim().split(/\s+/)[6])
+      .filter((inode): inode is string => inode !== undefined),
+  );
+  const dir = join(procRoot, String(pid), "fd");
+  let count = 0;
+  for (const fd of readdirSync(dir)) {
+    try {
+      const inode = /^socket:\[(\d+)\]$/.exec(readlinkSync(join(dir, fd)))?.[1];
+      if (inode !== undefined && unix.has(inode)) count++;
+    } catch {
+      // The descriptor closed between the listing and the readlink.
+    }
+  }
+  return count;
+}
+
+/** Clock ticks per second of /proc/<pid>/stat (USER_HZ: 100 on Linux unless getconf says otherwise). */
+export function clockTicksPerSecond(): number {
+  try {
+    const value = Number(execFileSync("getconf", ["CLK_TCK"], { encoding: "utf8" }).trim());
+    return Number.isInteger(value) && value > 0 ? value : 100;
+  } catch {
+    return 100;
+  }
+}
+
+/** CPU used between two samples, as a percentage of one core. */
+export function cpuPercent(from: ProcSample, to: ProcSample, ticksPerSecond: number): number {
+  const cpuMs = ((to.cpuTicks - from.cpuTicks) / ticksPerSecond) * 1000;
+  return (cpuMs / (to.atMs - from.atMs)) * 100;
+}
+
+export const mib = (kib: number): number => kib / 1024;
+
+/** Polls until `pid` holds at most `count` Unix sockets (closed clients take a moment to go). */
+export async function settleUnixSockets(pid: number, count: number, timeoutMs = 10_000) {
+  const deadline = Date.now() + timeoutMs;
+  let now = unixSocketCount(pid);
+  while (now > count) {
+    if (Date.now() > deadline) {
+      throw new Error(`process ${pid} still holds ${now} Unix sockets (expected ≤ ${count})`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    now = unixSocketCount(pid);
+  }
+  return now;
+}
