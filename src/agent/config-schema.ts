@@ -126,7 +126,7 @@ export interface AgentConfig {
     readonly graceMs: number;
     /** DPDK applications get this long after a notice before their devices are taken back. */
     readonly dpdkGraceMs: number;
-    /** Owned ENIs released at once. */
+    /** Detach, delete and mark calls in flight at once (every owned ENI is worked on together). */
     readonly concurrency: number;
     readonly asgLifecycleHookTimeoutMs: number;
     /** Deadline of a plan whose notice has none (manual, rebalance). */

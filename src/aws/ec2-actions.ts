@@ -145,6 +145,20 @@ export class Ec2Actions {
   }
 
   /**
+   * Several ENIs in one filtered, paginated describe (up to 200 ids); the
+   * ones EC2 does not know are simply absent. Lets a waiter poll many ENIs
+   * with one request instead of one each.
+   */
+  describeEnis(eniIds: readonly string[], call: Ec2CallOptions): Promise<EniDescription[]> {
+    const ids = eniIds.map(checkEniId);
+    if (ids.length === 0) return Promise.resolve([]);
+    if (ids.length > 200) {
+      throw new AgentError("INVALID_ARGUMENT", "describeEnis takes at most 200 ids");
+    }
+    return this.describe([{ Name: "network-interface-id", Values: ids }], call);
+  }
+
+  /**
    * Detaches an owned ENI (Force only if configured). Returns without
    * waiting: use waitForAvailable. Throws FAILED_PRECONDITION (guard
    * "not-owned", "requester-managed", "primary-eni") before calling EC2.

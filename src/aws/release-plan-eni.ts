@@ -7,14 +7,19 @@
  * the SDK's retries, 5xx, IncorrectState, an ENI still detaching) are retried
  * with backoff until the plan's deadline.
  */
-import { AgentError, isAgentError, sleep, toAgentError } from "../common/index.js";
+import { AgentError, type EniId, isAgentError, sleep, toAgentError } from "../common/index.js";
 import { backoffDelayMs } from "./backoff.js";
 import type { Ec2Actions } from "./ec2-actions.js";
 import type { Ec2CallOptions } from "./ec2-call.js";
+import type { EniDescription } from "./eni-description.js";
 import type { EniOutcome, EniPhase, EniStep } from "./release-plan-types.js";
 
 export interface EniWorkContext {
   readonly actions: Ec2Actions;
+  /** Runs one mutating step (its describes and its call) when a call slot is free. */
+  readonly slot: <T>(call: () => Promise<T>) => Promise<T>;
+  /** Resolves once the ENI is `available` (undefined: gone); see AvailableWaiter. */
+  readonly waitAvailable: (eniId: EniId) => Promise<EniDescription | undefined>;
   readonly call: Ec2CallOptions;
   readonly now: () => number;
   readonly random: () => number;
@@ -33,6 +38,26 @@ const TRANSIENT_AWS_CODES = new Set([
 export function isRetryable(error: AgentError): boolean {
   if (error.code === "UNAVAILABLE") return true;
   return error.awsCode !== undefined && TRANSIENT_AWS_CODES.has(error.awsCode);
+}
+
+/**
+ * At most `limit` calls at once; the others wait in order. A slot is handed
+ * straight to the next waiter, so a burst cannot slip past the bound.
+ */
+export function callLimiter(limit: number): <T>(call: () => Promise<T>) => Promise<T> {
+  let active = 0;
+  const queue: (() => void)[] = [];
+  return async <T>(call: () => Promise<T>): Promise<T> => {
+    if (active < limit) active += 1;
+    else await new Promise<void>((resolve) => queue.push(resolve));
+    try {
+      return await call();
+    } finally {
+      const next = queue.shift();
+      if (next) next();
+      else active -= 1;
+    }
+  };
 }
 
 /** Runs `attempt` until it succeeds, a failure is not transient, or the deadline comes. */
@@ -84,7 +109,7 @@ export async function secureEni(ctx: EniWorkContext, step: EniStep): Promise<boo
   if (step.phase !== "pending" || step.deleteOnTermination) return true;
   try {
     const outcome = await withRetries(ctx, () =>
-      ctx.actions.setDeleteOnTermination(step.eniId, ctx.call),
+      ctx.slot(() => ctx.actions.setDeleteOnTermination(step.eniId, ctx.call)),
     );
     if (outcome === "dry-run") return true;
     step.deleteOnTermination = true;
@@ -105,13 +130,15 @@ export async function releaseEni(ctx: EniWorkContext, step: EniStep): Promise<vo
   switch (step.action) {
     case "mark-delete-on-termination": {
       const outcome = await withRetries(ctx, () =>
-        ctx.actions.setDeleteOnTermination(step.eniId, ctx.call),
+        ctx.slot(() => ctx.actions.setDeleteOnTermination(step.eniId, ctx.call)),
       );
       if (outcome !== "dry-run") step.deleteOnTermination = true;
       return finish(ctx, step, outcome === "dry-run" ? "dry-run" : "delete-on-termination-set");
     }
     case "detach": {
-      const outcome = await withRetries(ctx, () => ctx.actions.detachEni(step.eniId, ctx.call));
+      const outcome = await withRetries(ctx, () =>
+        ctx.slot(() => ctx.actions.detachEni(step.eniId, ctx.call)),
+      );
       if (outcome === "already-gone" || outcome === "dry-run") return finish(ctx, step, outcome);
       return finish(ctx, step, "detached");
     }
@@ -126,17 +153,19 @@ export async function releaseEni(ctx: EniWorkContext, step: EniStep): Promise<vo
 async function detachAndDelete(ctx: EniWorkContext, step: EniStep): Promise<void> {
   const { actions, call } = ctx;
   if (step.phase === "pending" || step.phase === "secured" || step.phase === "failed") {
-    const outcome = await withRetries(ctx, () => actions.detachEni(step.eniId, call));
+    const outcome = await withRetries(ctx, () =>
+      ctx.slot(() => actions.detachEni(step.eniId, call)),
+    );
     if (outcome === "already-gone" || outcome === "dry-run") return finish(ctx, step, outcome);
     await move(ctx, step, "detaching");
   }
   if (step.phase === "detaching") {
-    // waitForAvailable retries failing describes itself, inside the same deadline.
-    const eni = await actions.waitForAvailable(step.eniId, call);
+    // The waiter retries failing describes itself, inside the same deadline.
+    const eni = await ctx.waitAvailable(step.eniId);
     if (eni === undefined) return finish(ctx, step, "already-gone");
     step.deleteOnTermination = false;
     await move(ctx, step, "detached");
   }
-  const outcome = await withRetries(ctx, () => actions.deleteEni(step.eniId, call));
+  const outcome = await withRetries(ctx, () => ctx.slot(() => actions.deleteEni(step.eniId, call)));
   return finish(ctx, step, outcome === "dry-run" ? "dry-run" : outcome);
 }

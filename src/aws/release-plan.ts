@@ -23,7 +23,13 @@
 import { type AgentError, sleep, toAgentError } from "../common/index.js";
 import type { Ec2Actions } from "./ec2-actions.js";
 import { buildReleasePlan, endsInTermination, planEniSteps } from "./release-plan-build.js";
-import { type EniWorkContext, releaseEni, secureEni, withRetries } from "./release-plan-eni.js";
+import {
+  callLimiter,
+  type EniWorkContext,
+  releaseEni,
+  secureEni,
+  withRetries,
+} from "./release-plan-eni.js";
 import type { ReleasePlanStore } from "./release-plan-store.js";
 import type {
   BoundDevice,
@@ -36,6 +42,7 @@ import type {
   ReleasePlanResult,
   RestoreStep,
 } from "./release-plan-types.js";
+import { AvailableWaiter } from "./release-plan-wait.js";
 
 export interface ReleasePlanDeps {
   /**
@@ -71,8 +78,15 @@ export interface ReleasePlanOptions {
   readonly deadlineMarginMs?: number;
   /** Deadline of a plan whose trigger has none, from now, in ms. Default 120000. */
   readonly defaultDeadlineMs?: number;
-  /** ENIs released at once. Default 4. */
+  /**
+   * Mutating EC2 steps (detach, delete, mark) in flight at once; every ENI
+   * is worked on together, and waiting for `available` is one describe per
+   * round for all of them. Default 4.
+   */
   readonly concurrency?: number;
+  /** Rounds of the wait for `available`: first delay and largest, in ms. Defaults 250 and 1000. */
+  readonly waitBaseDelayMs?: number;
+  readonly waitMaxDelayMs?: number;
   /** Devices restored at once (the engine bounds its own parallelism too). Default 8. */
   readonly restoreConcurrency?: number;
   /** Skip EC2 work on ENIs that EC2 will delete with a terminating instance. Default true. */
@@ -117,6 +131,8 @@ export class ReleasePlan {
       deadlineMarginMs: options.deadlineMarginMs ?? 5000,
       defaultDeadlineMs: options.defaultDeadlineMs ?? 120_000,
       concurrency: options.concurrency ?? 4,
+      waitBaseDelayMs: options.waitBaseDelayMs ?? 250,
+      waitMaxDelayMs: options.waitMaxDelayMs ?? 1000,
       restoreConcurrency: options.restoreConcurrency ?? 8,
       trustDeleteOnTermination: options.trustDeleteOnTermination ?? true,
       secureFirstBelowMs: options.secureFirstBelowMs ?? 60_000,
@@ -224,7 +240,6 @@ export class ReleasePlan {
     resumed: boolean,
     signal: AbortSignal,
   ): Promise<ReleasePlanRecord> {
-    const s = this.settings;
     const journal = record.dryRun ? async () => {} : this.journalFor(record);
     if (resumed) record.resumes += 1;
     // The plan is durable before the first EC2 mutation: after a detach, the
@@ -232,11 +247,12 @@ export class ReleasePlan {
     await journal();
     this.emit({ type: "planned", plan: record, resumed });
     const pending = record.enis.filter((e) => e.phase !== "done");
-    let ctx = pending.length === 0 ? undefined : this.ec2Context(record, signal, journal);
+    const first = pending.length === 0 ? undefined : this.ec2Context(record, signal, journal);
+    let ctx = first;
     const secure = pending.filter((e) => e.secureFirst && e.phase === "pending");
     await Promise.all([
       record.dryRun ? undefined : sleepUntil(record.graceEndsAtMs, this.now, signal),
-      ctx && runPool(secure, s.concurrency, (step) => secureEni(ctx!, step).then(() => {})),
+      first && Promise.all(secure.map((step) => secureEni(first, step))),
     ]);
     const restored = new Map<string, Promise<boolean>>();
     const restoreWork = this.restoreAll(record, signal, journal, restored);
@@ -250,9 +266,7 @@ export class ReleasePlan {
       const todo = record.enis.filter((e) => e.phase !== "done");
       if (!ctx || todo.length === 0) return;
       const context = ctx;
-      await runPool(todo, s.concurrency, (step) =>
-        this.releaseOne(context, record, step, restored),
-      );
+      await Promise.all(todo.map((step) => this.releaseOne(context, record, step, restored)));
     })();
     await Promise.all([restoreWork, releaseWork]);
     if (!signal.aborted) {
@@ -422,9 +436,17 @@ export class ReleasePlan {
     deadlineMs: number,
     signal?: AbortSignal,
   ): EniWorkContext {
+    const call = signal ? { deadlineMs, signal } : { deadlineMs };
+    const waiter = new AvailableWaiter(actions, call, {
+      backoff: { baseMs: this.settings.waitBaseDelayMs, capMs: this.settings.waitMaxDelayMs },
+      random: this.random,
+      now: this.now,
+    });
     return {
       actions,
-      call: signal ? { deadlineMs, signal } : { deadlineMs },
+      call,
+      slot: callLimiter(this.settings.concurrency),
+      waitAvailable: (eniId) => waiter.wait(eniId),
       now: this.now,
       random: this.random,
       retry: { baseMs: this.settings.retryBaseDelayMs, capMs: this.settings.retryMaxDelayMs },
