@@ -162,9 +162,16 @@ export class Ec2Actions {
    * Detaches an owned ENI (Force only if configured). Returns without
    * waiting: use waitForAvailable. Throws FAILED_PRECONDITION (guard
    * "not-owned", "requester-managed", "primary-eni") before calling EC2.
+   * `seen`: a description of this ENI the caller just got from EC2 (a
+   * listing, a wait); the owner check then uses its tags instead of a
+   * re-describe, which saves a request from the scarce Describe bucket.
    */
-  async detachEni(eniId: string, call: Ec2CallOptions): Promise<DetachOutcome> {
-    const eni = await this.requireOwned(eniId, call);
+  async detachEni(
+    eniId: string,
+    call: Ec2CallOptions,
+    seen?: EniDescription,
+  ): Promise<DetachOutcome> {
+    const eni = await this.ownedNow(eniId, call, seen);
     if (eni === undefined) return "already-gone";
     refuseUntouchable(eni, true);
     const attachment = eni.attachment;
@@ -192,8 +199,12 @@ export class Ec2Actions {
    * Deletes an owned ENI. An attached ENI fails with FAILED_PRECONDITION
    * (awsCode InvalidNetworkInterface.InUse); an unknown one is "already-gone".
    */
-  async deleteEni(eniId: string, call: Ec2CallOptions): Promise<DeleteOutcome> {
-    const eni = await this.requireOwned(eniId, call);
+  async deleteEni(
+    eniId: string,
+    call: Ec2CallOptions,
+    seen?: EniDescription,
+  ): Promise<DeleteOutcome> {
+    const eni = await this.ownedNow(eniId, call, seen);
     if (eni === undefined) return "already-gone";
     refuseUntouchable(eni, false);
     const outcome = await this.mutate(
@@ -332,6 +343,26 @@ export class Ec2Actions {
     return describeNetworkInterfaces(this.client, this.context, filters, this.pageSize, call);
   }
 
+  /** `seen` when it is this ENI and carries the owner tag; otherwise as requireOwned. */
+  private async ownedNow(
+    eniId: string,
+    call: Ec2CallOptions,
+    seen: EniDescription | undefined,
+  ): Promise<EniDescription | undefined> {
+    if (seen === undefined || seen.eniId !== checkEniId(eniId)) {
+      return this.requireOwned(eniId, call);
+    }
+    if (seen.tags[this.owner.tagKey] !== this.owner.tagValue) throw this.notOwned(seen.eniId);
+    return seen;
+  }
+
+  private notOwned(id: string): AgentError {
+    return new AgentError("FAILED_PRECONDITION", `${id} is not owned by this agent`, {
+      guard: "not-owned",
+      remedy: `eni-agent only changes ENIs tagged ${this.owner.tagKey}=${this.owner.tagValue}`,
+    });
+  }
+
   /** The ENI if owned; undefined if EC2 does not know it; FAILED_PRECONDITION if not ours. */
   private async requireOwned(
     eniId: string,
@@ -347,10 +378,7 @@ export class Ec2Actions {
     );
     if (owned) return owned;
     if ((await this.describeEni(id, call)) === undefined) return undefined;
-    throw new AgentError("FAILED_PRECONDITION", `${id} is not owned by this agent`, {
-      guard: "not-owned",
-      remedy: `eni-agent only changes ENIs tagged ${this.owner.tagKey}=${this.owner.tagValue}`,
-    });
+    throw this.notOwned(id);
   }
 
   private async verifyDeleteOnTermination(

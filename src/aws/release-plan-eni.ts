@@ -18,6 +18,8 @@ export interface EniWorkContext {
   readonly actions: Ec2Actions;
   /** Runs one mutating step (its describes and its call) when a call slot is free. */
   readonly slot: <T>(call: () => Promise<T>) => Promise<T>;
+  /** What the plan's listing said about the ENI in this run (saves a re-describe). */
+  readonly seen: (eniId: EniId) => EniDescription | undefined;
   /** Resolves once the ENI is `available` (undefined: gone); see AvailableWaiter. */
   readonly waitAvailable: (eniId: EniId) => Promise<EniDescription | undefined>;
   readonly call: Ec2CallOptions;
@@ -152,20 +154,25 @@ export async function releaseEni(ctx: EniWorkContext, step: EniStep): Promise<vo
 
 async function detachAndDelete(ctx: EniWorkContext, step: EniStep): Promise<void> {
   const { actions, call } = ctx;
+  let available: EniDescription | undefined;
   if (step.phase === "pending" || step.phase === "secured" || step.phase === "failed") {
     const outcome = await withRetries(ctx, () =>
-      ctx.slot(() => actions.detachEni(step.eniId, call)),
+      ctx.slot(() => actions.detachEni(step.eniId, call, ctx.seen(step.eniId))),
     );
     if (outcome === "already-gone" || outcome === "dry-run") return finish(ctx, step, outcome);
     await move(ctx, step, "detaching");
   }
   if (step.phase === "detaching") {
     // The waiter retries failing describes itself, inside the same deadline.
-    const eni = await ctx.waitAvailable(step.eniId);
-    if (eni === undefined) return finish(ctx, step, "already-gone");
+    available = await ctx.waitAvailable(step.eniId);
+    if (available === undefined) return finish(ctx, step, "already-gone");
     step.deleteOnTermination = false;
     await move(ctx, step, "detached");
   }
-  const outcome = await withRetries(ctx, () => ctx.slot(() => actions.deleteEni(step.eniId, call)));
+  // Just described `available` by the wait: no re-describe before the delete.
+  const seen = available;
+  const outcome = await withRetries(ctx, () =>
+    ctx.slot(() => actions.deleteEni(step.eniId, call, seen)),
+  );
   return finish(ctx, step, outcome === "dry-run" ? "dry-run" : outcome);
 }

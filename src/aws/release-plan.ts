@@ -22,6 +22,7 @@
  */
 import { type AgentError, sleep, toAgentError } from "../common/index.js";
 import type { Ec2Actions } from "./ec2-actions.js";
+import type { EniDescription } from "./eni-description.js";
 import { buildReleasePlan, endsInTermination, planEniSteps } from "./release-plan-build.js";
 import {
   callLimiter,
@@ -119,6 +120,8 @@ export class ReleasePlan {
   private readonly now: () => number;
   private readonly random: () => number;
   private readonly running = new Map<string, Promise<ReleasePlanResult>>();
+  /** The owned ENIs as listed for each plan in this process, by key (not journaled). */
+  private readonly listed = new Map<string, Map<string, EniDescription>>();
 
   constructor(deps: ReleasePlanDeps, options: ReleasePlanOptions = {}) {
     this.deps = deps;
@@ -176,8 +179,10 @@ export class ReleasePlan {
   }
 
   /** The plan `trigger` would get now, without acting or journaling (PrepareTermination dry run). */
-  preview(trigger: PlanTrigger): Promise<ReleasePlanRecord> {
-    return this.plan(trigger, true);
+  async preview(trigger: PlanTrigger): Promise<ReleasePlanRecord> {
+    const record = await this.plan(trigger, true);
+    this.listed.delete(trigger.key);
+    return record;
   }
 
   // --- planning ----------------------------------------------------------------
@@ -217,6 +222,7 @@ export class ReleasePlan {
     } catch (err) {
       owned = { error: toAgentError(err).toJSON() };
     }
+    if (!("error" in owned)) this.remember(trigger.key, owned);
     const record = buildReleasePlan({
       trigger,
       instanceId,
@@ -279,8 +285,13 @@ export class ReleasePlan {
       record.finishedAtMs = this.now();
     }
     await journal();
+    this.listed.delete(record.key);
     this.emit({ type: "finished", plan: record });
     return record;
+  }
+
+  private remember(key: string, owned: readonly EniDescription[]): void {
+    this.listed.set(key, new Map(owned.map((e) => [e.eniId as string, e])));
   }
 
   /** Lists the owned ENIs again until the work deadline; true once the EC2 steps are planned. */
@@ -301,6 +312,7 @@ export class ReleasePlan {
         actions.describeOwnedEnis({ deadlineMs, signal }, { instanceId: record.instanceId }),
       );
       const s = this.settings;
+      this.remember(record.key, owned);
       record.enis = planEniSteps(
         {
           bound: record.restores.map((r) => ({ device: r.device, eniId: r.eniId })),
@@ -422,8 +434,10 @@ export class ReleasePlan {
       }
       return undefined;
     }
+    const listed = this.listed.get(record.key);
     return {
       ...this.workContext(actions, record.deadlineMs - this.settings.deadlineMarginMs, signal),
+      seen: (eniId) => listed?.get(eniId),
       update: async (step) => {
         this.emit({ type: "eni", key: record.key, step });
         await journal();
@@ -447,6 +461,7 @@ export class ReleasePlan {
       call,
       slot: callLimiter(this.settings.concurrency),
       waitAvailable: (eniId) => waiter.wait(eniId),
+      seen: () => undefined,
       now: this.now,
       random: this.random,
       retry: { baseMs: this.settings.retryBaseDelayMs, capMs: this.settings.retryMaxDelayMs },
