@@ -31,6 +31,8 @@ export interface DaemonOptions {
    * [--config F]`, given the socket path.
    */
   command?: (socketPath: string) => string[];
+  /** Added to the bench process's environment. */
+  env?: Record<string, string>;
   /** How long the daemon gets to listen. Default 30 s. */
   readyTimeoutMs?: number;
 }
@@ -56,7 +58,11 @@ export async function startDaemon(options: DaemonOptions): Promise<DaemonProcess
   if (options.command !== undefined) args = options.command(socketPath);
   // The log goes to a file: a pipe nobody drains would block the daemon.
   const log = openSync(logPath, "w");
-  const child = spawn(process.execPath, args, { cwd: ROOT, stdio: ["ignore", log, log] });
+  const child = spawn(process.execPath, args, {
+    cwd: ROOT,
+    env: { ...process.env, ...options.env },
+    stdio: ["ignore", log, log],
+  });
   closeSync(log);
   const exited = new Promise<number | null>((resolve) => child.once("exit", resolve));
   const pid = child.pid;

@@ -1,0 +1,249 @@
+/**
+ * Daemon memory with 1,000 open WatchEvents streams: VmRSS of the daemon
+ * process before the streams, with them open, and after they are closed,
+ * twice over (memory a closed stream leaves behind would grow from one round
+ * to the next), then 1,000 streams multiplexed over 40 connections, which
+ * separates what a stream costs from what a connection costs.
+ *
+ * The built daemon refuses the 65th WatchEvents stream (the cap has no
+ * configuration key), so the daemon here is raised-caps-daemon.ts: the same
+ * `serve --simulate` agent with that cap at 1,100, bundled like dist/.
+ */
+import { setMaxListeners } from "node:events";
+import { existsSync, mkdirSync, readFileSync, rmSync } from "node:fs";
+import { join } from "node:path";
+import { setTimeout as sleep } from "node:timers/promises";
+import { build } from "esbuild";
+import type { AgentClient } from "../../src/server/client.js";
+import { clientsOnOwnConnections } from "../support/agent-clients.js";
+import { defineBench, type Measurement, type TargetResult } from "../support/bench.js";
+import { type DaemonProcess, ROOT, startDaemon } from "../support/daemon-process.js";
+import { mib, readProcSample, settleUnixSockets } from "../support/proc-stats.js";
+import { benchTempDir, removeTree } from "../support/sim-host.js";
+
+const STREAMS = 1_000;
+const MAX_WATCH_STREAMS = 1_100;
+/** Streams per connection when multiplexed: under the server's 32 per connection. */
+const PER_CONNECTION = 25;
+/** Time given to the daemon after a change before its memory is read. */
+const SETTLE_MS = 1_000;
+/** Subscriptions started at once, as a fleet of watchers starting would. */
+const OPEN_CONCURRENCY = 100;
+const DEVICE = "0000:00:06.0";
+/** What a round of 1,000 streams opened and closed may leave in the heap: a leak of 1 KiB a stream is 1 MiB. */
+const MAX_HEAP_GROWTH_MIB = 1;
+const LAUNCHER = join(ROOT, "node_modules/.cache/eni-agent-bench/raised-caps-daemon.mjs");
+
+let tmp = "";
+let daemon: DaemonProcess | null = null;
+
+interface Memory {
+  /** VmRSS as found. */
+  rssMiB: number;
+  /** V8 heap in use right after a full collection the daemon ran when asked (SIGUSR2). */
+  heapMiB: number;
+  /** VmRSS right after that collection. */
+  rssAfterGcMiB: number;
+}
+
+async function memory(): Promise<Memory> {
+  const running = daemon!;
+  const rssMiB = mib(readProcSample(running.pid).rssKiB);
+  const file = join(tmp, "heap.json");
+  rmSync(file, { force: true });
+  process.kill(running.pid, "SIGUSR2");
+  const deadline = Date.now() + 10_000;
+  while (Date.now() < deadline) {
+    await sleep(20);
+    if (!existsSync(file)) continue;
+    try {
+      const usage = JSON.parse(readFileSync(file, "utf8")) as { heapUsed: number };
+      return {
+        rssMiB,
+        heapMiB: usage.heapUsed / 2 ** 20,
+        rssAfterGcMiB: mib(readProcSample(running.pid).rssKiB),
+      };
+    } catch {
+      // Read while being written: the next poll has all of it.
+    }
+  }
+  throw new Error("the daemon did not report its heap");
+}
+
+interface Watchers {
+  /** ms from the start of each subscription to its response headers. */
+  openMs: number[];
+  /** Calls `onEvent` of every stream for each event it receives. */
+  onEvent: (stream: number) => void;
+  close(): Promise<void>;
+}
+
+/** Opens one WatchEvents stream per entry of `clients` (a client may appear many times). */
+async function openStreams(clients: readonly AgentClient[]): Promise<Watchers> {
+  const abort = new AbortController();
+  // One signal ends every stream: a listener per stream is expected.
+  setMaxListeners(clients.length + 1, abort.signal);
+  const openMs: number[] = [];
+  const ended: Promise<void>[] = [];
+  const watchers: Watchers = { openMs, onEvent: () => {}, close: async () => {} };
+  const open = async (client: AgentClient, stream: number) => {
+    const start = performance.now();
+    const subscribed = new Promise<void>((resolve, reject) => {
+      const consume = async () => {
+        const events = client.watchEvents({}, { signal: abort.signal, onSubscribed: resolve });
+        for await (const _ of events) watchers.onEvent(stream);
+      };
+      ended.push(consume().catch((err) => reject(err)));
+    });
+    await subscribed;
+    openMs.push(performance.now() - start);
+  };
+  for (let next = 0; next < clients.length; next += OPEN_CONCURRENCY) {
+    const batch = clients.slice(next, next + OPEN_CONCURRENCY);
+    await Promise.all(batch.map((client, i) => open(client, next + i)));
+  }
+  watchers.close = async () => {
+    abort.abort();
+    await Promise.all(ended);
+  };
+  return watchers;
+}
+
+/** Binds and restores a device; returns, per stream, ms from each call to its first event. */
+async function fanOut(control: AgentClient, watchers: Watchers): Promise<number[]> {
+  const delivery: number[] = [];
+  for (const move of ["bind", "restore"] as const) {
+    const seen = new Set<number>();
+    const start = performance.now();
+    const all = new Promise<void>((resolve) => {
+      watchers.onEvent = (stream) => {
+        if (seen.has(stream)) return;
+        seen.add(stream);
+        delivery.push(performance.now() - start);
+        if (seen.size === STREAMS) resolve();
+      };
+    });
+    if (move === "bind")
+      await control.bindDevice({ selector: { pciAddress: DEVICE }, driver: "vfio-pci" });
+    else await control.restoreDevice({ selector: { pciAddress: DEVICE } });
+    await Promise.race([
+      all,
+      sleep(30_000).then(() => {
+        throw new Error(`${seen.size} of ${STREAMS} watchers saw the ${move}`);
+      }),
+    ]);
+  }
+  watchers.onEvent = () => {};
+  return delivery;
+}
+
+interface Round {
+  name: string;
+  before: Memory;
+  open: Memory;
+  closed: Memory;
+  openMs: number[];
+  deliveryMs: number[];
+}
+
+async function round(name: string, connections: number): Promise<Round> {
+  const running = daemon!;
+  await settleUnixSockets(running.pid, 1);
+  await sleep(SETTLE_MS);
+  const before = await memory();
+  const clients = clientsOnOwnConnections(running.socketPath, connections, join(tmp, name));
+  const [control] = clientsOnOwnConnections(running.socketPath, 1, join(tmp, `${name}-control`));
+  const perStream = Array.from({ length: STREAMS }, (_, i) => clients[i % connections]!);
+  const watchers = await openStreams(perStream);
+  let deliveryMs: number[];
+  let open: Memory;
+  try {
+    await sleep(SETTLE_MS);
+    open = await memory();
+    deliveryMs = await fanOut(control!, watchers);
+  } finally {
+    await watchers.close();
+    for (const client of [...clients, control!]) client.close();
+  }
+  await settleUnixSockets(running.pid, 1);
+  await sleep(SETTLE_MS);
+  const closed = await memory();
+  return { name, before, open, closed, openMs: watchers.openMs, deliveryMs };
+}
+
+const mb = (value: number) => `${value.toFixed(1)} MiB`;
+const signed = (value: number) => `${value >= 0 ? "+" : "−"}${mb(Math.abs(value))}`;
+
+export default defineBench({
+  title: "Daemon memory with 1,000 open WatchEvents streams",
+  adapter: `\`serve --simulate\` agent with maxWatchStreams raised to ${MAX_WATCH_STREAMS} (bench/server/raised-caps-daemon.ts, bundled like dist/) in its own process; clients in the bench process`,
+  async setup() {
+    mkdirSync(join(LAUNCHER, ".."), { recursive: true });
+    await build({
+      entryPoints: [join(ROOT, "bench/server/raised-caps-daemon.ts")],
+      outfile: LAUNCHER,
+      bundle: true,
+      format: "esm",
+      platform: "node",
+      target: "node20",
+      packages: "external",
+      logLevel: "warning",
+    });
+    tmp = benchTempDir("watch");
+    daemon = await startDaemon({
+      dir: tmp,
+      command: (socket) => [
+        "--expose-gc",
+        LAUNCHER,
+        socket,
+        join(tmp, "state"),
+        String(MAX_WATCH_STREAMS),
+        join(tmp, "heap.json"),
+      ],
+      // What bin/eni-agent.js sets for `serve`.
+      env: { UV_THREADPOOL_SIZE: "16" },
+    });
+  },
+  async teardown() {
+    const code = await daemon?.stop();
+    removeTree(tmp);
+    if (code !== 0 && code !== undefined) throw new Error(`the daemon exited ${code} at stop`);
+  },
+  async measure(): Promise<Measurement> {
+    const own1 = await round("own-1", STREAMS);
+    const own2 = await round("own-2", STREAMS);
+    const shared = await round("shared", STREAMS / PER_CONNECTION);
+    const rounds = [own1, own2, shared];
+    // The first round leaves what first use allocates for good (compiled code, caches);
+    // memory that closed streams leave behind would grow again from one round to the next.
+    const heapGrowth = own2.closed.heapMiB - own1.closed.heapMiB;
+    const checked: TargetResult[] = [
+      {
+        case: "closed streams",
+        description: `heap in use after a full GC once the streams closed: round own-2 within ${MAX_HEAP_GROWTH_MIB} MiB of round own-1 (is ${signed(heapGrowth)}; ${mb(own1.closed.heapMiB)} → ${mb(own2.closed.heapMiB)}, shared round ${mb(shared.closed.heapMiB)})`,
+        met: heapGrowth <= MAX_HEAP_GROWTH_MIB,
+      },
+    ];
+    const rows = rounds.map((r) => {
+      const perStreamKiB = ((r.open.heapMiB - r.before.heapMiB) * 1024) / STREAMS;
+      const phase = (m: Memory) =>
+        `VmRSS ${mb(m.rssMiB)} (${mb(m.rssAfterGcMiB)} after GC), heap ${mb(m.heapMiB)}`;
+      return `${r.name}: before: ${phase(r.before)}; ${STREAMS} streams open: ${phase(r.open)} (${perStreamKiB.toFixed(1)} KiB of heap per stream); closed: ${phase(r.closed)}.`;
+    });
+    return {
+      cases: rounds.flatMap((r) => [
+        { name: `${r.name}: open a stream (to its response headers)`, rawMs: r.openMs },
+        { name: `${r.name}: bind/restore → first event at each watcher`, rawMs: r.deliveryMs },
+      ]),
+      checked,
+      notes: [
+        `Daemon VmRSS (/proc/<pid>/status) ${SETTLE_MS / 1000} s after each change, then the heap in use after a full GC the daemon runs on SIGUSR2 (started with --expose-gc; the GC also lowers the next VmRSS reading); own-1 and own-2: ${STREAMS} streams, each on a connection of its own; shared: ${STREAMS} streams over ${STREAMS / PER_CONNECTION} connections, ${PER_CONNECTION} each.`,
+        ...rows,
+      ],
+    };
+  },
+  notes: [
+    `The built daemon caps open WatchEvents streams at 64 (ServerLimits.maxWatchStreams) and has no configuration key to raise it: the 65th stream is refused with UNAVAILABLE. Streams are opened ${OPEN_CONCURRENCY} at a time.`,
+    "Fan-out: each round binds 0000:00:06.0 to vfio-pci and restores it; the sample is the time from the call to the first event each watcher receives.",
+  ],
+});
