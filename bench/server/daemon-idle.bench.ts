@@ -7,7 +7,7 @@
  */
 import { setTimeout as sleep } from "node:timers/promises";
 import { defineBench, type Measurement } from "../support/bench.js";
-import { buildCli, type DaemonProcess, startDaemon } from "../support/daemon-process.js";
+import { daemonFixture } from "../support/daemon-process.js";
 import {
   clockTicksPerSecond,
   cpuPercent,
@@ -16,7 +16,6 @@ import {
   readProcSample,
   unixSocketCount,
 } from "../support/proc-stats.js";
-import { benchTempDir, removeTree } from "../support/sim-host.js";
 
 const SETTLE_MS = 5_000;
 const WINDOW_MS = 60_000;
@@ -25,25 +24,16 @@ const MAX_RSS_MIB = 70;
 const MAX_CPU_PERCENT = 0.2;
 const CASE = "daemon CPU per wall-clock second, 5 s slices (values are CPU ms per s)";
 
-let tmp = "";
-let daemon: DaemonProcess | null = null;
+const fixture = daemonFixture("idle");
 
 export default defineBench({
   title: "Daemon at idle: resident memory and CPU over 60 s",
   adapter:
     "built daemon (`eni-agent serve --simulate`, default configuration and intervals, log level info to a file) in its own process; no client",
-  async setup() {
-    buildCli();
-    tmp = benchTempDir("idle");
-    daemon = await startDaemon({ dir: tmp });
-  },
-  async teardown() {
-    const code = await daemon?.stop();
-    removeTree(tmp);
-    if (code !== 0 && code !== undefined) throw new Error(`the daemon exited ${code} at stop`);
-  },
+  setup: fixture.setup,
+  teardown: fixture.teardown,
   async measure(): Promise<Measurement> {
-    const { pid } = daemon!;
+    const { pid } = fixture.daemon;
     const ticks = clockTicksPerSecond();
     const started = readProcSample(pid);
     await sleep(SETTLE_MS);

@@ -10,7 +10,7 @@ import { setTimeout as sleep } from "node:timers/promises";
 import type { AgentClient } from "../../src/server/client.js";
 import { clientsOnOwnConnections } from "../support/agent-clients.js";
 import { defineBench, type Measurement, quantile } from "../support/bench.js";
-import { buildCli, type DaemonProcess, startDaemon } from "../support/daemon-process.js";
+import { type DaemonProcess, daemonFixture } from "../support/daemon-process.js";
 import {
   clockTicksPerSecond,
   cpuPercent,
@@ -18,7 +18,6 @@ import {
   settleUnixSockets,
   unixSocketCount,
 } from "../support/proc-stats.js";
-import { benchTempDir, removeTree } from "../support/sim-host.js";
 
 /** Closed loop: each client calls again as soon as it has its answer. */
 const CLOSED = [1, 10, 100] as const;
@@ -29,8 +28,7 @@ const WARMUP_MS = 1_000;
 const WINDOW_MS = 8_000;
 
 const TICKS_PER_SECOND = clockTicksPerSecond();
-let tmp = "";
-let daemon: DaemonProcess | null = null;
+const fixture = daemonFixture("list-load");
 
 const closedName = (clients: number) =>
   `ListDevices, ${clients} client${clients === 1 ? "" : "s"} (closed loop)`;
@@ -98,7 +96,11 @@ async function measureLevel(
 ): Promise<Omit<Level, "late">> {
   // The listener alone: the previous level's connections are gone.
   const socketsBefore = await settleUnixSockets(running.pid, 1);
-  const clients = clientsOnOwnConnections(running.socketPath, count, join(tmp, `links-${name}`));
+  const clients = clientsOnOwnConnections(
+    running.socketPath,
+    count,
+    join(fixture.dir, `links-${name}`),
+  );
   try {
     const first = await Promise.all(clients.map((c) => c.listDevices()));
     if (first.some((devices) => devices.length === 0))
@@ -131,18 +133,10 @@ export default defineBench({
   title: "Daemon under load: ListDevices from 1, 10 and 100 concurrent clients",
   adapter:
     "built daemon (`eni-agent serve --simulate`, default configuration) in its own process; clients in the bench process, one Unix-socket connection each",
-  async setup() {
-    buildCli();
-    tmp = benchTempDir("list-load");
-    daemon = await startDaemon({ dir: tmp });
-  },
-  async teardown() {
-    const code = await daemon?.stop();
-    removeTree(tmp);
-    if (code !== 0 && code !== undefined) throw new Error(`the daemon exited ${code} at stop`);
-  },
+  setup: fixture.setup,
+  teardown: fixture.teardown,
   async measure(): Promise<Measurement> {
-    const running = daemon!;
+    const running = fixture.daemon;
     const levels: Level[] = [];
     for (const clients of CLOSED) {
       const level = await measureLevel(running, closedName(clients), clients, closedLoop);

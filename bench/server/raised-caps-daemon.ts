@@ -4,7 +4,8 @@
  * (ServerLimits.maxWatchStreams, 64) has no configuration key, so no
  * configuration file can lift it for the built daemon. Everything
  * else is what `serve --simulate` builds: the same configuration defaults,
- * simulated host, agent and socket. The benchmark bundles this file with
+ * simulated host, agent and socket (without the state directory's lock: the
+ * directory is the benchmark's own). The benchmark bundles this file with
  * esbuild the way `npm run build` bundles the CLI (npm packages left
  * external), so the process loads the same code the same way the built
  * daemon does.
@@ -16,7 +17,7 @@
  *
  *   node [--expose-gc] raised-caps-daemon.mjs SOCKET STATE_DIR MAX_WATCH_STREAMS [HEAP_FILE]
  */
-import { writeFileSync } from "node:fs";
+import { mkdirSync, writeFileSync } from "node:fs";
 import { Agent, createLog, parseConfig, simulatedHost } from "../../src/agent/index.js";
 
 const [socket, stateDir, maxWatchStreams, heapFile] = process.argv.slice(2);
@@ -26,6 +27,8 @@ if (socket === undefined || stateDir === undefined || maxWatchStreams === undefi
   );
   process.exit(2);
 }
+// The daemon's lock step makes the state directory; this process takes no lock.
+mkdirSync(stateDir, { recursive: true, mode: 0o700 });
 const config = parseConfig({ stateDir, listeners: { socket: { path: socket } } }, "(bench)");
 const log = createLog(config.logLevel);
 const stopping = new AbortController();
@@ -34,7 +37,6 @@ const agent = new Agent(
   {
     adapters: simulatedHost(config),
     log,
-    owner: { pid: process.pid, isAlive },
     shutdown: (err) => {
       log.fatal({ err }, "fatal error; stopping");
       process.exitCode = 1;
@@ -48,15 +50,6 @@ const agent = new Agent(
     limits: { maxWatchStreams: Number(maxWatchStreams) },
   },
 );
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === "EPERM";
-  }
-}
-
 process.once("SIGTERM", () => stopping.abort());
 const gc = (globalThis as { gc?: () => void }).gc;
 if (heapFile !== undefined && gc !== undefined) {

@@ -11,15 +11,14 @@
  */
 import { setMaxListeners } from "node:events";
 import { existsSync, mkdirSync, readFileSync, rmSync } from "node:fs";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { build } from "esbuild";
 import type { AgentClient } from "../../src/server/client.js";
 import { clientsOnOwnConnections } from "../support/agent-clients.js";
 import { defineBench, type Measurement, type TargetResult } from "../support/bench.js";
-import { type DaemonProcess, ROOT, startDaemon } from "../support/daemon-process.js";
+import { daemonFixture, ROOT } from "../support/daemon-process.js";
 import { mib, readProcSample, settleUnixSockets } from "../support/proc-stats.js";
-import { benchTempDir, removeTree } from "../support/sim-host.js";
 
 const STREAMS = 1_000;
 const MAX_WATCH_STREAMS = 1_100;
@@ -34,22 +33,49 @@ const DEVICE = "0000:00:06.0";
 const MAX_HEAP_GROWTH_MIB = 1;
 const LAUNCHER = join(ROOT, "node_modules/.cache/eni-agent-bench/raised-caps-daemon.mjs");
 
-let tmp = "";
-let daemon: DaemonProcess | null = null;
+const fixture = daemonFixture("watch", {
+  prepare: bundleLauncher,
+  command: (socket) => [
+    "--expose-gc",
+    LAUNCHER,
+    socket,
+    join(dirname(socket), "state"),
+    String(MAX_WATCH_STREAMS),
+    join(dirname(socket), "heap.json"),
+  ],
+  // What bin/eni-agent.js sets for `serve`.
+  env: { UV_THREADPOOL_SIZE: "16" },
+});
+
+async function bundleLauncher(): Promise<void> {
+  mkdirSync(dirname(LAUNCHER), { recursive: true });
+  await build({
+    entryPoints: [join(ROOT, "bench/server/raised-caps-daemon.ts")],
+    outfile: LAUNCHER,
+    bundle: true,
+    format: "esm",
+    platform: "node",
+    target: "node20",
+    packages: "external",
+    logLevel: "warning",
+  });
+}
 
 interface Memory {
   /** VmRSS as found. */
   rssMiB: number;
   /** V8 heap in use right after a full collection the daemon ran when asked (SIGUSR2). */
   heapMiB: number;
+  /** V8 heap committed (heapTotal) after that collection. */
+  heapTotalMiB: number;
   /** VmRSS right after that collection. */
   rssAfterGcMiB: number;
 }
 
 async function memory(): Promise<Memory> {
-  const running = daemon!;
+  const running = fixture.daemon;
   const rssMiB = mib(readProcSample(running.pid).rssKiB);
-  const file = join(tmp, "heap.json");
+  const file = join(fixture.dir, "heap.json");
   rmSync(file, { force: true });
   process.kill(running.pid, "SIGUSR2");
   const deadline = Date.now() + 10_000;
@@ -57,10 +83,14 @@ async function memory(): Promise<Memory> {
     await sleep(20);
     if (!existsSync(file)) continue;
     try {
-      const usage = JSON.parse(readFileSync(file, "utf8")) as { heapUsed: number };
+      const usage = JSON.parse(readFileSync(file, "utf8")) as {
+        heapUsed: number;
+        heapTotal: number;
+      };
       return {
         rssMiB,
         heapMiB: usage.heapUsed / 2 ** 20,
+        heapTotalMiB: usage.heapTotal / 2 ** 20,
         rssAfterGcMiB: mib(readProcSample(running.pid).rssKiB),
       };
     } catch {
@@ -147,12 +177,16 @@ interface Round {
 }
 
 async function round(name: string, connections: number): Promise<Round> {
-  const running = daemon!;
+  const running = fixture.daemon;
   await settleUnixSockets(running.pid, 1);
   await sleep(SETTLE_MS);
   const before = await memory();
-  const clients = clientsOnOwnConnections(running.socketPath, connections, join(tmp, name));
-  const [control] = clientsOnOwnConnections(running.socketPath, 1, join(tmp, `${name}-control`));
+  const clients = clientsOnOwnConnections(running.socketPath, connections, join(fixture.dir, name));
+  const [control] = clientsOnOwnConnections(
+    running.socketPath,
+    1,
+    join(fixture.dir, `${name}-control`),
+  );
   const perStream = Array.from({ length: STREAMS }, (_, i) => clients[i % connections]!);
   const watchers = await openStreams(perStream);
   let deliveryMs: number[];
@@ -177,38 +211,8 @@ const signed = (value: number) => `${value >= 0 ? "+" : "−"}${mb(Math.abs(valu
 export default defineBench({
   title: "Daemon memory with 1,000 open WatchEvents streams",
   adapter: `\`serve --simulate\` agent with maxWatchStreams raised to ${MAX_WATCH_STREAMS} (bench/server/raised-caps-daemon.ts, bundled like dist/) in its own process; clients in the bench process`,
-  async setup() {
-    mkdirSync(join(LAUNCHER, ".."), { recursive: true });
-    await build({
-      entryPoints: [join(ROOT, "bench/server/raised-caps-daemon.ts")],
-      outfile: LAUNCHER,
-      bundle: true,
-      format: "esm",
-      platform: "node",
-      target: "node20",
-      packages: "external",
-      logLevel: "warning",
-    });
-    tmp = benchTempDir("watch");
-    daemon = await startDaemon({
-      dir: tmp,
-      command: (socket) => [
-        "--expose-gc",
-        LAUNCHER,
-        socket,
-        join(tmp, "state"),
-        String(MAX_WATCH_STREAMS),
-        join(tmp, "heap.json"),
-      ],
-      // What bin/eni-agent.js sets for `serve`.
-      env: { UV_THREADPOOL_SIZE: "16" },
-    });
-  },
-  async teardown() {
-    const code = await daemon?.stop();
-    removeTree(tmp);
-    if (code !== 0 && code !== undefined) throw new Error(`the daemon exited ${code} at stop`);
-  },
+  setup: fixture.setup,
+  teardown: fixture.teardown,
   async measure(): Promise<Measurement> {
     const own1 = await round("own-1", STREAMS);
     const own2 = await round("own-2", STREAMS);
@@ -227,7 +231,7 @@ export default defineBench({
     const rows = rounds.map((r) => {
       const perStreamKiB = ((r.open.heapMiB - r.before.heapMiB) * 1024) / STREAMS;
       const phase = (m: Memory) =>
-        `VmRSS ${mb(m.rssMiB)} (${mb(m.rssAfterGcMiB)} after GC), heap ${mb(m.heapMiB)}`;
+        `VmRSS ${mb(m.rssMiB)} (${mb(m.rssAfterGcMiB)} after GC), heap ${mb(m.heapMiB)} used of ${mb(m.heapTotalMiB)}`;
       return `${r.name}: before: ${phase(r.before)}; ${STREAMS} streams open: ${phase(r.open)} (${perStreamKiB.toFixed(1)} KiB of heap per stream); closed: ${phase(r.closed)}.`;
     });
     return {

@@ -9,6 +9,7 @@ import { connect } from "node:net";
 import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { fileURLToPath } from "node:url";
+import { benchTempDir, removeTree } from "./sim-host.js";
 
 export const ROOT = fileURLToPath(new URL("../../", import.meta.url));
 
@@ -28,7 +29,7 @@ export interface DaemonOptions {
   config?: object;
   /**
    * What node runs instead of `bin/eni-agent.js serve --simulate --socket S
-   * [--config F]`, given the socket path.
+   * [--config F]`, given the socket path (in `dir`).
    */
   command?: (socketPath: string) => string[];
   /** Added to the bench process's environment. */
@@ -122,4 +123,42 @@ function tail(path: string): string {
   } catch {
     return "(no log)";
   }
+}
+
+/** A daemon in a temp directory of its own, started by a benchmark's setup and stopped by its teardown. */
+export interface DaemonFixture {
+  setup(): Promise<void>;
+  /** Stops the daemon (an exit other than 0 fails the benchmark) and removes the directory. */
+  teardown(): Promise<void>;
+  /** The running daemon, between setup and teardown. */
+  readonly daemon: DaemonProcess;
+  readonly dir: string;
+}
+
+export function daemonFixture(
+  prefix: string,
+  options: Omit<DaemonOptions, "dir"> & { prepare?: () => void | Promise<void> } = {},
+): DaemonFixture {
+  let dir = "";
+  let running: DaemonProcess | null = null;
+  return {
+    async setup() {
+      await (options.prepare ?? buildCli)();
+      dir = benchTempDir(prefix);
+      running = await startDaemon({ ...options, dir });
+    },
+    async teardown() {
+      const code = await running?.stop();
+      running = null;
+      removeTree(dir);
+      if (code !== undefined && code !== 0) throw new Error(`the daemon exited ${code} at stop`);
+    },
+    get daemon() {
+      if (running === null) throw new Error("the daemon runs between setup and teardown");
+      return running;
+    },
+    get dir() {
+      return dir;
+    },
+  };
 }
