@@ -5,9 +5,7 @@
  * samples to bench/results/<area>-<name>.json (git-ignored). BENCHMARKS.md is
  * regenerated from those files by `npm run bench:report`.
  */
-import { execFileSync } from "node:child_process";
 import { mkdirSync, readdirSync, writeFileSync } from "node:fs";
-import { cpus, platform, release } from "node:os";
 import { join, relative } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import {
@@ -22,34 +20,10 @@ import {
   summarize,
   type TimedBench,
 } from "./support/bench.js";
+import { environment } from "./support/environment.js";
 
 const BENCH_DIR = fileURLToPath(new URL(".", import.meta.url));
 const ROOT = join(BENCH_DIR, "..");
-
-function environment(): BenchEnvironment {
-  let commit = "unknown";
-  try {
-    const rev = execFileSync("git", ["rev-parse", "--short", "HEAD"], {
-      cwd: ROOT,
-      encoding: "utf8",
-    });
-    const dirty = execFileSync("git", ["status", "--porcelain", "--untracked-files=no"], {
-      cwd: ROOT,
-      encoding: "utf8",
-    });
-    commit = `${rev.trim()}${dirty.trim() ? "+dirty" : ""}`;
-  } catch {
-    // Not a git checkout: the commit stays "unknown".
-  }
-  return {
-    date: new Date().toISOString(),
-    node: process.version,
-    cpu: cpus()[0]?.model.trim() ?? "unknown",
-    cpus: cpus().length,
-    platform: `${platform()} ${release()}`,
-    commit,
-  };
-}
 
 function benchFiles(filters: readonly string[]): string[] {
   return readdirSync(BENCH_DIR, { recursive: true, encoding: "utf8" })
@@ -153,7 +127,7 @@ if (files.length === 0) {
   process.stderr.write(`no bench files match ${filters.join(" ") || "(all)"}\n`);
   process.exitCode = 2;
 } else {
-  const env = environment();
+  const env = environment(ROOT);
   const resultsDir = join(BENCH_DIR, "results");
   mkdirSync(resultsDir, { recursive: true });
   for (const path of files) {

@@ -62,6 +62,11 @@ export function renderReport(results: readonly BenchResult[]): string {
         out.push(`- ${t.met ? "met" : "**missed**"}: ${t.case}, ${t.description}`);
       }
     }
+    for (const table of r.tables ?? []) {
+      out.push("", `${table.title}:`, "", `| ${table.columns.join(" | ")} |`);
+      out.push(`|${table.columns.map((_, i) => (i === 0 ? "---" : "---:")).join("|")}|`);
+      for (const row of table.rows) out.push(`| ${row.join(" | ")} |`);
+    }
     // Results written before notes existed have none.
     const notes = r.notes ?? [];
     if (notes.length > 0) out.push("", "Notes:", "", ...notes.map((n) => `- ${n}`));

@@ -196,6 +196,14 @@ export interface BenchResult {
   cases: CaseStats[];
   targets: TargetResult[];
   notes: string[];
+  /** Results that are not timings (counts per configuration), rendered as tables. */
+  tables?: BenchTable[];
+}
+
+export interface BenchTable {
+  title: string;
+  columns: string[];
+  rows: string[][];
 }
 
 export interface BenchEnvironment {

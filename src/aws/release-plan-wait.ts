@@ -50,8 +50,14 @@ export class AvailableWaiter {
 
   private async run(): Promise<void> {
     const { backoff, random, now } = this.options;
+    // Rounds that failed (throttled) back off further: up to ten times the round cap.
+    const failing = { baseMs: backoff.capMs, capMs: 10 * backoff.capMs };
+    let failures = 0;
     for (let round = 0; this.waiting.size > 0; round++) {
-      const delayMs = backoffDelayMs(round, backoff, random);
+      const delayMs =
+        failures > 0
+          ? backoffDelayMs(failures, failing, random)
+          : backoffDelayMs(round, backoff, random);
       if (now() + delayMs >= this.call.deadlineMs) return this.fail("deadline");
       try {
         await sleep(delayMs, this.call.signal);
@@ -64,11 +70,13 @@ export class AvailableWaiter {
         described = await this.actions.describeEnis(ids, this.call);
       } catch (err) {
         if (isAgentError(err) && err.code === "UNAVAILABLE") {
+          failures += 1;
           for (const id of ids) this.note(id, `describe failing with ${err.awsCode ?? err.code}`);
           continue;
         }
         return this.fail("error", err);
       }
+      failures = 0;
       const byId = new Map(described.map((e) => [e.eniId, e]));
       for (const id of ids) {
         const eni = byId.get(id);

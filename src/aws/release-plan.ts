@@ -94,7 +94,11 @@ export interface ReleasePlanOptions {
   readonly trustDeleteOnTermination?: boolean;
   /** Below this much time left (ms), a terminating plan marks DeleteOnTermination first. Default 60000. */
   readonly secureFirstBelowMs?: number;
-  /** Backoff between plan-level retries of a transient EC2 failure, in ms. Defaults 200 and 2000. */
+  /**
+   * Backoff between plan-level retries of a transient EC2 failure, in ms.
+   * Defaults 200 and 10000: a fleet-wide notice throttles every host at once,
+   * and a short cap only adds requests the account's buckets refuse.
+   */
   readonly retryBaseDelayMs?: number;
   readonly retryMaxDelayMs?: number;
   /**
@@ -140,7 +144,7 @@ export class ReleasePlan {
       trustDeleteOnTermination: options.trustDeleteOnTermination ?? true,
       secureFirstBelowMs: options.secureFirstBelowMs ?? 60_000,
       retryBaseDelayMs: options.retryBaseDelayMs ?? 200,
-      retryMaxDelayMs: options.retryMaxDelayMs ?? 2000,
+      retryMaxDelayMs: options.retryMaxDelayMs ?? 10_000,
       listBudgetMs: options.listBudgetMs ?? 3000,
     };
     for (const key of ["concurrency", "restoreConcurrency"] as const) {
