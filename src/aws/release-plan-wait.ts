@@ -74,6 +74,8 @@ export class AvailableWaiter {
           for (const id of ids) this.note(id, `describe failing with ${err.awsCode ?? err.code}`);
           continue;
         }
+        // A describe that runs into the deadline: say what each ENI was last seen doing.
+        if (isAgentError(err) && err.code === "DEADLINE_EXCEEDED") return this.fail("deadline");
         return this.fail("error", err);
       }
       failures = 0;
