@@ -248,6 +248,7 @@ export default defineBench({
   },
   notes: [
     `The built daemon caps open WatchEvents streams at 64 (ServerLimits.maxWatchStreams) and has no configuration key to raise it: the 65th stream is refused with UNAVAILABLE. Streams are opened ${OPEN_CONCURRENCY} at a time.`,
-    "Fan-out: each round binds 0000:00:06.0 to vfio-pci and restores it; the sample is the time from the call to the first event each watcher receives.",
+    "Fan-out: each round binds 0000:00:06.0 to vfio-pci and restores it; the sample is the time from the call to the first event each watcher receives. The 1,000 watchers run in the bench process on the same two vCPUs as the daemon, so their own reading is part of the delay.",
+    "Resident memory after the streams close stays 30–50 MiB above where it was before they opened, while the heap in use after a full GC comes back to within a few hundred KiB and stays there round after round: V8 keeps its heap committed (heap total) and the allocator keeps the native memory freed by 1,000 HTTP/2 sessions, neither returned to the system, and neither growing from one round to the next.",
   ],
 });
