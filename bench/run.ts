@@ -85,6 +85,7 @@ async function runFile(path: string, env: BenchEnvironment): Promise<BenchResult
     cases: stats,
     targets: [...checkTargets(bench.targets ?? [], stats), ...(measured?.checked ?? [])],
     notes: [...(bench.notes ?? []), ...(measured?.notes ?? [])],
+    ...(measured?.tables === undefined ? {} : { tables: measured.tables }),
   };
 }
 
@@ -117,6 +118,10 @@ function format(result: BenchResult): string {
     );
   for (const t of result.targets)
     lines.push(`${t.met ? "MET " : "MISS"} ${t.case}: ${t.description}`);
+  for (const table of result.tables ?? []) {
+    lines.push(`${table.title}:`, `  ${table.columns.join(" | ")}`);
+    for (const row of table.rows) lines.push(`  ${row.join(" | ")}`);
+  }
   for (const n of result.notes) lines.push(`- ${n}`);
   return `${lines.join("\n")}\n`;
 }

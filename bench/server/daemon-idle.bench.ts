@@ -13,7 +13,7 @@
  */
 import { spawnSync } from "node:child_process";
 import { setTimeout as sleep } from "node:timers/promises";
-import { defineBench, type Measurement } from "../support/bench.js";
+import { type BenchTable, defineBench, type Measurement } from "../support/bench.js";
 import { buildCli, type DaemonFixture, daemonFixture, ROOT } from "../support/daemon-process.js";
 import {
   clockTicksPerSecond,
@@ -82,7 +82,7 @@ function importRss(packages: readonly string[]): number {
   return Number(result.stdout) / 2 ** 20;
 }
 
-let imports: string[] = [];
+let imports: BenchTable | null = null;
 
 interface Window {
   variant: Variant;
@@ -96,10 +96,12 @@ export default defineBench({
     "built daemon (`eni-agent serve --simulate`, log level info to a file) in its own process, no client; three daemons measured in the same window",
   async setup() {
     const bare = importRss([]);
-    const each = PACKAGES.map((p) => `${p} +${(importRss([p]) - bare).toFixed(1)}`);
-    imports = [
-      `Resident memory of imports (a bare node process importing the package, then two full GCs, less node alone at ${bare.toFixed(1)} MiB), MiB: ${each.join("; ")}; all of them together +${(importRss(PACKAGES) - bare).toFixed(1)}.`,
-    ];
+    const cost = (packages: readonly string[]) => (importRss(packages) - bare).toFixed(1);
+    imports = {
+      title: `Resident memory of the daemon's npm imports: a bare node process (${bare.toFixed(1)} MiB alone) importing them, then two full GCs`,
+      columns: ["import", "MiB over node alone"],
+      rows: [...PACKAGES.map((p) => [p, cost([p])]), ["all of them together", cost(PACKAGES)]],
+    };
     buildCli();
     for (const v of variants) await v.fixture.setup();
   },
@@ -128,11 +130,18 @@ export default defineBench({
       return {
         name: w.variant.name,
         cpu: cpuPercent(first, last, ticks),
-        cpuMs: ((last.cpuTicks - first.cpuTicks) / ticks) * 1000,
         rss: mib(last.rssKiB),
         // CPU % of one core × 10 = CPU ms per wall-clock second.
         perSecondMs: w.slices.slice(1).map((s, i) => cpuPercent(w.slices[i]!, s, ticks) * 10),
-        text: `VmRSS ${mib(w.started.rssKiB).toFixed(1)} MiB when the socket first accepted, ${mib(first.rssKiB).toFixed(1)} at the window's start, ${mib(last.rssKiB).toFixed(1)} at its end; ${last.threads} threads`,
+        row: [
+          w.variant.name,
+          (((last.cpuTicks - first.cpuTicks) / ticks) * 1000).toFixed(0),
+          cpuPercent(first, last, ticks).toFixed(2),
+          mib(w.started.rssKiB).toFixed(1),
+          mib(first.rssKiB).toFixed(1),
+          mib(last.rssKiB).toFixed(1),
+          String(last.threads),
+        ],
         seconds: (last.atMs - first.atMs) / 1000,
       };
     });
@@ -154,19 +163,30 @@ export default defineBench({
           met: main.cpu <= MAX_CPU_PERCENT,
         },
       ],
+      tables: [
+        {
+          title: `Daemons over the ${WINDOW_MS / 1000} s window`,
+          columns: [
+            "daemon",
+            "CPU, ms",
+            "CPU, % of one core",
+            "VmRSS when first accepting, MiB",
+            "VmRSS at window start, MiB",
+            "VmRSS at window end, MiB",
+            "threads",
+          ],
+          rows: summary.map((s) => s.row),
+        },
+        ...(imports === null ? [] : [imports]),
+      ],
       notes: [
         `Window: ${main.seconds.toFixed(1)} s from ${SETTLE_MS / 1000} s after each socket accepted connections; CPU is utime+stime of all threads (clock ticks of 1/${ticks} s).`,
-        ...summary.map(
-          (s) =>
-            `${s.name}: ${s.cpuMs.toFixed(0)} ms of CPU = ${s.cpu.toFixed(2)} % of one core; ${s.text}.`,
-        ),
-        ...imports,
       ],
     };
   },
   notes: [
     "Idle work at the default intervals: the termination watcher polls IMDS for spot (every 1 s), Auto Scaling (1 s), rebalance (5 s) and scheduled events (15 s), about 2.3 requests a second through fetch, and the identity is refreshed every 60 s; with --simulate the fake IMDS that answers runs in the daemon's process, so the daemon pays both ends (on EC2 only the client's). The device watcher scans bus/pci/devices every 2 s, the reconciler passes every 5 s, the health job runs every second. Nothing is logged at idle at level info.",
     "Where the idle CPU goes: the first two daemons differ by the IMDS polls and the garbage they make; the last two by the device watcher and the reconciler; what the last one uses is mostly a major GC or two that return the start-up garbage (VmRSS falls by 40–70 MiB during the window), after which it sits at 0–2 ms per second. A CPU profile of the default daemon's idle window (node --cpu-prof, main thread, separate run) has about a third of the main thread's busy time in garbage collection, a quarter in the IMDS client and fetch (undici), under a tenth in the fake IMDS server and about a tenth in the device watcher's scans; about half of the process's CPU ticks are on V8's worker threads (GC helpers), not the main thread (/proc/<pid>/task/*/stat).",
-    "Where the memory goes: node alone is about 41 MiB (most of it the node binary's shared pages). dist/'s agent chunk imports @aws-sdk/client-ec2 at start although the EC2 client is made only on first use (a termination plan, the leak sweeper, DeleteOnTermination at bind): the same daemon bundled with that package replaced by an empty module settled at 78–80 MiB where the real one was at 110–130 MiB (separate runs, 35 s after start). The packages' import costs above overlap (they share dependencies such as protobufjs), hence the smaller total.",
+    "Where the memory goes: node alone is about 41 MiB (most of it the node binary's shared pages). dist/'s agent chunk imports @aws-sdk/client-ec2 at start although the EC2 client is made only on first use (a termination plan, the leak sweeper, DeleteOnTermination at bind): the same daemon bundled with that package replaced by an empty module settled at 78–80 MiB where the real one was at 110–130 MiB (separate runs, 35 s after start). The packages' import costs overlap (they share dependencies such as protobufjs), hence a total below their sum.",
   ],
 });

@@ -148,27 +148,38 @@ export default defineBench({
       const level = await measureLevel(running, pacedName(rate), PACED_CLIENTS, load);
       levels.push({ ...level, late: late.count });
     }
-    const closed = levels.slice(0, CLOSED.length);
-    const throughput = levels.map(
-      (l) =>
-        `${l.name}: ${Math.round(l.callsPerSecond)} calls/s, daemon CPU ${l.daemonCpuPercent.toFixed(0)} % of a core (${Math.round(l.daemonCpuUsPerCall)} µs per call)`,
-    );
-    const littles = closed.map((l) => {
-      // Little's law: with every client always waiting on one call, latency = clients / rate.
-      const ms = (l.clients / l.callsPerSecond) * 1000;
-      const median = quantile(
+    const median = (l: Level) =>
+      quantile(
         [...l.rawMs].sort((a, b) => a - b),
         0.5,
       );
-      return `${l.clients}: ${ms.toFixed(2)} ms predicted, ${median.toFixed(2)} ms median`;
-    });
-    const late = levels.slice(CLOSED.length).map((l) => `${l.name}: ${l.late}`);
     return {
       cases: levels.map((l) => ({ name: l.name, rawMs: l.rawMs })),
-      notes: [
-        `Throughput (calls answered per second over the ${WINDOW_MS / 1000} s window, after ${WARMUP_MS / 1000} s of warm-up) and the daemon's CPU over that window (/proc/<pid>/stat): ${throughput.join("; ")}.`,
-        `Closed loop, mean latency = clients ÷ throughput (Little's law): ${littles.join("; ")}.`,
-        `Paced calls sent more than one period late (a queue in the client the latencies would hide): ${late.join("; ")}.`,
+      tables: [
+        {
+          title: `Throughput and the daemon's CPU, ${WINDOW_MS / 1000} s window after ${WARMUP_MS / 1000} s of warm-up`,
+          columns: [
+            "case",
+            "calls/s",
+            "daemon CPU, % of a core",
+            "daemon CPU per call, µs",
+            "clients ÷ throughput, ms",
+            "median, ms",
+            "paced calls late",
+          ],
+          rows: levels.map((l, i) => {
+            const isClosed = i < CLOSED.length;
+            return [
+              l.name,
+              l.callsPerSecond.toFixed(0),
+              l.daemonCpuPercent.toFixed(0),
+              l.daemonCpuUsPerCall.toFixed(0),
+              isClosed ? ((l.clients / l.callsPerSecond) * 1000).toFixed(2) : "",
+              median(l).toFixed(2),
+              isClosed ? "" : String(l.late),
+            ];
+          }),
+        },
       ],
     };
   },
@@ -180,6 +191,7 @@ export default defineBench({
     "The ceiling is the daemon's one JavaScript thread: each call costs it 400–550 µs of CPU (the daemon runs at over 90 % of a core from 10 clients on), so throughput tops out at 2,000–2,500 calls/s on this machine, and the clients, in the bench process on the other vCPU, take about 300 µs each. With 100 clients always waiting (closed loop), latency is 100 ÷ throughput, 40–45 ms; p99 ≤ 5 ms with 100 busy clients would need over 20,000 calls/s, under 50 µs per call. The target holds when 100 clients call once a second; at 10 calls/s each (half the ceiling) bursts of simultaneous calls queue.",
     "Where a call's daemon CPU goes (node --cpu-prof on the daemon under the 100-client closed loop, separate run): the simulated kernel's sysfs reads about 30 %, garbage collection about 18 %, reading <stateDir>/desired.json on every call (FileDesiredStore.load from the device listing; it fails with ENOENT when nothing was persisted, and building that error costs as much as the read) about 15–20 %, the inventory's parsing about 13 %, gRPC (grpc-js, HTTP/2, the handler) about 10 %. Keeping the desired bindings in memory (the daemon is the file's only writer) would remove the file read.",
     "On EC2 the listing reads the real sysfs through the thread pool (sysfs/inventory: 3–8 ms for 10 devices), which would dominate a call's latency and lower the ceiling; the simulated kernel answers from memory.",
+    "Throughput table: calls answered per second; the daemon's CPU is utime+stime from /proc/<pid>/stat over the window; for the closed loop, clients ÷ throughput is the mean latency Little's law predicts; for paced clients, calls sent more than one period after their slot (a queue in the client that the latencies would hide).",
     "Each client has a connection of its own (checked by counting the daemon's sockets), as separate controller processes would; clients of one process that share a target share one HTTP/2 connection in grpc-js.",
   ],
 });

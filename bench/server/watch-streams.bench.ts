@@ -228,11 +228,22 @@ export default defineBench({
         met: heapGrowth <= MAX_HEAP_GROWTH_MIB,
       },
     ];
-    const rows = rounds.map((r) => {
+    const rows = rounds.flatMap((r) => {
       const perStreamKiB = ((r.open.heapMiB - r.before.heapMiB) * 1024) / STREAMS;
-      const phase = (m: Memory) =>
-        `VmRSS ${mb(m.rssMiB)} (${mb(m.rssAfterGcMiB)} after GC), heap ${mb(m.heapMiB)} used of ${mb(m.heapTotalMiB)}`;
-      return `${r.name}: before: ${phase(r.before)}; ${STREAMS} streams open: ${phase(r.open)} (${perStreamKiB.toFixed(1)} KiB of heap per stream); closed: ${phase(r.closed)}.`;
+      const phase = (label: string, m: Memory, perStream: string) => [
+        r.name,
+        label,
+        m.rssMiB.toFixed(1),
+        m.rssAfterGcMiB.toFixed(1),
+        m.heapMiB.toFixed(1),
+        m.heapTotalMiB.toFixed(1),
+        perStream,
+      ];
+      return [
+        phase("before", r.before, ""),
+        phase(`${STREAMS} streams open`, r.open, perStreamKiB.toFixed(1)),
+        phase("closed", r.closed, ""),
+      ];
     });
     return {
       cases: rounds.flatMap((r) => [
@@ -240,13 +251,25 @@ export default defineBench({
         { name: `${r.name}: bind/restore → first event at each watcher`, rawMs: r.deliveryMs },
       ]),
       checked,
-      notes: [
-        `Daemon VmRSS (/proc/<pid>/status) ${SETTLE_MS / 1000} s after each change, then the heap in use after a full GC the daemon runs on SIGUSR2 (started with --expose-gc; the GC also lowers the next VmRSS reading); own-1 and own-2: ${STREAMS} streams, each on a connection of its own; shared: ${STREAMS} streams over ${STREAMS / PER_CONNECTION} connections, ${PER_CONNECTION} each.`,
-        ...rows,
+      tables: [
+        {
+          title: "Daemon memory, MiB",
+          columns: [
+            "round",
+            "streams",
+            "VmRSS",
+            "VmRSS after GC",
+            "heap used after GC",
+            "heap committed",
+            "heap per stream, KiB",
+          ],
+          rows,
+        },
       ],
     };
   },
   notes: [
+    `Rounds: own-1 and own-2 open ${STREAMS} streams, each on a connection of its own; shared opens ${STREAMS} over ${STREAMS / PER_CONNECTION} connections, ${PER_CONNECTION} each. Memory is read ${SETTLE_MS / 1000} s after each change: VmRSS (/proc/<pid>/status), then the heap after a full GC the daemon runs on SIGUSR2 (started with --expose-gc), then VmRSS again. That GC also lowers the next phase's VmRSS.`,
     `The built daemon caps open WatchEvents streams at 64 (ServerLimits.maxWatchStreams) and has no configuration key to raise it: the 65th stream is refused with UNAVAILABLE. Streams are opened ${OPEN_CONCURRENCY} at a time.`,
     "Fan-out: each round binds 0000:00:06.0 to vfio-pci and restores it; the sample is the time from the call to the first event each watcher receives. The 1,000 watchers run in the bench process on the same two vCPUs as the daemon, so their own reading is part of the delay.",
     "Resident memory after the streams close stays 30–50 MiB above where it was before they opened, while the heap in use after a full GC comes back to within a few hundred KiB and stays there round after round: V8 keeps its heap committed (heap total) and the allocator keeps the native memory freed by 1,000 HTTP/2 sessions, neither returned to the system, and neither growing from one round to the next.",

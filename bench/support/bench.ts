@@ -57,7 +57,9 @@ export interface Measurement {
   cases: { name: string; rawMs: number[] }[];
   /** Targets on quantities that are not a case's times (MiB, CPU %), checked by the file. */
   checked?: TargetResult[];
-  /** Numbers of this run that the table cannot hold (throughput, memory), printed as notes. */
+  /** Numbers of this run that are not times (throughput, memory, CPU %). */
+  tables?: BenchTable[];
+  /** What this run found that neither the cases nor the tables hold. */
   notes?: string[];
 }
 
