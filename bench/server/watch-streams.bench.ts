@@ -256,7 +256,7 @@ export default defineBench({
           title: "Daemon memory, MiB",
           columns: [
             "round",
-            "streams",
+            "phase",
             "VmRSS",
             "VmRSS after GC",
             "heap used after GC",
@@ -272,6 +272,6 @@ export default defineBench({
     `Rounds: own-1 and own-2 open ${STREAMS} streams, each on a connection of its own; shared opens ${STREAMS} over ${STREAMS / PER_CONNECTION} connections, ${PER_CONNECTION} each. Memory is read ${SETTLE_MS / 1000} s after each change: VmRSS (/proc/<pid>/status), then the heap after a full GC the daemon runs on SIGUSR2 (started with --expose-gc), then VmRSS again. That GC also lowers the next phase's VmRSS.`,
     `The built daemon caps open WatchEvents streams at 64 (ServerLimits.maxWatchStreams) and has no configuration key to raise it: the 65th stream is refused with UNAVAILABLE. Streams are opened ${OPEN_CONCURRENCY} at a time.`,
     "Fan-out: each round binds 0000:00:06.0 to vfio-pci and restores it; the sample is the time from the call to the first event each watcher receives. The 1,000 watchers run in the bench process on the same two vCPUs as the daemon, so their own reading is part of the delay.",
-    "Resident memory after the streams close stays 30–50 MiB above where it was before they opened, while the heap in use after a full GC comes back to within a few hundred KiB and stays there round after round: V8 keeps its heap committed (heap total) and the allocator keeps the native memory freed by 1,000 HTTP/2 sessions, neither returned to the system, and neither growing from one round to the next.",
+    "Resident memory after the streams close stays tens of MiB above where it was before they opened (compare the VmRSS after GC of the before and closed rows), while the heap in use after a full GC comes back to within a few hundred KiB of its value and stays there round after round: what stays resident is V8's committed heap (heap committed) and the native memory 1,000 HTTP/2 sessions freed, which the allocator keeps rather than returning to the system. Over three rounds it levels off instead of climbing by a round's worth each time; a longer soak would be needed to rule out slow growth of native memory.",
   ],
 });
