@@ -145,7 +145,13 @@ export function daemonFixture(
     async setup() {
       await (options.prepare ?? buildCli)();
       dir = benchTempDir(prefix);
-      running = await startDaemon({ ...options, dir });
+      try {
+        running = await startDaemon({ ...options, dir });
+      } catch (err) {
+        // The harness runs no teardown after a failed setup.
+        removeTree(dir);
+        throw err;
+      }
     },
     async teardown() {
       const code = await running?.stop();
