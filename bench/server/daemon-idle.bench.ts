@@ -103,7 +103,13 @@ export default defineBench({
       rows: [...PACKAGES.map((p) => [p, cost([p])]), ["all of them together", cost(PACKAGES)]],
     };
     buildCli();
-    for (const v of variants) await v.fixture.setup();
+    try {
+      for (const v of variants) await v.fixture.setup();
+    } catch (err) {
+      // The harness runs no teardown after a failed setup: stop the daemons already started.
+      for (const v of variants) await v.fixture.teardown().catch(() => {});
+      throw err;
+    }
   },
   async teardown() {
     for (const v of variants) await v.fixture.teardown();

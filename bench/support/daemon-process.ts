@@ -156,7 +156,7 @@ export function daemonFixture(
     async teardown() {
       const code = await running?.stop();
       running = null;
-      removeTree(dir);
+      if (dir !== "") removeTree(dir);
       if (code !== undefined && code !== 0) throw new Error(`the daemon exited ${code} at stop`);
     },
     get daemon() {
