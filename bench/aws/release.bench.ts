@@ -56,14 +56,9 @@ export default defineBench({
   },
   targets: [{ case: "15 ENIs, 30% throttled", maxMedianMs: 10_000 }],
   notes: [
-    "Per ENI: an owner-checked describe and the detach, then the shared wait for `available`",
-    "(one describe per round for every ENI waiting, rounds 250 ms → 1 s; detach takes 2 s in the",
-    "fake), then an owner-checked describe and the delete; each request answered after 100 ms.",
-    "Every ENI is worked on at once; at most `concurrency` (4) detach/delete steps are in flight.",
-    "Throttled requests are retried by the SDK (standard mode, 3 attempts, throttling backoff) and",
-    "then by the plan (backoff 200 ms → 2 s) inside the notice's deadline; none fails the plan.",
-    "The grace for DPDK applications (termination.dpdkGraceMs, 5 s by default) is set to 0 here:",
-    "it adds its own configured time. Restores are stubbed (see the driver benchmarks).",
-    "Concurrency 8 against 4 at 30%: the call slots are not the bottleneck; retry backoff is.",
+    "Per ENI: the detach (its owner check uses the plan's own listing), the shared wait for `available` (one describe per round for every ENI waiting, rounds 250 ms → 1 s; detach takes 2 s in the fake), then the delete (owner check from the wait's describe); each request answered after 100 ms.",
+    "Every ENI is worked on at once; at most `concurrency` (4) detach/delete steps are in flight. Concurrency 8 against 4 at 30%: the call slots are not the bottleneck; retry backoff is.",
+    "Throttled requests are retried by the SDK (standard mode, 3 attempts, throttling backoff) and then by the plan (backoff 200 ms → 10 s) inside the notice's deadline; none fails the plan.",
+    "The grace for DPDK applications (termination.dpdkGraceMs, 5 s by default) is set to 0 here: it adds its own configured time. Restores are stubbed (see the driver benchmarks).",
   ],
 });
