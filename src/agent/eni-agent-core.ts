@@ -42,6 +42,7 @@ import type { HostReport } from "../server/host-report.js";
 import {
   type DefaultRouteReader,
   type HolderScanner,
+  isUserSpaceDriver,
   type PciDevice,
   type Sysfs,
   scanInventory,
@@ -314,11 +315,13 @@ export class EniAgentCore implements AgentCore {
               { binding: a.binding, err: a.error },
               "desired binding not applied",
             );
-          else
+          else {
             this.#deps.log.info(
               { binding: a.binding, op: a.result?.operationId ?? null },
               "desired binding applied",
             );
+            if (a.result !== null) this.#protectIfDpdk(a.result.device, a.result.state.driver);
+          }
         }
       }),
     );
@@ -427,6 +430,11 @@ export class EniAgentCore implements AgentCore {
       if (isAgentError(err)) this.#deps.log.warn({ err }, "background work failed");
       else this.#deps.fatal(toAgentError(err));
     });
+  }
+
+  /** Desired bindings and hot-attach protect the ENI as an API bind does, when it went to DPDK. */
+  #protectIfDpdk(device: PciAddress, driver: string | null): void {
+    if (driver !== null && isUserSpaceDriver(driver)) this.#protect(device);
   }
 
   /** Marks the device's ENI DeleteOnTermination (when configured), in the background. */
@@ -539,8 +547,10 @@ export class EniAgentCore implements AgentCore {
     });
     try {
       const applied = await this.#deps.engine.deviceAdded(address);
-      if (applied !== null)
+      if (applied !== null) {
         log.info({ device: address, op: applied.operationId }, "desired binding applied on attach");
+        this.#protectIfDpdk(address, applied.state.driver);
+      }
     } catch (err) {
       log.warn({ device: address, err: toAgentError(err) }, "desired binding failed on attach");
     } finally {
