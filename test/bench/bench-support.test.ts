@@ -7,7 +7,7 @@ import {
   ratioTo,
   summarize,
 } from "../../bench/support/bench.js";
-import { renderReport } from "../../scripts/bench-report.js";
+import { renderReport, vmTimingSection } from "../../scripts/bench-report.js";
 
 t.test("quantiles interpolate between ranks", async (t) => {
   t.equal(quantile([1, 2, 3, 4], 0.5), 2.5);
@@ -88,4 +88,15 @@ t.test("the report names the command behind each table", async (t) => {
   t.match(text, "- met: node -e 0, median ≤ 60 ms");
   t.match(text, "commit `abc1234`");
   t.match(text, "- Start-up is mostly module loading.");
+});
+
+t.test("the real-kernel timing section is carried over from the VM doc", async (t) => {
+  const doc =
+    "# x\n\n## The agent against the bare writes (TCG, for ratios only)\n\n| a | b |\n\n## Next\nno";
+  const section = vmTimingSection(doc);
+  t.match(section, /^## Real kernel \(qemu guest\)/);
+  t.match(section, /\| a \| b \|/);
+  t.notMatch(section, /Next/);
+  t.equal(vmTimingSection("# nothing here"), null);
+  t.match(renderReport([], [section!]), /## Real kernel/);
 });
