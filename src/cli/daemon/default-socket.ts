@@ -19,7 +19,20 @@ export function simulatedBaseDir(env: Env): string {
   const runtime = env.XDG_RUNTIME_DIR ?? "";
   return runtime.startsWith("/")
     ? join(runtime, "eni-agent")
-    : join(env.TMPDIR || "/tmp", `eni-agent-${userInfo().uid}`);
+    : join(env.TMPDIR || "/tmp", `eni-agent-${currentUid()}`);
+}
+
+/**
+ * The user's uid for a per-user directory name. os.userInfo() throws when
+ * the uid has no passwd entry (minimal guests, some containers): such a user
+ * still gets a stable name rather than a crash of every daemon command.
+ */
+function currentUid(): string {
+  try {
+    return String(userInfo().uid);
+  } catch {
+    return "nouser";
+  }
 }
 
 /** The socket `serve --simulate` listens on when not told otherwise. */
