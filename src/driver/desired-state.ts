@@ -79,15 +79,26 @@ export class MemoryDesiredStore implements DesiredStore {
   }
 }
 
-/** `<stateDir>/desired.json`: `{ "version": 1, "bindings": [...] }`, replaced atomically. */
+/**
+ * `<stateDir>/desired.json`: `{ "version": 1, "bindings": [...] }`, replaced
+ * atomically. The file is read once: the state directory's lock makes this
+ * process its only writer, and every lookup of a device's desired driver
+ * (each ListDevices) would otherwise read it again.
+ */
 export class FileDesiredStore implements DesiredStore {
   readonly #dir: string;
+  #cache: DesiredBinding[] | null = null;
 
   constructor(options: { stateDir: string }) {
     this.#dir = options.stateDir;
   }
 
   async load(): Promise<DesiredBinding[]> {
+    this.#cache ??= await this.#read();
+    return [...this.#cache];
+  }
+
+  async #read(): Promise<DesiredBinding[]> {
     const path = join(this.#dir, "desired.json");
     let text: string;
     try {
@@ -116,6 +127,7 @@ export class FileDesiredStore implements DesiredStore {
       bindings: bindings.filter((b) => b.source === "request").map(toJson),
     };
     await atomicWriteFile(this.#dir, "desired.json", `${JSON.stringify(doc, null, 2)}\n`);
+    this.#cache = bindings.filter((b) => b.source === "request");
   }
 }
 

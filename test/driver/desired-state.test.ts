@@ -75,6 +75,21 @@ t.test("the file store replaces desired.json atomically and reads it back", asyn
   ]);
 });
 
+t.test("the file store reads desired.json once and keeps what it saved", async (t) => {
+  const dir = await mkdtemp(join(tmpdir(), "desired-"));
+  t.teardown(() => rm(dir, { recursive: true, force: true }));
+  const store = new FileDesiredStore({ stateDir: join(dir, "state") });
+  await store.save([
+    { key: { mac: ec2Mac(7) as Mac }, driver: "uio_pci_generic" as never, source: "request" },
+  ]);
+  await rm(join(dir, "state", "desired.json"));
+  t.same(
+    await store.load(),
+    [{ key: { mac: ec2Mac(7) }, driver: "uio_pci_generic", source: "request" }],
+    "answered from memory, not from the file",
+  );
+});
+
 t.test("the reconciler repairs a DEGRADED device, backing off while repairs fail", async (t) => {
   const kernel = ec2Host({ enis: 2 });
   const clock = steppingClock();
