@@ -175,6 +175,9 @@ t.test("paused mid-plan and resumed: goes on, already-gone is success", async (t
     fake: { detachDelayMs: 150 },
   });
   const notice = spotNotice(20_000);
+  // Each EC2 answer takes 50 ms, so the 2 ms poller below pauses the plan
+  // after its first delete even on a loaded machine, before the last one.
+  host.ec2.latencyMs = 50;
   const stop = new AbortController();
   const waiting = setInterval(() => {
     if (host.ec2.succeeded("DeleteNetworkInterface") >= 1) stop.abort();
