@@ -14,18 +14,13 @@ import {
   type Filter,
   ModifyNetworkInterfaceAttributeCommand,
 } from "@aws-sdk/client-ec2";
-import { AgentError, type EniId, isAgentError, sleep } from "../common/index.js";
+import { AgentError, type EniId, isAgentError, parseEniId, sleep } from "../common/index.js";
 import { backoffDelayMs } from "./backoff.js";
 import { describeNetworkInterfaces } from "./describe-network-interfaces.js";
 import { callEc2, type Ec2CallContext, type Ec2CallOptions } from "./ec2-call.js";
 import { ATTACHMENT_NOT_FOUND, ENI_NOT_FOUND, isDryRunSuccess } from "./ec2-errors.js";
 import { type Ec2ApiAction, Ec2RateLimiter, type RateLimit } from "./ec2-rate-limiter.js";
-import {
-  checkEniId,
-  type EniDescription,
-  type EniStatus,
-  refuseUntouchable,
-} from "./eni-description.js";
+import { type EniDescription, type EniStatus, refuseUntouchable } from "./eni-description.js";
 
 export interface OwnerTag {
   readonly tagKey: string;
@@ -139,7 +134,7 @@ export class Ec2Actions {
 
   /** One ENI, or undefined when EC2 does not know it (any more). */
   async describeEni(eniId: string, call: Ec2CallOptions): Promise<EniDescription | undefined> {
-    const id = checkEniId(eniId);
+    const id = parseEniId(eniId);
     const [eni] = await this.describe([{ Name: "network-interface-id", Values: [id] }], call);
     return eni;
   }
@@ -150,7 +145,7 @@ export class Ec2Actions {
    * with one request instead of one each.
    */
   describeEnis(eniIds: readonly string[], call: Ec2CallOptions): Promise<EniDescription[]> {
-    const ids = eniIds.map(checkEniId);
+    const ids = eniIds.map(parseEniId);
     if (ids.length === 0) return Promise.resolve([]);
     if (ids.length > 200) {
       throw new AgentError("INVALID_ARGUMENT", "describeEnis takes at most 200 ids");
@@ -290,7 +285,7 @@ export class Ec2Actions {
     tags: Readonly<Record<string, string>>,
     call: Ec2CallOptions,
   ): Promise<"tagged" | "dry-run"> {
-    const ids = eniIds.map(checkEniId);
+    const ids = eniIds.map(parseEniId);
     const entries = Object.entries(tags);
     if (ids.length === 0 || entries.length === 0) return "tagged";
     if (entries.some(([key]) => key === "" || key.startsWith("aws:"))) {
@@ -349,7 +344,7 @@ export class Ec2Actions {
     call: Ec2CallOptions,
     seen: EniDescription | undefined,
   ): Promise<EniDescription | undefined> {
-    if (seen === undefined || seen.eniId !== checkEniId(eniId)) {
+    if (seen === undefined || seen.eniId !== parseEniId(eniId)) {
       return this.requireOwned(eniId, call);
     }
     if (seen.tags[this.owner.tagKey] !== this.owner.tagValue) throw this.notOwned(seen.eniId);
@@ -368,7 +363,7 @@ export class Ec2Actions {
     eniId: string,
     call: Ec2CallOptions,
   ): Promise<EniDescription | undefined> {
-    const id = checkEniId(eniId);
+    const id = parseEniId(eniId);
     const [owned] = await this.describe(
       [
         { Name: "network-interface-id", Values: [id] },

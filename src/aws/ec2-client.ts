@@ -7,6 +7,7 @@
  */
 import { EC2Client, type EC2ClientConfig } from "@aws-sdk/client-ec2";
 import { AgentError } from "../common/index.js";
+import { isAwsRegion } from "./aws-region.js";
 
 export interface Ec2ClientOptions {
   readonly region: string;
@@ -27,7 +28,7 @@ export function createEc2Client(options: Ec2ClientOptions): EC2Client {
   if (!Number.isInteger(maxAttempts) || maxAttempts < 1 || maxAttempts > 10) {
     throw new AgentError("INVALID_ARGUMENT", "maxAttempts must be an integer in 1..10");
   }
-  if (!/^[a-z]{2}(?:-[a-z]+)+-\d+$/.test(options.region)) {
+  if (!isAwsRegion(options.region)) {
     throw new AgentError(
       "INVALID_ARGUMENT",
       `not an AWS Region: ${JSON.stringify(options.region)}`,

@@ -3,7 +3,7 @@
  * plan needs, validated, with tags as a plain record.
  */
 import type { NetworkInterface } from "@aws-sdk/client-ec2";
-import { AgentError, type EniId } from "../common/index.js";
+import { AgentError, type EniId, isEniId } from "../common/index.js";
 
 export type EniStatus = "available" | "associated" | "attaching" | "in-use" | "detaching";
 
@@ -29,18 +29,6 @@ export interface EniDescription {
   readonly tags: Readonly<Record<string, string>>;
 }
 
-export const ENI_ID_PATTERN = /^eni-[0-9a-f]{8,17}$/;
-
-export function checkEniId(input: string): EniId {
-  if (!ENI_ID_PATTERN.test(input)) {
-    throw new AgentError(
-      "INVALID_ARGUMENT",
-      `not an ENI id: ${JSON.stringify(input.slice(0, 40))}`,
-    );
-  }
-  return input as EniId;
-}
-
 /** The primary ENI (card 0, device 0) can never be detached. */
 export function isPrimaryAttachment(attachment: EniAttachmentDescription | undefined): boolean {
   return attachment?.deviceIndex === 0 && (attachment.networkCardIndex ?? 0) === 0;
@@ -48,7 +36,7 @@ export function isPrimaryAttachment(attachment: EniAttachmentDescription | undef
 
 export function toEniDescription(eni: NetworkInterface): EniDescription {
   const id = eni.NetworkInterfaceId ?? "";
-  if (!ENI_ID_PATTERN.test(id)) {
+  if (!isEniId(id)) {
     throw new AgentError(
       "INTERNAL",
       `EC2 described an ENI without a valid id: ${JSON.stringify(id)}`,
@@ -58,7 +46,7 @@ export function toEniDescription(eni: NetworkInterface): EniDescription {
   const tags: Record<string, string> = {};
   for (const tag of eni.TagSet ?? []) if (tag.Key !== undefined) tags[tag.Key] = tag.Value ?? "";
   return {
-    eniId: id as EniId,
+    eniId: id,
     status: eni.Status ?? "unknown",
     macAddress: eni.MacAddress,
     subnetId: eni.SubnetId,

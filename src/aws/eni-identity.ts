@@ -9,7 +9,15 @@
  * a reason to fail the whole refresh. Transport errors do fail it: a partial
  * map would look like ENIs disappearing.
  */
-import { AgentError, type EniId, type Mac, quoteInput } from "../common/index.js";
+import {
+  AgentError,
+  type EniId,
+  isCanonicalMac,
+  isEniId,
+  type Mac,
+  quoteInput,
+} from "../common/index.js";
+import { isAwsRegion } from "./aws-region.js";
 import type { ImdsGetOptions, MetadataReader } from "./imds-client.js";
 
 export interface EniIdentity {
@@ -46,10 +54,7 @@ export interface RefreshIdentityOptions extends ImdsGetOptions {
 
 const META = "/latest/meta-data/";
 const MACS = `${META}network/interfaces/macs/`;
-const MAC = /^[0-9a-f]{2}(?::[0-9a-f]{2}){5}$/;
-const ENI_ID = /^eni-(?:[0-9a-f]{8}|[0-9a-f]{17})$/;
 const INSTANCE_ID = /^i-(?:[0-9a-f]{8}|[0-9a-f]{17})$/;
-const REGION = /^[a-z]{2}(?:-[a-z]+)+-\d+$/;
 
 /** Instance id, region (placement/region, else the identity document) and primary MAC. */
 export async function readInstanceIdentity(
@@ -63,7 +68,7 @@ export async function readInstanceIdentity(
   ]);
   if (!INSTANCE_ID.test(instanceId)) throw malformed("instance-id", instanceId);
   const region = placementRegion ?? (await regionFromDocument(imds, options));
-  if (!REGION.test(region)) throw malformed("region", region);
+  if (!isAwsRegion(region)) throw malformed("region", region);
   return { instanceId, region, primaryMac };
 }
 
@@ -97,7 +102,10 @@ async function readOne(
     options.onSkipped?.(mac, reason, detail);
     return undefined;
   };
-  if (!MAC.test(mac)) return skip("malformed", `listed entry ${quoteInput(mac)} is not a MAC`);
+  // The listed spelling is the key of its sub-paths: only the canonical one is accepted.
+  if (!isCanonicalMac(mac)) {
+    return skip("malformed", `listed entry ${quoteInput(mac)} is not a MAC`);
+  }
   const base = `${MACS}${mac}/`;
   // interface-id first: a stale entry (deleted ENI still listed) 404s here,
   // and we stop before reading its other sub-paths.
@@ -120,7 +128,7 @@ async function readOne(
   if (ownerId === undefined) return skip("stale", "owner-id answers 404");
   const cardText = card ?? cardIndex;
   const valid =
-    ENI_ID.test(eniId) &&
+    isEniId(eniId) &&
     /^\d{1,3}$/.test(deviceText) &&
     (cardText === undefined || /^\d{1,3}$/.test(cardText)) &&
     /^subnet-[0-9a-f]+$/.test(subnetId) &&
@@ -130,8 +138,8 @@ async function readOne(
   const primary = mac === primaryMac;
   const deviceNumber = Number(deviceText);
   return {
-    mac: mac as Mac,
-    eniId: eniId as EniId,
+    mac,
+    eniId,
     deviceNumber,
     deviceNumberSettled: primary || deviceNumber !== 0,
     networkCard: cardText === undefined ? undefined : Number(cardText),
@@ -145,8 +153,8 @@ async function readOne(
 
 async function readPrimaryMac(imds: MetadataReader, options: ImdsGetOptions): Promise<Mac> {
   const mac = (await required(imds, `${META}mac`, options)).toLowerCase();
-  if (!MAC.test(mac)) throw malformed("mac", mac);
-  return mac as Mac;
+  if (!isCanonicalMac(mac)) throw malformed("mac", mac);
+  return mac;
 }
 
 async function regionFromDocument(imds: MetadataReader, options: ImdsGetOptions): Promise<string> {

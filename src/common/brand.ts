@@ -1,7 +1,8 @@
 /**
  * Branded string ids. A value of one of these types has passed its strict
- * parser (see src/sysfs/parse-*.ts); the brand keeps raw request strings from
- * reaching a path builder by accident.
+ * parser (src/common/mac.ts, src/common/eni-id.ts,
+ * src/sysfs/parse.ts); the brand keeps raw request strings from reaching a
+ * path builder by accident.
  */
 declare const brand: unique symbol;
 export type Brand<T, B extends string> = T & { readonly [brand]: B };

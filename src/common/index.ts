@@ -1,3 +1,5 @@
 export * from "./agent-error.js";
 export type * from "./brand.js";
+export * from "./eni-id.js";
 export * from "./lifecycle.js";
+export * from "./mac.js";

@@ -6,12 +6,15 @@
 import {
   AgentError,
   type DriverName,
-  type EniId,
   type InterfaceName,
-  type Mac,
   type PciAddress,
   quoteInput,
 } from "../common/index.js";
+
+// MACs and ENI ids are parsed in common, where src/aws can reach them too
+// (aws may not import sysfs); re-exported so that request validation keeps
+// importing every parser from one place.
+export { isEniId, isMac, parseEniId, parseMac } from "../common/index.js";
 
 const FULL_PCI = /^([0-9a-fA-F]{4}):([0-9a-fA-F]{2}):([0-1][0-9a-fA-F])\.([0-7])$/;
 const SHORT_PCI = /^([0-9a-fA-F]{2}):([0-1][0-9a-fA-F])\.([0-7])$/;
@@ -66,23 +69,6 @@ export function isInterfaceName(input: string): boolean {
   }
 }
 
-const MAC = /^[0-9a-fA-F]{2}(?::[0-9a-fA-F]{2}){5}$/;
-const MAC_DASHED = /^[0-9a-fA-F]{2}(?:-[0-9a-fA-F]{2}){5}$/;
-
-/** "aa:bb:cc:dd:ee:ff" (or with dashes), any case → lower-case with colons. */
-export function parseMac(input: string): Mac {
-  if (MAC.test(input)) return input.toLowerCase() as Mac;
-  if (MAC_DASHED.test(input)) return input.replaceAll("-", ":").toLowerCase() as Mac;
-  throw new AgentError(
-    "INVALID_ARGUMENT",
-    `not a MAC address: ${quoteInput(input)} (expected aa:bb:cc:dd:ee:ff)`,
-  );
-}
-
-export function isMac(input: string): boolean {
-  return MAC.test(input) || MAC_DASHED.test(input);
-}
-
 /** The DPDK-capable drivers plus ENA's kernel driver. */
 export const DEFAULT_DRIVER_ALLOWLIST: readonly string[] = [
   "vfio-pci",
@@ -122,22 +108,6 @@ export function parseKernelDriverName(input: string): DriverName {
     throw new AgentError("INVALID_ARGUMENT", `not a driver name: ${quoteInput(input)}`);
   }
   return input as DriverName;
-}
-
-const ENI_ID = /^eni-(?:[0-9a-f]{8}|[0-9a-f]{17})$/;
-
-export function parseEniId(input: string): EniId {
-  if (!ENI_ID.test(input)) {
-    throw new AgentError(
-      "INVALID_ARGUMENT",
-      `not an ENI id: ${quoteInput(input)} (expected eni- and 8 or 17 hex digits)`,
-    );
-  }
-  return input as EniId;
-}
-
-export function isEniId(input: string): boolean {
-  return ENI_ID.test(input);
 }
 
 /** "1d0f:ec20" → { vendor: 0x1d0f, device: 0xec20 }, for allowlist entries. */

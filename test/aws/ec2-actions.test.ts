@@ -254,6 +254,19 @@ t.test("tags are written; aws: keys are refused locally", async (t) => {
   });
 });
 
+t.test("ENI ids are checked like everywhere else before any request", async (t) => {
+  const { ec2, actions, within } = await startEc2(t);
+  // 10 hex digits: EC2 issues 8 or 17, and so does every other layer accept.
+  for (const bad of ["eni-0123456789", "eni-0F95D3625F5C521CC"]) {
+    await t.rejects(actions.describeEni(bad, within()), {
+      code: "INVALID_ARGUMENT",
+      message: /expected eni- and 8 or 17 hex digits/,
+    });
+    await t.rejects(actions.tagEnis([bad], { a: "b" }, within()), { code: "INVALID_ARGUMENT" });
+  }
+  t.equal(ec2.requests.length, 0, "nothing reached EC2");
+});
+
 t.test("deadlines bound waiting and slow answers", async (t) => {
   const { ec2, actions, instanceId, within } = await startEc2(t, {
     fake: { detachDelayMs: 60_000 },

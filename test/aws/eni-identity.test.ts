@@ -1,7 +1,7 @@
 import t from "tap";
 import { readInstanceIdentity, refreshEniIdentities } from "../../src/aws/eni-identity.js";
 import type { FakeInterface } from "../../src/sim/aws/fake-imds-data.js";
-import { startImds } from "./helpers.js";
+import { type ImdsSetup, startImds } from "./helpers.js";
 
 const THIRD: FakeInterface = {
   mac: "0e:49:61:0f:c3:33",
@@ -13,6 +13,19 @@ const THIRD: FakeInterface = {
   ownerId: "515336597381",
   localIpv4s: ["172.31.15.226", "172.31.15.227"],
 };
+
+/** Refreshes with `listing` as the MAC listing; skipped entries as "mac:reason", sorted. */
+async function refreshListing(
+  { client, imds }: Pick<ImdsSetup, "client" | "imds">,
+  listing: string,
+) {
+  imds.setRaw("/latest/meta-data/network/interfaces/macs/", listing);
+  const skipped: string[] = [];
+  const map = await refreshEniIdentities(client, {
+    onSkipped: (mac, reason) => skipped.push(`${mac}:${reason}`),
+  });
+  return { map, skipped: skipped.sort() };
+}
 
 t.test("instance identity: id, region, primary MAC", async (t) => {
   const { client, imds } = await startImds(t);
@@ -75,20 +88,23 @@ t.test("stale and malformed MAC entries are skipped, not fatal", async (t) => {
   const { client, imds } = await startImds(t);
   imds.addInterface(THIRD);
   imds.removeInterface(THIRD.mac, { stale: true });
-  imds.setRaw(
-    "/latest/meta-data/network/interfaces/macs/",
+  const { map, skipped } = await refreshListing(
+    { client, imds },
     "0e:49:61:0f:c3:11/\n0e:49:61:0f:c3:22/\n0e:49:61:0f:c3:33/\nnot-a-mac/\n0e:49:61:0f:c3:44/\n",
   );
-  const skipped: string[] = [];
-  const map = await refreshEniIdentities(client, {
-    onSkipped: (mac, reason) => skipped.push(`${mac}:${reason}`),
-  });
   t.same([...map.keys()].sort(), ["0e:49:61:0f:c3:11", "0e:49:61:0f:c3:22"]);
-  t.same(skipped.sort(), [
-    "0e:49:61:0f:c3:33:stale",
-    "0e:49:61:0f:c3:44:stale",
-    "not-a-mac:malformed",
-  ]);
+  t.same(skipped, ["0e:49:61:0f:c3:33:stale", "0e:49:61:0f:c3:44:stale", "not-a-mac:malformed"]);
+});
+
+t.test("a listed MAC in another spelling, or an odd ENI id, is malformed", async (t) => {
+  const { client, imds } = await startImds(t);
+  imds.addInterface({ ...THIRD, interfaceId: "eni-0123456789" });
+  const { map, skipped } = await refreshListing(
+    { client, imds },
+    "0e:49:61:0f:c3:11/\n0e-49-61-0f-c3-22/\n0e:49:61:0f:c3:33/\n",
+  );
+  t.same([...map.keys()], ["0e:49:61:0f:c3:11"]);
+  t.same(skipped, ["0e-49-61-0f-c3-22:malformed", "0e:49:61:0f:c3:33:malformed"]);
 });
 
 t.test(
