@@ -78,8 +78,8 @@ export default defineBench({
         },
       },
       {
-        name: "ListDevices, in process (core)",
-        run: async () => void (await agent.core.listDevices(ctx)),
+        name: "ListDevices, in process (core, fresh scan)",
+        run: async () => void (await agent.core.listDevices({ fresh: true }, ctx)),
       },
       { name: "ListDevices, RPC", run: async () => void (await rpc.listDevices()) },
       {

@@ -19,16 +19,12 @@ import {
   type PciAddress,
   toAgentError,
 } from "../common/index.js";
-import {
-  DEFAULT_ALLOWED_IDS,
-  type DesiredStore,
-  type DriverEngine,
-  type RecoveryReport,
-} from "../driver/index.js";
+import type { DriverEngine, RecoveryReport } from "../driver/index.js";
 import type { AgentCore, CallContext } from "../server/agent-core.js";
 import type {
   AgentEvent,
   BindRequest,
+  DeviceList,
   DeviceRecord,
   DeviceSelector,
   HealthReport,
@@ -39,29 +35,16 @@ import type {
   TerminationResult,
 } from "../server/core-types.js";
 import type { HostReport } from "../server/host-report.js";
-import {
-  type DefaultRouteReader,
-  type HolderScanner,
-  isUserSpaceDriver,
-  type PciDevice,
-  type Sysfs,
-  scanInventory,
-} from "../sysfs/index.js";
+import { isUserSpaceDriver, type PciDevice } from "../sysfs/index.js";
 import { computeHealth, type MonitoredJournal } from "./agent-health.js";
 import type { AgentLog } from "./agent-log.js";
 import type { AgentMetrics } from "./agent-metrics.js";
 import { buildHostReport } from "./build-host-report.js";
 import type { AgentConfig } from "./config-schema.js";
-import {
-  type DeviceRecordDeps,
-  desiredLookup,
-  deviceRecord,
-  type ListingContext,
-} from "./device-records.js";
+import { DeviceListing, type DeviceListingDeps } from "./device-listing.js";
 import type { DeviceChange } from "./device-watcher.js";
 import { EventHub } from "./event-hub.js";
 import { readKernelFacts } from "./host-facts.js";
-import type { ImdsIdentity } from "./imds-identity.js";
 import { OperationRecords, plannedRecord, type RequestMeta } from "./operation-records.js";
 import {
   noEc2Release,
@@ -71,13 +54,8 @@ import {
 } from "./termination-runner.js";
 import { toCoreNotice } from "./to-core-notice.js";
 
-export interface CoreDeps {
-  engine: DriverEngine;
-  sysfs: Sysfs;
-  holders: HolderScanner;
-  routes: DefaultRouteReader;
-  identity: ImdsIdentity;
-  desired: DesiredStore;
+/** What the listing needs (but `active`, which the core provides), and more. */
+export interface CoreDeps extends Omit<DeviceListingDeps, "active"> {
   journal: MonitoredJournal;
   kernelRelease: string;
   /** Where IMDS is asked, for the host report. */
@@ -103,6 +81,7 @@ export class EniAgentCore implements AgentCore {
   readonly #deps: CoreDeps;
   readonly #hub = new EventHub();
   readonly #records: OperationRecords;
+  readonly #devices: DeviceListing;
   readonly #runner: TerminationPlanner;
   readonly #inflight = new Set<Promise<unknown>>();
   /** Aborted when a stop's drain runs out of time: plans pause, journaled, for the next start. */
@@ -116,6 +95,12 @@ export class EniAgentCore implements AgentCore {
   constructor(deps: CoreDeps) {
     this.#deps = deps;
     this.#records = new OperationRecords(deps.engine);
+    this.#devices = new DeviceListing({
+      ...deps,
+      active: (device) => this.#records.active(device),
+    });
+    // Every event says something a listing shows may have changed.
+    this.#hub.subscribe(() => this.#devices.invalidate());
     deps.engine.subscribe((event) => {
       const id = this.#records.observe(event);
       deps.metrics?.observe(event);
@@ -125,9 +110,9 @@ export class EniAgentCore implements AgentCore {
       this.#hub.emit({ kind: done ? "operation_result" : "operation_progress", operation: record });
     });
     const hooks: PlannerHooks = {
-      devices: () => this.#listDevices(),
+      devices: async () => [...(await this.#devices.list({ fresh: true })).devices],
       restore: async (device) => {
-        const withdraw = this.#records.expect(device, {
+        const withdraw = this.#expect(device, {
           requestedBy: "termination",
           persist: false,
         });
@@ -156,24 +141,17 @@ export class EniAgentCore implements AgentCore {
 
   // --- AgentCore -------------------------------------------------------------
 
-  async listDevices(_ctx: CallContext): Promise<DeviceRecord[]> {
-    return this.#listDevices();
+  async listDevices(request: { fresh: boolean }, _ctx: CallContext): Promise<DeviceList> {
+    return this.#devices.list(request);
   }
 
   async getDevice(selector: DeviceSelector, _ctx: CallContext): Promise<DeviceRecord> {
-    const address = await this.#resolve(selector);
-    const device = (await this.#inventory()).find((d) => d.address === address);
-    if (device === undefined) {
-      throw new AgentError("NOT_FOUND", `${address} is not a device eni-agent manages`, {
-        device: address,
-      });
-    }
-    return deviceRecord(device, this.#recordDeps(), await this.#listing());
+    return this.#devices.get(selector);
   }
 
   async bindDevice(request: BindRequest, ctx: CallContext): Promise<OperationRecord> {
     this.#refuseWhenClosing(ctx);
-    const device = await this.#resolve(request.selector);
+    const device = await this.#devices.resolve(request.selector);
     const meta = { requestedBy: ctx.caller.identity, persist: request.persist };
     if (request.dryRun) {
       const planned = await this.#deps.engine.planBind(device, request.driver, {
@@ -196,7 +174,7 @@ export class EniAgentCore implements AgentCore {
 
   async restoreDevice(request: RestoreRequest, ctx: CallContext): Promise<OperationRecord> {
     this.#refuseWhenClosing(ctx);
-    const device = await this.#resolve(request.selector);
+    const device = await this.#devices.resolve(request.selector);
     const meta = { requestedBy: ctx.caller.identity, persist: request.persist };
     if (request.dryRun) {
       const planned = await this.#deps.engine.planRestore(device);
@@ -228,7 +206,10 @@ export class EniAgentCore implements AgentCore {
 
   async getHostReport(_ctx: CallContext): Promise<HostReport> {
     const deps = this.#deps;
-    const [facts, devices] = await Promise.all([readKernelFacts(deps.sysfs), this.#listDevices()]);
+    const [facts, list] = await Promise.all([
+      readKernelFacts(deps.sysfs),
+      this.#devices.list({ fresh: true }),
+    ]);
     const config = deps.config();
     const unresolved = deps.engine
       .operations()
@@ -237,7 +218,7 @@ export class EniAgentCore implements AgentCore {
     return buildHostReport({
       kernelRelease: deps.kernelRelease,
       facts,
-      devices,
+      devices: list.devices,
       allowedDrivers: config.allowedDrivers,
       imds: { ...deps.identity.status(), endpoint: deps.imdsEndpoint() },
       instance: deps.identity.instance(),
@@ -464,13 +445,24 @@ export class EniAgentCore implements AgentCore {
     return record;
   }
 
+  /** Marks a device as worked on; the returned function withdraws the mark. */
+  #expect(device: PciAddress, meta: Parameters<OperationRecords["expect"]>[1]): () => void {
+    const withdraw = this.#records.expect(device, meta);
+    this.#devices.invalidate();
+    return () => {
+      withdraw();
+      // The mark shows in listings as the device's active operation.
+      this.#devices.invalidate();
+    };
+  }
+
   async #mutate(
     device: PciAddress,
     meta: RequestMeta,
     toDriver: DriverName | null,
     run: () => ReturnType<DriverEngine["bind"]>,
   ): Promise<OperationRecord> {
-    const withdraw = this.#records.expect(device, meta);
+    const withdraw = this.#expect(device, meta);
     let result: Awaited<ReturnType<DriverEngine["bind"]>>;
     try {
       result = await this.#track(run());
@@ -507,7 +499,7 @@ export class EniAgentCore implements AgentCore {
     const { log } = this.#deps;
     const address = change.device.address;
     if (change.kind === "removed") {
-      const record = await deviceRecord(change.device, this.#recordDeps(), await this.#listing());
+      const record = await this.#devices.record(change.device);
       log.info({ device: address }, "device removed");
       this.#hub.emit({ kind: "device_removed", pciAddress: address, identity: record.identity });
       return;
@@ -533,14 +525,11 @@ export class EniAgentCore implements AgentCore {
     }
     // A hot-attached ENI may not be in IMDS yet; ask now rather than at the next round.
     await this.#deps.identity.refresh();
-    const listing = await this.#listing();
+    const record = await this.#devices.record(change.device);
     log.info({ device: address }, "device added");
-    this.#hub.emit({
-      kind: "device_added",
-      device: await deviceRecord(change.device, this.#recordDeps(), listing),
-    });
+    this.#hub.emit({ kind: "device_added", device: record });
     if (this.#stopping || this.#runner.pendingNotice() !== null) return;
-    const withdraw = this.#records.expect(address, {
+    const withdraw = this.#expect(address, {
       requestedBy: null,
       persist: false,
       kind: "reapply",
@@ -560,7 +549,7 @@ export class EniAgentCore implements AgentCore {
 
   /** A driver change no operation explains, on a device with a desired driver. */
   async #checkDrift(device: PciDevice): Promise<void> {
-    const record = await deviceRecord(device, this.#recordDeps(), await this.#listing());
+    const record = await this.#devices.record(device);
     const expected = record.desiredDriver;
     if (expected === null || expected === device.driver) return;
     this.#deps.metrics?.drift.inc();
@@ -571,81 +560,5 @@ export class EniAgentCore implements AgentCore {
       actualDriver: device.driver,
       detail: `bound to ${device.driver ?? "no driver"} outside eni-agent; desired ${expected}`,
     });
-  }
-
-  #allowedIds(): string[] {
-    return [...DEFAULT_ALLOWED_IDS, ...this.#deps.config().allowedDevices];
-  }
-
-  /** Managed devices as sysfs shows them now. */
-  async #inventory(): Promise<PciDevice[]> {
-    const inventory = await scanInventory(this.#deps.sysfs, {
-      devRoot: this.#deps.config().devRoot,
-    });
-    const ids = this.#allowedIds();
-    return inventory.devices.filter((d) => ids.includes(`${d.vendor}:${d.device}`));
-  }
-
-  async #listDevices(): Promise<DeviceRecord[]> {
-    const [devices, listing] = await Promise.all([this.#inventory(), this.#listing()]);
-    const deps = this.#recordDeps();
-    return Promise.all(devices.map((d) => deviceRecord(d, deps, listing)));
-  }
-
-  async #listing(): Promise<ListingContext> {
-    const config = this.#deps.config();
-    const [routes, desired] = await Promise.all([
-      this.#deps.routes.defaultRoutes().catch(() => []),
-      desiredLookup(this.#deps.desired, config.bindings, config.allowedDrivers).catch(
-        () => () => null,
-      ),
-    ]);
-    return {
-      routed: new Set(routes.map((r) => r.interface)),
-      primary: { mac: config.guards.primaryMac, interface: config.guards.primaryInterface },
-      desired,
-    };
-  }
-
-  #recordDeps(): DeviceRecordDeps {
-    const { engine, identity, holders } = this.#deps;
-    return {
-      engine,
-      active: (d) => this.#records.active(d),
-      identity,
-      holders,
-      allowedDrivers: this.#deps.config().allowedDrivers,
-      kernelDriver: (d) => (d.vendor === "1d0f" ? "ena" : (engine.home(d.address)?.driver ?? null)),
-    };
-  }
-
-  async #resolve(selector: DeviceSelector): Promise<PciAddress> {
-    try {
-      switch (selector.by) {
-        case "pci":
-          return selector.pciAddress;
-        case "interface":
-          return await this.#deps.engine.resolve(selector.interfaceName);
-        case "mac":
-          return await this.#deps.engine.resolve(selector.mac);
-        case "eni": {
-          const mac = await this.#deps.identity.eniMac(selector.eniId);
-          if (mac === null) {
-            throw new AgentError(
-              "NOT_FOUND",
-              `${selector.eniId} is not attached to this instance`,
-              {
-                remedy:
-                  "check the ENI id; a freshly attached ENI appears in metadata within a minute",
-              },
-            );
-          }
-          return await this.#deps.engine.resolve(mac);
-        }
-      }
-    } catch (err) {
-      if (isAgentError(err)) throw err;
-      throw toAgentError(err);
-    }
   }
 }

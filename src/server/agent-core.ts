@@ -13,6 +13,7 @@
 import type {
   AgentEvent,
   BindRequest,
+  DeviceList,
   DeviceRecord,
   DeviceSelector,
   HealthReport,
@@ -55,8 +56,12 @@ export interface CallContext {
 }
 
 export interface AgentCore {
-  /** Every ENA device, ordered by PCI address. */
-  listDevices(ctx: CallContext): Promise<DeviceRecord[]>;
+  /**
+   * Every ENA device, ordered by PCI address. May answer from a listing
+   * kept since an earlier call when nothing the core knows of changed since
+   * (bounded in age); `fresh` asks for a scan that starts after the call.
+   */
+  listDevices(request: { fresh: boolean }, ctx: CallContext): Promise<DeviceList>;
 
   /** One device. NOT_FOUND when nothing matches the selector. */
   getDevice(selector: DeviceSelector, ctx: CallContext): Promise<DeviceRecord>;

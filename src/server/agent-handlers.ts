@@ -10,8 +10,15 @@ import { callContext, type ScopedContext } from "./call-context.js";
 import { toServiceError } from "./error-status.js";
 import type { EniAgentServiceHandlers } from "./generated/eniagent/v1/EniAgentService.js";
 import { peerCertificate } from "./guard-service.js";
+import { reuseLast } from "./reuse-last.js";
 import type { StreamRegistry } from "./stream-registry.js";
-import { deviceToProto, hostReportToProto, operationToProto, planToProto } from "./to-proto.js";
+import {
+  deviceListToProto,
+  deviceToProto,
+  hostReportToProto,
+  operationToProto,
+  planToProto,
+} from "./to-proto.js";
 import {
   parseBindRequest,
   parseOperationId,
@@ -57,10 +64,12 @@ function unary<Req, Res>(
 
 export function agentHandlers(deps: HandlerDeps): EniAgentServiceHandlers {
   const { core } = deps;
+  // The same kept listing maps to the same message, which the definition encodes once.
+  const listToProto = reuseLast(deviceListToProto);
   return {
-    ListDevices: unary(deps, async (_request, ctx) => ({
-      devices: (await core.listDevices(ctx)).map(deviceToProto),
-    })),
+    ListDevices: unary(deps, async (request, ctx) =>
+      listToProto(await core.listDevices({ fresh: request.fresh }, ctx)),
+    ),
 
     GetDevice: unary(deps, async (request, ctx) => {
       const selector = parseSelector(request.selector);

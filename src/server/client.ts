@@ -101,9 +101,11 @@ export class AgentClient {
     this.#deadlineMs = options.deadlineMs ?? 30_000;
   }
 
-  async listDevices(options?: CallOptions): Promise<Device__Output[]> {
+  /** The devices; `fresh` makes the daemon re-read sysfs rather than answer from its view. */
+  async listDevices(options?: CallOptions & { fresh?: boolean }): Promise<Device__Output[]> {
+    const request = { fresh: options?.fresh ?? false };
     const response = await this.#unary<ListDevicesResponse__Output>(
-      (md, opts, cb) => this.#agent.listDevices({}, md, opts, cb),
+      (md, opts, cb) => this.#agent.listDevices(request, md, opts, cb),
       options,
     );
     return response.devices;

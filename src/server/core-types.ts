@@ -50,6 +50,14 @@ export interface DeviceIdentity {
   recordedAt: Date | null;
 }
 
+/** The managed devices, and when sysfs was read for them. */
+export interface DeviceList {
+  /** Ordered by PCI address. */
+  devices: readonly DeviceRecord[];
+  /** The start of the scan the records come from. */
+  observedAt: Date;
+}
+
 export interface DeviceRecord {
   pciAddress: PciAddress;
   /** 4 lower-case hex digits, e.g. "1d0f". */

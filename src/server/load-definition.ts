@@ -12,6 +12,7 @@ import { descriptorJson } from "./generated/descriptor.js";
 import type { EniAgentServiceDefinition } from "./generated/eniagent/v1/EniAgentService.js";
 import type { HealthDefinition } from "./generated/grpc/health/v1/Health.js";
 import type { ProtoGrpcType as HealthProto } from "./generated/health.js";
+import { reuseLast } from "./reuse-last.js";
 
 /** 64-bit integers as decimal strings, enums as names, defaults filled, oneofs named. */
 export const LOADER_OPTIONS: Readonly<Options> = Object.freeze({
@@ -37,9 +38,15 @@ export function loadApiDefinition(): ApiDefinition {
   // The generated ProtoGrpcType types describe exactly this loaded object.
   const agentProto = loaded as unknown as AgentProto;
   const healthProto = loaded as unknown as HealthProto;
+  const agentService = agentProto.eniagent.v1.EniAgentService.service;
+  const { ListDevices } = agentService;
   return {
     packageDefinition,
-    agentService: agentProto.eniagent.v1.EniAgentService.service,
+    agentService: {
+      ...agentService,
+      // Pollers get the same kept listing many times over (see agent-handlers).
+      ListDevices: { ...ListDevices, responseSerialize: reuseLast(ListDevices.responseSerialize) },
+    },
     healthService: healthProto.grpc.health.v1.Health.service,
     agentProto,
     healthProto,

@@ -5,6 +5,7 @@
 import type {
   AgentEvent,
   DeviceIdentity,
+  DeviceList,
   DeviceRecord,
   HealthReport,
   OperationError,
@@ -18,6 +19,7 @@ import type { ErrorDetail } from "./generated/eniagent/v1/ErrorDetail.js";
 import type { Event } from "./generated/eniagent/v1/Event.js";
 import type { Health } from "./generated/eniagent/v1/Health.js";
 import type { HostReport as HostReportProto } from "./generated/eniagent/v1/HostReport.js";
+import type { ListDevicesResponse } from "./generated/eniagent/v1/ListDevicesResponse.js";
 import type { Operation } from "./generated/eniagent/v1/Operation.js";
 import type { TerminationNotice as TerminationNoticeProto } from "./generated/eniagent/v1/TerminationNotice.js";
 import type { TerminationPlan as TerminationPlanProto } from "./generated/eniagent/v1/TerminationPlan.js";
@@ -74,6 +76,10 @@ export function deviceToProto(device: DeviceRecord): Device {
     activeOperationId: text(device.activeOperationId),
     holders: device.holders.map((h) => ({ pid: h.pid, command: h.command, node: h.node })),
   };
+}
+
+export function deviceListToProto(list: DeviceList): ListDevicesResponse {
+  return { devices: list.devices.map(deviceToProto), observeTime: timestamp(list.observedAt) };
 }
 
 export function errorToProto(error: OperationError): ErrorDetail {

@@ -17,6 +17,7 @@ import type {
   AgentEvent,
   AgentEventPayload,
   BindRequest,
+  DeviceList,
   DeviceRecord,
   DeviceSelector,
   HealthReport,
@@ -209,9 +210,9 @@ export class FakeCore implements AgentCore {
     return found;
   }
 
-  async listDevices(ctx: CallContext): Promise<DeviceRecord[]> {
-    await this.#enter("listDevices", ctx);
-    return this.devices;
+  async listDevices(request: { fresh: boolean }, ctx: CallContext): Promise<DeviceList> {
+    await this.#enter("listDevices", ctx, request);
+    return { devices: this.devices, observedAt: T0 };
   }
 
   async getDevice(selector: DeviceSelector, ctx: CallContext): Promise<DeviceRecord> {

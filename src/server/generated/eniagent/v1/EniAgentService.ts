@@ -108,6 +108,9 @@ export interface EniAgentServiceClient extends grpc.Client {
   
   /**
    * Lists every ENA device on the host with its driver, state and identity.
+   * Answers from the agent's device view: re-read after every change the
+   * agent makes or sees, and at most one device poll interval old for
+   * changes made outside it (see observe_time); set fresh to re-read sysfs.
    */
   ListDevices(argument: _eniagent_v1_ListDevicesRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_eniagent_v1_ListDevicesResponse__Output>): grpc.ClientUnaryCall;
   ListDevices(argument: _eniagent_v1_ListDevicesRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_eniagent_v1_ListDevicesResponse__Output>): grpc.ClientUnaryCall;
@@ -115,6 +118,9 @@ export interface EniAgentServiceClient extends grpc.Client {
   ListDevices(argument: _eniagent_v1_ListDevicesRequest, callback: grpc.requestCallback<_eniagent_v1_ListDevicesResponse__Output>): grpc.ClientUnaryCall;
   /**
    * Lists every ENA device on the host with its driver, state and identity.
+   * Answers from the agent's device view: re-read after every change the
+   * agent makes or sees, and at most one device poll interval old for
+   * changes made outside it (see observe_time); set fresh to re-read sysfs.
    */
   listDevices(argument: _eniagent_v1_ListDevicesRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_eniagent_v1_ListDevicesResponse__Output>): grpc.ClientUnaryCall;
   listDevices(argument: _eniagent_v1_ListDevicesRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_eniagent_v1_ListDevicesResponse__Output>): grpc.ClientUnaryCall;
@@ -224,6 +230,9 @@ export interface EniAgentServiceHandlers extends grpc.UntypedServiceImplementati
   
   /**
    * Lists every ENA device on the host with its driver, state and identity.
+   * Answers from the agent's device view: re-read after every change the
+   * agent makes or sees, and at most one device poll interval old for
+   * changes made outside it (see observe_time); set fresh to re-read sysfs.
    */
   ListDevices: grpc.handleUnaryCall<_eniagent_v1_ListDevicesRequest__Output, _eniagent_v1_ListDevicesResponse>;
   
