@@ -46,6 +46,7 @@ t.test("status lists the daemon's devices; --json says where they came from", as
   );
   t.match(out.stdout, /\n0000:00:07\.0\s+vfio-pci\s+DEGRADED\s/);
   t.match(out.stdout, /\n {2}0000:00:07\.0: driver_override is vfio-pci but no driver is bound\n$/);
+  t.same(d.core.calls("listDevices")[0]?.args, [{ fresh: true }], "an operator sees sysfs now");
 
   const doc = JSON.parse((await d.run(["status", "--json"])).stdout);
   t.same(Object.keys(doc), ["version", "source", "socket", "devices"]);

@@ -141,7 +141,8 @@ async function fromDaemon(
       import("../daemon/render-devices.js"),
     ]);
   const devices = await withDaemon(endpoint, { timeoutMs }, async (client) =>
-    (await client.listDevices({ signal: io.signal })).map(deviceJson),
+    // An operator's look: what sysfs says now, not the daemon's kept view.
+    (await client.listDevices({ signal: io.signal, fresh: true })).map(deviceJson),
   );
   const where = describeEndpoint(endpoint);
   io.stdout.write(
