@@ -11,6 +11,7 @@ import type { KernelFacts } from "./host-facts.js";
 import type { ImdsStatus, InstanceInfo } from "./imds-identity.js";
 
 export interface HostReportInput {
+  agentVersion: string;
   kernelRelease: string;
   facts: KernelFacts;
   devices: readonly DeviceRecord[];
@@ -52,6 +53,7 @@ export function buildHostReport(input: HostReportInput): HostReport {
             : "disabled"
           : "failing";
   const report: HostReport = {
+    agentVersion: input.agentVersion,
     kernelVersion: input.kernelRelease,
     modules: facts.modules,
     noiommu: facts.noiommu,

@@ -101,6 +101,7 @@ export async function deviceRecord(
     desiredDriver: listing.desired(mac, eni?.eniId ?? null),
     activeOperationId,
     holders: device.devNode === null ? [] : await deps.holders.holders([device.devNode]),
+    devNode: device.devNode,
   };
 }
 

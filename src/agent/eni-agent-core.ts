@@ -39,6 +39,7 @@ import { isUserSpaceDriver, type PciDevice } from "../sysfs/index.js";
 import { computeHealth, type MonitoredJournal } from "./agent-health.js";
 import type { AgentLog } from "./agent-log.js";
 import type { AgentMetrics } from "./agent-metrics.js";
+import { AGENT_VERSION } from "./agent-version.js";
 import { buildHostReport } from "./build-host-report.js";
 import type { AgentConfig } from "./config-schema.js";
 import { DeviceListing, type DeviceListingDeps } from "./device-listing.js";
@@ -216,6 +217,7 @@ export class EniAgentCore implements AgentCore {
       .filter((o) => o.status === "running" || o.status === "stuck").length;
     const journalError = deps.journal.lastError();
     return buildHostReport({
+      agentVersion: AGENT_VERSION,
       kernelRelease: deps.kernelRelease,
       facts,
       devices: list.devices,

@@ -80,6 +80,8 @@ export interface DeviceRecord {
   desiredDriver: DriverName | null;
   activeOperationId: string | null;
   holders: DeviceHolder[];
+  /** /dev/vfio/N, /dev/vfio/noiommu-N or /dev/uioN under a DPDK driver; null otherwise. */
+  devNode: string | null;
 }
 
 export type OperationKind = "bind" | "restore" | "repair" | "termination" | "reapply";

@@ -45,6 +45,8 @@ export interface InstanceIdentity {
 }
 
 export interface HostReport {
+  /** The daemon's eni-agent version. */
+  agentVersion: string;
   kernelVersion: string;
   modules: KernelModule[];
   noiommu: { available: boolean; enabled: boolean };

@@ -75,6 +75,7 @@ export function deviceToProto(device: DeviceRecord): Device {
     desiredDriver: text(device.desiredDriver),
     activeOperationId: text(device.activeOperationId),
     holders: device.holders.map((h) => ({ pid: h.pid, command: h.command, node: h.node })),
+    devNode: text(device.devNode),
   };
 }
 
@@ -214,6 +215,7 @@ export function eventToProto(event: AgentEvent): Event {
 export function hostReportToProto(report: HostReport): HostReportProto {
   const watcher = report.terminationWatcher;
   return {
+    agentVersion: report.agentVersion,
     kernelVersion: report.kernelVersion,
     modules: report.modules.map((m) => ({ ...m, parameters: { ...m.parameters } })),
     noiommu: { ...report.noiommu },

@@ -50,6 +50,7 @@ t.test("kernel facts from a sysfs tree: modules, noiommu, IOMMU groups, hugepage
 
 t.test("checks: worst first, from the facts and the devices", async (t) => {
   const input: HostReportInput = {
+    agentVersion: "0.1.0-test",
     kernelRelease: "6.1.0-test",
     facts: {
       modules: [{ name: "vfio_pci", loaded: true, builtin: false, parameters: {} }],

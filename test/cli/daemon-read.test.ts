@@ -131,14 +131,16 @@ t.test("get shows one device by any of its names", async (t) => {
   t.match(doc, { devNode: null, lastOperation: { id: "op-7", durationMs: 0 } });
 });
 
-t.test("get names the vfio node from the host's IOMMU mode", async (t) => {
+t.test("get names the device node the daemon reports", async (t) => {
   const d = await startDaemon(t);
   d.core.devices[1] = device(6, {
     driver: "vfio-pci" as DriverName,
     state: "dpdk",
     iommuGroup: "3",
+    devNode: "/dev/vfio/noiommu-3",
   });
-  // The test core's host report says: no IOMMU, no-IOMMU mode on.
+  const out = await d.run(["get", "ens6"]);
+  t.match(out.stdout, /^Device node:\s+\/dev\/vfio\/noiommu-3$/m);
   t.equal(
     JSON.parse((await d.run(["get", "ens6", "--json"])).stdout).devNode,
     "/dev/vfio/noiommu-3",
@@ -286,8 +288,15 @@ t.test("version: this command's version, and the daemon's health when it answers
   t.match(doc, {
     version: 1,
     cli: { version: /^\d+\.\d+\.\d+/, node: process.version },
-    daemon: { endpoint: d.socketPath, reachable: true, serving: "SERVING", error: null },
+    daemon: {
+      endpoint: d.socketPath,
+      reachable: true,
+      serving: "SERVING",
+      version: "0.1.0-test",
+      error: null,
+    },
   });
+  t.match((await d.run(["version"])).stdout, /: SERVING \(eni-agent 0\.1\.0-test\)\n/);
   t.same(
     doc.daemon.components.map((c: { name: string }) => c.name),
     ["journal", "imds"],

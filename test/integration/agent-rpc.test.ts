@@ -3,6 +3,7 @@
  * simulated EC2 host: list, get, bind, restore, operations, events,
  * hot-plug and hot-attach of a desired binding.
  */
+import { readFile } from "node:fs/promises";
 import t from "tap";
 import { simEniId } from "../../src/agent/simulated-host.js";
 import { connectAgent } from "../../src/server/client.js";
@@ -133,4 +134,12 @@ t.test("a hot-plugged device is announced; one with a desired binding is bound",
   const removed = await events.waitFor((e) => e.deviceRemoved?.pciAddress === "0000:00:09.0");
   t.equal(removed.deviceRemoved?.identity?.macAddress, ec2Mac(9));
   await eventually(async () => (await client.listDevices()).length === 5);
+});
+
+t.test("the host report names the daemon's version", async (t) => {
+  const h = await agentHarness(t);
+  const client = connectAgent({ socketPath: h.socket });
+  t.teardown(() => client.close());
+  const pkg = JSON.parse(await readFile(new URL("../../package.json", import.meta.url), "utf8"));
+  t.equal((await client.getHostReport()).agentVersion, pkg.version);
 });

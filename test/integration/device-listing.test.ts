@@ -25,6 +25,9 @@ t.test("a bind shows in the next listing; an outside change shows with fresh", a
   t.equal(await driverOf("0000:00:06.0"), "ena");
   await client.bindDevice({ selector: { pciAddress: "0000:00:06.0" }, driver: "vfio-pci" });
   t.equal(await driverOf("0000:00:06.0"), "vfio-pci", "the caller reads its own write");
+  const bound = (await client.listDevices()).find((d) => d.pciAddress === "0000:00:06.0");
+  t.match(bound?.devNode, /^\/dev\/vfio\/(noiommu-)?\d+$/, "the node DPDK opens");
+  t.equal((await client.getDevice({ pciAddress: "0000:00:05.0" })).devNode, "", "none under ena");
 
   const before = await h.agent.core.listDevices({ fresh: false }, ctx());
   const mtuOf = (list: DeviceList) =>

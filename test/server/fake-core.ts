@@ -64,6 +64,7 @@ export function device(n: number, overrides: Partial<DeviceRecord> = {}): Device
     desiredDriver: null,
     activeOperationId: null,
     holders: [],
+    devNode: null,
     ...overrides,
   };
 }
@@ -99,6 +100,7 @@ export function operation(id: string, overrides: Partial<OperationRecord> = {}):
 
 export function hostReport(health: HealthReport): HostReport {
   return {
+    agentVersion: "0.1.0-test",
     kernelVersion: "6.1.0-test",
     modules: [{ name: "vfio_pci", loaded: true, builtin: false, parameters: { ids: "" } }],
     noiommu: { available: true, enabled: true },

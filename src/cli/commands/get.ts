@@ -8,7 +8,7 @@ import {
 } from "../daemon/connection-flags.js";
 import { deviceSelector } from "../daemon/device-selector.js";
 import { withDaemon } from "../daemon/open-daemon.js";
-import { devNodeOf, renderDeviceDetail } from "../daemon/render-devices.js";
+import { renderDeviceDetail } from "../daemon/render-devices.js";
 import { deviceJson, JSON_SCHEMA_VERSION, operationJson } from "../daemon/to-json.js";
 import { COMMON_EXIT_LINES, EXIT_OK } from "../exit-codes.js";
 import { parseFlags, usage } from "../flags.js";
@@ -73,21 +73,16 @@ export async function run(argv: readonly string[], io: CliIo): Promise<number> {
   const timeoutMs = timeoutMsOf("get", values, 10);
   const detail = await withDaemon(endpoint, { timeoutMs }, async (client) => {
     const signal = io.signal;
-    const device = deviceJson(await client.getDevice(selector, { signal }));
-    const [page, hasIommu] = await Promise.all([
-      client.listOperations({ pciAddress: device.pciAddress, pageSize: 1 }, { signal }),
-      // Only a vfio-pci device has a node to name, and only then is the host's IOMMU asked about.
-      device.driver === "vfio-pci"
-        ? client.getHostReport({ signal }).then(
-            (r) => r.iommu?.present ?? null,
-            () => null,
-          )
-        : null,
-    ]);
+    const found = await client.getDevice(selector, { signal });
+    const device = deviceJson(found);
+    const page = await client.listOperations(
+      { pciAddress: device.pciAddress, pageSize: 1 },
+      { signal },
+    );
     const last = page.operations[0];
     return {
       device,
-      devNode: devNodeOf(device, hasIommu),
+      devNode: found.devNode === "" ? null : found.devNode,
       lastOperation: last === undefined ? null : operationJson(last),
     };
   });

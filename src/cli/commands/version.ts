@@ -22,11 +22,10 @@ SYNOPSIS
 
 DESCRIPTION
     Prints the version of this command and of Node.js, then asks the daemon
-    for its health (grpc.health.v1 Check, and the components of
-    GetHostReport: journal, instance metadata, termination watcher, ...).
-    The API does not report the daemon's own version; the package installed
-    with the daemon is the same as this command's on a host where both come
-    from one package.
+    for its version and health (grpc.health.v1 Check, and from
+    GetHostReport the daemon's version and its components: journal,
+    instance metadata, termination watcher, ...). A daemon older than this
+    command (a package upgraded but the daemon not restarted) shows here.
 
     A daemon that does not answer is reported, not an error: version exits 0
     whenever it could print its own version.
@@ -36,8 +35,8 @@ ${connectionHelp(5)}
 
 JSON
     {"version": 1, "cli": {"version", "node"}, "daemon": {"endpoint",
-    "reachable", "serving", "components": [{"name", "healthy", "detail"}],
-    "error": ERROR|null}}
+    "reachable", "serving", "version": STRING|null,
+    "components": [{"name", "healthy", "detail"}], "error": ERROR|null}}
 
 EXIT STATUS
     0   the version was printed (whether or not a daemon answers)
@@ -55,6 +54,8 @@ interface DaemonState {
   reachable: boolean;
   /** The health service's answer: "SERVING", "NOT_SERVING", ...; null when unreachable. */
   serving: string | null;
+  /** The daemon's eni-agent version; null when it did not say. */
+  version: string | null;
   components: { name: string; healthy: boolean; detail: string | null }[];
   error: ({ code: string; message: string } & Record<string, string>) | null;
 }
@@ -74,6 +75,7 @@ export async function run(argv: readonly string[], io: CliIo): Promise<number> {
     endpoint: describeEndpoint(endpoint),
     reachable: false,
     serving: null,
+    version: null,
     components: [],
     error: null,
   };
@@ -83,6 +85,7 @@ export async function run(argv: readonly string[], io: CliIo): Promise<number> {
       daemon.serving = await client.checkHealth("", { signal: io.signal });
       daemon.reachable = true;
       const report = await client.getHostReport({ signal: io.signal });
+      daemon.version = report.agentVersion === "" ? null : report.agentVersion;
       daemon.components = (report.health?.components ?? []).map((c) => ({
         name: c.name,
         healthy: c.healthy,
@@ -110,5 +113,6 @@ function render(cli: { version: string; node: string }, d: DaemonState): string 
       `  ${c.name}: ${c.healthy ? "healthy" : "UNHEALTHY"}${c.detail ? ` (${c.detail})` : ""}\n`,
   );
   const note = d.error === null ? "" : `  (no component report: ${d.error.message})\n`;
-  return `${head}daemon at ${d.endpoint}: ${d.serving}\n${parts.join("")}${note}`;
+  const version = d.version === null ? "" : ` (eni-agent ${d.version})`;
+  return `${head}daemon at ${d.endpoint}: ${d.serving}${version}\n${parts.join("")}${note}`;
 }

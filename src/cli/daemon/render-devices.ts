@@ -104,18 +104,3 @@ export function renderDeviceDetail({
   const width = Math.max(...rows.map(([k]) => k.length));
   return rows.map(([k, v]) => `${`${k}:`.padEnd(width + 1)}  ${v}\n`).join("");
 }
-
-/**
- * The node a DPDK process opens for a vfio-pci device. The API reports the
- * group number only; whether it is a real IOMMU group (/dev/vfio/N) or one
- * vfio made up in no-IOMMU mode (/dev/vfio/noiommu-N) follows from the
- * host: groups are real exactly when the host has an IOMMU. A holder's node
- * is the truth when there is one. uio nodes (uioN) are not in the API.
- */
-export function devNodeOf(device: DeviceJson, hostHasIommu: boolean | null): string | null {
-  if (device.driver !== "vfio-pci" || device.iommuGroup === null) return null;
-  const held = device.holders.find((h) => h.node.startsWith("/dev/vfio/"));
-  if (held !== undefined) return held.node;
-  if (hostHasIommu === null) return null;
-  return hostHasIommu ? `/dev/vfio/${device.iommuGroup}` : `/dev/vfio/noiommu-${device.iommuGroup}`;
-}

@@ -66,6 +66,11 @@ export interface Device {
    * Processes that hold the device's nodes open.
    */
   'holders'?: (_eniagent_v1_DeviceHolder)[];
+  /**
+   * The node a DPDK application opens: /dev/vfio/N (or /dev/vfio/noiommu-N)
+   * under vfio-pci, /dev/uioN under a UIO driver; empty otherwise.
+   */
+  'devNode'?: (string);
 }
 
 /**
@@ -130,4 +135,9 @@ export interface Device__Output {
    * Processes that hold the device's nodes open.
    */
   'holders': (_eniagent_v1_DeviceHolder__Output)[];
+  /**
+   * The node a DPDK application opens: /dev/vfio/N (or /dev/vfio/noiommu-N)
+   * under vfio-pci, /dev/uioN under a UIO driver; empty otherwise.
+   */
+  'devNode': (string);
 }

@@ -64,6 +64,10 @@ export interface HostReport {
    * The agent's health.
    */
   'health'?: (_eniagent_v1_Health | null);
+  /**
+   * The version of the eni-agent daemon that answered.
+   */
+  'agentVersion'?: (string);
 }
 
 /**
@@ -118,4 +122,8 @@ export interface HostReport__Output {
    * The agent's health.
    */
   'health': (_eniagent_v1_Health__Output | null);
+  /**
+   * The version of the eni-agent daemon that answered.
+   */
+  'agentVersion': (string);
 }
