@@ -12,7 +12,9 @@ import { backoffDelayMs } from "./backoff.js";
 import type { Ec2Actions } from "./ec2-actions.js";
 import type { Ec2CallOptions } from "./ec2-call.js";
 import type { EniDescription } from "./eni-description.js";
+import type { ReleaseClock, ReleasePlanSettings } from "./release-plan-config.js";
 import type { EniOutcome, EniPhase, EniStep } from "./release-plan-types.js";
+import { AvailableWaiter } from "./release-plan-wait.js";
 
 export interface EniWorkContext {
   readonly actions: Ec2Actions;
@@ -28,6 +30,38 @@ export interface EniWorkContext {
   readonly retry: { readonly baseMs: number; readonly capMs: number };
   /** Journals and reports the step after a change; resolves once it is durable. */
   readonly update: (step: EniStep) => Promise<void>;
+}
+
+/**
+ * A context for EC2 work under one deadline (and signal): its own call
+ * slots and its own waiter for `available`. It knows no listing and reports
+ * nothing; a plan's run overrides `seen` and `update`.
+ */
+export function eniWorkContext(
+  actions: Ec2Actions,
+  call: Ec2CallOptions,
+  tuning: Pick<
+    ReleasePlanSettings,
+    "concurrency" | "waitBaseDelayMs" | "waitMaxDelayMs" | "retryBaseDelayMs" | "retryMaxDelayMs"
+  >,
+  clock: ReleaseClock,
+): EniWorkContext {
+  const waiter = new AvailableWaiter(actions, call, {
+    backoff: { baseMs: tuning.waitBaseDelayMs, capMs: tuning.waitMaxDelayMs },
+    random: clock.random,
+    now: clock.now,
+  });
+  return {
+    actions,
+    call,
+    slot: callLimiter(tuning.concurrency),
+    waitAvailable: (eniId) => waiter.wait(eniId),
+    seen: () => undefined,
+    now: clock.now,
+    random: clock.random,
+    retry: { baseMs: tuning.retryBaseDelayMs, capMs: tuning.retryMaxDelayMs },
+    update: async () => {},
+  };
 }
 
 /** AWS codes that say "the ENI is between states": re-describe and try again. */

@@ -6,8 +6,14 @@
 
 import type { Ec2ActionsOptions } from "../../src/aws/ec2-actions.js";
 import { ReleasePlan, type ReleasePlanOptions } from "../../src/aws/release-plan.js";
+import { buildReleasePlan } from "../../src/aws/release-plan-build.js";
 import { MemoryReleasePlanStore, type ReleasePlanStore } from "../../src/aws/release-plan-store.js";
-import type { ManualTrigger, ReleasePlanEvent } from "../../src/aws/release-plan-types.js";
+import type {
+  BoundDevice,
+  ManualTrigger,
+  ReleasePlanEvent,
+  ReleasePlanRecord,
+} from "../../src/aws/release-plan-types.js";
 import type { TerminationNotice } from "../../src/aws/termination-notice.js";
 import { AgentError, type EniId } from "../../src/common/index.js";
 import type { FakeEc2Options } from "../../src/sim/aws/fake-ec2.js";
@@ -30,6 +36,8 @@ export interface ReleaseHostOptions {
   store?: ReleasePlanStore;
   /** Devices whose restore fails. */
   failRestore?: readonly string[];
+  /** Called as each restore starts, before the device moves (to see what EC2 saw by then). */
+  onRestore?: (device: string) => void;
 }
 
 /** The PCI address the fixture gives the device of the ENI at `deviceIndex`. */
@@ -69,6 +77,7 @@ export async function releaseHost(t: Teardown, options: ReleaseHostOptions = {})
       instanceId: async () => seeded.instanceId,
       boundDevices: async () => [...bound].map(([device, eniId]) => ({ device, eniId })),
       restore: async (device) => {
+        options.onRestore?.(device);
         if (failing.has(device)) {
           throw new AgentError("INTERNAL", `restore of ${device} failed`, { device });
         }
@@ -115,6 +124,26 @@ export function manualTrigger(leadMs = 10_000): ManualTrigger {
     observedAtMs: Date.now(),
     triggersRelease: true,
   };
+}
+
+/** A freshly built record for a manual trigger, with no owned ENIs listed. */
+export function sampleRecord(
+  options: { key?: string; bound?: readonly BoundDevice[]; dryRun?: boolean } = {},
+): ReleasePlanRecord {
+  const trigger = { ...manualTrigger(), ...(options.key ? { key: options.key } : {}) };
+  return buildReleasePlan({
+    trigger,
+    instanceId: "i-0123456789abcdef0",
+    mode: "detach-and-delete",
+    dryRun: options.dryRun ?? false,
+    nowMs: 1_000,
+    deadlineMs: 121_000,
+    graceEndsAtMs: 6_000,
+    bound: options.bound ?? [],
+    owned: [],
+    trustDeleteOnTermination: true,
+    shortOnTime: false,
+  });
 }
 
 /** Requests that change EC2 state (any answer). */

@@ -2,26 +2,12 @@ import { mkdtemp, readdir, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import t from "tap";
-import { buildReleasePlan } from "../../src/aws/release-plan-build.js";
 import { FileReleasePlanStore } from "../../src/aws/release-plan-file-store.js";
 import type { ReleasePlanRecord } from "../../src/aws/release-plan-types.js";
-import { manualTrigger } from "./release-fixture.js";
+import { sampleRecord } from "./release-fixture.js";
 
 function record(key?: string): ReleasePlanRecord {
-  const trigger = { ...manualTrigger(), ...(key ? { key } : {}) };
-  return buildReleasePlan({
-    trigger,
-    instanceId: "i-0123456789abcdef0",
-    mode: "detach-and-delete",
-    dryRun: false,
-    nowMs: 1_000,
-    deadlineMs: 121_000,
-    graceEndsAtMs: 6_000,
-    bound: [{ device: "0000:00:06.0", eniId: null }],
-    owned: [],
-    trustDeleteOnTermination: true,
-    shortOnTime: false,
-  });
+  return sampleRecord({ key, bound: [{ device: "0000:00:06.0", eniId: null }] });
 }
 
 t.test("save, load and list round-trip; replace is atomic", async (t) => {

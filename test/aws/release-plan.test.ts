@@ -40,16 +40,15 @@ t.test(
 );
 
 t.test("restores happen before the first detach; events frame the run", async (t) => {
-  const host = await releaseHost(t, { owned: 2, notOwned: 0 });
   const detachesSeen: number[] = [];
-  const plan = host.plan as unknown as { deps: { restore: (d: string) => Promise<void> } };
-  const restore = plan.deps.restore;
-  plan.deps.restore = async (device) => {
-    detachesSeen.push(
-      host.ec2.requests.filter((r) => r.action === "DetachNetworkInterface").length,
-    );
-    await restore(device);
-  };
+  const host = await releaseHost(t, {
+    owned: 2,
+    notOwned: 0,
+    onRestore: () =>
+      detachesSeen.push(
+        host.ec2.requests.filter((r) => r.action === "DetachNetworkInterface").length,
+      ),
+  });
   const notice = spotNotice(10_000);
   await host.plan.run(notice);
   t.same(detachesSeen, [0, 0], "both devices were back with the kernel before any detach");
@@ -269,19 +268,14 @@ t.test(
 );
 
 t.test("listing throttled at notice time: restores do not wait, the listing goes on", async (t) => {
+  const describedAtRestore: number[] = [];
   const host = await releaseHost(t, {
     owned: 2,
     notOwned: 0,
     plan: { listBudgetMs: 100 },
+    onRestore: () => describedAtRestore.push(host.ec2.succeeded("DescribeNetworkInterfaces")),
   });
   host.ec2.throttleNext(6, "DescribeNetworkInterfaces");
-  const describedAtRestore: number[] = [];
-  const plan = host.plan as unknown as { deps: { restore: (d: string) => Promise<void> } };
-  const restore = plan.deps.restore;
-  plan.deps.restore = async (device) => {
-    describedAtRestore.push(host.ec2.succeeded("DescribeNetworkInterfaces"));
-    await restore(device);
-  };
   const result = await host.plan.run(spotNotice(20_000));
   t.same(describedAtRestore, [0, 0], "devices went back before EC2 answered a listing");
   t.equal(result.plan.status, "succeeded");

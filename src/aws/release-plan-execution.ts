@@ -1,0 +1,225 @@
+/**
+ * Runs one drafted (or journaled) release plan to its end: grace, then the
+ * restores and the EC2 release side by side, each ENI released once its
+ * device is back. Every step change is reported through `emit` and journaled
+ * before the work that depends on it; an aborted signal pauses the run and
+ * leaves the record unfinished for the next start.
+ */
+import { sleep, toAgentError } from "../common/index.js";
+import type { Ec2Actions } from "./ec2-actions.js";
+import type { EniDescription } from "./eni-description.js";
+import { planEniSteps } from "./release-plan-build.js";
+import type { ReleasePlanEnv } from "./release-plan-config.js";
+import {
+  type EniWorkContext,
+  eniWorkContext,
+  releaseEni,
+  secureEni,
+  withRetries,
+} from "./release-plan-eni.js";
+import { planJournal } from "./release-plan-journal.js";
+import { type RestoreRun, startRestores } from "./release-plan-restore.js";
+import type { EniStep, ReleasePlanEvent, ReleasePlanRecord } from "./release-plan-types.js";
+
+export interface ExecuteOptions {
+  /** The record comes from the journal (a restarted agent): counted in `resumes`. */
+  readonly resumed: boolean;
+  readonly signal: AbortSignal;
+  /** The owned ENIs as the draft listed them; undefined for a journaled record. */
+  readonly listed: readonly EniDescription[] | undefined;
+}
+
+/** Runs `record` (mutating it) and returns it; step failures are in the record, not thrown. */
+export function executeReleasePlan(
+  env: ReleasePlanEnv,
+  record: ReleasePlanRecord,
+  options: ExecuteOptions,
+): Promise<ReleasePlanRecord> {
+  return new PlanExecution(env, record, options).run();
+}
+
+class PlanExecution {
+  private readonly journal: () => Promise<void>;
+  /** What EC2 said about each owned ENI in this run, by id (not journaled). */
+  private listed: ReadonlyMap<string, EniDescription> | undefined;
+  private readonly signal: AbortSignal;
+
+  constructor(
+    private readonly env: ReleasePlanEnv,
+    private readonly record: ReleasePlanRecord,
+    private readonly options: ExecuteOptions,
+  ) {
+    this.journal = record.dryRun
+      ? async () => {}
+      : planJournal(env.deps.store, record, env.journalError);
+    this.signal = options.signal;
+    this.remember(options.listed);
+  }
+
+  async run(): Promise<ReleasePlanRecord> {
+    const { record, signal } = this;
+    if (this.options.resumed) record.resumes += 1;
+    // The plan is durable before the first EC2 mutation: after a detach, the
+    // ENI no longer shows up under this instance, so only the journal knows it.
+    await this.journal();
+    this.emit({ type: "planned", plan: record, resumed: this.options.resumed });
+    const pending = record.enis.filter((e) => e.phase !== "done");
+    const first = pending.length === 0 ? undefined : this.ec2Context();
+    let ctx = first;
+    const secure = pending.filter((e) => e.secureFirst && e.phase === "pending");
+    await Promise.all([
+      record.dryRun ? undefined : sleepUntil(record.graceEndsAtMs, this.env.clock.now, signal),
+      first && Promise.all(secure.map((step) => secureEni(first, step))),
+    ]);
+    const restores = startRestores(record, {
+      restore: this.env.deps.restore,
+      concurrency: this.env.settings.restoreConcurrency,
+      signal,
+      update: async (step) => {
+        this.emit({ type: "restore", key: record.key, step });
+        await this.journal();
+      },
+    });
+    const release = (async () => {
+      // The owned ENIs could not be listed in time (throttling, EC2 down):
+      // restores did not wait; the listing goes on until the deadline.
+      if (record.listError !== undefined && !signal.aborted) {
+        if (!(await this.relist())) return;
+        ctx = this.ec2Context();
+      }
+      const todo = record.enis.filter((e) => e.phase !== "done");
+      if (!ctx || todo.length === 0) return;
+      const context = ctx;
+      await Promise.all(todo.map((step) => this.releaseOne(context, step, restores)));
+    })();
+    await Promise.all([restores.done, release]);
+    if (!signal.aborted) {
+      const failed =
+        record.restores.some((r) => r.status === "failed") ||
+        record.enis.some((e) => e.phase === "failed") ||
+        record.listError !== undefined ||
+        record.devicesError !== undefined;
+      record.status = failed ? "failed" : "succeeded";
+      record.finishedAtMs = this.env.clock.now();
+    }
+    await this.journal();
+    this.emit({ type: "finished", plan: record });
+    return record;
+  }
+
+  private remember(owned: readonly EniDescription[] | undefined): void {
+    this.listed = owned && new Map(owned.map((e) => [e.eniId as string, e]));
+  }
+
+  /** Lists the owned ENIs again until the work deadline; true once the EC2 steps are planned. */
+  private async relist(): Promise<boolean> {
+    const { record, signal } = this;
+    const { deps, settings: s, clock } = this.env;
+    const call = { deadlineMs: record.deadlineMs - s.deadlineMarginMs, signal };
+    let actions: Ec2Actions;
+    try {
+      actions = deps.actions();
+    } catch {
+      return false;
+    }
+    try {
+      const owned = await withRetries(eniWorkContext(actions, call, s, clock), () =>
+        actions.describeOwnedEnis(call, { instanceId: record.instanceId }),
+      );
+      this.remember(owned);
+      record.enis = planEniSteps(
+        {
+          bound: record.restores.map((r) => ({ device: r.device, eniId: r.eniId })),
+          mode: record.mode,
+          trustDeleteOnTermination: s.trustDeleteOnTermination,
+          shortOnTime: false,
+        },
+        owned,
+        record.terminating,
+      );
+      record.listError = undefined;
+      await this.journal();
+      this.emit({ type: "planned", plan: record, resumed: record.resumes > 0 });
+      return true;
+    } catch (err) {
+      if (!signal.aborted) record.listError = toAgentError(err).toJSON();
+      return false;
+    }
+  }
+
+  private async releaseOne(ctx: EniWorkContext, step: EniStep, restores: RestoreRun) {
+    const back = step.device === null ? true : await restores.back(step.device);
+    if (ctx.call.signal?.aborted) return;
+    try {
+      if (!back) return await this.blocked(ctx, step);
+      await releaseEni(ctx, step);
+    } catch (err) {
+      if (ctx.call.signal?.aborted) return;
+      step.failedIn = step.phase === "failed" ? step.failedIn : step.phase;
+      step.phase = "failed";
+      step.error = toAgentError(err).toJSON();
+      await ctx.update(step);
+    }
+  }
+
+  /**
+   * The device is still held by a DPDK driver: detaching would hot-remove it
+   * under its application. The ENI stays attached; if the instance
+   * terminates, DeleteOnTermination keeps it from leaking.
+   */
+  private async blocked(ctx: EniWorkContext, step: EniStep) {
+    if (this.record.terminating && step.action === "detach-and-delete") await secureEni(ctx, step);
+    step.phase = "failed";
+    const marked = step.deleteOnTermination ? "; DeleteOnTermination is set" : "";
+    step.error = {
+      code: "FAILED_PRECONDITION",
+      message: `${step.eniId}: device ${step.device} was not returned to its kernel driver; the ENI stays attached${marked}`,
+      guard: "device-not-restored",
+    };
+    await ctx.update(step);
+  }
+
+  /** The EC2 side of the run; without actions (no Region yet), every EC2 step fails with why. */
+  private ec2Context(): EniWorkContext | undefined {
+    const { record } = this;
+    const { deps, settings: s, clock } = this.env;
+    let actions: Ec2Actions;
+    try {
+      actions = deps.actions();
+      if (record.dryRun) actions = actions.withDryRun();
+    } catch (err) {
+      const error = toAgentError(err).toJSON();
+      for (const step of record.enis) {
+        if (step.phase === "done") continue;
+        step.failedIn = step.phase === "failed" ? step.failedIn : step.phase;
+        step.phase = "failed";
+        step.error = error;
+      }
+      return undefined;
+    }
+    const listed = this.listed;
+    const call = { deadlineMs: record.deadlineMs - s.deadlineMarginMs, signal: this.signal };
+    return {
+      ...eniWorkContext(actions, call, s, clock),
+      seen: (eniId) => listed?.get(eniId),
+      update: async (step) => {
+        this.emit({ type: "eni", key: record.key, step });
+        await this.journal();
+      },
+    };
+  }
+
+  private emit(event: ReleasePlanEvent): void {
+    try {
+      this.env.deps.emit(structuredClone(event));
+    } catch {
+      // A listener's failure must not stop the release.
+    }
+  }
+}
+
+async function sleepUntil(atMs: number, now: () => number, signal: AbortSignal): Promise<void> {
+  const ms = atMs - now();
+  if (ms <= 0) return;
+  await sleep(ms, signal).catch(() => {});
+}
