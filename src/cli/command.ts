@@ -3,7 +3,10 @@
  * commands.ts), so `eni-agent status` never loads gRPC, the AWS SDK or pino.
  */
 
-/** Where a command writes and what it may read of its environment. Only main.ts builds one from `process`. */
+/**
+ * Where a command writes and what it may read of its environment. Only
+ * run-as-process.ts builds one from `process`.
+ */
 export interface CliIo {
   stdout: { write(text: string): unknown };
   /** `isTTY`: progress may redraw one line instead of printing many. */

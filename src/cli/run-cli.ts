@@ -1,13 +1,13 @@
 /**
- * Dispatch for the `eni-agent` command: top-level help and version, the
- * lazy command table, and the one place that turns errors into messages and
- * exit codes. Takes its I/O as a parameter so tests run it in-process.
+ * Dispatch for the `eni-agent` command: top-level help and version and the
+ * lazy command table; run-command.ts turns errors into messages and exit
+ * codes. Takes its I/O as a parameter so tests run it in-process.
  */
-import { isAgentError } from "../common/index.js";
 import { cliVersion } from "./cli-version.js";
 import type { CliIo } from "./command.js";
 import { COMMANDS } from "./commands.js";
-import { EXIT_INTERRUPTED, EXIT_OK, EXIT_USAGE, exitCodeFor } from "./exit-codes.js";
+import { EXIT_OK, EXIT_USAGE } from "./exit-codes.js";
+import { reportFailure, runCommand } from "./run-command.js";
 
 export function topLevelHelp(): string {
   const names = Object.keys(COMMANDS);
@@ -84,43 +84,8 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
       );
       return EXIT_USAGE;
     }
-    const command = await spec.load();
-    return await command.run(rest, io);
+    return await runCommand(first, spec.load, rest, io);
   } catch (err) {
-    const code = io.signal?.aborted === true ? EXIT_INTERRUPTED : exitCodeFor(err);
-    io.stderr.write(describe(first, err));
-    if (wantsJson(rest)) {
-      const error = isAgentError(err)
-        ? err.toJSON()
-        : { code: "INTERNAL", message: err instanceof Error ? err.message : String(err) };
-      // One line: a valid document for JSON readers and a valid line for `watch --json` readers.
-      io.stdout.write(`${JSON.stringify({ version: 1, error, exitCode: code })}\n`);
-    }
-    return code;
+    return reportFailure("eni-agent", rest, err, io);
   }
-}
-
-/** Whether the command line asked for JSON (before a "--" that ends the options). */
-function wantsJson(argv: readonly string[]): boolean {
-  const end = argv.indexOf("--");
-  return (end < 0 ? argv : argv.slice(0, end)).includes("--json");
-}
-
-function describe(command: string | undefined, err: unknown): string {
-  const prefix = command && Object.hasOwn(COMMANDS, command) ? `eni-agent ${command}` : "eni-agent";
-  if (!isAgentError(err)) {
-    const detail = err instanceof Error ? (err.stack ?? err.message) : String(err);
-    return `${prefix}: internal error: ${detail}\n`;
-  }
-  const facts = [
-    err.guard ? `guard ${err.guard}` : "",
-    err.errno ? `${err.errno}${err.syscall ? ` from ${err.syscall}` : ""}` : "",
-    err.path && err.syscall !== "connect" ? `on ${err.path}` : "",
-    err.device ? `device ${err.device}` : "",
-    err.awsCode ? `AWS ${err.awsCode}` : "",
-    err.operationId ? `operation ${err.operationId}` : "",
-  ].filter(Boolean);
-  const detail = facts.length > 0 ? `\n${prefix}: (${facts.join("; ")})` : "";
-  const remedy = err.remedy ? `\n${prefix}: ${err.remedy}` : "";
-  return `${prefix}: ${err.message}${detail}${remedy}\n`;
 }

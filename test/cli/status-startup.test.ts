@@ -1,8 +1,9 @@
 /**
  * `eni-agent status` must start about as fast as node itself, so nothing it
  * loads may reach gRPC, the AWS SDK, pino or other heavy packages. This walks
- * the static import graph from the CLI entry point and from the status
- * command (dynamic imports are the lazy edges and are not followed).
+ * the static import graph from the CLI entry point, the status entry point
+ * (bundled on its own) and the status command (dynamic imports are the lazy
+ * edges and are not followed).
  */
 import { existsSync, readFileSync } from "node:fs";
 import { dirname, resolve } from "node:path";
@@ -37,7 +38,7 @@ export function staticGraph(entry: string): { files: string[]; packages: string[
 }
 
 t.test("the CLI entry and the status command load nothing heavy", async (t) => {
-  for (const entry of ["src/cli/main.ts", "src/cli/commands/status.ts"]) {
+  for (const entry of ["src/cli/main.ts", "src/cli/status-main.ts", "src/cli/commands/status.ts"]) {
     const { files, packages } = staticGraph(entry);
     t.same(
       packages.filter((p) => HEAVY.test(p)),
@@ -56,6 +57,13 @@ t.test("the CLI entry and the status command load nothing heavy", async (t) => {
     main.files.filter((f) => f.startsWith("src/sysfs/")),
     [],
   );
+  // The status entry bundles everything it reaches into one file: status only.
+  const status = staticGraph("src/cli/status-main.ts");
+  t.same(
+    status.files.filter((f) => f.startsWith("src/cli/commands/")),
+    ["src/cli/commands/status.ts"],
+  );
+  t.notOk(status.files.includes("src/cli/commands.ts"), "not the command table");
 });
 
 t.test("the graph walker sees a heavy import when there is one", async (t) => {

@@ -5,8 +5,7 @@
  * connection that is accepted counts as an answer (the offline commands refuse
  * to run next to it); a refused one names the errno.
  */
-import { lstat } from "node:fs/promises";
-import { connect } from "node:net";
+import { lstat } from "node:fs";
 import { AgentError } from "../../common/index.js";
 import { DAEMON_CONNECT_SYSCALL } from "../exit-codes.js";
 import { describeEndpoint, type Endpoint } from "./connection-flags.js";
@@ -24,12 +23,16 @@ export async function probeDaemon(endpoint: Endpoint, timeoutMs: number): Promis
   // more than the ECONNREFUSED that connect(2) gives for some of them (e.g. a
   // path longer than sun_path holds).
   if (endpoint.kind === "unix") {
-    const kind = await lstat(endpoint.socketPath).then(
-      (stats) => (stats.isSocket() ? null : "ENOTSOCK"),
-      (err: NodeJS.ErrnoException) => err.code ?? "EIO",
+    const kind = await new Promise<string | null>((resolve) =>
+      lstat(endpoint.socketPath, (err, stats) =>
+        resolve(err ? (err.code ?? "EIO") : stats.isSocket() ? null : "ENOTSOCK"),
+      ),
     );
     if (kind !== null) return { answering: false, errno: kind };
   }
+  // node:net (with all of node:stream) is loaded only when there is something
+  // to connect to: `status` with no daemon socket is done without it.
+  const { connect } = await import("node:net");
   return new Promise((resolve) => {
     const socket =
       endpoint.kind === "unix"
