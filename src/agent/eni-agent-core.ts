@@ -35,13 +35,14 @@ import type {
   TerminationResult,
 } from "../server/core-types.js";
 import type { HostReport } from "../server/host-report.js";
-import { isUserSpaceDriver, type PciDevice } from "../sysfs/index.js";
+import { isUserSpaceDriver } from "../sysfs/index.js";
 import { computeHealth, type MonitoredJournal } from "./agent-health.js";
 import type { AgentLog } from "./agent-log.js";
 import type { AgentMetrics } from "./agent-metrics.js";
 import { AGENT_VERSION } from "./agent-version.js";
 import { buildHostReport } from "./build-host-report.js";
 import type { AgentConfig } from "./config-schema.js";
+import { DeviceChangeHandler } from "./device-change-handler.js";
 import { DeviceListing, type DeviceListingDeps } from "./device-listing.js";
 import type { DeviceChange } from "./device-watcher.js";
 import { EventHub } from "./event-hub.js";
@@ -54,6 +55,7 @@ import {
   TerminationRunner,
 } from "./termination-runner.js";
 import { toCoreNotice } from "./to-core-notice.js";
+import { TrackedWork } from "./tracked-work.js";
 
 /** What the listing needs (but `active`, which the core provides), and more. */
 export interface CoreDeps extends Omit<DeviceListingDeps, "active"> {
@@ -84,7 +86,8 @@ export class EniAgentCore implements AgentCore {
   readonly #records: OperationRecords;
   readonly #devices: DeviceListing;
   readonly #runner: TerminationPlanner;
-  readonly #inflight = new Set<Promise<unknown>>();
+  readonly #work: TrackedWork;
+  readonly #changes: DeviceChangeHandler;
   /** Aborted when a stop's drain runs out of time: plans pause, journaled, for the next start. */
   readonly #plans = new AbortController();
   #recovered = false;
@@ -95,6 +98,12 @@ export class EniAgentCore implements AgentCore {
 
   constructor(deps: CoreDeps) {
     this.#deps = deps;
+    // Work nobody awaits: an AgentError is logged (the next event or round
+    // retries); anything else is a bug and stops the daemon rather than vanish.
+    this.#work = new TrackedWork((err) => {
+      if (isAgentError(err)) deps.log.warn({ err }, "background work failed");
+      else deps.fatal(toAgentError(err));
+    });
     this.#records = new OperationRecords(deps.engine);
     this.#devices = new DeviceListing({
       ...deps,
@@ -137,6 +146,19 @@ export class EniAgentCore implements AgentCore {
           defaultDeadlineMs: () => deps.config().termination.defaultDeadlineMs,
         },
       );
+    this.#changes = new DeviceChangeHandler({
+      log: deps.log,
+      emit: (payload) => this.#hub.emit(payload),
+      record: (device) => this.#devices.record(device),
+      recentOperation: (device) =>
+        this.#records.recent(device, deps.config().deviceWatch.pollIntervalMs),
+      refreshIdentity: () => deps.identity.refresh(),
+      mayBind: () => !this.#stopping && this.#runner.pendingNotice() === null,
+      expect: (device, meta) => this.#expect(device, meta),
+      applyDesired: (device) => deps.engine.deviceAdded(device),
+      applied: (device, driver) => this.#protectIfDpdk(device, driver),
+      driftFound: () => deps.metrics?.drift.inc(),
+    });
     this.#health = this.#computeHealth();
   }
 
@@ -248,7 +270,7 @@ export class EniAgentCore implements AgentCore {
       });
     }
     ctx.signal.throwIfAborted();
-    return this.#track(
+    return this.#work.track(
       // The plan's signal, not the call's: a client that hangs up must not pause it.
       this.#runner.run(null, {
         dryRun: request.dryRun,
@@ -290,7 +312,7 @@ export class EniAgentCore implements AgentCore {
 
   /** Applies the desired bindings (start-up), in the background. */
   applyDesired(): void {
-    this.#background(
+    this.#work.background(
       this.#deps.engine.applyDesired().then((applied) => {
         for (const a of applied) {
           if (a.error)
@@ -312,12 +334,12 @@ export class EniAgentCore implements AgentCore {
 
   /** Finishes termination plans a previous agent left unfinished, in the background. */
   resumeTermination(): void {
-    this.#background(this.#runner.resume(this.#plans.signal));
+    this.#work.background(this.#runner.resume(this.#plans.signal));
   }
 
   /** Device events from the watcher; a device that appeared gets its desired binding. */
   deviceChanges(changes: readonly DeviceChange[]): void {
-    for (const change of changes) this.#background(this.#deviceChange(change));
+    for (const change of changes) this.#work.background(this.#changes.handle(change));
   }
 
   /** A termination notice from the watcher. */
@@ -327,7 +349,7 @@ export class EniAgentCore implements AgentCore {
     this.#hub.emit({ kind: "termination_notice", notice });
     if (!aws.triggersRelease) return;
     const signal = this.#plans.signal;
-    this.#background(
+    this.#work.background(
       this.#runner.run(aws, { dryRun: false, requestedBy: null, signal }).catch((err: unknown) => {
         this.#deps.log.error({ err: toAgentError(err) }, "termination plan failed");
       }),
@@ -359,7 +381,7 @@ export class EniAgentCore implements AgentCore {
       timer = setTimeout(() => resolve(false), timeoutMs);
     });
     const settle = async (): Promise<true> => {
-      while (this.#inflight.size > 0) await Promise.allSettled([...this.#inflight]);
+      await this.#work.settled();
       await this.#deps.engine.idle();
       return true;
     };
@@ -403,18 +425,6 @@ export class EniAgentCore implements AgentCore {
     ctx.signal.throwIfAborted();
   }
 
-  /**
-   * Work nobody awaits (hot-attach, desired bindings, a notice's plan): an
-   * AgentError is logged (the next event or round retries); anything else is
-   * a bug and goes to the fatal handler rather than vanishing.
-   */
-  #background(work: Promise<unknown>): void {
-    this.#track(work).catch((err: unknown) => {
-      if (isAgentError(err)) this.#deps.log.warn({ err }, "background work failed");
-      else this.#deps.fatal(toAgentError(err));
-    });
-  }
-
   /** Desired bindings and hot-attach protect the ENI as an API bind does, when it went to DPDK. */
   #protectIfDpdk(device: PciAddress, driver: string | null): void {
     if (driver !== null && isUserSpaceDriver(driver)) this.#protect(device);
@@ -426,20 +436,11 @@ export class EniAgentCore implements AgentCore {
     const mac = this.#deps.engine.home(device)?.mac ?? null;
     const eniId = mac === null ? undefined : this.#deps.identity.byMac(mac)?.eniId;
     if (protect === undefined || eniId === undefined) return;
-    this.#background(
+    this.#work.background(
       protect(eniId).catch((err: unknown) => {
         this.#deps.log.warn({ eni: eniId, err: toAgentError(err) }, "DeleteOnTermination not set");
       }),
     );
-  }
-
-  #track<T>(work: Promise<T>): Promise<T> {
-    this.#inflight.add(work);
-    const done = (): void => {
-      this.#inflight.delete(work);
-    };
-    work.then(done, done);
-    return work;
   }
 
   #remember(record: OperationRecord): OperationRecord {
@@ -467,7 +468,7 @@ export class EniAgentCore implements AgentCore {
     const withdraw = this.#expect(device, meta);
     let result: Awaited<ReturnType<DriverEngine["bind"]>>;
     try {
-      result = await this.#track(run());
+      result = await this.#work.track(run());
     } finally {
       withdraw();
     }
@@ -494,73 +495,6 @@ export class EniAgentCore implements AgentCore {
       updatedAt: now,
       finishedAt: now,
       requestedBy: meta.requestedBy,
-    });
-  }
-
-  async #deviceChange(change: DeviceChange): Promise<void> {
-    const { log } = this.#deps;
-    const address = change.device.address;
-    if (change.kind === "removed") {
-      const record = await this.#devices.record(change.device);
-      log.info({ device: address }, "device removed");
-      this.#hub.emit({ kind: "device_removed", pciAddress: address, identity: record.identity });
-      return;
-    }
-    if (change.kind === "driver_changed") {
-      const operationId = this.#records.recent(
-        address,
-        this.#deps.config().deviceWatch.pollIntervalMs,
-      );
-      log.info(
-        { device: address, from: change.from, to: change.device.driver, op: operationId },
-        "driver changed",
-      );
-      this.#hub.emit({
-        kind: "driver_changed",
-        pciAddress: address,
-        fromDriver: change.from,
-        toDriver: change.device.driver,
-        operationId,
-      });
-      if (operationId === null) await this.#checkDrift(change.device);
-      return;
-    }
-    // A hot-attached ENI may not be in IMDS yet; ask now rather than at the next round.
-    await this.#deps.identity.refresh();
-    const record = await this.#devices.record(change.device);
-    log.info({ device: address }, "device added");
-    this.#hub.emit({ kind: "device_added", device: record });
-    if (this.#stopping || this.#runner.pendingNotice() !== null) return;
-    const withdraw = this.#expect(address, {
-      requestedBy: null,
-      persist: false,
-      kind: "reapply",
-    });
-    try {
-      const applied = await this.#deps.engine.deviceAdded(address);
-      if (applied !== null) {
-        log.info({ device: address, op: applied.operationId }, "desired binding applied on attach");
-        this.#protectIfDpdk(address, applied.state.driver);
-      }
-    } catch (err) {
-      log.warn({ device: address, err: toAgentError(err) }, "desired binding failed on attach");
-    } finally {
-      withdraw();
-    }
-  }
-
-  /** A driver change no operation explains, on a device with a desired driver. */
-  async #checkDrift(device: PciDevice): Promise<void> {
-    const record = await this.#devices.record(device);
-    const expected = record.desiredDriver;
-    if (expected === null || expected === device.driver) return;
-    this.#deps.metrics?.drift.inc();
-    this.#hub.emit({
-      kind: "drift_found",
-      pciAddress: device.address,
-      expectedDriver: expected,
-      actualDriver: device.driver,
-      detail: `bound to ${device.driver ?? "no driver"} outside eni-agent; desired ${expected}`,
     });
   }
 }
