@@ -11,6 +11,7 @@ import {
   type DefaultRouteReader,
   type HolderScanner,
   type PciDevice,
+  readDevice,
   type Sysfs,
   scanInventory,
 } from "../sysfs/index.js";
@@ -59,11 +60,12 @@ export class DeviceListing {
     this.#view.invalidate();
   }
 
-  /** One device, read now. NOT_FOUND when it is not a managed device. */
+  /** One device, read now (that device only). NOT_FOUND when it is not a managed device. */
   async get(selector: DeviceSelector): Promise<DeviceRecord> {
     const address = await this.resolve(selector);
-    const device = (await this.#inventory()).find((d) => d.address === address);
-    if (device === undefined) {
+    const { devRoot } = this.#deps.config();
+    const device = await readDevice(this.#deps.sysfs, address, { devRoot });
+    if (device === null || !this.#managed(device)) {
       throw new AgentError("NOT_FOUND", `${address} is not a device eni-agent manages`, {
         device: address,
       });
@@ -115,10 +117,14 @@ export class DeviceListing {
 
   /** Managed devices as sysfs shows them now. */
   async #inventory(): Promise<PciDevice[]> {
-    const config = this.#deps.config();
-    const inventory = await scanInventory(this.#deps.sysfs, { devRoot: config.devRoot });
-    const ids = [...DEFAULT_ALLOWED_IDS, ...config.allowedDevices];
-    return inventory.devices.filter((d) => ids.includes(`${d.vendor}:${d.device}`));
+    const { devRoot } = this.#deps.config();
+    const inventory = await scanInventory(this.#deps.sysfs, { devRoot });
+    return inventory.devices.filter((d) => this.#managed(d));
+  }
+
+  #managed(device: PciDevice): boolean {
+    const id = `${device.vendor}:${device.device}`;
+    return DEFAULT_ALLOWED_IDS.includes(id) || this.#deps.config().allowedDevices.includes(id);
   }
 
   async #context(): Promise<ListingContext> {

@@ -66,3 +66,17 @@ function ctx(): CallContext {
     caller: { listener: "unix", identity: "test", access: "read" },
   };
 }
+
+t.test("GetDevice reads one device, and only a managed one", async (t) => {
+  const h = await agentHarness(t);
+  const client = connectAgent({ socketPath: h.socket });
+  t.teardown(() => client.close());
+  h.host.kernel.setMtu("ens7", 4321);
+  const device = await client.getDevice({ pciAddress: "0000:00:07.0" });
+  t.equal(device.identity?.mtu, 4321, "read now, not from the view");
+  await t.rejects(client.getDevice({ pciAddress: "0000:00:00.0" }), {
+    code: "NOT_FOUND",
+    message: /not a device eni-agent manages/,
+  });
+  await t.rejects(client.getDevice({ pciAddress: "0000:00:1f.0" }), { code: "NOT_FOUND" });
+});
