@@ -188,6 +188,27 @@ t.test("a state directory held by a live process is refused", async (t) => {
   t.equal(stale.code, 0, "a stale lock is taken over");
 });
 
+t.test("--timeout with --offline is refused before anything is touched", async (t) => {
+  const kernel = ec2Host();
+  const dir = await stateDir(t);
+  const offline = ["--offline", "--state-dir", dir, "--timeout", "5"];
+  let hosts = 0;
+  const host = () => {
+    hosts += 1;
+    return simHost(kernel);
+  };
+  const bind = await capture((io) => runBind(["ens6", "vfio-pci", ...offline], io, host));
+  t.equal(bind.code, 2, bind.stderr);
+  t.match(bind.stderr, /--timeout only applies through the daemon/);
+  t.match(bind.stderr, /"writeTimeoutMs", "verifyTimeoutMs" in --config/);
+  t.match(bind.stderr, /eni-agent bind --help/);
+  const restore = await capture((io) => runRestore(["ens6", ...offline], io, host));
+  t.equal(restore.code, 2, restore.stderr);
+  t.match(restore.stderr, /--timeout only applies through the daemon/);
+  t.equal(hosts, 0, "no host was opened");
+  t.equal(kernel.device("0000:00:06.0")?.driver, "ena", "nothing moved");
+});
+
 t.test("usage errors exit 2 before touching any host", async (t) => {
   for (const argv of [
     ["bind"],

@@ -131,6 +131,22 @@ t.test("a failure prints the message, the guard or errno, the remedy; exit per k
   }
 });
 
+t.test("--timeout stops waiting, not the move, and says where it will end", async (t) => {
+  const d = await startDaemon(t);
+  let release = () => {};
+  d.core.holdAtStep = { index: 1, until: new Promise<void>((r) => (release = r)) };
+  t.teardown(() => release());
+  const out = await d.run(["bind", "ens6", "vfio-pci", "--timeout", "0.3"]);
+  t.equal(out.code, 6, out.stderr);
+  t.match(out.stderr, /no answer from the daemon within 0\.3 s \(--timeout\); stopped waiting/);
+  t.match(out.stderr, /device 0000:00:06\.0/);
+  t.match(out.stderr, /the move is not abandoned: .*'eni-agent ops --device 0000:00:06\.0'/);
+  t.match(out.stderr, /\[2\/4\] unbind from ena/, "progress up to the wait was shown");
+  release();
+  await until(() => d.core.devices[1]!.driver === "vfio-pci", "the daemon to finish the move");
+  t.equal(d.core.operations[0]?.status, "succeeded");
+});
+
 t.test("a step that fails shows where, and the rollback", async (t) => {
   const d = await startDaemon(t);
   d.core.failAtStep = {

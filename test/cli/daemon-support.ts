@@ -71,6 +71,8 @@ export class DaemonLikeCore extends FakeCore {
   moveDevice = true;
   /** The next bind fails at this step index with this error, after emitting progress. */
   failAtStep: { index: number; error: Error } | null = null;
+  /** Operations wait at this step index until the promise settles (a slow kernel). */
+  holdAtStep: { index: number; until: Promise<void> } | null = null;
 
   override async bindDevice(request: BindRequest, ctx: CallContext): Promise<OperationRecord> {
     if (request.dryRun || this.failures.has("bindDevice")) return super.bindDevice(request, ctx);
@@ -127,6 +129,7 @@ export class DaemonLikeCore extends FakeCore {
       this.emit({ kind: "operation_progress", operation: snapshot() });
       // Let the event reach the client before the next one (the daemon's steps take time too).
       await new Promise((r) => setImmediate(r));
+      if (this.holdAtStep?.index === i) await this.holdAtStep.until;
       if (this.failAtStep?.index === i) {
         const { error } = this.failAtStep;
         this.failAtStep = null;

@@ -14,7 +14,7 @@ import { deviceSelector } from "../daemon/device-selector.js";
 import { withDaemon } from "../daemon/open-daemon.js";
 import { runDeviceOperation } from "../daemon/run-device-operation.js";
 import { COMMON_EXIT_LINES, EXIT_OK } from "../exit-codes.js";
-import { parseFlags, usage } from "../flags.js";
+import { parseFlags } from "../flags.js";
 import {
   HOST_FLAGS,
   type OfflineHost,
@@ -22,6 +22,7 @@ import {
   progressPrinter,
   realHost,
   refuseNextToDaemon,
+  rejectDaemonFlags,
   rejectOfflineFlags,
   renderDone,
   renderPlan,
@@ -60,7 +61,8 @@ DESCRIPTION
     output. The command then reads the device back and exits 0 only if it is
     on DRIVER. Ctrl-C stops waiting, not the move: a journaled operation
     completes (or rolls back) in the daemon; 'eni-agent ops --device DEVICE'
-    shows how it ended.
+    shows how it ended. --timeout does the same when a call takes longer
+    (exit 6).
 
     DEVICE is a PCI address (0000:00:06.0 or 00:06.0), a MAC address, an
     ENI id (eni-...) or an interface name. A device that already left the
@@ -75,7 +77,13 @@ DESCRIPTION
     resolves operations a previous run left unfinished, then moves the
     device with the same transaction. It refuses to run when a daemon
     answers on the socket (two writers on one device would defeat its
-    locks); there is no override: stop the daemon first.
+    locks); there is no override: stop the daemon first. Offline there is
+    no waiting to bound: this process carries the move to its end, committed
+    or rolled back, so --timeout is refused (exit 2); each sysfs write and
+    the verification have their own deadlines, "writeTimeoutMs" (default
+    30000) and "verifyTimeoutMs" (default 10000) in --config, and a write
+    still blocked in the kernel past its deadline is reported at once (exit
+    6, device STUCK; see docs/driver.md).
 
 GUARDS
     vendor-allowlist   only ENA (1d0f:ec20, 1d0f:ec21) and configured ids
@@ -104,8 +112,9 @@ ${connectionHelp(120)}
     --state-dir DIR    Journal and desired bindings (default /var/lib/eni-agent).
     --sysfs-root DIR   Directory standing for /sys (default /sys).
     --proc-root DIR    Directory standing for /proc (default /proc).
-    These four and --allow are refused without --offline. --socket still
-    names the socket that must NOT answer.
+    These four and --allow are refused without --offline; --address and
+    --timeout are refused with it. --socket still names the socket that
+    must NOT answer.
 
 JSON
     {"version": 1, "operation": OPERATION, "device": DEVICE} (docs/cli.md);
@@ -173,7 +182,7 @@ export async function runBind(
       runDeviceOperation(client, request, io, { json: values.json, timeoutMs }),
     );
   }
-  if (endpoint.kind === "tcp") throw usage("bind", "--offline works on this host: drop --address");
+  rejectDaemonFlags("bind", endpoint, values);
   await refuseNextToDaemon("bind", endpoint);
   const host = hostFor(rootsOf(values));
   const options = { force: values.force, persist: values.persist };

@@ -75,6 +75,31 @@ export function rejectOfflineFlags(
 }
 
 /**
+ * Refuses the daemon-only flags with --offline, before anything is touched.
+ * `--address` names another host, and offline works on this one.
+ * `--timeout` bounds waiting for the daemon, which finishes a journaled move
+ * on its own when the command stops waiting. Offline, this process is what
+ * finishes the move: it cannot stop waiting without leaving the transaction
+ * half-way, and a write blocked in the kernel keeps the process alive until
+ * the kernel returns it anyway. So a timeout there could only be ignored or
+ * broken; the engine's own deadlines (each write, verification) are what
+ * bound an offline move, and they are set in the configuration.
+ */
+export function rejectDaemonFlags(
+  command: string,
+  endpoint: Endpoint,
+  values: { timeout?: string | undefined },
+): void {
+  if (endpoint.kind === "tcp") throw usage(command, "--offline works on this host: drop --address");
+  if (values.timeout !== undefined) {
+    throw usage(
+      command,
+      '--timeout only applies through the daemon: offline, this process carries the move to its end (committed or rolled back) and cannot stop half-way; each sysfs write and the verification have their own deadlines ("writeTimeoutMs", "verifyTimeoutMs" in --config)',
+    );
+  }
+}
+
+/**
  * Offline mode must never run next to a daemon: two writers on one device
  * would defeat the per-device locks (the state-directory lock only helps
  * when both use the same directory). There is deliberately no override: an

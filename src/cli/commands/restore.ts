@@ -22,6 +22,7 @@ import {
   progressPrinter,
   realHost,
   refuseNextToDaemon,
+  rejectDaemonFlags,
   rejectOfflineFlags,
   renderDone,
   renderPlan,
@@ -61,8 +62,14 @@ DESCRIPTION
     /dev/vfio node open), restore refuses and names the process: unbinding
     a device in use blocks in the kernel until it is released.
 
+    Ctrl-C or --timeout stops waiting, not the restore: the daemon completes
+    or rolls it back ('eni-agent ops --device DEVICE' shows how it ended).
+
     With --offline, this process does the work (see 'eni-agent bind --help'),
-    and refuses to run when a daemon answers on the socket.
+    and refuses to run when a daemon answers on the socket. --timeout is
+    refused with --offline (exit 2): this process carries the restore to its
+    end; the configuration's "writeTimeoutMs" and "verifyTimeoutMs" bound
+    each write and the verification.
 
 OPTIONS
     --force            Override the guards that may be overridden.
@@ -140,8 +147,7 @@ export async function runRestore(
       runDeviceOperation(client, request, io, { json: values.json, timeoutMs }),
     );
   }
-  if (endpoint.kind === "tcp")
-    throw usage("restore", "--offline works on this host: drop --address");
+  rejectDaemonFlags("restore", endpoint, values);
   if (values.force) throw usage("restore", "--force has no meaning for an offline restore");
   await refuseNextToDaemon("restore", endpoint);
   const host = hostFor(rootsOf(values));

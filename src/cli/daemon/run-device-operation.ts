@@ -40,7 +40,11 @@ export interface DeviceOperationRequest {
 
 export interface RunOptions {
   json: boolean;
-  /** Bounds the wait for the event subscription. */
+  /**
+   * `--timeout`: bounds the wait for the event subscription (each call has
+   * the client's deadline, the same value). Past it the command stops
+   * waiting; the daemon still completes or rolls back a journaled move.
+   */
   timeoutMs: number;
 }
 
@@ -106,6 +110,7 @@ export async function runDeviceOperation(
   } catch (err) {
     await watch.stop();
     if (io.signal?.aborted === true) throw interrupted(err, device.pciAddress);
+    if (isCallDeadline(err)) throw stoppedWaiting(err, device.pciAddress, options.timeoutMs);
     // The failure's last events may still be in flight: the journaled
     // operation says which step failed and what the rollback undid.
     if (isAgentError(err) && err.operationId !== undefined) {
@@ -159,6 +164,27 @@ function interrupted(err: unknown, pciAddress: string): AgentError {
     remedy: `a move already journaled still completes or rolls back: see 'eni-agent ops --device ${pciAddress}'`,
     cause: err,
   });
+}
+
+/**
+ * The call's own deadline passed (no operation id: the daemon's engine did
+ * not report a failure of the move, such as a stuck write, which says more).
+ */
+function isCallDeadline(err: unknown): boolean {
+  return isAgentError(err) && err.code === "DEADLINE_EXCEEDED" && err.operationId === undefined;
+}
+
+/** --timeout ends the wait, not the move: say so, and where its outcome will be. */
+function stoppedWaiting(err: unknown, pciAddress: string, timeoutMs: number): AgentError {
+  return new AgentError(
+    "DEADLINE_EXCEEDED",
+    `no answer from the daemon within ${timeoutMs / 1000} s (--timeout); stopped waiting`,
+    {
+      device: pciAddress,
+      remedy: `the move is not abandoned: the daemon completes or rolls it back; see 'eni-agent ops --device ${pciAddress}', or allow more time with --timeout`,
+      cause: err,
+    },
+  );
 }
 
 function renderDone(kind: "bind" | "restore", op: OperationJson, d: DeviceJson): string {
