@@ -224,6 +224,21 @@ t.test("usage errors exit 2 before touching any host", async (t) => {
   }
 });
 
+t.test("ops --offline refuses the flags that only mean something to a daemon", async (t) => {
+  const dir = await stateDir(t);
+  for (const extra of [
+    ["--timeout", "5"],
+    ["--socket", join(dir, "s.sock")],
+    ["--tls-ca", "ca"],
+  ]) {
+    const out = await runCaptured(["ops", "--offline", "--state-dir", dir, ...extra]);
+    t.equal(out.code, 2, extra.join(" "));
+    t.match(out.stderr, `${extra[0]} only applies through the daemon`);
+  }
+  const plain = await runCaptured(["ops", "--offline", "--state-dir", dir]);
+  t.equal(plain.code, 0, plain.stderr);
+});
+
 t.test("help reads like a man page", async (t) => {
   for (const command of ["bind", "restore", "ops"]) {
     const { code, stdout } = await runCaptured([command, "--help"]);

@@ -50,7 +50,8 @@ DESCRIPTION
     With --offline, reads the journal in the state directory directly
     (oldest first, the journal's own statuses: committed, rolled_back,
     rollback_failed, running, stuck). It only reads, so it may run next to
-    the daemon.
+    the daemon. The connection options (--socket, --address, --tls-*,
+    --timeout) mean nothing offline and are refused with it.
 
 OPTIONS
     --device DEVICE    Only operations of this device (PCI address, or with
@@ -110,6 +111,19 @@ export async function run(argv: readonly string[], io: CliIo): Promise<number> {
   if (values.offline) {
     if (positionals.length > 0)
       throw usage("ops", "an operation id needs the daemon: drop --offline");
+    const daemonOnly = [
+      "timeout",
+      "socket",
+      "address",
+      "tls-ca",
+      "tls-cert",
+      "tls-key",
+      "tls-server-name",
+    ] as const;
+    for (const flag of daemonOnly) {
+      if (values[flag] !== undefined)
+        throw usage("ops", `--${flag} only applies through the daemon: drop it or --offline`);
+    }
     return offlineOps(values, limit, io);
   }
   rejectOfflineFlags("ops", values, []);
