@@ -4,9 +4,22 @@
  * run here as processes on the same inputs: everything they print and their
  * exit codes must be the same, on the sysfs path, on errors, and on the
  * daemon path (a listener that is not a daemon, and a simulated daemon).
+ * The launcher compiles that bundle from V8's code cache: a cache that does
+ * not fit (other V8 flags, truncated, older than an edited bundle) must not
+ * change what runs.
  */
 import { type ChildProcess, spawn } from "node:child_process";
-import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import {
+  cpSync,
+  existsSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  truncateSync,
+  utimesSync,
+  writeFileSync,
+} from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -29,8 +42,21 @@ interface Run {
   stderr: string;
 }
 
-function run(entry: string, argv: readonly string[]): Promise<Run> {
-  const child = spawn(process.execPath, [entry, ...argv], { cwd: ROOT, env: cleanEnv() });
+/**
+ * Runs node as a user's shell would. The test runner instruments every node
+ * it spawns (NODE_OPTIONS, put back after any change to `env`), and that
+ * instrumentation turns source maps on, which makes the launcher skip the
+ * code cache: `env -u` removes it after the runner's last word.
+ */
+function run(
+  entry: string,
+  argv: readonly string[],
+  nodeFlags: readonly string[] = [],
+): Promise<Run> {
+  const unset = ["-u", "NODE_OPTIONS", "-u", "ENI_AGENT_SOCKET"];
+  const child = spawn("env", [...unset, process.execPath, ...nodeFlags, entry, ...argv], {
+    cwd: ROOT,
+  });
   let stdout = "";
   let stderr = "";
   child.stdout.on("data", (b: Buffer) => (stdout += b.toString()));
@@ -38,28 +64,24 @@ function run(entry: string, argv: readonly string[]): Promise<Run> {
   return new Promise((resolve) => child.once("close", (code) => resolve({ code, stdout, stderr })));
 }
 
-function cleanEnv(): NodeJS.ProcessEnv {
-  const env = { ...process.env };
-  delete env.ENI_AGENT_SOCKET;
-  delete env.NODE_OPTIONS;
-  return env;
-}
-
-/** Times differ from run to run (gRPC's last error, the daemon's records): not the output. */
-function untimed(result: Run): Run {
-  const iso = /\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z/g;
-  return {
-    ...result,
-    stdout: result.stdout.replace(iso, "TIME"),
-    stderr: result.stderr.replace(iso, "TIME"),
-  };
+/**
+ * What differs from run to run without either side doing anything else:
+ * times (gRPC's last error, the daemon's records), and which error gRPC saw
+ * first on a connection the listener drops (ECONNRESET or a failed connect).
+ */
+function normalized(result: Run): Run {
+  const clean = (text: string) =>
+    text
+      .replace(/\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z/g, "TIME")
+      .replace(/Last error: .*? \(TIME\)/g, "Last error: ERROR (TIME)");
+  return { ...result, stdout: clean(result.stdout), stderr: clean(result.stderr) };
 }
 
 /** `eni-agent status ARGV` through the launcher, checked against the full CLI. */
 async function sameAsFullCli(t: Test, argv: readonly string[]): Promise<Run> {
   const fast = await run(BIN, ["status", ...argv]);
   const full = await run(MAIN, ["status", ...argv]);
-  t.same(untimed(fast), untimed(full), `status ${argv.join(" ")}`);
+  t.same(normalized(fast), normalized(full), `status ${argv.join(" ")}`);
   return fast;
 }
 
@@ -110,7 +132,7 @@ t.test(
 t.test("a simulated daemon: status lists its devices", { skip }, async (t) => {
   const dir = shortDir(t);
   const socket = join(dir, "agent.sock");
-  const env = { ...cleanEnv(), XDG_RUNTIME_DIR: dir, TMPDIR: dir };
+  const env = { ...process.env, XDG_RUNTIME_DIR: dir, TMPDIR: dir };
   const daemon: ChildProcess = spawn(
     process.execPath,
     [BIN, "serve", "--simulate", "--socket", socket],
@@ -132,4 +154,49 @@ t.test("a simulated daemon: status lists its devices", { skip }, async (t) => {
   const report = JSON.parse(result.stdout);
   t.equal(report.source, "daemon");
   t.ok(report.devices.length > 0, "the simulated host's devices");
+});
+
+t.test("the build leaves a code cache that this node accepts", { skip }, async (t) => {
+  const check = await run(join(ROOT, "scripts/status-code-cache.cjs"), ["check"]);
+  t.equal(check.code, 0, "accepted");
+  // Other V8 flags stand for another node build: V8 refuses the cache...
+  const other = ["--max-old-space-size=300"];
+  const refused = await run(join(ROOT, "scripts/status-code-cache.cjs"), ["check"], other);
+  t.equal(refused.code, 1, "rejected under other flags");
+  // ...and status compiles from the source instead.
+  const full = await run(MAIN, ["status", "--all", ...ROOTS]);
+  t.same(await run(BIN, ["status", "--all", ...ROOTS], other), full);
+  // Source maps apply only to what node's loader compiles: no cache then.
+  t.same(await run(BIN, ["status", "--all", ...ROOTS], ["--enable-source-maps"]), full);
+});
+
+/** A copy of the launcher and dist/ whose files a test may change. */
+function copyOfBuild(t: Test): { bin: string; bundle: string; cache: string } {
+  const dir = t.testdir({});
+  cpSync(join(ROOT, "bin"), join(dir, "bin"), { recursive: true });
+  cpSync(join(ROOT, "dist/cli"), join(dir, "dist/cli"), { recursive: true });
+  const bundle = join(dir, "dist/cli/status.cjs");
+  return { bin: join(dir, "bin/eni-agent.js"), bundle, cache: `${bundle}.v8cache` };
+}
+
+t.test("a bundle edited after the build runs as edited", { skip }, async (t) => {
+  const copy = copyOfBuild(t);
+  const source = readFileSync(copy.bundle, "utf8");
+  const edited = source.replace("Network devices using", "Netwerk devices using");
+  t.equal(edited.length, source.length, "same length: V8's own check cannot tell");
+  writeFileSync(copy.bundle, edited);
+  const cacheTime = statSync(copy.cache).mtime;
+  const argv = ["status", ...ROOTS];
+  utimesSync(copy.bundle, cacheTime, new Date(cacheTime.getTime() + 2_000));
+  t.match((await run(copy.bin, argv)).stdout, /^Netwerk devices using/, "newer: compiled afresh");
+  // The control: were the cache taken, the old code would run.
+  utimesSync(copy.bundle, cacheTime, new Date(cacheTime.getTime() - 2_000));
+  t.match((await run(copy.bin, argv)).stdout, /^Network devices using/, "older: cache used");
+});
+
+t.test("a truncated code cache is refused, not run", { skip }, async (t) => {
+  const copy = copyOfBuild(t);
+  truncateSync(copy.cache, 4096);
+  const table = await run(copy.bin, ["status", "--all", ...ROOTS]);
+  t.same(table, await run(MAIN, ["status", "--all", ...ROOTS]));
 });
