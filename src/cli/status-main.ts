@@ -9,13 +9,15 @@ import * as status from "./commands/status.js";
 import { runAsProcess } from "./run-as-process.js";
 import { runCommand } from "./run-command.js";
 
-// process.argv is [node, launcher, "status", ...the status arguments].
-runAsProcess((io) => runCommand("status", async () => status, process.argv.slice(3), io)).catch(
-  (err: unknown) => {
-    // Only a failure to report a failure gets here: let node report it, as it
-    // does for main.ts's rejected top-level await.
-    queueMicrotask(() => {
-      throw err;
-    });
-  },
-);
+// process.argv is [node, launcher, "status", ...the status arguments]. Status
+// prints once and exits: blocking writes spare it node's stream machinery.
+const argv = process.argv.slice(3);
+runAsProcess((io) => runCommand("status", async () => status, argv, io), {
+  blockingStdout: true,
+}).catch((err: unknown) => {
+  // Only a failure to report a failure gets here: let node report it, as it
+  // does for main.ts's rejected top-level await.
+  queueMicrotask(() => {
+    throw err;
+  });
+});

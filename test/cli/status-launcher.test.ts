@@ -3,7 +3,9 @@
  * (dist/cli/status.cjs) instead of the full CLI (dist/cli/main.js). Both are
  * run here as processes on the same inputs: everything they print and their
  * exit codes must be the same, on the sysfs path, on errors, and on the
- * daemon path (a listener that is not a daemon, and a simulated daemon).
+ * daemon path (a listener that is not a daemon, and a simulated daemon), and
+ * when the reader of standard output goes away (status writes it with
+ * write(2) rather than through process.stdout).
  * The launcher compiles that bundle from V8's code cache: a cache that does
  * not fit (other V8 flags, truncated, older than an edited bundle) must not
  * change what runs.
@@ -52,11 +54,14 @@ function run(
   entry: string,
   argv: readonly string[],
   nodeFlags: readonly string[] = [],
+  { closeStdout = false } = {},
 ): Promise<Run> {
   const unset = ["-u", "NODE_OPTIONS", "-u", "ENI_AGENT_SOCKET"];
   const child = spawn("env", [...unset, process.execPath, ...nodeFlags, entry, ...argv], {
     cwd: ROOT,
   });
+  // A reader that goes away before anything is written (`status | true`).
+  if (closeStdout) child.stdout.destroy();
   let stdout = "";
   let stderr = "";
   child.stdout.on("data", (b: Buffer) => (stdout += b.toString()));
@@ -106,6 +111,13 @@ t.test("the sysfs view, its errors and help are the full CLI's", { skip }, async
   t.equal(usage.code, 2);
   const help = await sameAsFullCli(t, ["--help"]);
   t.match(help.stdout, /^NAME\n {4}eni-agent status/);
+});
+
+t.test("a reader that goes away early is no error", { skip }, async (t) => {
+  const argv = ["status", "--all", "--json", ...ROOTS];
+  const fast = await run(BIN, argv, [], { closeStdout: true });
+  t.same(fast, { code: 0, stdout: "", stderr: "" });
+  t.same(await run(MAIN, argv, [], { closeStdout: true }), fast);
 });
 
 t.test("no socket: both say so and read sysfs", { skip }, async (t) => {
