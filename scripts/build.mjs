@@ -14,7 +14,7 @@
 //
 // The launcher (bin/eni-agent.js) picks the file, and compiles status.cjs
 // from the V8 code cache written last (scripts/status-code-cache.cjs): that
-// saves status compiling its functions, about 2 ms of its start. npm packages
+// saves status compiling its functions, about 1.5 ms of its start. npm packages
 // stay external and resolve from node_modules; linked source maps serve both
 // outputs (the launcher skips the cache under --enable-source-maps).
 import { spawnSync } from "node:child_process";
@@ -47,16 +47,22 @@ await Promise.all([
     outdir: "dist",
     outExtension: { ".js": ".cjs" },
     format: "cjs",
-    // import() becomes require(): nothing in this file needs the ES module loader.
+    // import() becomes require(): nothing in this file needs the ES module
+    // loader, and code the launcher compiles through vm.Script (to use the code
+    // cache) could not call import() without a loader callback anyway.
     supported: { "dynamic-import": false },
   }),
 ]);
 
 // A fresh process for each step: "write" changes V8 flags, and "check" must
-// see the cache as the launcher will. A cache V8 rejects is removed, so that
-// the launcher does not read it for nothing; status then compiles as usual.
+// see the cache as the launcher will. Both without NODE_OPTIONS: V8 flags in
+// it (--max-old-space-size, say) would make a cache that a plain
+// `eni-agent status` rejects. A cache V8 rejects is removed, so that the
+// launcher does not read it for nothing; status then compiles as usual.
 const codeCache = fileURLToPath(new URL("./status-code-cache.cjs", import.meta.url));
-const step = (what) => spawnSync(process.execPath, [codeCache, what], { stdio: "inherit" }).status;
+const { NODE_OPTIONS: _, ...plainEnv } = process.env;
+const step = (what) =>
+  spawnSync(process.execPath, [codeCache, what], { stdio: "inherit", env: plainEnv }).status;
 if (step("write") !== 0) throw new Error("could not write the status code cache");
 if (step("check") !== 0) {
   rmSync(new URL("../dist/cli/status.cjs.v8cache", import.meta.url), { force: true });
