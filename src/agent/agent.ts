@@ -15,17 +15,13 @@
  */
 import {
   type TerminationWatcher as AwsWatcher,
-  Ec2Actions,
-  FileReleasePlanStore,
-  LeakSweeper,
-  protectOwnedEni,
-  ReleasePlan,
-  type ReleasePlanEvent,
+  type LeakSweeper,
   TerminationWatcher,
 } from "../aws/index.js";
-import { AgentError, type EniId, type PciAddress, toAgentError } from "../common/index.js";
+import { type AgentError, type Service, toAgentError } from "../common/index.js";
 import { DriverEngine, lockStateDir, Reconciler, realClock } from "../driver/index.js";
 import { AgentServer, type AgentServerOptions } from "../server/index.js";
+import { AgentEc2 } from "./agent-ec2.js";
 import { MonitoredJournal } from "./agent-health.js";
 import { type AgentLog, progressLogger } from "./agent-log.js";
 import { AgentMetrics } from "./agent-metrics.js";
@@ -38,10 +34,9 @@ import { AgentEc2Client } from "./ec2-client.js";
 import { EniAgentCore } from "./eni-agent-core.js";
 import type { HostAdapters } from "./host-adapters.js";
 import { ImdsIdentity } from "./imds-identity.js";
-import { hook, Lifecycle } from "./lifecycle-hooks.js";
+import { type Hook, hook, Lifecycle } from "./lifecycle-hooks.js";
 import { PeriodicJob, Rebuildable } from "./owned-jobs.js";
 import { ReleasePlanRunner } from "./release-plan-runner.js";
-import type { PlannerHooks } from "./termination-runner.js";
 
 export interface AgentDeps {
   adapters: HostAdapters;
@@ -77,9 +72,8 @@ export class Agent {
   readonly #reconciler: Rebuildable<Reconciler, AgentConfig>;
   readonly #watcher: Rebuildable<AwsWatcher, AgentConfig>;
   readonly #sweeper: Rebuildable<LeakSweeper, AgentConfig>;
+  readonly #ec2: AgentEc2;
   #config: AgentConfig;
-  #plan: { key: string; plan: ReleasePlan } | null = null;
-  #ec2Actions: { key: string; actions: Ec2Actions } | null = null;
 
   constructor(config: AgentConfig, deps: AgentDeps, serverOptions: AgentServerOptions) {
     this.#config = config;
@@ -116,6 +110,12 @@ export class Agent {
       },
       this.metrics,
     );
+    this.#ec2 = new AgentEc2({
+      config: current,
+      client: this.ec2,
+      instanceId: () => this.identity.instance()?.instanceId ?? null,
+      log,
+    });
     const journal = new MonitoredJournal(adapters.journal, refreshHealth);
     this.engine = new DriverEngine(
       {
@@ -175,10 +175,10 @@ export class Agent {
       planner: (hooks) =>
         new ReleasePlanRunner({
           hooks,
-          plan: (emit) => this.#releasePlan(emit, hooks),
+          plan: (emit) => this.#ec2.releasePlan(emit, hooks),
           defaultDeadlineMs: () => current().termination.defaultDeadlineMs,
         }),
-      protectEni: (eniId) => this.#protectEni(eniId),
+      protectEni: (eniId) => this.#ec2.protectEni(eniId),
     });
     this.core = core;
     this.#reconciler = new Rebuildable(
@@ -190,7 +190,7 @@ export class Agent {
     this.#sweeper = new Rebuildable(
       "leak-sweeper",
       config,
-      (c) => (c.ec2.leakSweep.enabled ? this.#newSweeper(c) : null),
+      (c) => (c.ec2.leakSweep.enabled ? this.#ec2.newSweeper(c) : null),
       (c) => [c.ec2.leakSweep, c.ec2.ownerTag],
     );
     const ids = () => ["1d0f:ec20", "1d0f:ec21", ...current().allowedDevices];
@@ -239,17 +239,7 @@ export class Agent {
           },
         ),
       )
-      .add(
-        hook(
-          "adapters",
-          async (signal) => {
-            for (const s of adapters.services) await s.start(signal);
-          },
-          async () => {
-            for (const s of [...adapters.services].reverse()) await s.stop();
-          },
-        ),
-      )
+      .add(adaptersHook(adapters.services))
       .add(this.metrics)
       .add(
         hook(
@@ -330,112 +320,6 @@ export class Agent {
     this.core.configStatus(null);
   }
 
-  /** The ReleasePlan for the configuration in effect, rebuilt when its part of it changed. */
-  #releasePlan(emit: (event: ReleasePlanEvent) => void, hooks: PlannerHooks): ReleasePlan {
-    const c = this.#config;
-    const key = JSON.stringify([c.ec2.ownerTag, c.ec2.releasePolicy, c.termination]);
-    if (this.#plan?.key === key) return this.#plan.plan;
-    const { log } = this.#deps;
-    const plan = new ReleasePlan(
-      {
-        actions: () => this.#actions(),
-        store: new FileReleasePlanStore({
-          stateDir: c.stateDir,
-          onCorrupt: (path, reason) =>
-            log.error({ path, reason }, "unreadable release plan record"),
-        }),
-        instanceId: async () => {
-          const instance = this.identity.instance();
-          if (instance === null) {
-            throw new AgentError("UNAVAILABLE", "the instance id is not known yet (IMDS)");
-          }
-          return instance.instanceId;
-        },
-        boundDevices: async () =>
-          (await hooks.devices())
-            .filter((d) => d.state !== "kernel")
-            .map((d) => ({ device: d.pciAddress, eniId: d.identity.eniId })),
-        restore: (device) => hooks.restore(device as PciAddress),
-        emit,
-        onJournalError: (err) =>
-          log.error({ err }, "release plan journal failed; the plan goes on"),
-      },
-      {
-        mode: c.ec2.releasePolicy,
-        graceMs: c.termination.dpdkGraceMs,
-        deadlineMarginMs: c.termination.graceMs,
-        concurrency: c.termination.concurrency,
-        defaultDeadlineMs: c.termination.defaultDeadlineMs,
-      },
-    );
-    this.#plan = { key, plan };
-    return plan;
-  }
-
-  /**
-   * EC2 actions on the owned ENIs, one set per owner tag (they hold the
-   * client-side rate buckets). Throws UNAVAILABLE while the Region is unknown.
-   */
-  #actions(): Ec2Actions {
-    const owner = this.#config.ec2.ownerTag;
-    const key = JSON.stringify([owner, this.#config.ec2.forceDetach]);
-    if (this.#ec2Actions?.key !== key) {
-      const actions = new Ec2Actions(
-        { client: this.ec2.get() },
-        {
-          owner: { tagKey: owner.key, tagValue: owner.value },
-          forceDetach: this.#config.ec2.forceDetach,
-        },
-      );
-      this.#ec2Actions = { key, actions };
-    }
-    return this.#ec2Actions.actions;
-  }
-
-  /** `ec2.deleteOnTerminationOnBind`: an owned ENI handed to DPDK is marked DeleteOnTermination. */
-  async #protectEni(eniId: EniId): Promise<void> {
-    if (!this.#config.ec2.deleteOnTerminationOnBind) return;
-    const actions = this.#actions();
-    if (actions === null) {
-      throw new AgentError(
-        "UNAVAILABLE",
-        `${eniId} not marked DeleteOnTermination: EC2 Region unknown`,
-      );
-    }
-    const outcome = await protectOwnedEni(actions, eniId, { deadlineMs: Date.now() + 30_000 });
-    this.#deps.log.info({ eni: eniId, outcome }, "DeleteOnTermination on bind");
-  }
-
-  /** `ec2.leakSweep`: deletes owned ENIs left `available` (see src/aws/leak-sweeper.ts). */
-  #newSweeper(c: AgentConfig): LeakSweeper {
-    const { log } = this.#deps;
-    const sweep = c.ec2.leakSweep;
-    return new LeakSweeper(
-      {
-        actions: () => this.#actions(),
-        onSweep: (report) => {
-          for (const entry of report.entries) {
-            if (entry.decision === "deleted" || entry.decision === "would-delete") {
-              log.warn(
-                { eni: entry.eniId, decision: entry.decision, ageMs: entry.ageMs },
-                "leaked ENI swept",
-              );
-            } else if (entry.decision === "failed") {
-              log.warn({ eni: entry.eniId, error: entry.error }, "leaked ENI not deleted");
-            }
-          }
-        },
-        onError: (err) => log.warn({ err }, "leak sweep failed"),
-      },
-      {
-        intervalMs: sweep.intervalMs,
-        minAgeMs: sweep.minAgeMs,
-        createdAtTag: sweep.createdAtTag,
-        dryRun: sweep.dryRun,
-      },
-    );
-  }
-
   #newWatcher(c: AgentConfig, imds: NonNullable<HostAdapters["imds"]>): AwsWatcher {
     const { log } = this.#deps;
     return new TerminationWatcher(
@@ -494,4 +378,35 @@ export async function buildAgent(config: AgentConfig, deps: AgentDeps): Promise<
     stopTimeoutMs: config.transactions.drainTimeoutMs,
   };
   return new Agent(config, deps, serverOptions);
+}
+
+/**
+ * The adapters' own services (the simulated IMDS and EC2 endpoints), started
+ * first and stopped last. They get a signal of their own rather than the
+ * lifecycle's: that one aborts when a stop begins, and work the stop drains
+ * (a transaction, a termination plan, DeleteOnTermination at bind) still
+ * talks to them until the drain is over. A start that fails or times out
+ * still aborts them.
+ */
+function adaptersHook(services: readonly Service[]): Hook {
+  let own: AbortController | null = null;
+  return hook(
+    "adapters",
+    async (signal) => {
+      own = new AbortController();
+      const abort = own;
+      const forward = () => abort.abort(signal.reason);
+      signal.addEventListener("abort", forward, { once: true });
+      try {
+        for (const s of services) await s.start(abort.signal);
+      } finally {
+        signal.removeEventListener("abort", forward);
+      }
+    },
+    async () => {
+      for (const s of [...services].reverse()) await s.stop();
+      own?.abort();
+      own = null;
+    },
+  );
 }

@@ -1,8 +1,21 @@
+// The three modules that load the EC2 SDK (ec2-actions, ec2-client,
+// describe-network-interfaces) export only their types here: the daemon
+// imports them on first use, and a value re-export would put the SDK (tens
+// of MiB) on the start path of everything that imports this index. Import
+// their values from their files.
+
 export * from "./backoff.js";
-export * from "./describe-network-interfaces.js";
-export * from "./ec2-actions.js";
+export type {
+  DeleteOnTerminationOutcome,
+  DeleteOutcome,
+  DetachOutcome,
+  Ec2Actions,
+  Ec2ActionsDeps,
+  Ec2ActionsOptions,
+  OwnerTag,
+} from "./ec2-actions.js";
 export * from "./ec2-call.js";
-export * from "./ec2-client.js";
+export type { Ec2ClientOptions } from "./ec2-client.js";
 export * from "./ec2-errors.js";
 export * from "./ec2-rate-limiter.js";
 export * from "./eni-description.js";

@@ -39,7 +39,7 @@ export interface LeakSweeperOptions {
 
 export interface LeakSweeperDeps {
   /** Asked for at every sweep (the daemon's client exists once the Region is known). */
-  readonly actions: () => Ec2Actions;
+  readonly actions: () => Ec2Actions | Promise<Ec2Actions>;
   /** Every sweep's report (for logs and metrics). */
   readonly onSweep?: (report: SweepReport) => void;
   readonly onError?: (error: AgentError) => void;
@@ -154,7 +154,7 @@ export class LeakSweeper implements Service {
   async sweep(signal?: AbortSignal): Promise<SweepReport> {
     const atMs = this.now();
     const call = { deadlineMs: atMs + this.sweepTimeoutMs, ...(signal ? { signal } : {}) };
-    const actions = this.deps.actions();
+    const actions = await this.deps.actions();
     const available = await actions.describeOwnedEnis(call, { status: "available" });
     this.sweeps += 1;
     const sweep = this.sweeps;
@@ -187,7 +187,8 @@ export class LeakSweeper implements Service {
   async preview(signal?: AbortSignal): Promise<SweepReport> {
     const atMs = this.now();
     const call = { deadlineMs: atMs + this.sweepTimeoutMs, ...(signal ? { signal } : {}) };
-    const available = await this.deps.actions().describeOwnedEnis(call, { status: "available" });
+    const actions = await this.deps.actions();
+    const available = await actions.describeOwnedEnis(call, { status: "available" });
     const entries = available.map((eni): SweepEntry => {
       const known = this.seen.get(eni.eniId);
       const sighting = { firstSeenMs: known?.firstSeenMs ?? atMs, count: (known?.count ?? 0) + 1 };

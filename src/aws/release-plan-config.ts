@@ -12,9 +12,10 @@ export interface ReleasePlanDeps {
   /**
    * The EC2 actions (owner tag, buckets, retries), asked for when the plan
    * needs them (the daemon builds its client once the Region is known); a
-   * dry run uses their withDryRun() sibling. A throw fails the EC2 half only.
+   * dry run uses their withDryRun() sibling. A throw or rejection fails the
+   * EC2 half only. May be asynchronous: the daemon loads the EC2 SDK on first use.
    */
-  readonly actions: () => Ec2Actions;
+  readonly actions: () => Ec2Actions | Promise<Ec2Actions>;
   readonly store: ReleasePlanStore;
   /** This instance's id, from IMDS. */
   readonly instanceId: () => Promise<string>;

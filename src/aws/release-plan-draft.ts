@@ -43,7 +43,7 @@ export async function draftReleasePlan(
   try {
     instanceId = await deps.instanceId();
     const id = instanceId;
-    const actions = deps.actions();
+    const actions = await deps.actions();
     // Bounded: restores wait for the plan, and the plan does not wait long
     // for EC2; a listing that fails here is retried while the plan runs.
     const call = { deadlineMs: Math.min(workDeadlineMs, nowMs + s.listBudgetMs) };

@@ -64,7 +64,7 @@ class PlanExecution {
     await this.journal();
     this.emit({ type: "planned", plan: record, resumed: this.options.resumed });
     const pending = record.enis.filter((e) => e.phase !== "done");
-    const first = pending.length === 0 ? undefined : this.ec2Context();
+    const first = pending.length === 0 ? undefined : await this.ec2Context();
     let ctx = first;
     const secure = pending.filter((e) => e.secureFirst && e.phase === "pending");
     await Promise.all([
@@ -85,7 +85,7 @@ class PlanExecution {
       // restores did not wait; the listing goes on until the deadline.
       if (record.listError !== undefined && !signal.aborted) {
         if (!(await this.relist())) return;
-        ctx = this.ec2Context();
+        ctx = await this.ec2Context();
       }
       const todo = record.enis.filter((e) => e.phase !== "done");
       if (!ctx || todo.length === 0) return;
@@ -118,7 +118,7 @@ class PlanExecution {
     const call = { deadlineMs: record.deadlineMs - s.deadlineMarginMs, signal };
     let actions: Ec2Actions;
     try {
-      actions = deps.actions();
+      actions = await deps.actions();
     } catch {
       return false;
     }
@@ -180,12 +180,12 @@ class PlanExecution {
   }
 
   /** The EC2 side of the run; without actions (no Region yet), every EC2 step fails with why. */
-  private ec2Context(): EniWorkContext | undefined {
+  private async ec2Context(): Promise<EniWorkContext | undefined> {
     const { record } = this;
     const { deps, settings: s, clock } = this.env;
     let actions: Ec2Actions;
     try {
-      actions = deps.actions();
+      actions = await deps.actions();
       if (record.dryRun) actions = actions.withDryRun();
     } catch (err) {
       const error = toAgentError(err).toJSON();

@@ -38,7 +38,7 @@ t.test("the whole agent starts and stops on the simulator without leaking a hand
     driver: "vfio-pci",
   });
   t.equal(op.status, "OPERATION_STATUS_SUCCEEDED");
-  const ec2 = await h.agent.ec2.get().send(new DescribeNetworkInterfacesCommand({}));
+  const ec2 = await (await h.agent.ec2.get()).send(new DescribeNetworkInterfacesCommand({}));
   t.equal(ec2.NetworkInterfaces?.length, 4);
   watching.abort();
   await stream;

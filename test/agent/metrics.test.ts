@@ -1,6 +1,6 @@
 import t from "tap";
 import { simEniId } from "../../src/agent/simulated-host.js";
-import { Ec2Actions } from "../../src/aws/index.js";
+import { Ec2Actions } from "../../src/aws/ec2-actions.js";
 import { agentHarness } from "./harness.js";
 
 async function value(
@@ -24,7 +24,7 @@ t.test("operations, rollbacks and EC2 errors are counted", async (t) => {
   // The simulated EC2 holds the host's ENIs; the secondary ones carry the owner tag.
   const owner = h.config.ec2.ownerTag;
   const actions = new Ec2Actions(
-    { client: h.agent.ec2.get() },
+    { client: await h.agent.ec2.get() },
     { owner: { tagKey: owner.key, tagValue: owner.value } },
   );
   h.host.fakeEc2.throttleNext(2);

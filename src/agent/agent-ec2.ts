@@ -1,0 +1,153 @@
+/**
+ * The daemon's EC2 side, wired from the configuration in effect: the release
+ * plan a termination notice runs, the EC2 actions it and the leak sweeper
+ * use, and DeleteOnTermination at bind. Each is rebuilt when its part of the
+ * configuration changes.
+ *
+ * The EC2 SDK is loaded when the actions are first asked for (see
+ * ec2-client.ts): `Ec2Actions` is imported here as a type only, its class
+ * dynamically, so that no module on the daemon's start path imports the SDK.
+ */
+import {
+  type Ec2Actions,
+  FileReleasePlanStore,
+  LeakSweeper,
+  protectOwnedEni,
+  ReleasePlan,
+  type ReleasePlanEvent,
+} from "../aws/index.js";
+import { AgentError, type EniId, type PciAddress } from "../common/index.js";
+import type { AgentLog } from "./agent-log.js";
+import type { AgentConfig } from "./config-schema.js";
+import type { AgentEc2Client } from "./ec2-client.js";
+import type { PlannerHooks } from "./termination-runner.js";
+
+export interface AgentEc2Deps {
+  /** The configuration in effect (read at every use). */
+  config: () => AgentConfig;
+  client: AgentEc2Client;
+  /** This instance's id, once IMDS named it. */
+  instanceId: () => string | null;
+  log: AgentLog;
+}
+
+export class AgentEc2 {
+  readonly #deps: AgentEc2Deps;
+  #plan: { key: string; plan: ReleasePlan } | null = null;
+  #actions: { key: string; actions: Promise<Ec2Actions> } | null = null;
+
+  constructor(deps: AgentEc2Deps) {
+    this.#deps = deps;
+  }
+
+  /** The ReleasePlan for the configuration in effect, rebuilt when its part of it changed. */
+  releasePlan(emit: (event: ReleasePlanEvent) => void, hooks: PlannerHooks): ReleasePlan {
+    const c = this.#deps.config();
+    const key = JSON.stringify([c.ec2.ownerTag, c.ec2.releasePolicy, c.termination]);
+    if (this.#plan?.key === key) return this.#plan.plan;
+    const { log } = this.#deps;
+    const plan = new ReleasePlan(
+      {
+        actions: () => this.actions(),
+        store: new FileReleasePlanStore({
+          stateDir: c.stateDir,
+          onCorrupt: (path, reason) =>
+            log.error({ path, reason }, "unreadable release plan record"),
+        }),
+        instanceId: async () => {
+          const id = this.#deps.instanceId();
+          if (id === null) {
+            throw new AgentError("UNAVAILABLE", "the instance id is not known yet (IMDS)");
+          }
+          return id;
+        },
+        boundDevices: async () =>
+          (await hooks.devices())
+            .filter((d) => d.state !== "kernel")
+            .map((d) => ({ device: d.pciAddress, eniId: d.identity.eniId })),
+        restore: (device) => hooks.restore(device as PciAddress),
+        emit,
+        onJournalError: (err) =>
+          log.error({ err }, "release plan journal failed; the plan goes on"),
+      },
+      {
+        mode: c.ec2.releasePolicy,
+        graceMs: c.termination.dpdkGraceMs,
+        deadlineMarginMs: c.termination.graceMs,
+        concurrency: c.termination.concurrency,
+        defaultDeadlineMs: c.termination.defaultDeadlineMs,
+      },
+    );
+    this.#plan = { key, plan };
+    return plan;
+  }
+
+  /**
+   * EC2 actions on the owned ENIs, one set per owner tag (they hold the
+   * client-side rate buckets). Rejects with UNAVAILABLE while the Region is
+   * unknown; the first call loads the SDK.
+   */
+  actions(): Promise<Ec2Actions> {
+    const c = this.#deps.config().ec2;
+    const key = JSON.stringify([c.ownerTag, c.forceDetach]);
+    if (this.#actions?.key !== key) {
+      const actions = this.#build(c.ownerTag, c.forceDetach);
+      const entry = { key, actions };
+      this.#actions = entry;
+      // A failure (Region unknown) is not kept: the next call tries again.
+      actions.catch(() => {
+        if (this.#actions === entry) this.#actions = null;
+      });
+    }
+    return this.#actions!.actions;
+  }
+
+  /** `ec2.deleteOnTerminationOnBind`: an owned ENI handed to DPDK is marked DeleteOnTermination. */
+  async protectEni(eniId: EniId): Promise<void> {
+    if (!this.#deps.config().ec2.deleteOnTerminationOnBind) return;
+    const actions = await this.actions();
+    const outcome = await protectOwnedEni(actions, eniId, { deadlineMs: Date.now() + 30_000 });
+    this.#deps.log.info({ eni: eniId, outcome }, "DeleteOnTermination on bind");
+  }
+
+  /** `ec2.leakSweep`: deletes owned ENIs left `available` (see src/aws/leak-sweeper.ts). */
+  newSweeper(c: AgentConfig): LeakSweeper {
+    const { log } = this.#deps;
+    const sweep = c.ec2.leakSweep;
+    return new LeakSweeper(
+      {
+        actions: () => this.actions(),
+        onSweep: (report) => {
+          for (const entry of report.entries) {
+            if (entry.decision === "deleted" || entry.decision === "would-delete") {
+              log.warn(
+                { eni: entry.eniId, decision: entry.decision, ageMs: entry.ageMs },
+                "leaked ENI swept",
+              );
+            } else if (entry.decision === "failed") {
+              log.warn({ eni: entry.eniId, error: entry.error }, "leaked ENI not deleted");
+            }
+          }
+        },
+        onError: (err) => log.warn({ err }, "leak sweep failed"),
+      },
+      {
+        intervalMs: sweep.intervalMs,
+        minAgeMs: sweep.minAgeMs,
+        createdAtTag: sweep.createdAtTag,
+        dryRun: sweep.dryRun,
+      },
+    );
+  }
+
+  async #build(owner: AgentConfig["ec2"]["ownerTag"], forceDetach: boolean): Promise<Ec2Actions> {
+    const [client, { Ec2Actions }] = await Promise.all([
+      this.#deps.client.get(),
+      import("../aws/ec2-actions.js"),
+    ]);
+    return new Ec2Actions(
+      { client },
+      { owner: { tagKey: owner.key, tagValue: owner.value }, forceDetach },
+    );
+  }
+}
