@@ -1,11 +1,18 @@
 /**
- * Prometheus metrics (prom-client, a registry of our own: no global state),
- * served as text on a local address when `metrics.address` is set. Gauges
- * that mirror engine state are computed at scrape time, never kept apart.
+ * Prometheus metrics, served as text on a local address when
+ * `metrics.address` is set. Gauges that mirror engine state are computed at
+ * scrape time, never kept apart.
+ *
+ * The daemon counts in plain maps from its start; prom-client (a registry of
+ * our own: no global state) is imported only when the listener first starts
+ * or the text is first asked for, and its metrics read those maps at every
+ * scrape. Metrics are off by default, and prom-client costs about 11 MiB
+ * resident that a daemon nobody scrapes would carry for nothing; counting
+ * from the start keeps a listener turned on by a reload truthful.
  */
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import { Counter, Gauge, Histogram, Registry } from "prom-client";
+import type { Registry } from "prom-client";
 import { THROTTLING_CODES } from "../aws/index.js";
 import { AgentError, type Service } from "../common/index.js";
 import type { ProgressEvent } from "../driver/index.js";
@@ -15,80 +22,59 @@ export interface MetricsSources {
   stuckDevices(): number;
 }
 
+type Labels<L extends string> = Partial<Record<L, string>>;
+
+/** A counter's values by label set. */
+export class CounterValues<L extends string = never> {
+  readonly #values = new Map<string, { labels: Labels<L>; value: number }>();
+
+  inc(labels: Labels<L> = {}, by = 1): void {
+    const key = JSON.stringify(labels);
+    const entry = this.#values.get(key);
+    if (entry === undefined) this.#values.set(key, { labels, value: by });
+    else entry.value += by;
+  }
+
+  entries(): Iterable<{ labels: Labels<L>; value: number }> {
+    return this.#values.values();
+  }
+}
+
+/**
+ * A histogram's observations, kept as they came: it has one, the duration
+ * of termination plans, of which a daemon sees a handful in its life.
+ */
+export class HistogramValues<L extends string> {
+  readonly #observed: { labels: Labels<L>; value: number }[] = [];
+
+  observe(labels: Labels<L>, value: number): void {
+    this.#observed.push({ labels, value });
+  }
+
+  entries(): readonly { labels: Labels<L>; value: number }[] {
+    return this.#observed;
+  }
+}
+
 export class AgentMetrics implements Service {
   readonly name = "metrics";
-  readonly registry = new Registry();
-  readonly operations: Counter<"kind" | "result">;
-  readonly rollbacks: Counter;
-  readonly drift: Counter;
-  readonly imdsPollErrors: Counter<"source" | "code">;
-  readonly ec2Errors: Counter<"code">;
-  readonly ec2Throttles: Counter;
-  readonly terminationPlanSeconds: Histogram<"result">;
+  readonly operations = new CounterValues<"kind" | "result">();
+  readonly rollbacks = new CounterValues();
+  readonly drift = new CounterValues();
+  readonly imdsPollErrors = new CounterValues<"source" | "code">();
+  readonly ec2Errors = new CounterValues<"code">();
+  readonly ec2Throttles = new CounterValues();
+  readonly terminationPlanSeconds = new HistogramValues<"result">();
+  readonly #sources: MetricsSources;
   readonly #address: () => string | null;
   readonly #kinds = new Map<string, string>();
+  #registry: Promise<Registry> | null = null;
   #server: Server | null = null;
   #listening: string | null = null;
 
   constructor(sources: MetricsSources, options: { address: () => string | null }) {
+    this.#sources = sources;
     this.#address = options.address;
-    const registers = [this.registry];
-    this.operations = new Counter({
-      name: "eni_agent_operations_total",
-      help: "Driver operations that ended, by kind and result (committed, rolled_back, rollback_failed, stuck)",
-      labelNames: ["kind", "result"],
-      registers,
-    });
-    this.rollbacks = new Counter({
-      name: "eni_agent_rollbacks_total",
-      help: "Transactions that started rolling back",
-      registers,
-    });
-    new Gauge({
-      name: "eni_agent_degraded_devices",
-      help: "Devices whose last rollback or repair failed (under repair)",
-      registers,
-      collect() {
-        this.set(sources.degradedDevices());
-      },
-    });
-    new Gauge({
-      name: "eni_agent_stuck_devices",
-      help: "Devices with a sysfs write blocked in the kernel",
-      registers,
-      collect() {
-        this.set(sources.stuckDevices());
-      },
-    });
-    this.drift = new Counter({
-      name: "eni_agent_drift_found_total",
-      help: "Devices found differing from what the journal or the desired bindings explain",
-      registers,
-    });
-    this.imdsPollErrors = new Counter({
-      name: "eni_agent_imds_poll_errors_total",
-      help: "Failed IMDS polls, by source (identity, spot, asg, scheduled, rebalance) and error code",
-      labelNames: ["source", "code"],
-      registers,
-    });
-    this.ec2Errors = new Counter({
-      name: "eni_agent_ec2_api_errors_total",
-      help: "EC2 API errors per attempt, by error code",
-      labelNames: ["code"],
-      registers,
-    });
-    this.ec2Throttles = new Counter({
-      name: "eni_agent_ec2_throttles_total",
-      help: "EC2 API attempts answered with a throttling error",
-      registers,
-    });
-    this.terminationPlanSeconds = new Histogram({
-      name: "eni_agent_termination_plan_seconds",
-      help: "Duration of termination plans, by result",
-      labelNames: ["result"],
-      buckets: [0.1, 0.5, 1, 2, 5, 10, 20, 30, 60, 120],
-      registers,
-    });
   }
 
   /** Counts operation outcomes and rollbacks from the engine's events. */
@@ -113,9 +99,15 @@ export class AgentMetrics implements Service {
     return this.#listening;
   }
 
+  /** The exposition text a scrape gets (loads prom-client the first time). */
+  async text(): Promise<string> {
+    return (await this.#loadRegistry()).metrics();
+  }
+
   async start(_signal: AbortSignal): Promise<void> {
     const address = this.#address();
     if (address === null || this.#server !== null) return;
+    const registry = await this.#loadRegistry();
     const cut = address.lastIndexOf(":");
     const host = address.slice(0, cut).replace(/^\[|\]$/g, "");
     const port = Number(address.slice(cut + 1));
@@ -124,8 +116,8 @@ export class AgentMetrics implements Service {
         res.writeHead(404).end();
         return;
       }
-      this.registry.metrics().then(
-        (text) => res.writeHead(200, { "content-type": this.registry.contentType }).end(text),
+      registry.metrics().then(
+        (text) => res.writeHead(200, { "content-type": registry.contentType }).end(text),
         () => res.writeHead(500).end(),
       );
     });
@@ -159,5 +151,91 @@ export class AgentMetrics implements Service {
   async rebind(signal: AbortSignal): Promise<void> {
     await this.stop();
     await this.start(signal);
+  }
+
+  #loadRegistry(): Promise<Registry> {
+    this.#registry ??= import("prom-client").then((prom) => this.#register(prom));
+    return this.#registry;
+  }
+
+  /** The prom-client metrics, each reading the daemon's values at scrape time. */
+  #register(prom: typeof import("prom-client")): Registry {
+    const registry = new prom.Registry();
+    const registers = [registry];
+    const counter = <L extends string>(
+      name: string,
+      help: string,
+      values: CounterValues<L>,
+      labelNames: readonly L[] = [],
+    ) =>
+      new prom.Counter<L>({
+        name,
+        help,
+        labelNames,
+        registers,
+        collect() {
+          this.reset();
+          for (const { labels, value } of values.entries()) this.inc(labels, value);
+        },
+      });
+    const gauge = (name: string, help: string, read: () => number) =>
+      new prom.Gauge({
+        name,
+        help,
+        registers,
+        collect() {
+          this.set(read());
+        },
+      });
+    counter(
+      "eni_agent_operations_total",
+      "Driver operations that ended, by kind and result (committed, rolled_back, rollback_failed, stuck)",
+      this.operations,
+      ["kind", "result"],
+    );
+    counter("eni_agent_rollbacks_total", "Transactions that started rolling back", this.rollbacks);
+    gauge(
+      "eni_agent_degraded_devices",
+      "Devices whose last rollback or repair failed (under repair)",
+      () => this.#sources.degradedDevices(),
+    );
+    gauge("eni_agent_stuck_devices", "Devices with a sysfs write blocked in the kernel", () =>
+      this.#sources.stuckDevices(),
+    );
+    counter(
+      "eni_agent_drift_found_total",
+      "Devices found differing from what the journal or the desired bindings explain",
+      this.drift,
+    );
+    counter(
+      "eni_agent_imds_poll_errors_total",
+      "Failed IMDS polls, by source (identity, spot, asg, scheduled, rebalance) and error code",
+      this.imdsPollErrors,
+      ["source", "code"],
+    );
+    counter(
+      "eni_agent_ec2_api_errors_total",
+      "EC2 API errors per attempt, by error code",
+      this.ec2Errors,
+      ["code"],
+    );
+    counter(
+      "eni_agent_ec2_throttles_total",
+      "EC2 API attempts answered with a throttling error",
+      this.ec2Throttles,
+    );
+    const plans = this.terminationPlanSeconds;
+    new prom.Histogram({
+      name: "eni_agent_termination_plan_seconds",
+      help: "Duration of termination plans, by result",
+      labelNames: ["result"],
+      buckets: [0.1, 0.5, 1, 2, 5, 10, 20, 30, 60, 120],
+      registers,
+      collect() {
+        this.reset();
+        for (const { labels, value } of plans.entries()) this.observe(labels, value);
+      },
+    });
+    return registry;
   }
 }

@@ -3,16 +3,18 @@ import { simEniId } from "../../src/agent/simulated-host.js";
 import { Ec2Actions } from "../../src/aws/ec2-actions.js";
 import { agentHarness } from "./harness.js";
 
-async function value(
-  registry: { getSingleMetricAsString(name: string): Promise<string> },
-  name: string,
-) {
-  return registry.getSingleMetricAsString(name);
+/** The lines of one metric in the exposition text. */
+async function value(metrics: { text(): Promise<string> }, name: string): Promise<string> {
+  const text = await metrics.text();
+  return text
+    .split("\n")
+    .filter((line) => line.startsWith(name))
+    .join("\n");
 }
 
 t.test("operations, rollbacks and EC2 errors are counted", async (t) => {
   const h = await agentHarness(t);
-  const { registry } = h.agent.metrics;
+  const registry = h.agent.metrics;
   await h.agent.engine.bind("0000:00:06.0", "vfio-pci");
   h.host.kernel.faults.failWrite("bus/pci/drivers/vfio-pci/bind", "ENODEV");
   await t.rejects(h.agent.engine.bind("0000:00:07.0", "vfio-pci"));
@@ -42,4 +44,22 @@ t.test("operations, rollbacks and EC2 errors are counted", async (t) => {
     await value(registry, "eni_agent_ec2_api_errors_total"),
     /eni_agent_ec2_api_errors_total\{code="RequestLimitExceeded"\} 2/,
   );
+});
+
+t.test("counts kept before the exposition is first asked for show in it", async (t) => {
+  // Metrics are off: prom-client is not loaded until asked, but counting ran from the start.
+  const h = await agentHarness(t);
+  t.equal(h.agent.metrics.listening(), null);
+  h.agent.metrics.imdsPollErrors.inc({ source: "spot", code: "UNAVAILABLE" });
+  h.agent.metrics.imdsPollErrors.inc({ source: "spot", code: "UNAVAILABLE" });
+  h.agent.metrics.terminationPlanSeconds.observe({ result: "ok" }, 3);
+  const errors = await value(h.agent.metrics, "eni_agent_imds_poll_errors_total");
+  t.match(errors, /eni_agent_imds_poll_errors_total\{source="spot",code="UNAVAILABLE"\} 2/);
+  const plans = await value(h.agent.metrics, "eni_agent_termination_plan_seconds");
+  t.match(plans, /eni_agent_termination_plan_seconds_bucket\{le="2",result="ok"\} 0/);
+  t.match(plans, /eni_agent_termination_plan_seconds_bucket\{le="5",result="ok"\} 1/);
+  t.match(plans, /eni_agent_termination_plan_seconds_sum\{result="ok"\} 3/);
+  // A second scrape does not count twice.
+  t.match(await value(h.agent.metrics, "eni_agent_imds_poll_errors_total"), /UNAVAILABLE"\} 2$/m);
+  t.match(await value(h.agent.metrics, "eni_agent_rollbacks_total"), /eni_agent_rollbacks_total 0/);
 });
