@@ -57,15 +57,36 @@ export const osAddresses: AddressProvider = {
   },
 };
 
+/** An IMDS reader that keeps connections: close() at stop closes them. */
+export interface ClosableImds extends MetadataReader {
+  close(): void;
+}
+
 /** An IMDS client built on first use: a simulated endpoint is known only once it listens. */
-export function lazyImds(create: () => MetadataReader): MetadataReader {
-  let client: MetadataReader | null = null;
+export function lazyImds(create: () => ClosableImds): ClosableImds {
+  let client: ClosableImds | null = null;
   return {
     get(path, options) {
       client ??= create();
       return client.get(path, options);
     },
+    close() {
+      client?.close();
+      client = null;
+    },
   };
+}
+
+/** Closes the IMDS client's kept connections at stop (the adapters' services stop last). */
+export function imdsConnections(imds: ClosableImds | null): Service[] {
+  if (imds === null) return [];
+  return [
+    {
+      name: "imds-connections",
+      start: async () => undefined,
+      stop: async () => imds.close(),
+    },
+  ];
 }
 
 export function imdsClientFor(config: AgentConfig, endpoint = config.imds.endpoint): ImdsClient {
@@ -73,6 +94,7 @@ export function imdsClientFor(config: AgentConfig, endpoint = config.imds.endpoi
 }
 
 export function realAdapters(config: AgentConfig): HostAdapters {
+  const imds = config.imds.enabled ? imdsClientFor(config) : null;
   return {
     mode: "real",
     sysfs: new RealSysfs({ root: config.sysfsRoot }),
@@ -82,9 +104,9 @@ export function realAdapters(config: AgentConfig): HostAdapters {
     kernelRelease: release(),
     journal: new FileJournal({ stateDir: config.stateDir }),
     desired: new FileDesiredStore({ stateDir: config.stateDir }),
-    imds: config.imds.enabled ? imdsClientFor(config) : null,
+    imds,
     imdsEndpoint: () => config.imds.endpoint,
     ec2Endpoint: () => config.ec2.endpoint,
-    services: [],
+    services: imdsConnections(imds),
   };
 }

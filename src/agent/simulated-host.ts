@@ -13,7 +13,7 @@ import { FileDesiredStore, FileJournal } from "../driver/index.js";
 import { FakeEc2, FakeImds, type FakeInterface } from "../sim/aws/index.js";
 import { ec2Host, loadKernelState, persistKernel, type SimKernel } from "../sim/index.js";
 import type { AgentConfig } from "./config-schema.js";
-import { type HostAdapters, imdsClientFor, lazyImds } from "./host-adapters.js";
+import { type HostAdapters, imdsClientFor, imdsConnections, lazyImds } from "./host-adapters.js";
 
 export const SIM_KERNEL_FILE = "sim-kernel.json";
 
@@ -44,7 +44,9 @@ export function simulatedHost(
   const fakeImds = new FakeImds();
   const fakeEc2 = new FakeEc2({}, { detachDelayMs: 500 });
   seedEndpoints(kernel, fakeImds, fakeEc2, config);
-  const services: Service[] = [fakeImds, fakeEc2];
+  const imds = config.imds.enabled ? lazyImds(() => imdsClientFor(config, fakeImds.url)) : null;
+  // The client's connections close before the fake IMDS stops.
+  const services: Service[] = [fakeImds, fakeEc2, ...imdsConnections(imds)];
   if (options.persist ?? true) services.unshift(persistence(kernel, file));
   return {
     mode: "simulated",
@@ -59,7 +61,7 @@ export function simulatedHost(
     kernelRelease: kernel.config.release,
     journal: new FileJournal({ stateDir: config.stateDir }),
     desired: new FileDesiredStore({ stateDir: config.stateDir }),
-    imds: config.imds.enabled ? lazyImds(() => imdsClientFor(config, fakeImds.url)) : null,
+    imds,
     imdsEndpoint: () => fakeImds.url,
     ec2Endpoint: () => fakeEc2.url,
     // The fake checks that requests are signed, not by whom.

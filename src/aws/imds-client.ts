@@ -1,5 +1,6 @@
 /**
- * A small IMDSv2 client for a long-running poller, on Node's built-in fetch.
+ * A small IMDSv2 client for a long-running poller, on node:http with a
+ * kept connection (see imds-http.ts for why not fetch).
  *
  * Why not `@aws-sdk/ec2-metadata-service`: it fetches a new token for every
  * request (two round trips per poll, against a link-local packet cap), has no
@@ -11,6 +12,7 @@
  */
 import { AgentError, type ErrorCode, sleep, toAgentError } from "../common/index.js";
 import { backoffDelayMs } from "./backoff.js";
+import { ImdsHttp, type ImdsResponse } from "./imds-http.js";
 
 export const IMDS_IPV4_ENDPOINT = "http://169.254.169.254";
 export const IMDS_IPV6_ENDPOINT = "http://[fd00:ec2::254]";
@@ -56,7 +58,6 @@ export interface ImdsClientOptions {
 }
 
 export interface ImdsClientDeps {
-  readonly fetch?: typeof globalThis.fetch;
   /** Wall clock in epoch ms; token expiry is computed with it (budgets use a monotonic clock). */
   readonly now?: () => number;
   readonly random?: () => number;
@@ -67,17 +68,12 @@ interface CachedToken {
   readonly refreshAtMs: number;
 }
 
-interface RawResponse {
-  readonly status: number;
-  readonly body: string;
-}
-
 /** Codes after which another attempt inside the budget can help. */
 const RETRYABLE: ReadonlySet<ErrorCode> = new Set(["UNAVAILABLE", "DEADLINE_EXCEEDED"]);
 
 export class ImdsClient implements MetadataReader {
   readonly endpoint: string;
-  private readonly fetchFn: typeof globalThis.fetch;
+  private readonly http: ImdsHttp;
   private readonly now: () => number;
   private readonly random: () => number;
   private readonly ttlSeconds: number;
@@ -89,13 +85,13 @@ export class ImdsClient implements MetadataReader {
   private inflightToken: Promise<string> | undefined;
 
   constructor(deps: ImdsClientDeps = {}, options: ImdsClientOptions = {}) {
-    this.fetchFn = deps.fetch ?? globalThis.fetch;
     this.now = deps.now ?? Date.now;
     this.random = deps.random ?? Math.random;
     this.endpoint = (options.endpoint ?? IMDS_IPV4_ENDPOINT).replace(/\/+$/, "");
     if (!/^https?:\/\/[^/]+$/.test(this.endpoint)) {
       throw new AgentError("INVALID_ARGUMENT", `IMDS endpoint must be http(s)://host[:port]`);
     }
+    this.http = new ImdsHttp(this.endpoint);
     this.ttlSeconds = options.tokenTtlSeconds ?? MAX_TTL_SECONDS;
     const ttlValid = Number.isInteger(this.ttlSeconds) && this.ttlSeconds >= 1;
     if (!ttlValid || this.ttlSeconds > MAX_TTL_SECONDS) {
@@ -149,6 +145,11 @@ export class ImdsClient implements MetadataReader {
   /** Forgets the cached token, e.g. after the endpoint changed. */
   invalidateToken(): void {
     this.cached = undefined;
+  }
+
+  /** Closes the kept connections (at stop); a later get() opens a new one. */
+  close(): void {
+    this.http.close();
   }
 
   private async getOnce(
@@ -217,39 +218,9 @@ export class ImdsClient implements MetadataReader {
     headers: Record<string, string>,
     deadlineMs: number,
     signal?: AbortSignal,
-  ): Promise<RawResponse> {
+  ): Promise<ImdsResponse> {
     const timeoutMs = Math.max(1, Math.min(this.requestTimeoutMs, deadlineMs - performance.now()));
-    const timeout = new AbortController();
-    const timer = setTimeout(() => timeout.abort(), timeoutMs);
-    const combined = signal ? AbortSignal.any([signal, timeout.signal]) : timeout.signal;
-    try {
-      const res = await this.fetchFn(`${this.endpoint}${path}`, {
-        method,
-        headers,
-        signal: combined,
-        redirect: "error",
-      });
-      const body = await res.text();
-      return { status: res.status, body };
-    } catch (err) {
-      if (signal?.aborted) throw aborted(path, signal.reason);
-      if (timeout.signal.aborted) {
-        throw new AgentError(
-          "DEADLINE_EXCEEDED",
-          `IMDS ${method} ${path}: no answer in ${timeoutMs} ms`,
-          {
-            path,
-            cause: err,
-          },
-        );
-      }
-      throw new AgentError("UNAVAILABLE", `IMDS ${method} ${path}: unreachable`, {
-        path,
-        cause: err,
-      });
-    } finally {
-      clearTimeout(timer);
-    }
+    return this.http.send({ method, path, headers, timeoutMs, signal });
   }
 }
 
