@@ -35,7 +35,7 @@ import { EniAgentCore } from "./eni-agent-core.js";
 import type { HostAdapters } from "./host-adapters.js";
 import { ImdsIdentity } from "./imds-identity.js";
 import { type Hook, hook, Lifecycle } from "./lifecycle-hooks.js";
-import { PeriodicJob, Rebuildable } from "./owned-jobs.js";
+import { Rebuildable } from "./owned-jobs.js";
 import { ReleasePlanRunner } from "./release-plan-runner.js";
 
 export interface AgentDeps {
@@ -218,11 +218,6 @@ export class Agent {
       { path: deps.configPath ?? null },
     );
     this.server = new AgentServer({ core: this.core, log }, serverOptions);
-    const health = new PeriodicJob(
-      "health",
-      () => 1_000,
-      () => this.core.refreshHealth(),
-    );
     const drainMs = config.transactions.drainTimeoutMs;
     let lock: { release(): Promise<void> } | null = null;
     const owner = deps.owner;
@@ -269,7 +264,6 @@ export class Agent {
       .add(this.devices)
       .add(this.#watcher)
       .add(this.#sweeper)
-      .add(health)
       .add(this.configWatcher)
       .add(this.server);
   }
@@ -330,6 +324,8 @@ export class Agent {
           this.metrics.imdsPollErrors.inc({ source, code: err.code });
           log.debug({ source, err }, "IMDS poll failed");
         },
+        // Health follows the polls as they end, rather than a timer waking every second.
+        onPolled: () => this.core.refreshHealth(),
       },
       {
         spotIntervalMs: c.imds.spotIntervalMs,

@@ -33,9 +33,17 @@ import {
 } from "./termination-notice.js";
 
 export interface TerminationWatcherOptions {
-  /** Default 1000 ms: a spot notice gives about 2 minutes and AWS advises ≤ 5 s. */
+  /**
+   * Default 5000 ms: a spot notice comes 2 minutes ahead, and AWS recommends
+   * checking for it every 5 s; its deadline is the notice's own time, so a
+   * later sighting shortens nothing but the time left.
+   */
   readonly spotIntervalMs?: number;
-  /** Default 1000 ms. */
+  /**
+   * Default 5000 ms. The lifecycle hook's timeout runs from the state change,
+   * which IMDS does not date: the deadline counts from one interval before
+   * the sighting, so a longer interval makes it earlier, never later.
+   */
   readonly asgIntervalMs?: number;
   /** Default 15000 ms: scheduled events are announced days ahead. */
   readonly scheduledIntervalMs?: number;
@@ -58,6 +66,8 @@ export interface TerminationWatcherDeps {
   readonly onNotice: (notice: TerminationNotice) => void;
   /** Poll failures and callback failures, for logs. Optional. */
   readonly onError?: (source: NoticeSource, error: AgentError) => void;
+  /** After every poll, failed or not: health may have changed. Optional; must not throw. */
+  readonly onPolled?: (source: NoticeSource) => void;
   /** Wall clock, epoch ms. */
   readonly now?: () => number;
   readonly random?: () => number;
@@ -103,8 +113,8 @@ export class TerminationWatcher implements Service {
     this.now = deps.now ?? Date.now;
     this.random = deps.random ?? Math.random;
     this.intervals = {
-      spot: options.spotIntervalMs ?? 1000,
-      asg: options.asgIntervalMs ?? 1000,
+      spot: options.spotIntervalMs ?? 5000,
+      asg: options.asgIntervalMs ?? 5000,
       scheduled: options.scheduledIntervalMs ?? 15_000,
       rebalance: options.rebalanceIntervalMs ?? 5000,
     };
@@ -165,6 +175,7 @@ export class TerminationWatcher implements Service {
     const backoff = { baseMs: intervalMs, capMs: Math.max(intervalMs, this.errorBackoffMaxMs) };
     while (!signal.aborted) {
       const ok = await this.pollOnce(source, signal);
+      if (!signal.aborted) this.polled(source);
       const errors = this.health.get(source)?.consecutiveErrors ?? 0;
       const delayMs = ok ? intervalMs : backoffDelayMs(errors, backoff, this.random);
       try {
@@ -212,7 +223,10 @@ export class TerminationWatcher implements Service {
       case "asg": {
         const r = await this.deps.imds.get(ASG_PATH, options);
         if (r.kind === "not-found") return none;
-        const detail = parseAsgState(r.body, this.now(), this.hookTimeoutMs);
+        // The state may have turned just after the previous poll: the hook's
+        // timeout is counted from then, one interval before this sighting.
+        const changedAtMs = this.now() - this.intervals.asg;
+        const detail = parseAsgState(r.body, changedAtMs, this.hookTimeoutMs);
         return { details: detail ? [detail] : [], partialErrors: [] };
       }
       case "scheduled": {
@@ -227,6 +241,14 @@ export class TerminationWatcher implements Service {
           ? { details: [parseRebalanceNotice(r.body)], partialErrors: [] }
           : none;
       }
+    }
+  }
+
+  private polled(source: NoticeSource): void {
+    try {
+      this.deps.onPolled?.(source);
+    } catch (err) {
+      this.deps.onError?.(source, toAgentError(err));
     }
   }
 

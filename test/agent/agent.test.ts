@@ -74,7 +74,6 @@ t.test("recovery runs before the listeners; stop runs the hooks in reverse", asy
     "device-watcher",
     "termination-watcher",
     "leak-sweeper",
-    "health",
     "config-watcher",
     "grpc-server",
   ]);

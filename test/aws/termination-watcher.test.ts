@@ -26,7 +26,10 @@ async function setup(t: Teardown, options: TerminationWatcherOptions = {}, budge
 }
 
 t.test("ASG Terminated polled many times is exactly one notice", async (t) => {
-  const { imds, watcher, notices, now } = await setup(t, { asgLifecycleHookTimeoutMs: 300_000 });
+  const { imds, watcher, notices, now } = await setup(t, {
+    asgLifecycleHookTimeoutMs: 300_000,
+    asgIntervalMs: 4_000,
+  });
   await watcher.pollAll();
   t.equal(notices.length, 0, "InService is not a notice");
   imds.setAsgState("Terminated");
@@ -35,7 +38,11 @@ t.test("ASG Terminated polled many times is exactly one notice", async (t) => {
   t.equal(notices.length, 1);
   const [notice] = notices;
   t.match(notice, { kind: "asg-terminating", state: "Terminated", triggersRelease: true });
-  t.equal(notice?.deadlineMs, firstSeen + 300_000, "deadline = first sight + hook timeout");
+  t.equal(
+    notice?.deadlineMs,
+    firstSeen - 4_000 + 300_000,
+    "deadline = one poll interval before the first sight + hook timeout",
+  );
 });
 
 t.test("a spot notice with the same action and time is one notice", async (t) => {
@@ -206,6 +213,24 @@ t.test("stop releases every timer it started", async (t) => {
   await watcher.pollAll();
   await watcher.stop();
   t.ok(timers() <= before, "no timer left behind");
+});
+
+t.test("every poll of a running watcher is reported, so health can follow it", async (t) => {
+  const env = await startImds(t, { budgetMs: 1000, requestTimeoutMs: 500 });
+  const polled: NoticeSource[] = [];
+  const watcher = new TerminationWatcher(
+    { imds: env.client, onNotice: () => {}, onPolled: (source) => polled.push(source) },
+    { spotIntervalMs: 20, asgIntervalMs: 20, sources: ["spot", "asg"] },
+  );
+  t.teardown(() => watcher.stop());
+  await watcher.start(AbortSignal.timeout(30_000));
+  await waitFor(() => polled.filter((s) => s === "spot").length >= 2);
+  await waitFor(() => polled.filter((s) => s === "asg").length >= 2);
+  t.ok(watcher.getHealth().healthy, "healthy once each source answered");
+  await watcher.stop();
+  const count = polled.length;
+  await new Promise((resolve) => setTimeout(resolve, 60));
+  t.equal(polled.length, count, "nothing after stop");
 });
 
 t.test("bad intervals are refused", async (t) => {
