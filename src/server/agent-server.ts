@@ -2,7 +2,8 @@
  * The gRPC server of eni-agent: one grpc-js Server per listener (main Unix
  * socket, optional read-only socket, optional mTLS TCP), because the listener
  * decides what a caller may do. Each serves EniAgentService, grpc.health.v1
- * and server reflection, all behind the listener's authorization.
+ * and server reflection (loaded on its first call, see lazy-reflection.ts),
+ * all behind the listener's authorization.
  *
  * Lifecycle: start(signal) prepares the socket paths (stale sockets, modes),
  * binds every listener, and undoes what it did if any step fails. stop()
@@ -11,13 +12,13 @@
  * rest; it is idempotent.
  */
 import * as grpc from "@grpc/grpc-js";
-import { ReflectionService } from "@grpc/reflection";
 import { AgentError, type Service } from "../common/index.js";
 import type { AgentCore } from "./agent-core.js";
 import { agentHandlers } from "./agent-handlers.js";
 import type { ListenerPolicy } from "./authorize.js";
 import { guardedServer } from "./guard-service.js";
 import { healthHandlers } from "./health-service.js";
+import { LazyReflection } from "./lazy-reflection.js";
 import { loadApiDefinition } from "./load-definition.js";
 import {
   type AgentServerOptions,
@@ -66,6 +67,8 @@ export class AgentServer implements Service {
   /** Aborted when stop() gives up waiting: in-flight calls see their signal abort. */
   readonly #forced = new AbortController();
   #listeners: Listener[] = [];
+  /** Shared by the listeners: the library is loaded, and its service built, once. */
+  #reflection: LazyReflection | null = null;
   #addresses: ListeningAddresses | null = null;
   #stopping = false;
   #stopped: Promise<void> | null = null;
@@ -187,7 +190,8 @@ export class AgentServer implements Service {
         streams: this.#healthStreams,
       }),
     );
-    new ReflectionService(api.packageDefinition).addToServer(guarded);
+    this.#reflection ??= new LazyReflection(api.packageDefinition);
+    this.#reflection.addToServer(guarded);
     return server;
   }
 
