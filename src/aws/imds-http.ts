@@ -6,7 +6,9 @@
  * signal), and that garbage was most of an idle daemon's CPU. A plain
  * request over a kept connection allocates a fraction of it.
  *
- * Connections: polls that fall due together share one connection. An idle
+ * Connections: one by default; requests made together (the polls of one
+ * round, an identity refresh) queue on it, each bounded by its own timeout
+ * counted from the call, so a dead IMDS fails them all in time. An idle
  * connection is closed after `idleMs`, below the idle timeouts servers use
  * (5 s for node's own), so that a request never races the server closing
  * the connection it picked.
@@ -30,7 +32,7 @@ export interface ImdsExchange {
 }
 
 export interface ImdsHttpOptions {
-  /** Connections at once (polls due together queue on them). Default 2. */
+  /** Connections at once (polls due together queue on it). Default 1. */
   readonly maxSockets?: number;
   /** An idle connection is closed after this long, in ms. Default 2000. */
   readonly idleMs?: number;
@@ -52,8 +54,8 @@ export class ImdsHttp {
     this.#port = url.port === "" ? (tls ? 443 : 80) : Number(url.port);
     const agentOptions = {
       keepAlive: true,
-      maxSockets: options.maxSockets ?? 2,
-      maxFreeSockets: options.maxSockets ?? 2,
+      maxSockets: options.maxSockets ?? 1,
+      maxFreeSockets: options.maxSockets ?? 1,
       timeout: options.idleMs ?? 2_000,
     };
     this.#agent = tls ? new HttpsAgent(agentOptions) : new HttpAgent(agentOptions);

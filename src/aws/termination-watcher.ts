@@ -89,6 +89,9 @@ export interface WatcherHealth {
   readonly sources: readonly SourceHealth[];
 }
 
+/** Sources due within this much of a round's start are polled in that round, in ms. */
+const COALESCE_MS = 50;
+
 /** Enough for every notice an instance can see in its life; bounds memory all the same. */
 const MAX_REMEMBERED_KEYS = 1024;
 
@@ -137,11 +140,9 @@ export class TerminationWatcher implements Service {
     const onAbort = (): void => controller.abort(signal.reason);
     if (signal.aborted) onAbort();
     else signal.addEventListener("abort", onAbort, { once: true });
-    this.loops = this.sources.map((source) =>
-      this.run(source, controller.signal).finally(() =>
-        signal.removeEventListener("abort", onAbort),
-      ),
-    );
+    this.loops = [
+      this.run(controller.signal).finally(() => signal.removeEventListener("abort", onAbort)),
+    ];
   }
 
   /** Stops polling and waits for in-flight polls to end. Idempotent. */
@@ -170,20 +171,47 @@ export class TerminationWatcher implements Service {
     return { healthy, running, sources };
   }
 
-  private async run(source: NoticeSource, signal: AbortSignal): Promise<void> {
-    const intervalMs = this.intervals[source];
-    const backoff = { baseMs: intervalMs, capMs: Math.max(intervalMs, this.errorBackoffMaxMs) };
+  /**
+   * One loop and one timer for every source: each round polls, together,
+   * the sources due by then (within COALESCE_MS), and sleeps until the next
+   * one is due. Sources with the same interval stay in step, so an idle
+   * daemon wakes once per interval and its polls share one connection,
+   * rather than each source keeping a timer of its own.
+   */
+  private async run(signal: AbortSignal): Promise<void> {
+    const dueAtMs = new Map(this.sources.map((source) => [source, performance.now()]));
     while (!signal.aborted) {
-      const ok = await this.pollOnce(source, signal);
-      if (!signal.aborted) this.polled(source);
-      const errors = this.health.get(source)?.consecutiveErrors ?? 0;
-      const delayMs = ok ? intervalMs : backoffDelayMs(errors, backoff, this.random);
+      const roundMs = performance.now() + COALESCE_MS;
+      const due = this.sources.filter((source) => (dueAtMs.get(source) ?? 0) <= roundMs);
+      await Promise.all(
+        due.map(async (source) => {
+          const delayMs = await this.pollAndDelay(source, signal);
+          // Counted from the round's start, so that sources stay in step; from
+          // the poll's end when the poll outlasted it (never back to back).
+          const inStep = roundMs - COALESCE_MS + delayMs;
+          const now = performance.now();
+          dueAtMs.set(source, inStep > now ? inStep : now + delayMs);
+        }),
+      );
+      if (signal.aborted) return;
+      const nextMs = Math.min(...dueAtMs.values());
       try {
-        await sleep(delayMs, signal);
+        await sleep(Math.max(0, nextMs - performance.now()), signal);
       } catch {
         return;
       }
     }
+  }
+
+  /** Polls `source` once and returns the delay until its next poll (its interval, or a backoff). */
+  private async pollAndDelay(source: NoticeSource, signal: AbortSignal): Promise<number> {
+    const intervalMs = this.intervals[source];
+    const ok = await this.pollOnce(source, signal);
+    if (!signal.aborted) this.polled(source);
+    if (ok) return intervalMs;
+    const errors = this.health.get(source)?.consecutiveErrors ?? 0;
+    const backoff = { baseMs: intervalMs, capMs: Math.max(intervalMs, this.errorBackoffMaxMs) };
+    return backoffDelayMs(errors, backoff, this.random);
   }
 
   /** Returns whether the poll succeeded; never throws. */

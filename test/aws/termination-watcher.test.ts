@@ -233,6 +233,31 @@ t.test("every poll of a running watcher is reported, so health can follow it", a
   t.equal(polled.length, count, "nothing after stop");
 });
 
+t.test("sources with the same interval are polled in the same rounds", async (t) => {
+  const env = await startImds(t, { budgetMs: 1000, requestTimeoutMs: 500 });
+  const polled: NoticeSource[] = [];
+  const watcher = new TerminationWatcher(
+    { imds: env.client, onNotice: () => {}, onPolled: (source) => polled.push(source) },
+    {
+      spotIntervalMs: 20,
+      asgIntervalMs: 20,
+      rebalanceIntervalMs: 60,
+      sources: ["spot", "asg", "rebalance"],
+    },
+  );
+  t.teardown(() => watcher.stop());
+  await watcher.start(AbortSignal.timeout(30_000));
+  await waitFor(() => polled.filter((s) => s === "rebalance").length >= 2);
+  await watcher.stop();
+  // A round's polls all end before the next round begins, so spot and asg,
+  // due together, come in pairs.
+  t.same([...polled.slice(0, 3)].sort(), ["asg", "rebalance", "spot"], "the first round polls all");
+  const pairs = polled.filter((s) => s !== "rebalance");
+  for (let i = 0; i + 1 < pairs.length; i += 2) {
+    t.same([pairs[i], pairs[i + 1]].sort(), ["asg", "spot"], `round ${i / 2} polls both`);
+  }
+});
+
 t.test("bad intervals are refused", async (t) => {
   const env = await startImds(t);
   t.throws(
