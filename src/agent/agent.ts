@@ -370,6 +370,7 @@ export async function buildAgent(config: AgentConfig, deps: AgentDeps): Promise<
             readers: tcp.readers,
           },
     driverAllowlist: config.allowedDrivers,
+    limits: { maxWatchStreams: listeners.maxWatchStreams },
     // In-flight calls (a bind waiting for its transaction) get their answer.
     stopTimeoutMs: config.transactions.drainTimeoutMs,
   };

@@ -61,6 +61,8 @@ export interface AgentConfig {
     readonly socket: SocketConfig;
     readonly readOnlySocket: SocketConfig | null;
     readonly tcp: TcpConfig | null;
+    /** Open WatchEvents streams over all listeners; the next one is refused. */
+    readonly maxWatchStreams: number;
   };
   /** vendor:device ids managed besides ENA's, lower case. */
   readonly allowedDevices: readonly string[];
@@ -266,7 +268,7 @@ export function parseConfig(json: unknown, file: string): AgentConfig {
     "termination",
     "metrics",
   ]);
-  const listeners = r.object("listeners", ["socket", "readOnlySocket", "tcp"]);
+  const listeners = r.object("listeners", ["socket", "readOnlySocket", "tcp", "maxWatchStreams"]);
   const socket = readSocket(listeners, "socket", {
     path: "/run/eni-agent/eni-agent.sock",
     mode: 0o660,
@@ -336,7 +338,12 @@ export function parseConfig(json: unknown, file: string): AgentConfig {
     procRoot: r.string("procRoot", "/proc", absolutePath),
     devRoot: r.string("devRoot", "/dev", absolutePath),
     logLevel: r.choice("logLevel", "info", LOG_LEVELS),
-    listeners: { socket, readOnlySocket, tcp: readTcp(listeners) },
+    listeners: {
+      socket,
+      readOnlySocket,
+      tcp: readTcp(listeners),
+      maxWatchStreams: listeners.integer("maxWatchStreams", 64, 1, 100_000),
+    },
     allowedDevices: r
       .strings("allowedDevices", [], (v) =>
         /^[0-9a-fA-F]{4}:[0-9a-fA-F]{4}$/.test(v)

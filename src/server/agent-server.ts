@@ -83,6 +83,11 @@ export class AgentServer implements Service {
     this.#healthStreams = new StreamRegistry(limits.maxHealthWatchStreams, "Health.Watch streams");
   }
 
+  /** WatchEvents streams open now, over all listeners (capped by limits.maxWatchStreams). */
+  openWatchStreams(): number {
+    return this.#watchStreams.size;
+  }
+
   /** The bound addresses; throws before start() succeeded. */
   addresses(): ListeningAddresses {
     if (this.#addresses === null) throw new Error("AgentServer is not started");

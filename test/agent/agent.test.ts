@@ -1,7 +1,7 @@
 import { DescribeNetworkInterfacesCommand } from "@aws-sdk/client-ec2";
 import t from "tap";
 import { connectAgent } from "../../src/server/client.js";
-import { agentHarness, tempDir } from "./harness.js";
+import { agentHarness, eventually, tempDir } from "./harness.js";
 
 /** Active handles and requests by type, e.g. { Timeout: 2, TCPServerWrap: 1 }. */
 function resources(): Record<string, number> {
@@ -89,4 +89,23 @@ t.test("a second agent on the same state directory is refused while the first ru
     { code: "ABORTED", message: /state-dir: state directory .* is in use/ },
   );
   await first.agent.stop();
+});
+
+t.test("listeners.maxWatchStreams caps the daemon's open WatchEvents streams", async (t) => {
+  const dir = await tempDir(t);
+  const listeners = { socket: { path: `${dir}/agent.sock` }, maxWatchStreams: 1 };
+  const h = await agentHarness(t, { dir, config: { listeners } });
+  const client = connectAgent({ socketPath: h.socket });
+  t.teardown(() => client.close());
+  const first = new AbortController();
+  const open = (async () => {
+    for await (const _ of client.watchEvents({}, { signal: first.signal })) void _;
+  })().catch(() => undefined);
+  await eventually(() => h.agent.server.openWatchStreams() === 1);
+  const second = (async () => {
+    for await (const _ of client.watchEvents({})) void _;
+  })();
+  await t.rejects(second, { code: "UNAVAILABLE", message: /limit 1/ });
+  first.abort();
+  await open;
 });

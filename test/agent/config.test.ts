@@ -19,6 +19,7 @@ t.test("an empty object gives the documented defaults, deep-frozen", async (t) =
   t.equal(config.listeners.socket.path, "/run/eni-agent/eni-agent.sock");
   t.equal(config.listeners.socket.mode, 0o660);
   t.equal(config.listeners.tcp, null);
+  t.equal(config.listeners.maxWatchStreams, 64);
   t.equal(config.metrics.address, null, "metrics are off by default");
   t.equal(config.imds.endpoint, "http://169.254.169.254");
   t.same(config.termination.act.spot, ["terminate", "stop"]);
@@ -51,6 +52,10 @@ t.test("errors name the file, the key and the reason", async (t) => {
       "config.json: transactions.maxParallel: must be an integer",
     ],
     [{ metrics: { address: "localhost" } }, 'config.json: metrics.address: must be "host:port"'],
+    [
+      { listeners: { maxWatchStreams: 0 } },
+      "config.json: listeners.maxWatchStreams: must be an integer",
+    ],
     [{ imds: { endpoint: "http://x/path" } }, "config.json: imds.endpoint: must be http(s)://"],
     [{ ec2: { releasePolicy: "shred" } }, "config.json: ec2.releasePolicy: must be one of"],
     [{ ec2: { ownerTag: { key: "aws:x" } } }, "config.json: ec2.ownerTag.key:"],
