@@ -5,19 +5,22 @@
  * to the next), then 1,000 streams multiplexed over 40 connections, which
  * separates what a stream costs from what a connection costs.
  *
- * The built daemon refuses the 65th WatchEvents stream (the cap has no
- * configuration key), so the daemon here is raised-caps-daemon.ts: the same
- * `serve --simulate` agent with that cap at 1,100, bundled like dist/.
+ * The daemon is the built `eni-agent serve --simulate` with
+ * `listeners.maxWatchStreams` raised from 64 to 1,100 in its configuration
+ * file. For the heap readings it runs with --expose-gc and a small preload
+ * (written next to its socket) that, on SIGUSR2, runs a full collection and
+ * writes process.memoryUsage() to a file: what is still reachable, which
+ * resident memory alone cannot tell from garbage the collector has not come
+ * back for.
  */
 import { setMaxListeners } from "node:events";
-import { existsSync, mkdirSync, readFileSync, rmSync } from "node:fs";
+import { existsSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
-import { build } from "esbuild";
 import type { AgentClient } from "../../src/server/client.js";
 import { clientsOnOwnConnections } from "../support/agent-clients.js";
 import { defineBench, type Measurement, type TargetResult } from "../support/bench.js";
-import { daemonFixture, ROOT } from "../support/daemon-process.js";
+import { daemonFixture } from "../support/daemon-process.js";
 import { mib, readProcSample, settleUnixSockets } from "../support/proc-stats.js";
 
 const STREAMS = 1_000;
@@ -31,35 +34,35 @@ const OPEN_CONCURRENCY = 100;
 const DEVICE = "0000:00:06.0";
 /** What a round of 1,000 streams opened and closed may leave in the heap: a leak of 1 KiB a stream is 1 MiB. */
 const MAX_HEAP_GROWTH_MIB = 1;
-const LAUNCHER = join(ROOT, "node_modules/.cache/eni-agent-bench/raised-caps-daemon.mjs");
+/** Preloaded into the daemon: SIGUSR2 runs a full GC and writes memoryUsage() to `file`. */
+const heapProbe = (file: string) => `
+import { writeFileSync } from "node:fs";
+process.on("SIGUSR2", () => {
+  globalThis.gc();
+  writeFileSync(${JSON.stringify(file)}, JSON.stringify(process.memoryUsage()));
+});
+`;
 
 const fixture = daemonFixture("watch", {
-  prepare: bundleLauncher,
-  command: (socket) => [
-    "--expose-gc",
-    LAUNCHER,
-    socket,
-    join(dirname(socket), "state"),
-    String(MAX_WATCH_STREAMS),
-    join(dirname(socket), "heap.json"),
-  ],
-  // What bin/eni-agent.js sets for `serve`.
-  env: { UV_THREADPOOL_SIZE: "16" },
+  config: { listeners: { maxWatchStreams: MAX_WATCH_STREAMS } },
+  command: (socket) => {
+    const dir = dirname(socket);
+    const probe = join(dir, "heap-probe.mjs");
+    writeFileSync(probe, heapProbe(join(dir, "heap.json")));
+    return [
+      "--expose-gc",
+      "--import",
+      probe,
+      "bin/eni-agent.js",
+      "serve",
+      "--simulate",
+      "--socket",
+      socket,
+      "--config",
+      join(dir, "config.json"),
+    ];
+  },
 });
-
-async function bundleLauncher(): Promise<void> {
-  mkdirSync(dirname(LAUNCHER), { recursive: true });
-  await build({
-    entryPoints: [join(ROOT, "bench/server/raised-caps-daemon.ts")],
-    outfile: LAUNCHER,
-    bundle: true,
-    format: "esm",
-    platform: "node",
-    target: "node20",
-    packages: "external",
-    logLevel: "warning",
-  });
-}
 
 interface Memory {
   /** VmRSS as found. */
@@ -210,7 +213,7 @@ const signed = (value: number) => `${value >= 0 ? "+" : "−"}${mb(Math.abs(valu
 
 export default defineBench({
   title: "Daemon memory with 1,000 open WatchEvents streams",
-  adapter: `\`serve --simulate\` agent with maxWatchStreams raised to ${MAX_WATCH_STREAMS} (bench/server/raised-caps-daemon.ts, bundled like dist/) in its own process; clients in the bench process`,
+  adapter: `built daemon (\`eni-agent serve --simulate\`, listeners.maxWatchStreams ${MAX_WATCH_STREAMS}, --expose-gc and a heap probe) in its own process; clients in the bench process`,
   setup: fixture.setup,
   teardown: fixture.teardown,
   async measure(): Promise<Measurement> {
@@ -270,7 +273,7 @@ export default defineBench({
   },
   notes: [
     `Rounds: own-1 and own-2 open ${STREAMS} streams, each on a connection of its own; shared opens ${STREAMS} over ${STREAMS / PER_CONNECTION} connections, ${PER_CONNECTION} each. Memory is read ${SETTLE_MS / 1000} s after each change: VmRSS (/proc/<pid>/status), then the heap after a full GC the daemon runs on SIGUSR2 (started with --expose-gc), then VmRSS again. That GC also lowers the next phase's VmRSS.`,
-    `The built daemon caps open WatchEvents streams at 64 (ServerLimits.maxWatchStreams) and has no configuration key to raise it: the 65th stream is refused with UNAVAILABLE. Streams are opened ${OPEN_CONCURRENCY} at a time.`,
+    `The daemon caps open WatchEvents streams at listeners.maxWatchStreams (64 by default; the stream past it is refused with UNAVAILABLE); its configuration here raises it to ${MAX_WATCH_STREAMS}. Streams are opened ${OPEN_CONCURRENCY} at a time.`,
     "Fan-out: each round binds 0000:00:06.0 to vfio-pci and restores it; the sample is the time from the call to the first event each watcher receives. The 1,000 watchers run in the bench process on the same two vCPUs as the daemon, so their own reading is part of the delay.",
     "Resident memory after the streams close stays tens of MiB above where it was before they opened (compare the VmRSS after GC of the before and closed rows), while the heap in use after a full GC comes back to within a few hundred KiB of its value and stays there round after round: what stays resident is V8's committed heap (heap committed) and the native memory 1,000 HTTP/2 sessions freed, which the allocator keeps rather than returning to the system. Over three rounds it levels off instead of climbing by a round's worth each time; a longer soak would be needed to rule out slow growth of native memory.",
   ],
