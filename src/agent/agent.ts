@@ -35,7 +35,7 @@ import { EniAgentCore } from "./eni-agent-core.js";
 import type { HostAdapters } from "./host-adapters.js";
 import { ImdsIdentity } from "./imds-identity.js";
 import { type Hook, hook, Lifecycle } from "./lifecycle-hooks.js";
-import { Rebuildable } from "./owned-jobs.js";
+import { Rebuildable } from "./rebuildable.js";
 import { ReleasePlanRunner } from "./release-plan-runner.js";
 
 export interface AgentDeps {

@@ -22,8 +22,8 @@ import {
   type DriverName,
   isAgentError,
   type PciAddress,
+  PeriodicJob,
   type Service,
-  sleep,
   toAgentError,
 } from "../common/index.js";
 import {
@@ -64,31 +64,27 @@ export class DeviceWatcher implements Service {
   #known = new Map<PciAddress, PciDevice>();
   /** The listing of `bus/pci/devices` at the last scan, sorted. */
   #listed: string[] = [];
-  #abort: AbortController | null = null;
-  #loop: Promise<void> | null = null;
   #scan: Promise<DeviceChange[]> | null = null;
+  readonly #job: PeriodicJob;
 
   constructor(deps: DeviceWatcherDeps, options: DeviceWatcherOptions) {
     this.#deps = deps;
     this.#options = options;
+    this.#job = new PeriodicJob("device-watcher", { intervalMs: options.pollIntervalMs }, () =>
+      this.#round(),
+    );
   }
 
   /** Takes the baseline scan (errors propagate: no device view, no daemon), then polls. */
   async start(signal: AbortSignal): Promise<void> {
-    if (this.#loop !== null) return;
+    if (this.#job.signal !== null) return;
     this.#known = new Map((await this.#read()).map((d) => [d.address, d]));
-    const abort = new AbortController();
-    this.#abort = abort;
-    signal.addEventListener("abort", () => abort.abort(signal.reason), { once: true });
-    this.#loop = this.#run(abort.signal);
+    await this.#job.start(signal);
   }
 
   async stop(): Promise<void> {
-    this.#abort?.abort();
-    await this.#loop;
+    await this.#job.stop();
     await this.#scan?.catch(() => undefined);
-    this.#loop = null;
-    this.#abort = null;
   }
 
   /** The devices as of the last scan, by address. */
@@ -104,18 +100,12 @@ export class DeviceWatcher implements Service {
     return this.#scan;
   }
 
-  async #run(signal: AbortSignal): Promise<void> {
-    while (!signal.aborted) {
-      try {
-        await sleep(this.#options.pollIntervalMs(), signal);
-      } catch {
-        return;
-      }
-      try {
-        if (await this.#mayHaveChanged()) await this.scanOnce();
-      } catch (err) {
-        this.#deps.onError?.(toAgentError(err));
-      }
+  /** One round: the cheap check, then the full scan when it saw something. Never throws. */
+  async #round(): Promise<void> {
+    try {
+      if (await this.#mayHaveChanged()) await this.scanOnce();
+    } catch (err) {
+      this.#deps.onError?.(toAgentError(err));
     }
   }
 

@@ -16,8 +16,8 @@ import {
   type AgentError,
   type EniId,
   type Mac,
+  PeriodicJob,
   type Service,
-  sleep,
   toAgentError,
 } from "../common/index.js";
 
@@ -55,17 +55,19 @@ export interface ImdsIdentityOptions {
 export class ImdsIdentity implements Service {
   readonly name = "imds-identity";
   readonly #deps: ImdsIdentityDeps;
-  readonly #options: ImdsIdentityOptions;
   #instance: InstanceInfo | null = null;
   #enis = new Map<Mac, EniIdentity>();
   #status: ImdsStatus;
   #inflight: Promise<void> | null = null;
-  #abort: AbortController | null = null;
-  #loop: Promise<void> | null = null;
+  readonly #job: PeriodicJob;
 
   constructor(deps: ImdsIdentityDeps, options: ImdsIdentityOptions) {
     this.#deps = deps;
-    this.#options = options;
+    this.#job = new PeriodicJob(
+      "imds-identity",
+      { intervalMs: options.intervalMs, runFirst: true },
+      (signal) => this.refresh(signal),
+    );
     this.#status = {
       enabled: deps.imds !== null,
       reachable: false,
@@ -81,20 +83,14 @@ export class ImdsIdentity implements Service {
    * takes requests; IMDS being down does not fail the start.
    */
   async start(signal: AbortSignal): Promise<void> {
-    if (this.#deps.imds === null || this.#loop !== null) return;
-    const abort = new AbortController();
-    this.#abort = abort;
-    signal.addEventListener("abort", () => abort.abort(signal.reason), { once: true });
-    this.#loop = this.#run(abort.signal);
+    if (this.#deps.imds === null || this.#job.signal !== null) return;
+    await this.#job.start(signal);
     await this.#inflight;
   }
 
   async stop(): Promise<void> {
-    this.#abort?.abort();
-    await this.#loop;
+    await this.#job.stop();
     await this.#inflight?.catch(() => undefined);
-    this.#loop = null;
-    this.#abort = null;
   }
 
   /** Refreshes now (joining a refresh in flight). Never rejects: failures go to the status. */
@@ -118,23 +114,12 @@ export class ImdsIdentity implements Service {
     const find = () => [...this.#enis.values()].find((e) => e.eniId === eniId)?.mac ?? null;
     const known = find();
     if (known !== null || this.#deps.imds === null) return known;
-    await this.refresh(this.#abort?.signal);
+    await this.refresh(this.#job.signal ?? undefined);
     return find();
   }
 
   status(): ImdsStatus {
     return { ...this.#status };
-  }
-
-  async #run(signal: AbortSignal): Promise<void> {
-    while (!signal.aborted) {
-      await this.refresh(signal);
-      try {
-        await sleep(this.#options.intervalMs(), signal);
-      } catch {
-        return;
-      }
-    }
   }
 
   async #refresh(signal?: AbortSignal): Promise<void> {

@@ -4,7 +4,7 @@
  * job: `start(signal)` starts it, `stop()` ends it and waits for the pass in
  * progress; no bare timers.
  */
-import type { PciAddress, Service } from "../common/index.js";
+import { type PciAddress, PeriodicJob, type Service } from "../common/index.js";
 import type { Clock } from "./clock.js";
 import type { OperationResult } from "./types.js";
 
@@ -39,29 +39,32 @@ export class Reconciler implements Service {
   readonly #initialBackoffMs: number;
   readonly #maxBackoffMs: number;
   readonly #backoff = new Map<PciAddress, { delayMs: number; at: number }>();
-  #abort: AbortController | null = null;
-  #loop: Promise<void> | null = null;
+  readonly #job: PeriodicJob;
 
   constructor(deps: ReconcilerDeps, options: ReconcilerOptions = {}) {
     this.#deps = deps;
     this.#intervalMs = options.intervalMs ?? 5_000;
     this.#initialBackoffMs = options.initialBackoffMs ?? 1_000;
     this.#maxBackoffMs = options.maxBackoffMs ?? 300_000;
+    this.#job = new PeriodicJob(
+      this.name,
+      {
+        intervalMs: () => this.#intervalMs,
+        runFirst: true,
+        sleep: (ms, signal) => deps.clock.sleep(ms, signal),
+      },
+      async () => {
+        await this.runOnce();
+      },
+    );
   }
 
-  async start(signal: AbortSignal): Promise<void> {
-    if (this.#loop !== null) return;
-    const abort = new AbortController();
-    this.#abort = abort;
-    signal.addEventListener("abort", () => abort.abort(signal.reason), { once: true });
-    this.#loop = this.#run(abort.signal);
+  start(signal: AbortSignal): Promise<void> {
+    return this.#job.start(signal);
   }
 
-  async stop(): Promise<void> {
-    this.#abort?.abort();
-    await this.#loop;
-    this.#loop = null;
-    this.#abort = null;
+  stop(): Promise<void> {
+    return this.#job.stop();
   }
 
   /** One pass: a repair for each degraded device whose backoff has run out. */
@@ -89,16 +92,5 @@ export class Reconciler implements Service {
       }
     }
     return attempts;
-  }
-
-  async #run(signal: AbortSignal): Promise<void> {
-    while (!signal.aborted) {
-      await this.runOnce();
-      try {
-        await this.#deps.clock.sleep(this.#intervalMs, signal);
-      } catch {
-        return;
-      }
-    }
   }
 }

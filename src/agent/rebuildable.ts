@@ -1,48 +1,9 @@
 /**
- * Two small service shapes the composition root needs: a periodic job (an
- * owned loop on an AbortSignal, never a bare setInterval) and a service
- * rebuilt when the part of the configuration it was built from changes.
+ * A service shape the composition root needs: a service rebuilt when the
+ * part of the configuration it was built from changes. (Periodic loops are
+ * PeriodicJob, in src/common/lifecycle.ts, which the driver layer uses too.)
  */
-import { type Service, sleep } from "../common/index.js";
-
-export class PeriodicJob implements Service {
-  readonly name: string;
-  readonly #intervalMs: () => number;
-  readonly #run: () => void | Promise<void>;
-  #abort: AbortController | null = null;
-  #loop: Promise<void> | null = null;
-
-  /** `run` must not throw; it is called every `intervalMs()` (read each round). */
-  constructor(name: string, intervalMs: () => number, run: () => void | Promise<void>) {
-    this.name = name;
-    this.#intervalMs = intervalMs;
-    this.#run = run;
-  }
-
-  async start(signal: AbortSignal): Promise<void> {
-    if (this.#loop !== null) return;
-    const abort = new AbortController();
-    this.#abort = abort;
-    signal.addEventListener("abort", () => abort.abort(signal.reason), { once: true });
-    this.#loop = (async () => {
-      while (!abort.signal.aborted) {
-        try {
-          await sleep(this.#intervalMs(), abort.signal);
-        } catch {
-          return;
-        }
-        await this.#run();
-      }
-    })();
-  }
-
-  async stop(): Promise<void> {
-    this.#abort?.abort();
-    await this.#loop;
-    this.#loop = null;
-    this.#abort = null;
-  }
-}
+import type { Service } from "../common/index.js";
 
 /** A service built from a slice of the configuration, rebuilt when that slice changes. */
 export class Rebuildable<T extends Service, C> implements Service {
