@@ -3,9 +3,14 @@
  * configuration and a set of host adapters (real or simulated), and runs
  * them as an ordered list of start/stop hooks:
  *
- *   adapters → metrics → IMDS identity → journal recovery (stop: drain)
- *   → desired bindings → reconciler → device watcher → termination watcher
- *   → health → config watcher → gRPC listeners
+ *   state dir → adapters → metrics → EC2 client → IMDS identity
+ *   → journal recovery (stop: drain) → desired bindings → release plans
+ *   → reconciler → device watcher → termination watcher → leak sweeper
+ *   → config watcher → gRPC listeners
+ *
+ * The parts are built in agent-engine.ts, agent-watchers.ts, agent-ec2.ts
+ * (the EC2 side, its SDK loaded on first use), agent-hooks.ts (the hooks
+ * that are not services) and listener-options.ts (the gRPC server's).
  *
  * Recovery resolves every unfinished transaction before the listeners
  * accept work; stop runs in reverse, so the listeners close first, then the
@@ -13,28 +18,33 @@
  *
  * Nothing here touches `process`: a fatal error goes to `deps.shutdown`.
  */
-import {
-  type TerminationWatcher as AwsWatcher,
-  type LeakSweeper,
-  TerminationWatcher,
-} from "../aws/index.js";
-import { type AgentError, type Service, toAgentError } from "../common/index.js";
-import { DriverEngine, lockStateDir, Reconciler, realClock } from "../driver/index.js";
+import type { TerminationWatcher as AwsWatcher, LeakSweeper } from "../aws/index.js";
+import { type AgentError, toAgentError } from "../common/index.js";
+import { type DriverEngine, Reconciler, realClock } from "../driver/index.js";
 import { AgentServer, type AgentServerOptions } from "../server/index.js";
 import { AgentEc2 } from "./agent-ec2.js";
+import { buildEngine } from "./agent-engine.js";
 import { MonitoredJournal } from "./agent-health.js";
+import {
+  adaptersHook,
+  ec2ClientHook,
+  type LockOwner,
+  recoveryHook,
+  stateDirHook,
+} from "./agent-hooks.js";
 import { type AgentLog, progressLogger } from "./agent-log.js";
 import { AgentMetrics } from "./agent-metrics.js";
+import { deviceWatcherFor, terminationWatcherFor } from "./agent-watchers.js";
 import { planReload } from "./config-diff.js";
-import { readTlsFiles, resolveGroup } from "./config-file.js";
-import type { AgentConfig, SocketConfig } from "./config-schema.js";
+import type { AgentConfig } from "./config-schema.js";
 import { ConfigWatcher, type ReloadResult, type ReloadTrigger } from "./config-watcher.js";
-import { DeviceWatcher } from "./device-watcher.js";
+import type { DeviceWatcher } from "./device-watcher.js";
 import { AgentEc2Client } from "./ec2-client.js";
 import { EniAgentCore } from "./eni-agent-core.js";
 import type { HostAdapters } from "./host-adapters.js";
 import { ImdsIdentity } from "./imds-identity.js";
-import { type Hook, hook, Lifecycle } from "./lifecycle-hooks.js";
+import { hook, Lifecycle } from "./lifecycle-hooks.js";
+import { listenerOptions } from "./listener-options.js";
 import { Rebuildable } from "./rebuildable.js";
 import { ReleasePlanRunner } from "./release-plan-runner.js";
 
@@ -53,7 +63,7 @@ export interface AgentDeps {
    * This process, for the state directory's lock (one process per journal:
    * the daemon or an offline command). Absent: no lock (tests of one agent).
    */
-  owner?: { pid: number; isAlive(pid: number): boolean };
+  owner?: LockOwner;
 }
 
 /** The parts a test or the entry point may reach. */
@@ -117,44 +127,20 @@ export class Agent {
       log,
     });
     const journal = new MonitoredJournal(adapters.journal, refreshHealth);
-    this.engine = new DriverEngine(
-      {
-        sysfs: adapters.sysfs,
-        journal,
-        holders: adapters.holders,
-        routes: adapters.routes,
-        addresses: adapters.addresses,
-        primary: {
-          // IMDS names the primary once it answered; until then, the configuration.
-          primary: async () => {
-            const instance = this.identity.instance();
-            if (instance !== null) return { mac: instance.primaryMac, interface: null };
-            const { primaryMac, primaryInterface } = current().guards;
-            return primaryMac === null && primaryInterface === null
-              ? null
-              : { mac: primaryMac, interface: primaryInterface };
-          },
-        },
-        kernelRelease: adapters.kernelRelease,
-        desired: adapters.desired,
-        eniMac: (eniId) => this.identity.eniMac(eniId),
-        clock: realClock,
-      },
-      {
-        allowedIds: config.allowedDevices,
-        allowedDrivers: config.allowedDrivers,
-        desiredBindings: config.bindings,
-        maxParallel: config.transactions.maxParallel,
-        writeTimeoutMs: config.transactions.writeTimeoutMs,
-        verifyTimeoutMs: config.transactions.verifyTimeoutMs,
-        repairDrift: config.repairDrift,
-      },
-    );
+    this.engine = buildEngine(config, current, adapters, journal, this.identity);
     this.engine.subscribe(progressLogger(log));
     this.#watcher = new Rebuildable(
       "termination-watcher",
       config,
-      (c) => (adapters.imds === null ? null : this.#newWatcher(c, adapters.imds)),
+      (c) =>
+        adapters.imds === null
+          ? null
+          : terminationWatcherFor(c, adapters.imds, {
+              log,
+              metrics: this.metrics,
+              onNotice: (notice) => this.core.notice(notice),
+              refreshHealth: () => this.core.refreshHealth(),
+            }),
       (c) => [c.termination, c.imds],
     );
     core = new EniAgentCore({
@@ -193,19 +179,11 @@ export class Agent {
       (c) => (c.ec2.leakSweep.enabled ? this.#ec2.newSweeper(c) : null),
       (c) => [c.ec2.leakSweep, c.ec2.ownerTag],
     );
-    const ids = () => ["1d0f:ec20", "1d0f:ec21", ...current().allowedDevices];
-    this.devices = new DeviceWatcher(
-      {
-        sysfs: adapters.sysfs,
-        managed: (d) => ids().includes(`${d.vendor}:${d.device}`),
-        onChanges: (changes) => this.core.deviceChanges(changes),
-        onError: (err) => log.warn({ err }, "device scan failed"),
-      },
-      {
-        pollIntervalMs: () => current().deviceWatch.pollIntervalMs,
-        read: { devRoot: config.devRoot },
-      },
-    );
+    this.devices = deviceWatcherFor(config, current, {
+      sysfs: adapters.sysfs,
+      log,
+      onChanges: (changes) => this.core.deviceChanges(changes),
+    });
     this.configWatcher = new ConfigWatcher(
       {
         load: deps.loadConfig ?? (async () => this.#config),
@@ -218,46 +196,13 @@ export class Agent {
       { path: deps.configPath ?? null },
     );
     this.server = new AgentServer({ core: this.core, log }, serverOptions);
-    const drainMs = config.transactions.drainTimeoutMs;
-    let lock: { release(): Promise<void> } | null = null;
-    const owner = deps.owner;
     this.#lifecycle = new Lifecycle(log, { startTimeoutMs: deps.startTimeoutMs })
-      .add(
-        hook(
-          "state-dir",
-          async () => {
-            if (owner) lock = await lockStateDir(config.stateDir, owner.isAlive, owner.pid);
-          },
-          async () => {
-            await lock?.release();
-            lock = null;
-          },
-        ),
-      )
+      .add(stateDirHook(config.stateDir, deps.owner))
       .add(adaptersHook(adapters.services))
       .add(this.metrics)
-      .add(
-        hook(
-          "ec2-client",
-          () => undefined,
-          () => this.ec2.destroy(),
-        ),
-      )
+      .add(ec2ClientHook(this.ec2))
       .add(this.identity)
-      .add(
-        hook(
-          "journal-recovery",
-          async () => {
-            await this.core.recover();
-          },
-          async () => {
-            if (!(await this.core.drain(drainMs))) {
-              log.error({ timeoutMs: drainMs }, "transactions still running at the drain timeout");
-            }
-          },
-          drainMs + 5_000,
-        ),
-      )
+      .add(recoveryHook(this.core, config.transactions.drainTimeoutMs, log))
       .add(hook("desired-bindings", () => this.core.applyDesired()))
       .add(hook("release-plans", () => this.core.resumeTermination()))
       .add(this.#reconciler)
@@ -313,97 +258,9 @@ export class Agent {
     }
     this.core.configStatus(null);
   }
-
-  #newWatcher(c: AgentConfig, imds: NonNullable<HostAdapters["imds"]>): AwsWatcher {
-    const { log } = this.#deps;
-    return new TerminationWatcher(
-      {
-        imds,
-        onNotice: (notice) => this.core.notice(notice),
-        onError: (source, err) => {
-          this.metrics.imdsPollErrors.inc({ source, code: err.code });
-          log.debug({ source, err }, "IMDS poll failed");
-        },
-        // Health follows the polls as they end, rather than a timer waking every second.
-        onPolled: () => this.core.refreshHealth(),
-      },
-      {
-        spotIntervalMs: c.imds.spotIntervalMs,
-        asgIntervalMs: c.imds.asgIntervalMs,
-        scheduledIntervalMs: c.imds.scheduledIntervalMs,
-        rebalanceIntervalMs: c.imds.rebalanceIntervalMs,
-        asgLifecycleHookTimeoutMs: c.termination.asgLifecycleHookTimeoutMs,
-        policy: {
-          spotActions: c.termination.act.spot,
-          asgTerminated: c.termination.act.asg,
-          scheduledCodes: c.termination.act.scheduled,
-          rebalance: c.termination.act.rebalance,
-        },
-      },
-    );
-  }
 }
 
 /** Reads what the listeners need from disk (TLS files, group ids), then builds the agent. */
 export async function buildAgent(config: AgentConfig, deps: AgentDeps): Promise<Agent> {
-  const file = deps.configPath ?? "(configuration)";
-  const { listeners } = config;
-  const socket = async (s: SocketConfig, key: string) => ({
-    path: s.path,
-    mode: s.mode,
-    gid: await resolveGroup(s.group, key, file),
-  });
-  const tcp = listeners.tcp;
-  const serverOptions: AgentServerOptions = {
-    socket: await socket(listeners.socket, "listeners.socket.group"),
-    readOnlySocket:
-      listeners.readOnlySocket === null
-        ? null
-        : await socket(listeners.readOnlySocket, "listeners.readOnlySocket.group"),
-    tcp:
-      tcp === null
-        ? null
-        : {
-            address: tcp.address,
-            tls: await readTlsFiles(tcp.tls, file),
-            writers: tcp.writers,
-            readers: tcp.readers,
-          },
-    driverAllowlist: config.allowedDrivers,
-    limits: { maxWatchStreams: listeners.maxWatchStreams },
-    // In-flight calls (a bind waiting for its transaction) get their answer.
-    stopTimeoutMs: config.transactions.drainTimeoutMs,
-  };
-  return new Agent(config, deps, serverOptions);
-}
-
-/**
- * The adapters' own services (the simulated IMDS and EC2 endpoints), started
- * first and stopped last. They get a signal of their own rather than the
- * lifecycle's: that one aborts when a stop begins, and work the stop drains
- * (a transaction, a termination plan, DeleteOnTermination at bind) still
- * talks to them until the drain is over. A start that fails or times out
- * still aborts them.
- */
-function adaptersHook(services: readonly Service[]): Hook {
-  let own: AbortController | null = null;
-  return hook(
-    "adapters",
-    async (signal) => {
-      own = new AbortController();
-      const abort = own;
-      const forward = () => abort.abort(signal.reason);
-      signal.addEventListener("abort", forward, { once: true });
-      try {
-        for (const s of services) await s.start(abort.signal);
-      } finally {
-        signal.removeEventListener("abort", forward);
-      }
-    },
-    async () => {
-      for (const s of [...services].reverse()) await s.stop();
-      own?.abort();
-      own = null;
-    },
-  );
+  return new Agent(config, deps, await listenerOptions(config, deps.configPath ?? null));
 }
