@@ -9,6 +9,7 @@ import { join } from "node:path";
 import t from "tap";
 import type { CliIo } from "../../src/cli/command.js";
 import { serve } from "../../src/cli/commands/serve.js";
+import type { ProcessWarning } from "../../src/cli/process-warnings.js";
 import { connectAgent } from "../../src/server/client.js";
 import { eventually, tempDir } from "../agent/harness.js";
 
@@ -35,6 +36,7 @@ t.test("serve --simulate: SIGHUP reloads, the stop signal exits 0", async (t) =>
   const socket = join(dir, "agent.sock");
   const stop = new AbortController();
   const hangups = new Set<() => void>();
+  const warnings = new Set<(w: ProcessWarning) => void>();
   const first = io(stop.signal);
   let ready!: (info: { socket: string; stateDir: string }) => void;
   const isReady = new Promise<{ socket: string; stateDir: string }>((r) => (ready = r));
@@ -43,6 +45,12 @@ t.test("serve --simulate: SIGHUP reloads, the stop signal exits 0", async (t) =>
       onHangup(handler) {
         hangups.add(handler);
         return () => hangups.delete(handler);
+      },
+    },
+    warnings: {
+      onWarning(handler) {
+        warnings.add(handler);
+        return () => warnings.delete(handler);
       },
     },
     onReady: ready,
@@ -60,6 +68,20 @@ t.test("serve --simulate: SIGHUP reloads, the stop signal exits 0", async (t) =>
   t.equal(code, 7, "the state directory is locked");
   t.match(second.err.join(""), /in use by process/);
 
+  // A library's warning becomes one JSON log line, not free text on stderr.
+  for (const warn of warnings) {
+    warn({ name: "Warning", code: "EXAMPLE_CODE", message: "NodeVersionSupportWarning: upgrade" });
+  }
+  const warningLine = first.out
+    .join("")
+    .split("\n")
+    .find((line) => line.includes('"msg":"process warning"'));
+  t.ok(warningLine, "the warning is logged");
+  t.match(JSON.parse(warningLine ?? "{}"), {
+    level: "warn",
+    warning: { code: "EXAMPLE_CODE", message: "NodeVersionSupportWarning: upgrade" },
+  });
+
   await writeFile(config, JSON.stringify({ logLevel: "debug" }));
   for (const hup of hangups) hup();
   await eventually(() => first.out.join("").includes('"msg":"configuration reloaded"'));
@@ -70,6 +92,7 @@ t.test("serve --simulate: SIGHUP reloads, the stop signal exits 0", async (t) =>
   stop.abort();
   t.equal(await running, 0);
   t.equal(hangups.size, 0, "the SIGHUP handler is removed at exit");
+  t.equal(warnings.size, 0, "the warning handler is removed at exit");
   t.match(first.out.join(""), /"msg":"stopped"/);
 });
 

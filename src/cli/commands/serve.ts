@@ -11,6 +11,7 @@ import type { CliIo } from "../command.js";
 import { simulatedBaseDir } from "../daemon/default-socket.js";
 import { EXIT_OK, exitCodeFor } from "../exit-codes.js";
 import { parseFlags, usage } from "../flags.js";
+import { processWarnings, type WarningSource } from "../process-warnings.js";
 import { removeSimEndpoints, writeSimEndpoints } from "./sim.js";
 
 export const HELP = `NAME
@@ -89,6 +90,8 @@ export interface HangupSource {
 
 export interface ServeOptions {
   hangups: HangupSource;
+  /** Where process warnings come from; without it they are left to node's printer. */
+  warnings?: WarningSource;
   /** Called once the daemon listens (tests). */
   onReady?: (info: { socket: string; stateDir: string }) => void;
 }
@@ -101,6 +104,7 @@ export async function run(argv: readonly string[], io: CliIo): Promise<number> {
         return () => process.off("SIGHUP", handler);
       },
     },
+    warnings: processWarnings,
   });
 }
 
@@ -155,6 +159,9 @@ export async function serve(
   const config = await loadConfig();
 
   const log = agentModule.createLog(config.logLevel, io.stdout);
+  const stopWarnings = options.warnings?.onWarning((warning) => {
+    log.warn({ warning }, "process warning");
+  });
   const sim = simulate ? agentModule.simulatedHost(config) : null;
   const adapters = sim ?? agentModule.realAdapters(config);
   let fatal: unknown = null;
@@ -186,6 +193,7 @@ export async function serve(
   } catch (err) {
     log.error({ err }, "the daemon could not start");
     io.stderr.write(`eni-agent serve: ${(err as Error).message}\n`);
+    stopWarnings?.();
     return exitCodeFor(err);
   }
   const socketPath = config.listeners.socket.path;
@@ -223,6 +231,7 @@ export async function serve(
   await agent.stop();
   if (sim !== null) await removeSimEndpoints(socketPath);
   log.info({}, "stopped");
+  stopWarnings?.();
   return fatal === null ? EXIT_OK : 1;
 }
 
