@@ -1,7 +1,7 @@
 /**
  * What another process costs, read from procfs the way `ps` and `top` do:
- * resident memory from /proc/<pid>/status, CPU time from /proc/<pid>/stat,
- * open sockets from /proc/<pid>/fd. Benchmarks of the daemon read these
+ * resident memory from /proc/<pid>/status, CPU time from each thread's
+ * schedstat (or /proc/<pid>/stat), open sockets from /proc/<pid>/fd. Benchmarks of the daemon read these
  * from outside, so that measuring changes nothing inside it.
  */
 import { execFileSync } from "node:child_process";
@@ -13,6 +13,14 @@ export interface ProcSample {
   rssKiB: number;
   /** utime + stime of every thread, live and exited, in clock ticks. */
   cpuTicks: number;
+  /**
+   * Time on a CPU of each live thread by thread id, in nanoseconds, from
+   * /proc/<pid>/task/<tid>/schedstat; null where the kernel has no schedstat.
+   * Exact, where clock ticks charge a whole tick to whichever thread runs
+   * when it falls: a daemon that wakes for a few microseconds on timers can
+   * be over- or under-charged by several ticks a minute.
+   */
+  threadRunNs: Map<string, number> | null;
   threads: number;
   /** process.hrtime of the reading, in milliseconds. */
   atMs: number;
@@ -53,8 +61,32 @@ export function readProcSample(pid: number, procRoot = "/proc"): ProcSample {
   return {
     ...status,
     cpuTicks: parseStatCpuTicks(readFileSync(join(dir, "stat"), "utf8")),
+    threadRunNs: readThreadRunNs(dir),
     atMs: Number(process.hrtime.bigint()) / 1e6,
   };
+}
+
+/** The first field of /proc/<pid>/task/<tid>/schedstat: time on a CPU, in ns. */
+export function parseSchedstatRunNs(text: string): number {
+  const value = Number(text.trim().split(/\s+/)[0]);
+  if (!Number.isFinite(value)) throw new Error(`unreadable schedstat: ${text.slice(0, 80)}`);
+  return value;
+}
+
+function readThreadRunNs(processDir: string): Map<string, number> | null {
+  const runNs = new Map<string, number>();
+  try {
+    for (const tid of readdirSync(join(processDir, "task"))) {
+      runNs.set(
+        tid,
+        parseSchedstatRunNs(readFileSync(join(processDir, "task", tid, "schedstat"), "utf8")),
+      );
+    }
+  } catch {
+    // No schedstat, or a thread that ended between the listing and the read.
+    return null;
+  }
+  return runNs;
 }
 
 /**
@@ -93,10 +125,29 @@ export function clockTicksPerSecond(): number {
   }
 }
 
-/** CPU used between two samples, as a percentage of one core. */
+/**
+ * CPU used between two samples, in ms: from the threads' schedstat when the
+ * same threads were alive at both (a thread that ended takes its time with
+ * it), otherwise from clock ticks.
+ */
+export function cpuMsBetween(
+  from: ProcSample,
+  to: ProcSample,
+  ticksPerSecond: number,
+): { ms: number; source: "schedstat" | "clock ticks" } {
+  const a = from.threadRunNs;
+  const b = to.threadRunNs;
+  if (a !== null && b !== null && a.size === b.size && [...b.keys()].every((tid) => a.has(tid))) {
+    let ns = 0;
+    for (const [tid, run] of b) ns += run - (a.get(tid) ?? 0);
+    return { ms: ns / 1e6, source: "schedstat" };
+  }
+  return { ms: ((to.cpuTicks - from.cpuTicks) / ticksPerSecond) * 1000, source: "clock ticks" };
+}
+
+/** CPU used between two samples, as a percentage of one core (see cpuMsBetween). */
 export function cpuPercent(from: ProcSample, to: ProcSample, ticksPerSecond: number): number {
-  const cpuMs = ((to.cpuTicks - from.cpuTicks) / ticksPerSecond) * 1000;
-  return (cpuMs / (to.atMs - from.atMs)) * 100;
+  return (cpuMsBetween(from, to, ticksPerSecond).ms / (to.atMs - from.atMs)) * 100;
 }
 
 export const mib = (kib: number): number => kib / 1024;

@@ -4,9 +4,12 @@ import { join } from "node:path";
 import t from "tap";
 import { checkTargets, summarize } from "../../bench/support/bench.js";
 import {
+  cpuMsBetween,
   cpuPercent,
+  parseSchedstatRunNs,
   parseStatCpuTicks,
   parseStatus,
+  readProcSample,
   unixSocketCount,
 } from "../../bench/support/proc-stats.js";
 
@@ -24,12 +27,65 @@ t.test("utime + stime are counted from the last parenthesis of /proc/<pid>/stat"
   t.throws(() => parseStatCpuTicks("4242 (node) S 1"), /unreadable/);
 });
 
-t.test("CPU % is ticks over wall time, of one core", async (t) => {
-  const from = { rssKiB: 0, threads: 1, cpuTicks: 100, atMs: 0 };
-  const to = { rssKiB: 0, threads: 1, cpuTicks: 112, atMs: 60_000 };
+t.test("CPU % is ticks over wall time, of one core, without schedstat", async (t) => {
+  const from = { rssKiB: 0, threads: 1, cpuTicks: 100, threadRunNs: null, atMs: 0 };
+  const to = { rssKiB: 0, threads: 1, cpuTicks: 112, threadRunNs: null, atMs: 60_000 };
   // 12 ticks at 100 Hz = 120 ms of CPU in 60 s = 0.2 %.
   t.equal(Number(cpuPercent(from, to, 100).toFixed(3)), 0.2);
 });
+
+t.test("CPU time comes from schedstat when the same threads lived throughout", async (t) => {
+  t.equal(parseSchedstatRunNs("56623417 1203944 100\n"), 56623417);
+  t.throws(() => parseSchedstatRunNs("x"), /unreadable/);
+  const sample = (ticks: number, runs: [string, number][], atMs: number) => ({
+    rssKiB: 0,
+    threads: runs.length,
+    cpuTicks: ticks,
+    threadRunNs: new Map(runs),
+    atMs,
+  });
+  const from = sample(
+    100,
+    [
+      ["10", 5e6],
+      ["11", 1e6],
+    ],
+    0,
+  );
+  const to = sample(
+    112,
+    [
+      ["10", 65e6],
+      ["11", 1e6 + 4e6],
+    ],
+    60_000,
+  );
+  // Ticks say 120 ms; the threads ran 60 + 4 = 64 ms.
+  t.same(cpuMsBetween(from, to, 100), { ms: 64, source: "schedstat" });
+  t.equal(Number(cpuPercent(from, to, 100).toFixed(4)), 0.1067);
+
+  const threadCame = sample(
+    112,
+    [
+      ["10", 65e6],
+      ["12", 1e6],
+    ],
+    60_000,
+  );
+  t.same(cpuMsBetween(from, threadCame, 100), { ms: 120, source: "clock ticks" });
+});
+
+const hasSchedstat = readProcSample(process.pid).threadRunNs !== null;
+
+t.test(
+  "this process's schedstat is read per thread",
+  { skip: !hasSchedstat && "no schedstat on this kernel" },
+  async (t) => {
+    const sample = readProcSample(process.pid);
+    t.equal(sample.threadRunNs?.size, sample.threads);
+    t.ok((sample.threadRunNs?.get(String(process.pid)) ?? 0) > 0, "the main thread has run");
+  },
+);
 
 t.test("only Unix sockets listed in net/unix are counted", async (t) => {
   const proc = mkdtempSync(join(tmpdir(), "proc-stats-"));
