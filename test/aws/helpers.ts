@@ -3,7 +3,7 @@ import type { EC2Client } from "@aws-sdk/client-ec2";
 import { Ec2Actions, type Ec2ActionsOptions } from "../../src/aws/ec2-actions.js";
 import { createEc2Client } from "../../src/aws/ec2-client.js";
 import { ImdsClient, type ImdsClientOptions } from "../../src/aws/imds-client.js";
-import { FakeEc2, type FakeEc2Options } from "../../src/sim/aws/fake-ec2.js";
+import { FakeEc2, type FakeEc2Deps, type FakeEc2Options } from "../../src/sim/aws/fake-ec2.js";
 import { FakeImds } from "../../src/sim/aws/fake-imds.js";
 
 export interface Teardown {
@@ -63,11 +63,13 @@ export async function startEc2(
   t: Teardown,
   options: {
     fake?: FakeEc2Options;
+    /** The fake's clock and random source (its throttling draws from the latter). */
+    fakeDeps?: FakeEc2Deps;
     actions?: Partial<Ec2ActionsOptions>;
     maxAttempts?: number;
   } = {},
 ): Promise<Ec2Setup> {
-  const ec2 = new FakeEc2({}, options.fake);
+  const ec2 = new FakeEc2(options.fakeDeps, options.fake);
   await ec2.start(AbortSignal.timeout(60_000));
   t.teardown(() => ec2.stop());
   const client = createEc2Client({
@@ -89,4 +91,14 @@ export async function startEc2(
     instanceId,
     within: (ms = 10_000) => ({ deadlineMs: Date.now() + ms }),
   };
+}
+
+/**
+ * A random source for the fake EC2 that answers 0 and 0.99 in turn: with a
+ * throttle rate of 0.5, every other request is throttled, so a test of
+ * throttling sees the same number of throttles on every run.
+ */
+export function alternatingRandom(): () => number {
+  let next = 0;
+  return () => (next++ % 2 === 0 ? 0 : 0.99);
 }

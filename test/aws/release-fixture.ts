@@ -16,7 +16,7 @@ import type {
 } from "../../src/aws/release-plan-types.js";
 import type { TerminationNotice } from "../../src/aws/termination-notice.js";
 import { AgentError, type EniId } from "../../src/common/index.js";
-import type { FakeEc2Options } from "../../src/sim/aws/fake-ec2.js";
+import type { FakeEc2Deps, FakeEc2Options } from "../../src/sim/aws/fake-ec2.js";
 import { seedInstance } from "../../src/sim/aws/seed-instance.js";
 import { OWNER, startEc2, type Teardown } from "./helpers.js";
 
@@ -31,6 +31,7 @@ export interface ReleaseHostOptions {
   boundNotOwned?: boolean;
   deleteOnTermination?: boolean;
   fake?: FakeEc2Options;
+  fakeDeps?: FakeEc2Deps;
   actions?: Partial<Ec2ActionsOptions>;
   plan?: ReleasePlanOptions;
   store?: ReleasePlanStore;
@@ -48,6 +49,7 @@ export function pciOf(deviceIndex: number): string {
 export async function releaseHost(t: Teardown, options: ReleaseHostOptions = {}) {
   const env = await startEc2(t, {
     fake: { detachDelayMs: 60, ...options.fake },
+    ...(options.fakeDeps === undefined ? {} : { fakeDeps: options.fakeDeps }),
     actions: { waitBaseDelayMs: 10, waitMaxDelayMs: 40, ...options.actions },
   });
   const seeded = seedInstance(env.ec2.model, {

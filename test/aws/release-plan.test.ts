@@ -2,6 +2,7 @@ import t from "tap";
 import { MemoryReleasePlanStore } from "../../src/aws/release-plan-store.js";
 import type { ReleasePlanRecord } from "../../src/aws/release-plan-types.js";
 import { leakedEnis } from "../../src/sim/aws/seed-instance.js";
+import { alternatingRandom } from "./helpers.js";
 import { MUTATING, manualTrigger, pciOf, releaseHost, spotNotice } from "./release-fixture.js";
 
 const mutations = <R extends { action: string }>(requests: R[]) =>
@@ -153,7 +154,12 @@ t.test("a device that does not come back keeps its ENI attached, marked", async 
 });
 
 t.test("50% throttling: still done before the deadline", async (t) => {
-  const host = await releaseHost(t, { owned: 4, notOwned: 1, fake: { detachDelayMs: 100 } });
+  const host = await releaseHost(t, {
+    owned: 4,
+    notOwned: 1,
+    fake: { detachDelayMs: 100 },
+    fakeDeps: { random: alternatingRandom() },
+  });
   host.ec2.throttleRate = 0.5;
   const notice = spotNotice(30_000);
   const result = await host.plan.run(notice);

@@ -21,6 +21,8 @@ export interface WatchedHostOptions {
   notOwned?: number;
   plan?: ReleasePlanOptions;
   asgHookTimeoutMs?: number;
+  /** The fake EC2's random source (its throttling draws from it). */
+  ec2Random?: () => number;
 }
 
 export async function watchedHost(t: Teardown, options: WatchedHostOptions = {}) {
@@ -28,6 +30,7 @@ export async function watchedHost(t: Teardown, options: WatchedHostOptions = {})
     owned: options.owned ?? 3,
     notOwned: options.notOwned ?? 1,
     fake: { detachDelayMs: 150 },
+    ...(options.ec2Random === undefined ? {} : { fakeDeps: { random: options.ec2Random } }),
     plan: { graceMs: 200, workReserveMs: 1000, deadlineMarginMs: 500, ...options.plan },
   });
   host.ec2.latencyMs = 5;

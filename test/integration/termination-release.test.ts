@@ -6,7 +6,7 @@
  */
 import t from "tap";
 import { leakedEnis } from "../../src/sim/aws/seed-instance.js";
-import { waitFor } from "../aws/helpers.js";
+import { alternatingRandom, waitFor } from "../aws/helpers.js";
 import { MUTATING } from "../aws/release-fixture.js";
 import { watchedHost } from "./termination-host.js";
 
@@ -51,7 +51,7 @@ t.test("ASG Terminated: acted on exactly once though polled many times", async (
 });
 
 t.test("50% of EC2 requests throttled: still done before the deadline", async (t) => {
-  const host = await watchedHost(t, { owned: 4, notOwned: 0 });
+  const host = await watchedHost(t, { owned: 4, notOwned: 0, ec2Random: alternatingRandom() });
   host.ec2.throttleRate = 0.5;
   const { time } = host.imds.announceSpot("terminate", 25_000);
   await waitFor(() => host.runs.length === 1, 5_000);
