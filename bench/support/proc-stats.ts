@@ -1,8 +1,9 @@
 /**
  * What another process costs, read from procfs the way `ps` and `top` do:
  * resident memory from /proc/<pid>/status, CPU time from each thread's
- * schedstat (or /proc/<pid>/stat), open sockets from /proc/<pid>/fd. Benchmarks of the daemon read these
- * from outside, so that measuring changes nothing inside it.
+ * schedstat (or /proc/<pid>/stat), open sockets from /proc/<pid>/fd.
+ * Benchmarks of the daemon read these from outside, so that measuring
+ * changes nothing inside it.
  */
 import { execFileSync } from "node:child_process";
 import { readdirSync, readFileSync, readlinkSync } from "node:fs";
