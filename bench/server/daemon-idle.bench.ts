@@ -9,9 +9,8 @@
  * with IMDS off and the device watcher and reconciler slowed to once an hour
  * (what remains: timers, garbage collection). A fourth runs the default
  * configuration under node --jitless, as the MemoryDenyWriteExecute drop-in
- * runs it. Before the daemons start, bare
- * node processes import each npm package the daemon may load, to show what
- * each costs in resident memory.
+ * runs it. Before the daemons start, bare node processes import each npm
+ * package the daemon may load, to show what each costs in resident memory.
  */
 import { spawnSync } from "node:child_process";
 import { setTimeout as sleep } from "node:timers/promises";
@@ -145,17 +144,19 @@ export default defineBench({
     const summary = windows.map((w) => {
       const first = w.slices[0]!;
       const last = w.slices.at(-1)!;
+      const cpu = cpuMsBetween(first, last, ticks);
+      const cpuPercentOfCore = (cpu.ms / (last.atMs - first.atMs)) * 100;
       return {
         name: w.variant.name,
-        cpu: cpuPercent(first, last, ticks),
+        cpu: cpuPercentOfCore,
         rss: mib(last.rssKiB),
         // CPU % of one core × 10 = CPU ms per wall-clock second.
         perSecondMs: w.slices.slice(1).map((s, i) => cpuPercent(w.slices[i]!, s, ticks) * 10),
-        source: cpuMsBetween(first, last, ticks).source,
+        source: cpu.source,
         row: [
           w.variant.name,
-          cpuMsBetween(first, last, ticks).ms.toFixed(1),
-          cpuPercent(first, last, ticks).toFixed(3),
+          cpu.ms.toFixed(1),
+          cpuPercentOfCore.toFixed(3),
           (((last.cpuTicks - first.cpuTicks) / ticks) * 1000).toFixed(0),
           mib(w.started.rssKiB).toFixed(1),
           mib(first.rssKiB).toFixed(1),

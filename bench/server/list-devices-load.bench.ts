@@ -87,10 +87,13 @@ const LEAN_CLIENT: ClientKind = {
     }),
 };
 
+/** What a case's name says in parentheses: how it calls, with what, against which daemon if not the default one. */
+const how = (mode: string, kind: ClientKind, daemon: string) =>
+  [mode, kind.label, daemon].filter((part) => part !== "").join(", ");
 const closedName = (kind: ClientKind, clients: number, daemon = "") =>
-  `ListDevices, ${clients} client${clients === 1 ? "" : "s"} (closed loop, ${kind.label}${daemon && `, ${daemon}`})`;
+  `ListDevices, ${clients} client${clients === 1 ? "" : "s"} (${how("closed loop", kind, daemon)})`;
 const pacedName = (kind: ClientKind, rate: number, daemon = "") =>
-  `ListDevices, ${PACED_CLIENTS} clients × ${rate} call${rate === 1 ? "" : "s"}/s (paced, ${kind.label}${daemon && `, ${daemon}`})`;
+  `ListDevices, ${PACED_CLIENTS} clients × ${rate} call${rate === 1 ? "" : "s"}/s (${how("paced", kind, daemon)})`;
 
 interface Level {
   name: string;
@@ -207,20 +210,8 @@ export default defineBench({
   title: "Daemon under load: ListDevices from 1, 10 and 100 concurrent clients",
   adapter:
     "built daemon (`eni-agent serve --simulate`, default configuration) in its own process; clients in the bench process, one Unix-socket connection each",
-  async setup() {
-    await fixture.setup();
-    try {
-      await jitlessFixture.setup();
-    } catch (err) {
-      // The harness runs no teardown after a failed setup.
-      await fixture.teardown();
-      throw err;
-    }
-  },
-  async teardown() {
-    await fixture.teardown();
-    await jitlessFixture.teardown();
-  },
+  setup: fixture.setup,
+  teardown: fixture.teardown,
   async measure(): Promise<Measurement> {
     const levels: (Level & { closed: boolean })[] = [];
     const run = async (
@@ -243,7 +234,13 @@ export default defineBench({
       }
     };
     for (const kind of [AGENT_CLIENT, LEAN_CLIENT]) await run(fixture.daemon, kind, CLOSED);
-    await run(jitlessFixture.daemon, LEAN_CLIENT, [1], JITLESS);
+    // Started only for its own cases, so that it does not share the machine with the others.
+    await jitlessFixture.setup();
+    try {
+      await run(jitlessFixture.daemon, LEAN_CLIENT, [1], JITLESS);
+    } finally {
+      await jitlessFixture.teardown();
+    }
     const median = (l: Level) =>
       quantile(
         [...l.rawMs].sort((a, b) => a - b),

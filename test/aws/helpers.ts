@@ -64,7 +64,7 @@ export async function startEc2(
   options: {
     fake?: FakeEc2Options;
     /** The fake's clock and random source (its throttling draws from the latter). */
-    fakeDeps?: FakeEc2Deps;
+    fakeDeps?: FakeEc2Deps | undefined;
     actions?: Partial<Ec2ActionsOptions>;
     maxAttempts?: number;
   } = {},

@@ -31,7 +31,7 @@ export interface ReleaseHostOptions {
   boundNotOwned?: boolean;
   deleteOnTermination?: boolean;
   fake?: FakeEc2Options;
-  fakeDeps?: FakeEc2Deps;
+  fakeDeps?: FakeEc2Deps | undefined;
   actions?: Partial<Ec2ActionsOptions>;
   plan?: ReleasePlanOptions;
   store?: ReleasePlanStore;
@@ -49,7 +49,7 @@ export function pciOf(deviceIndex: number): string {
 export async function releaseHost(t: Teardown, options: ReleaseHostOptions = {}) {
   const env = await startEc2(t, {
     fake: { detachDelayMs: 60, ...options.fake },
-    ...(options.fakeDeps === undefined ? {} : { fakeDeps: options.fakeDeps }),
+    fakeDeps: options.fakeDeps,
     actions: { waitBaseDelayMs: 10, waitMaxDelayMs: 40, ...options.actions },
   });
   const seeded = seedInstance(env.ec2.model, {

@@ -62,11 +62,19 @@ t.test("serve --simulate: SIGHUP reloads, the stop signal exits 0", async (t) =>
 
   // A second daemon on the same socket and state directory is refused.
   const second = io(new AbortController().signal);
+  let secondWarnings = 0;
   const code = await serve(["--simulate", "--socket", socket], second, {
     hangups: { onHangup: () => () => undefined },
+    warnings: {
+      onWarning() {
+        secondWarnings++;
+        return () => secondWarnings--;
+      },
+    },
   });
   t.equal(code, 7, "the state directory is locked");
   t.match(second.err.join(""), /in use by process/);
+  t.equal(secondWarnings, 0, "a daemon that could not start gives the warnings back");
 
   // A library's warning becomes one JSON log line, not free text on stderr.
   for (const warn of warnings) {

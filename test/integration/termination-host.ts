@@ -12,6 +12,7 @@ import type { ReleasePlanResult } from "../../src/aws/release-plan-types.js";
 import type { TerminationNotice } from "../../src/aws/termination-notice.js";
 import { TerminationWatcher } from "../../src/aws/termination-watcher.js";
 import type { EniId } from "../../src/common/index.js";
+import type { FakeEc2Deps } from "../../src/sim/aws/fake-ec2.js";
 import { FakeImds } from "../../src/sim/aws/fake-imds.js";
 import type { Teardown } from "../aws/helpers.js";
 import { releaseHost } from "../aws/release-fixture.js";
@@ -21,8 +22,8 @@ export interface WatchedHostOptions {
   notOwned?: number;
   plan?: ReleasePlanOptions;
   asgHookTimeoutMs?: number;
-  /** The fake EC2's random source (its throttling draws from it). */
-  ec2Random?: () => number;
+  /** The fake EC2's clock and random source (its throttling draws from the latter). */
+  fakeDeps?: FakeEc2Deps;
 }
 
 export async function watchedHost(t: Teardown, options: WatchedHostOptions = {}) {
@@ -30,7 +31,7 @@ export async function watchedHost(t: Teardown, options: WatchedHostOptions = {})
     owned: options.owned ?? 3,
     notOwned: options.notOwned ?? 1,
     fake: { detachDelayMs: 150 },
-    ...(options.ec2Random === undefined ? {} : { fakeDeps: { random: options.ec2Random } }),
+    fakeDeps: options.fakeDeps,
     plan: { graceMs: 200, workReserveMs: 1000, deadlineMarginMs: 500, ...options.plan },
   });
   host.ec2.latencyMs = 5;

@@ -51,7 +51,11 @@ t.test("ASG Terminated: acted on exactly once though polled many times", async (
 });
 
 t.test("50% of EC2 requests throttled: still done before the deadline", async (t) => {
-  const host = await watchedHost(t, { owned: 4, notOwned: 0, ec2Random: alternatingRandom() });
+  const host = await watchedHost(t, {
+    owned: 4,
+    notOwned: 0,
+    fakeDeps: { random: alternatingRandom() },
+  });
   host.ec2.throttleRate = 0.5;
   const { time } = host.imds.announceSpot("terminate", 25_000);
   await waitFor(() => host.runs.length === 1, 5_000);

@@ -159,80 +159,83 @@ export async function serve(
   const config = await loadConfig();
 
   const log = agentModule.createLog(config.logLevel, io.stdout);
+  // Node's warnings go to the log for as long as the daemon runs, however it ends.
   const stopWarnings = options.warnings?.onWarning((warning) => {
     log.warn({ warning }, "process warning");
   });
-  const sim = simulate ? agentModule.simulatedHost(config) : null;
-  const adapters = sim ?? agentModule.realAdapters(config);
-  let fatal: unknown = null;
-  const stopRequested = new AbortController();
-  const agent = await agentModule.buildAgent(config, {
-    adapters,
-    log,
-    loadConfig,
-    configPath: useFile ? configPath : null,
-    owner: { pid: process.pid, isAlive },
-    shutdown: (err) => {
-      log.fatal({ err }, "fatal error; stopping");
-      fatal ??= err;
-      stopRequested.abort();
-    },
-  });
-  log.info(
-    {
-      mode: adapters.mode,
-      config: useFile ? configPath : null,
-      stateDir: config.stateDir,
-      socket: config.listeners.socket.path,
-      uvThreadpoolSize: io.env.UV_THREADPOOL_SIZE ?? null,
-    },
-    "starting",
-  );
   try {
-    await agent.start();
-  } catch (err) {
-    log.error({ err }, "the daemon could not start");
-    io.stderr.write(`eni-agent serve: ${(err as Error).message}\n`);
-    stopWarnings?.();
-    return exitCodeFor(err);
-  }
-  const socketPath = config.listeners.socket.path;
-  if (sim !== null) {
-    // `eni-agent sim notice` finds the fake IMDS (and its control token) here.
-    await writeSimEndpoints(socketPath, {
-      version: 1,
-      pid: process.pid,
-      imds: sim.fakeImds.url,
-      ec2: sim.fakeEc2.url,
-      controlToken: sim.fakeImds.controlToken,
+    const sim = simulate ? agentModule.simulatedHost(config) : null;
+    const adapters = sim ?? agentModule.realAdapters(config);
+    let fatal: unknown = null;
+    const stopRequested = new AbortController();
+    const agent = await agentModule.buildAgent(config, {
+      adapters,
+      log,
+      loadConfig,
+      configPath: useFile ? configPath : null,
+      owner: { pid: process.pid, isAlive },
+      shutdown: (err) => {
+        log.fatal({ err }, "fatal error; stopping");
+        fatal ??= err;
+        stopRequested.abort();
+      },
     });
-    io.stderr.write(
-      `eni-agent: simulated EC2 host ready\n` +
-        `  socket     ${config.listeners.socket.path}\n` +
-        `  state dir  ${config.stateDir}\n` +
-        `  fake IMDS  ${sim.fakeImds.url}\n` +
-        `  fake EC2   ${sim.fakeEc2.url}\n` +
-        `  notices    ENI_AGENT_SOCKET=${socketPath} eni-agent sim notice spot\n` +
-        `  try        ENI_AGENT_SOCKET=${config.listeners.socket.path} eni-agent status\n`,
+    log.info(
+      {
+        mode: adapters.mode,
+        config: useFile ? configPath : null,
+        stateDir: config.stateDir,
+        socket: config.listeners.socket.path,
+        uvThreadpoolSize: io.env.UV_THREADPOOL_SIZE ?? null,
+      },
+      "starting",
     );
-  }
-  options.onReady?.({ socket: config.listeners.socket.path, stateDir: config.stateDir });
+    try {
+      await agent.start();
+    } catch (err) {
+      log.error({ err }, "the daemon could not start");
+      io.stderr.write(`eni-agent serve: ${(err as Error).message}\n`);
+      return exitCodeFor(err);
+    }
+    const socketPath = config.listeners.socket.path;
+    if (sim !== null) {
+      // `eni-agent sim notice` finds the fake IMDS (and its control token) here.
+      await writeSimEndpoints(socketPath, {
+        version: 1,
+        pid: process.pid,
+        imds: sim.fakeImds.url,
+        ec2: sim.fakeEc2.url,
+        controlToken: sim.fakeImds.controlToken,
+      });
+      io.stderr.write(
+        `eni-agent: simulated EC2 host ready\n` +
+          `  socket     ${config.listeners.socket.path}\n` +
+          `  state dir  ${config.stateDir}\n` +
+          `  fake IMDS  ${sim.fakeImds.url}\n` +
+          `  fake EC2   ${sim.fakeEc2.url}\n` +
+          `  notices    ENI_AGENT_SOCKET=${socketPath} eni-agent sim notice spot\n` +
+          `  try        ENI_AGENT_SOCKET=${config.listeners.socket.path} eni-agent status\n`,
+      );
+    }
+    options.onReady?.({ socket: config.listeners.socket.path, stateDir: config.stateDir });
 
-  const stopHangups = options.hangups.onHangup(() => {
-    void agent.reload();
-  });
-  await new Promise<void>((resolve) => {
-    if (io.signal?.aborted || stopRequested.signal.aborted) resolve();
-    io.signal?.addEventListener("abort", () => resolve(), { once: true });
-    stopRequested.signal.addEventListener("abort", () => resolve(), { once: true });
-  });
-  log.info({ reason: fatal === null ? "signal" : "fatal error" }, "stopping");
-  stopHangups();
-  await agent.stop();
-  if (sim !== null) await removeSimEndpoints(socketPath);
-  log.info({}, "stopped");
-  stopWarnings?.();
-  return fatal === null ? EXIT_OK : 1;
+    const stopHangups = options.hangups.onHangup(() => {
+      void agent.reload();
+    });
+    await new Promise<void>((resolve) => {
+      if (io.signal?.aborted || stopRequested.signal.aborted) resolve();
+      io.signal?.addEventListener("abort", () => resolve(), { once: true });
+      stopRequested.signal.addEventListener("abort", () => resolve(), { once: true });
+    });
+    log.info({ reason: fatal === null ? "signal" : "fatal error" }, "stopping");
+    stopHangups();
+    await agent.stop();
+    if (sim !== null) await removeSimEndpoints(socketPath);
+    log.info({}, "stopped");
+    return fatal === null ? EXIT_OK : 1;
+  } finally {
+    stopWarnings?.();
+  }
 }
 
 function simulatePaths(
