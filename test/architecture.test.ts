@@ -20,6 +20,7 @@ const FS_ALLOWED: readonly (readonly [prefix: string, why: string])[] = [
   ["src/sim/persist.ts", "keeps a simulated kernel across process kills"],
   ["src/server/unix-socket.ts", "socket directory, stale socket and socket mode"],
   ["src/agent/config", "loads the configuration file"],
+  ["src/agent/descriptor-budget.ts", "reads the process's open-file limit (proc/self/limits)"],
   ["src/cli/", "commands for people"],
 ];
 

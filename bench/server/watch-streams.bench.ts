@@ -5,9 +5,9 @@
  * to the next), then 1,000 streams multiplexed over 40 connections, which
  * separates what a stream costs from what a connection costs.
  *
- * The daemon is the built `eni-agent serve --simulate` with
- * `listeners.maxWatchStreams` raised from 64 to 1,100 in its configuration
- * file. For the heap readings it runs with --expose-gc and a small preload
+ * The daemon is the built `eni-agent serve --simulate` with the main
+ * socket's `maxWatchStreams` (64) and `maxConnections` (128) raised to 1,100
+ * in its configuration file. For the heap readings it runs with --expose-gc and a small preload
  * (written next to its socket) that, on SIGUSR2, runs a full collection and
  * writes process.memoryUsage() to a file: what is still reachable, which
  * resident memory alone cannot tell from garbage the collector has not come
@@ -44,7 +44,11 @@ process.on("SIGUSR2", () => {
 `;
 
 const fixture = daemonFixture("watch", {
-  config: { listeners: { maxWatchStreams: MAX_WATCH_STREAMS } },
+  config: {
+    listeners: {
+      socket: { maxWatchStreams: MAX_WATCH_STREAMS, maxConnections: MAX_WATCH_STREAMS },
+    },
+  },
   command: (socket) => {
     const dir = dirname(socket);
     const probe = join(dir, "heap-probe.mjs");
@@ -213,7 +217,7 @@ const signed = (value: number) => `${value >= 0 ? "+" : "−"}${mb(Math.abs(valu
 
 export default defineBench({
   title: "Daemon memory with 1,000 open WatchEvents streams",
-  adapter: `built daemon (\`eni-agent serve --simulate\`, listeners.maxWatchStreams ${MAX_WATCH_STREAMS}, --expose-gc and a heap probe) in its own process; clients in the bench process`,
+  adapter: `built daemon (\`eni-agent serve --simulate\`, listeners.socket.maxWatchStreams and maxConnections ${MAX_WATCH_STREAMS}, --expose-gc and a heap probe) in its own process; clients in the bench process`,
   setup: fixture.setup,
   teardown: fixture.teardown,
   async measure(): Promise<Measurement> {
@@ -273,7 +277,7 @@ export default defineBench({
   },
   notes: [
     `Rounds: own-1 and own-2 open ${STREAMS} streams, each on a connection of its own; shared opens ${STREAMS} over ${STREAMS / PER_CONNECTION} connections, ${PER_CONNECTION} each. Memory is read ${SETTLE_MS / 1000} s after each change: VmRSS (/proc/<pid>/status), then the heap after a full GC the daemon runs on SIGUSR2 (started with --expose-gc), then VmRSS again. That GC also lowers the next phase's VmRSS.`,
-    `The daemon caps open WatchEvents streams at listeners.maxWatchStreams (64 by default; the stream past it is refused with UNAVAILABLE); its configuration here raises it to ${MAX_WATCH_STREAMS}. Streams are opened ${OPEN_CONCURRENCY} at a time.`,
+    `The daemon caps open WatchEvents streams and connections per listener (listeners.socket.maxWatchStreams, 64 by default, and maxConnections, 128; past them a stream is refused with UNAVAILABLE and a connection is closed); its configuration here raises both to ${MAX_WATCH_STREAMS}. Streams are opened ${OPEN_CONCURRENCY} at a time.`,
     "Fan-out: each round binds 0000:00:06.0 to vfio-pci and restores it; the sample is the time from the call to the first event each watcher receives. The 1,000 watchers run in the bench process on the same two vCPUs as the daemon, so their own reading is part of the delay.",
     "Resident memory after the streams close stays tens of MiB above where it was before they opened (compare the VmRSS after GC of the before and closed rows), while the heap in use after a full GC comes back to within a few hundred KiB of its value and stays there round after round: what stays resident is V8's committed heap (heap committed) and the native memory 1,000 HTTP/2 sessions freed, which the allocator keeps rather than returning to the system. Over three rounds it levels off instead of climbing by a round's worth each time; a longer soak would be needed to rule out slow growth of native memory.",
   ],

@@ -7,6 +7,7 @@
 import type { InterfaceName, Mac } from "../common/index.js";
 import { isAgentError } from "../common/index.js";
 import { parseDesiredBinding } from "../driver/index.js";
+import { DEFAULT_LISTENER_LIMITS } from "../server/server-options.js";
 import {
   DEFAULT_DRIVER_ALLOWLIST,
   parseInterfaceName,
@@ -32,7 +33,15 @@ export type ReleasePolicy = (typeof RELEASE_POLICIES)[number];
 export const SPOT_ACTIONS = ["terminate", "stop", "hibernate"] as const;
 export type SpotAction = (typeof SPOT_ACTIONS)[number];
 
-export interface SocketConfig {
+/** What one listener may hold at once (its own budget; see docs/api.md). */
+export interface ListenerBudget {
+  /** Open connections; one past it is closed at once. */
+  readonly maxConnections: number;
+  /** Open WatchEvents streams, and open Health.Watch streams (each). */
+  readonly maxWatchStreams: number;
+}
+
+export interface SocketConfig extends ListenerBudget {
   readonly path: string;
   /** Group name or numeric gid owning the socket; null keeps the daemon's group. */
   readonly group: string | number | null;
@@ -40,7 +49,7 @@ export interface SocketConfig {
   readonly mode: number;
 }
 
-export interface TcpConfig {
+export interface TcpConfig extends ListenerBudget {
   /** "host:port". */
   readonly address: string;
   /** PEM files: server certificate chain, its key, and the CA client certificates chain to. */
@@ -61,8 +70,10 @@ export interface AgentConfig {
     readonly socket: SocketConfig;
     readonly readOnlySocket: SocketConfig | null;
     readonly tcp: TcpConfig | null;
-    /** Open WatchEvents streams over all listeners; the next one is refused. */
-    readonly maxWatchStreams: number;
+    /** A connection must send the HTTP/2 preface (on TCP: finish TLS, then send it) within this. */
+    readonly prefaceTimeoutMs: number;
+    /** A connection without a call for this long is closed. */
+    readonly idleTimeoutMs: number;
   };
   /** vendor:device ids managed besides ENA's, lower case. */
   readonly allowedDevices: readonly string[];
@@ -168,12 +179,34 @@ function parsedBy(parse: (value: string) => unknown): (value: string) => string 
   };
 }
 
+function budgetOf(limits: ListenerBudget): ListenerBudget {
+  return { maxConnections: limits.maxConnections, maxWatchStreams: limits.maxWatchStreams };
+}
+
+/** Defaults per listener, the server's: the read-only socket, open to every local user, gets the smallest. */
+export const LISTENER_BUDGETS: Readonly<
+  Record<"socket" | "readOnlySocket" | "tcp", ListenerBudget>
+> = {
+  socket: budgetOf(DEFAULT_LISTENER_LIMITS.unix),
+  readOnlySocket: budgetOf(DEFAULT_LISTENER_LIMITS["unix-read-only"]),
+  tcp: budgetOf(DEFAULT_LISTENER_LIMITS.tcp),
+};
+
+const BUDGET_KEYS = ["maxConnections", "maxWatchStreams"] as const;
+
+function readBudget(r: ConfigReader, defaults: ListenerBudget): ListenerBudget {
+  return {
+    maxConnections: r.integer("maxConnections", defaults.maxConnections, 1, 65_536),
+    maxWatchStreams: r.integer("maxWatchStreams", defaults.maxWatchStreams, 1, 100_000),
+  };
+}
+
 function readSocket(
   r: ConfigReader,
-  name: string,
+  name: "socket" | "readOnlySocket",
   defaults: { path: string; mode: number },
 ): SocketConfig | null {
-  const s = r.optionalObject(name, ["path", "group", "mode"]);
+  const s = r.optionalObject(name, ["path", "group", "mode", ...BUDGET_KEYS]);
   if (s === null) return null;
   const group = s.raw("group");
   if (
@@ -191,11 +224,12 @@ function readSocket(
     path: s.string("path", defaults.path, absolutePath),
     group: (group ?? null) as string | number | null,
     mode: Number.parseInt(mode, 8),
+    ...readBudget(s, LISTENER_BUDGETS[name]),
   };
 }
 
 function readTcp(r: ConfigReader): TcpConfig | null {
-  const t = r.optionalObject("tcp", ["address", "tls", "writers", "readers"]);
+  const t = r.optionalObject("tcp", ["address", "tls", "writers", "readers", ...BUDGET_KEYS]);
   if (t === null) return null;
   const address = t.optionalString("address", hostPort);
   if (address === null) throw t.error("address", 'is required, e.g. "0.0.0.0:50551"');
@@ -221,6 +255,7 @@ function readTcp(r: ConfigReader): TcpConfig | null {
     tls: { cert: files.cert, key: files.key, clientCa: files.clientCa },
     writers,
     readers,
+    ...readBudget(t, LISTENER_BUDGETS.tcp),
   };
 }
 
@@ -268,11 +303,30 @@ export function parseConfig(json: unknown, file: string): AgentConfig {
     "termination",
     "metrics",
   ]);
-  const listeners = r.object("listeners", ["socket", "readOnlySocket", "tcp", "maxWatchStreams"]);
+  const listenersJson = r.raw("listeners");
+  if (isObject(listenersJson) && Object.hasOwn(listenersJson, "maxWatchStreams")) {
+    throw configError(
+      file,
+      "listeners.maxWatchStreams",
+      "was replaced by a cap per listener: listeners.socket.maxWatchStreams, listeners.readOnlySocket.maxWatchStreams, listeners.tcp.maxWatchStreams",
+    );
+  }
+  const listeners = r.object("listeners", [
+    "socket",
+    "readOnlySocket",
+    "tcp",
+    "prefaceTimeoutMs",
+    "idleTimeoutMs",
+  ]);
   const socket = readSocket(listeners, "socket", {
     path: "/run/eni-agent/eni-agent.sock",
     mode: 0o660,
-  }) ?? { path: "/run/eni-agent/eni-agent.sock", group: null, mode: 0o660 };
+  }) ?? {
+    path: "/run/eni-agent/eni-agent.sock",
+    group: null,
+    mode: 0o660,
+    ...LISTENER_BUDGETS.socket,
+  };
   const readOnlySocket = readSocket(listeners, "readOnlySocket", {
     path: "/run/eni-agent-ro/eni-agent.sock",
     mode: 0o666,
@@ -342,7 +396,8 @@ export function parseConfig(json: unknown, file: string): AgentConfig {
       socket,
       readOnlySocket,
       tcp: readTcp(listeners),
-      maxWatchStreams: listeners.integer("maxWatchStreams", 64, 1, 100_000),
+      prefaceTimeoutMs: listeners.integer("prefaceTimeoutMs", 10_000, 100, 120_000),
+      idleTimeoutMs: listeners.integer("idleTimeoutMs", 300_000, 1_000, 24 * HOUR),
     },
     allowedDevices: r
       .strings("allowedDevices", [], (v) =>
@@ -434,6 +489,10 @@ export function parseConfig(json: unknown, file: string): AgentConfig {
     throw reconcile.error("maxBackoffMs", "must not be below reconcile.initialBackoffMs");
   }
   return deepFreeze(config);
+}
+
+function isObject(value: unknown): value is object {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 
 /** The defaults: what a host without a configuration file runs with. */

@@ -1,11 +1,22 @@
 /**
  * The gRPC server's options from the configuration, with what they need
- * from disk: socket groups resolved to ids, TLS files read (errors name the
+ * from disk: socket groups resolved to ids, TLS files read, the listeners'
+ * connection caps checked against the descriptor limit (errors name the
  * configuration file and key).
  */
-import type { AgentServerOptions } from "../server/index.js";
+import type { AgentServerOptions, ListenerLimits } from "../server/index.js";
 import { readTlsFiles, resolveGroup } from "./config-file.js";
-import type { AgentConfig, SocketConfig } from "./config-schema.js";
+import type { AgentConfig, ListenerBudget, SocketConfig } from "./config-schema.js";
+import { checkDescriptorBudget, readOpenFileLimit } from "./descriptor-budget.js";
+
+/** One number in the configuration caps both kinds of watch stream. */
+function budget(b: ListenerBudget): ListenerLimits {
+  return {
+    maxConnections: b.maxConnections,
+    maxWatchStreams: b.maxWatchStreams,
+    maxHealthWatchStreams: b.maxWatchStreams,
+  };
+}
 
 export async function listenerOptions(
   config: AgentConfig,
@@ -13,10 +24,12 @@ export async function listenerOptions(
 ): Promise<AgentServerOptions> {
   const file = configPath ?? "(configuration)";
   const { listeners } = config;
+  checkDescriptorBudget(listeners, await readOpenFileLimit(config.procRoot), file);
   const socket = async (s: SocketConfig, key: string) => ({
     path: s.path,
     mode: s.mode,
     gid: await resolveGroup(s.group, key, file),
+    limits: budget(s),
   });
   const tcp = listeners.tcp;
   return {
@@ -33,9 +46,11 @@ export async function listenerOptions(
             tls: await readTlsFiles(tcp.tls, file),
             writers: tcp.writers,
             readers: tcp.readers,
+            limits: budget(tcp),
           },
     driverAllowlist: config.allowedDrivers,
-    limits: { maxWatchStreams: listeners.maxWatchStreams },
+    limits: { prefaceTimeoutMs: listeners.prefaceTimeoutMs },
+    keepalive: { maxConnectionIdleMs: listeners.idleTimeoutMs },
     // In-flight calls (a bind waiting for its transaction) get their answer.
     stopTimeoutMs: config.transactions.drainTimeoutMs,
   };

@@ -5,6 +5,11 @@
  * and server reflection (loaded on its first call, see lazy-reflection.ts),
  * all behind the listener's authorization.
  *
+ * Each listener has its own budget (ListenerLimits): connections, and open
+ * WatchEvents and Health.Watch streams. Its socket is owned by a
+ * GatedListener, which caps connections and closes those that do not speak
+ * HTTP/2 in time before grpc-js sees them.
+ *
  * Lifecycle: start(signal) prepares the socket paths (stale sockets, modes),
  * binds every listener, and undoes what it did if any step fails. stop()
  * reports NOT_SERVING, ends open streams, stops accepting, lets in-flight
@@ -13,30 +18,29 @@
  */
 import * as grpc from "@grpc/grpc-js";
 import { AgentError, type Service } from "../common/index.js";
-import type { AgentCore } from "./agent-core.js";
+import type { AgentCore, ListenerKind } from "./agent-core.js";
 import { agentHandlers } from "./agent-handlers.js";
 import type { ListenerPolicy } from "./authorize.js";
+import { type ConnectionStats, GatedListener, type ListenAddress } from "./gated-listener.js";
 import { guardedServer } from "./guard-service.js";
 import { healthHandlers } from "./health-service.js";
 import { LazyReflection } from "./lazy-reflection.js";
 import { loadApiDefinition } from "./load-definition.js";
 import {
   type AgentServerOptions,
+  type ListenerLimits,
   type ResolvedServerOptions,
+  type ResolvedUnix,
   resolveServerOptions,
 } from "./server-options.js";
 import { StreamRegistry } from "./stream-registry.js";
-import {
-  finishUnixSocket,
-  prepareUnixSocket,
-  removeUnixSocket,
-  type UnixSocketSpec,
-} from "./unix-socket.js";
+import { finishUnixSocket, prepareUnixSocket, removeUnixSocket } from "./unix-socket.js";
 
 /** A pino-compatible subset, so the composition root can pass its logger. */
 export interface ServerLog {
   info(fields: object, message: string): void;
   warn(fields: object, message: string): void;
+  debug?(fields: object, message: string): void;
 }
 
 export interface AgentServerDeps {
@@ -52,18 +56,35 @@ export interface ListeningAddresses {
   tcp: string | null;
 }
 
-interface Listener {
-  server: grpc.Server;
-  socket: { path: string; ino: number } | null;
+/** What one listener holds now, and what it refused since start. */
+export interface ListenerStats {
+  kind: ListenerKind;
+  connections: ConnectionStats;
+  watchStreams: number;
+  healthWatchStreams: number;
 }
+
+interface Listener {
+  kind: ListenerKind;
+  limits: ListenerLimits;
+  server: grpc.Server;
+  gate: GatedListener | null;
+  socket: { path: string; ino: number } | null;
+  watchStreams: StreamRegistry;
+  healthStreams: StreamRegistry;
+}
+
+const LISTENER_NAMES: Readonly<Record<ListenerKind, string>> = {
+  unix: "the main socket",
+  "unix-read-only": "the read-only socket",
+  tcp: "the TCP listener",
+};
 
 export class AgentServer implements Service {
   readonly name = "grpc-server";
   readonly #core: AgentCore;
   readonly #log: ServerLog | undefined;
   readonly #options: ResolvedServerOptions;
-  readonly #watchStreams: StreamRegistry;
-  readonly #healthStreams: StreamRegistry;
   /** Aborted when stop() gives up waiting: in-flight calls see their signal abort. */
   readonly #forced = new AbortController();
   #listeners: Listener[] = [];
@@ -78,14 +99,21 @@ export class AgentServer implements Service {
     this.#core = deps.core;
     this.#log = deps.log;
     this.#options = resolveServerOptions(options);
-    const { limits } = this.#options;
-    this.#watchStreams = new StreamRegistry(limits.maxWatchStreams, "WatchEvents streams");
-    this.#healthStreams = new StreamRegistry(limits.maxHealthWatchStreams, "Health.Watch streams");
   }
 
-  /** WatchEvents streams open now, over all listeners (capped by limits.maxWatchStreams). */
+  /** WatchEvents streams open now, over all listeners (each capped by its own limit). */
   openWatchStreams(): number {
-    return this.#watchStreams.size;
+    return this.#listeners.reduce((sum, l) => sum + l.watchStreams.size, 0);
+  }
+
+  /** Per listener: connections and streams open now, connections refused since start. */
+  listenerStats(): ListenerStats[] {
+    return this.#listeners.map((l) => ({
+      kind: l.kind,
+      connections: l.gate?.stats() ?? { open: 0, refused: 0, timedOut: 0, notHttp2: 0 },
+      watchStreams: l.watchStreams.size,
+      healthWatchStreams: l.healthStreams.size,
+    }));
   }
 
   /** The bound addresses; throws before start() succeeded. */
@@ -114,15 +142,16 @@ export class AgentServer implements Service {
           writers: opts.tcp.writers,
           readers: opts.tcp.readers,
         };
-        const credentials = grpc.ServerCredentials.createSsl(
-          opts.tcp.tls.clientCa,
-          [{ cert_chain: opts.tcp.tls.certChain, private_key: opts.tcp.tls.privateKey }],
-          true,
-        );
-        const server = this.#newServer(api, policy);
-        this.#listeners.push({ server, socket: null });
-        const port = await bind(server, opts.tcp.address, credentials);
-        tcp = `${opts.tcp.address.slice(0, opts.tcp.address.lastIndexOf(":"))}:${port}`;
+        const host = opts.tcp.address.slice(0, opts.tcp.address.lastIndexOf(":"));
+        const listener = this.#newListener(api, policy, opts.tcp.limits);
+        const port = await this.#listen(listener, {
+          kind: "tcp",
+          // "[::]" in the address; node wants the bare IPv6 address.
+          host: host.replace(/^\[(.*)\]$/, "$1"),
+          port: Number(opts.tcp.address.slice(opts.tcp.address.lastIndexOf(":") + 1)),
+          tls: opts.tcp.tls,
+        });
+        tcp = `${host}:${port}`;
         signal.throwIfAborted();
       }
       this.#addresses = { socket, readOnlySocket: readOnly, tcp };
@@ -141,8 +170,8 @@ export class AgentServer implements Service {
   async #stop(): Promise<void> {
     this.#stopping = true;
     // Health watchers see NOT_SERVING first; open streams would never end by themselves.
-    this.#healthStreams.closeAll();
-    this.#watchStreams.closeAll();
+    for (const listener of this.#listeners) listener.healthStreams.closeAll();
+    for (const listener of this.#listeners) listener.watchStreams.closeAll();
     await this.#closeListeners();
   }
 
@@ -150,7 +179,8 @@ export class AgentServer implements Service {
     const listeners = this.#listeners;
     this.#listeners = [];
     await Promise.all(
-      listeners.map(async ({ server, socket }) => {
+      listeners.map(async ({ server, gate, socket }) => {
+        gate?.stopAccepting();
         const graceful = await shutdown(server, this.#options.stopTimeoutMs);
         if (!graceful) {
           this.#log?.warn(
@@ -160,12 +190,68 @@ export class AgentServer implements Service {
           this.#forced.abort();
           server.forceShutdown();
         }
+        // Connections grpc-js never saw (TLS handshakes in progress) end here.
+        gate?.destroyAll();
         if (socket !== null) await removeUnixSocket(socket.path, socket.ino);
       }),
     );
   }
 
-  #newServer(api: ReturnType<typeof loadApiDefinition>, policy: ListenerPolicy): grpc.Server {
+  /** A listener's gRPC server with its own stream budgets; registered for stop() at once. */
+  #newListener(
+    api: ReturnType<typeof loadApiDefinition>,
+    policy: ListenerPolicy,
+    limits: ListenerLimits,
+  ): Listener {
+    const name = LISTENER_NAMES[policy.kind];
+    const watchStreams = new StreamRegistry(
+      limits.maxWatchStreams,
+      `WatchEvents streams on ${name}`,
+    );
+    const healthStreams = new StreamRegistry(
+      limits.maxHealthWatchStreams,
+      `Health.Watch streams on ${name}`,
+    );
+    const listener: Listener = {
+      kind: policy.kind,
+      limits,
+      server: this.#newServer(api, policy, watchStreams, healthStreams),
+      gate: null,
+      socket: null,
+      watchStreams,
+      healthStreams,
+    };
+    this.#listeners.push(listener);
+    return listener;
+  }
+
+  /** Opens the listener's socket; resolves with the bound TCP port (0 for Unix). */
+  #listen(listener: Listener, address: ListenAddress): Promise<number> {
+    // TLS, when there is any, ends in the gate: grpc-js gets plaintext HTTP/2.
+    const injector = listener.server.createConnectionInjector(
+      grpc.ServerCredentials.createInsecure(),
+    );
+    listener.gate = new GatedListener(
+      {
+        inject: (connection) => injector.injectConnection(connection),
+        name: listener.kind,
+        log: this.#log,
+      },
+      {
+        address,
+        maxConnections: listener.limits.maxConnections,
+        prefaceTimeoutMs: this.#options.limits.prefaceTimeoutMs,
+      },
+    );
+    return listener.gate.listen();
+  }
+
+  #newServer(
+    api: ReturnType<typeof loadApiDefinition>,
+    policy: ListenerPolicy,
+    watchStreams: StreamRegistry,
+    healthStreams: StreamRegistry,
+  ): grpc.Server {
     const { limits, keepalive, driverAllowlist } = this.#options;
     const server = new grpc.Server({
       "grpc.max_receive_message_length": limits.maxReceiveMessageBytes,
@@ -183,7 +269,7 @@ export class AgentServer implements Service {
         policy,
         driverAllowlist,
         serverSignal: this.#forced.signal,
-        watchStreams: this.#watchStreams,
+        watchStreams,
         maxQueuedEvents: limits.maxQueuedEvents,
       }),
     );
@@ -192,7 +278,7 @@ export class AgentServer implements Service {
       healthHandlers({
         core: this.#core,
         stopping: () => this.#stopping,
-        streams: this.#healthStreams,
+        streams: healthStreams,
       }),
     );
     this.#reflection ??= new LazyReflection(api.packageDefinition);
@@ -202,41 +288,18 @@ export class AgentServer implements Service {
 
   async #startUnix(
     api: ReturnType<typeof loadApiDefinition>,
-    spec: UnixSocketSpec,
+    spec: ResolvedUnix,
     kind: "unix" | "unix-read-only",
     signal: AbortSignal,
   ): Promise<string> {
     await prepareUnixSocket(spec, this.#options.staleProbeTimeoutMs);
     signal.throwIfAborted();
-    const server = this.#newServer(api, { kind, path: spec.path });
-    const listener: Listener = { server, socket: null };
-    this.#listeners.push(listener);
-    await bind(server, `unix://${spec.path}`, grpc.ServerCredentials.createInsecure());
+    const listener = this.#newListener(api, { kind, path: spec.path }, spec.limits);
+    await this.#listen(listener, { kind: "unix", path: spec.path });
     listener.socket = { path: spec.path, ino: await finishUnixSocket(spec) };
     signal.throwIfAborted();
     return spec.path;
   }
-}
-
-function bind(
-  server: grpc.Server,
-  address: string,
-  credentials: grpc.ServerCredentials,
-): Promise<number> {
-  return new Promise((resolve, reject) => {
-    server.bindAsync(address, credentials, (error, port) => {
-      if (error === null) {
-        resolve(port);
-        return;
-      }
-      reject(
-        new AgentError("UNAVAILABLE", `cannot listen on ${address}: ${error.message}`, {
-          remedy: "check that the address is free and the agent may use it",
-          cause: error,
-        }),
-      );
-    });
-  });
 }
 
 /** tryShutdown bounded by `timeoutMs`; false when the bound passed first. */

@@ -7,6 +7,7 @@ export type { AgentCore, CallContext, Caller, ListenerKind } from "./agent-core.
 export {
   AgentServer,
   type AgentServerDeps,
+  type ListenerStats,
   type ListeningAddresses,
   type ServerLog,
 } from "./agent-server.js";
@@ -33,8 +34,10 @@ export {
   type AgentServerOptions,
   DEFAULT_KEEPALIVE,
   DEFAULT_LIMITS,
+  DEFAULT_LISTENER_LIMITS,
   DEFAULT_SOCKET_PATH,
   type KeepalivePolicy,
+  type ListenerLimits,
   type ServerLimits,
   type TcpListenerOptions,
   type TlsFiles,

@@ -5,6 +5,7 @@
  */
 import { AgentError } from "../common/index.js";
 import { DEFAULT_DRIVER_ALLOWLIST } from "../sysfs/parse.js";
+import type { ListenerKind } from "./agent-core.js";
 import { checkSocketPath, type UnixSocketSpec } from "./unix-socket.js";
 
 export const DEFAULT_SOCKET_PATH = "/run/eni-agent/eni-agent.sock";
@@ -17,6 +18,8 @@ export interface UnixListenerOptions {
   directoryMode?: number;
   /** Group id of the socket; null (default) keeps the process's group. */
   gid?: number | null;
+  /** Defaults: DEFAULT_LISTENER_LIMITS["unix"] (main) or ["unix-read-only"]. */
+  limits?: Partial<ListenerLimits>;
 }
 
 export interface TlsFiles {
@@ -37,6 +40,22 @@ export interface TcpListenerOptions {
   writers?: readonly string[];
   /** Identities allowed read-only RPCs. */
   readers?: readonly string[];
+  /** Default: DEFAULT_LISTENER_LIMITS.tcp. */
+  limits?: Partial<ListenerLimits>;
+}
+
+/**
+ * What one listener may hold at once. Every listener has its own budget, so
+ * that callers of one (any local user on the read-only socket) can never use
+ * up what another (root on the main socket) needs.
+ */
+export interface ListenerLimits {
+  /** Open connections (each holds a descriptor); one past it is closed as soon as it is accepted. */
+  maxConnections: number;
+  /** Open WatchEvents streams; the next is refused with UNAVAILABLE. */
+  maxWatchStreams: number;
+  /** Open Health.Watch streams; the next is refused with UNAVAILABLE. */
+  maxHealthWatchStreams: number;
 }
 
 export interface ServerLimits {
@@ -46,12 +65,14 @@ export interface ServerLimits {
   maxSendMessageBytes: number;
   /** HTTP/2 streams per connection. Default 32. */
   maxConcurrentStreamsPerConnection: number;
-  /** Open WatchEvents streams over all listeners. Default 64. */
-  maxWatchStreams: number;
-  /** Open Health.Watch streams over all listeners. Default 64. */
-  maxHealthWatchStreams: number;
   /** Events buffered for one slow watcher before its stream is ended. Default 1024. */
   maxQueuedEvents: number;
+  /**
+   * A new connection must send the HTTP/2 preface within this (on TCP: finish
+   * the TLS handshake within this, then send the preface within this), or it
+   * is closed. Default 10 s.
+   */
+  prefaceTimeoutMs: number;
 }
 
 export interface KeepalivePolicy {
@@ -59,7 +80,7 @@ export interface KeepalivePolicy {
   timeMs: number;
   /** …and closes it when the ping is not answered within this. Default 20 s. */
   timeoutMs: number;
-  /** Connections with no call for this long are closed. Default 15 min. */
+  /** Connections with no call for this long are closed. Default 5 min. */
   maxConnectionIdleMs: number;
 }
 
@@ -85,11 +106,16 @@ export interface ResolvedTcp {
   tls: TlsFiles;
   writers: ReadonlySet<string>;
   readers: ReadonlySet<string>;
+  limits: ListenerLimits;
+}
+
+export interface ResolvedUnix extends UnixSocketSpec {
+  limits: ListenerLimits;
 }
 
 export interface ResolvedServerOptions {
-  socket: UnixSocketSpec;
-  readOnlySocket: UnixSocketSpec | null;
+  socket: ResolvedUnix;
+  readOnlySocket: ResolvedUnix | null;
   tcp: ResolvedTcp | null;
   driverAllowlist: readonly string[];
   limits: ServerLimits;
@@ -102,33 +128,68 @@ export const DEFAULT_LIMITS: Readonly<ServerLimits> = Object.freeze({
   maxReceiveMessageBytes: 64 * 1024,
   maxSendMessageBytes: 16 * 1024 * 1024,
   maxConcurrentStreamsPerConnection: 32,
-  maxWatchStreams: 64,
-  maxHealthWatchStreams: 64,
   maxQueuedEvents: 1024,
+  prefaceTimeoutMs: 10_000,
 });
+
+/**
+ * Per listener. The main socket serves root and its group: room for every
+ * controller and CLI on the host. The read-only socket serves any local user:
+ * enough for monitoring, small enough that its callers hold few descriptors.
+ * TCP serves remote controllers, counted before their TLS handshake.
+ */
+export const DEFAULT_LISTENER_LIMITS: Readonly<Record<ListenerKind, Readonly<ListenerLimits>>> =
+  Object.freeze({
+    unix: Object.freeze({ maxConnections: 128, maxWatchStreams: 64, maxHealthWatchStreams: 64 }),
+    "unix-read-only": Object.freeze({
+      maxConnections: 32,
+      maxWatchStreams: 16,
+      maxHealthWatchStreams: 16,
+    }),
+    tcp: Object.freeze({ maxConnections: 64, maxWatchStreams: 64, maxHealthWatchStreams: 64 }),
+  });
 
 export const DEFAULT_KEEPALIVE: Readonly<KeepalivePolicy> = Object.freeze({
   timeMs: 60_000,
   timeoutMs: 20_000,
-  maxConnectionIdleMs: 15 * 60_000,
+  // A CLI connection lives for one command; a controller that polls or
+  // watches is never idle this long. An idle connection holds a descriptor.
+  maxConnectionIdleMs: 5 * 60_000,
 });
 
 function config(message: string, remedy: string): AgentError {
   return new AgentError("INVALID_ARGUMENT", message, { remedy });
 }
 
+function listenerLimits(kind: ListenerKind, limits: Partial<ListenerLimits> = {}): ListenerLimits {
+  const resolved = { ...DEFAULT_LISTENER_LIMITS[kind], ...limits };
+  checkPositiveIntegers(resolved);
+  return resolved;
+}
+
 function unixSpec(
   options: UnixListenerOptions,
+  kind: "unix" | "unix-read-only",
   mode: number,
   directoryMode: number,
-): UnixSocketSpec {
+): ResolvedUnix {
   checkSocketPath(options.path);
-  return {
+  const spec = {
     path: options.path,
     mode: options.mode ?? mode,
     directoryMode: options.directoryMode ?? directoryMode,
     gid: options.gid ?? null,
+    limits: listenerLimits(kind, options.limits),
   };
+  return spec;
+}
+
+function checkPositiveIntegers(values: Readonly<Record<string, number>>): void {
+  for (const [name, value] of Object.entries(values)) {
+    if (!Number.isInteger(value) || value < 1) {
+      throw config(`${name} must be a positive integer: ${value}`, `fix ${name} in the config`);
+    }
+  }
 }
 
 function resolveTcp(tcp: TcpListenerOptions): ResolvedTcp {
@@ -146,14 +207,22 @@ function resolveTcp(tcp: TcpListenerOptions): ResolvedTcp {
       'list client identities in tcp.writers or tcp.readers, e.g. "CN=controller"',
     );
   }
-  return { address: tcp.address, tls: tcp.tls, writers, readers };
+  return {
+    address: tcp.address,
+    tls: tcp.tls,
+    writers,
+    readers,
+    limits: listenerLimits("tcp", tcp.limits),
+  };
 }
 
 /** Applies defaults and refuses unsafe or contradictory settings (INVALID_ARGUMENT). */
 export function resolveServerOptions(options: AgentServerOptions): ResolvedServerOptions {
-  const socket = unixSpec(options.socket ?? { path: DEFAULT_SOCKET_PATH }, 0o660, 0o750);
+  const socket = unixSpec(options.socket ?? { path: DEFAULT_SOCKET_PATH }, "unix", 0o660, 0o750);
   const readOnlySocket =
-    options.readOnlySocket == null ? null : unixSpec(options.readOnlySocket, 0o666, 0o755);
+    options.readOnlySocket == null
+      ? null
+      : unixSpec(options.readOnlySocket, "unix-read-only", 0o666, 0o755);
   if (readOnlySocket !== null && readOnlySocket.path === socket.path) {
     throw config(
       `the read-only socket and the main socket share the path ${socket.path}`,
@@ -164,16 +233,7 @@ export function resolveServerOptions(options: AgentServerOptions): ResolvedServe
   const staleProbeTimeoutMs = options.staleProbeTimeoutMs ?? 1_000;
   const limits = { ...DEFAULT_LIMITS, ...options.limits };
   const keepalive = { ...DEFAULT_KEEPALIVE, ...options.keepalive };
-  for (const [name, value] of Object.entries({
-    ...limits,
-    ...keepalive,
-    stopTimeoutMs,
-    staleProbeTimeoutMs,
-  })) {
-    if (!Number.isInteger(value) || value < 1) {
-      throw config(`${name} must be a positive integer: ${value}`, `fix ${name} in the config`);
-    }
-  }
+  checkPositiveIntegers({ ...limits, ...keepalive, stopTimeoutMs, staleProbeTimeoutMs });
   return {
     socket,
     readOnlySocket,

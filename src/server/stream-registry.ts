@@ -1,7 +1,8 @@
 /**
- * Open server streams (WatchEvents, Health.Watch): a cap on how many may be
- * open at once, and a way to end them all when the server stops, so that a
- * graceful shutdown does not wait on streams that never end by themselves.
+ * Open server streams (WatchEvents, Health.Watch) of one listener: a cap on
+ * how many may be open at once, and a way to end them all when the server
+ * stops, so that a graceful shutdown does not wait on streams that never end
+ * by themselves.
  */
 import type * as grpc from "@grpc/grpc-js";
 import { AgentError } from "../common/index.js";
@@ -17,7 +18,7 @@ export class StreamRegistry {
   readonly #max: number;
   readonly #what: string;
 
-  /** `max` streams at most; `what` names them in the refusal ("WatchEvents streams"). */
+  /** `max` streams at most; `what` names them in the refusal ("WatchEvents streams on …"). */
   constructor(max: number, what: string) {
     if (!Number.isInteger(max) || max < 1) throw new RangeError(`stream cap must be ≥ 1: ${max}`);
     this.#max = max;

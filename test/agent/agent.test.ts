@@ -91,21 +91,24 @@ t.test("a second agent on the same state directory is refused while the first ru
   await first.agent.stop();
 });
 
-t.test("listeners.maxWatchStreams caps the daemon's open WatchEvents streams", async (t) => {
-  const dir = await tempDir(t);
-  const listeners = { socket: { path: `${dir}/agent.sock` }, maxWatchStreams: 1 };
-  const h = await agentHarness(t, { dir, config: { listeners } });
-  const client = connectAgent({ socketPath: h.socket });
-  t.teardown(() => client.close());
-  const first = new AbortController();
-  const open = (async () => {
-    for await (const _ of client.watchEvents({}, { signal: first.signal })) void _;
-  })().catch(() => undefined);
-  await eventually(() => h.agent.server.openWatchStreams() === 1);
-  const second = (async () => {
-    for await (const _ of client.watchEvents({})) void _;
-  })();
-  await t.rejects(second, { code: "UNAVAILABLE", message: /limit 1/ });
-  first.abort();
-  await open;
-});
+t.test(
+  "listeners.socket.maxWatchStreams caps the main socket's open WatchEvents streams",
+  async (t) => {
+    const dir = await tempDir(t);
+    const listeners = { socket: { path: `${dir}/agent.sock`, maxWatchStreams: 1 } };
+    const h = await agentHarness(t, { dir, config: { listeners } });
+    const client = connectAgent({ socketPath: h.socket });
+    t.teardown(() => client.close());
+    const first = new AbortController();
+    const open = (async () => {
+      for await (const _ of client.watchEvents({}, { signal: first.signal })) void _;
+    })().catch(() => undefined);
+    await eventually(() => h.agent.server.openWatchStreams() === 1);
+    const second = (async () => {
+      for await (const _ of client.watchEvents({})) void _;
+    })();
+    await t.rejects(second, { code: "UNAVAILABLE", message: /limit 1/ });
+    first.abort();
+    await open;
+  },
+);

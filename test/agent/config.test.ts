@@ -19,7 +19,10 @@ t.test("an empty object gives the documented defaults, deep-frozen", async (t) =
   t.equal(config.listeners.socket.path, "/run/eni-agent/eni-agent.sock");
   t.equal(config.listeners.socket.mode, 0o660);
   t.equal(config.listeners.tcp, null);
-  t.equal(config.listeners.maxWatchStreams, 64);
+  t.equal(config.listeners.socket.maxWatchStreams, 64);
+  t.equal(config.listeners.socket.maxConnections, 128);
+  t.equal(config.listeners.prefaceTimeoutMs, 10_000);
+  t.equal(config.listeners.idleTimeoutMs, 300_000);
   t.equal(config.metrics.address, null, "metrics are off by default");
   t.equal(config.imds.endpoint, "http://169.254.169.254");
   t.same(config.termination.act.spot, ["terminate", "stop"]);
@@ -53,8 +56,12 @@ t.test("errors name the file, the key and the reason", async (t) => {
     ],
     [{ metrics: { address: "localhost" } }, 'config.json: metrics.address: must be "host:port"'],
     [
-      { listeners: { maxWatchStreams: 0 } },
-      "config.json: listeners.maxWatchStreams: must be an integer",
+      { listeners: { socket: { maxWatchStreams: 0 } } },
+      "config.json: listeners.socket.maxWatchStreams: must be an integer",
+    ],
+    [
+      { listeners: { maxWatchStreams: 8 } },
+      "config.json: listeners.maxWatchStreams: was replaced by a cap per listener",
     ],
     [{ imds: { endpoint: "http://x/path" } }, "config.json: imds.endpoint: must be http(s)://"],
     [{ ec2: { releasePolicy: "shred" } }, "config.json: ec2.releasePolicy: must be one of"],

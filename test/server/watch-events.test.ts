@@ -1,3 +1,4 @@
+import { join } from "node:path";
 import t from "tap";
 import type { DriverName, EniId, PciAddress } from "../../src/common/index.js";
 import type { AgentClient } from "../../src/server/client.js";
@@ -176,13 +177,15 @@ t.test("cancelling a watch removes its subscription from the core", async (t) =>
 });
 
 t.test("the number of open watches is capped", async (t) => {
-  const h = await startHarness(t, () => ({ limits: { maxWatchStreams: 2 } }));
+  const h = await startHarness(t, (dir) => ({
+    socket: { path: join(dir, "run", "agent.sock"), limits: { maxWatchStreams: 2 } },
+  }));
   const a = await watch(h.client);
   const b = await watch(h.client);
   const refused = await watch(h.client);
   t.match(await refused.ended, {
     code: "UNAVAILABLE",
-    message: /too many open WatchEvents streams \(limit 2\)/,
+    message: /too many open WatchEvents streams on the main socket \(limit 2\)/,
   });
   a.stop();
   await until(() => h.core.listenerCount === 1, "a slot to free up");
@@ -208,7 +211,10 @@ t.test("a watcher that falls too far behind is dropped, not buffered forever", a
   const h = await startHarness(t, () => ({ limits: { maxQueuedEvents: 8 } }));
   const w = await watch(h.client);
   for (let i = 0; i < 500; i++) h.core.emit({ kind: "device_added", device: device(9) });
-  t.match(await w.ended, { code: "UNAVAILABLE", message: /fell \d+ events behind/ });
+  t.match(await w.ended, {
+    code: "UNAVAILABLE",
+    message: /fell \d+ events behind/,
+  });
   t.ok(w.events.length < 500, `got ${w.events.length} events before the drop`);
   t.equal(h.core.listenerCount, 0, "the subscription is gone");
 });
