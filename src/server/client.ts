@@ -199,7 +199,7 @@ export class AgentClient {
       }
     } catch (err) {
       if (options.signal?.aborted === true) return;
-      throw this.#toAgentError(err);
+      throw this.#watchError(err);
     } finally {
       options.signal?.removeEventListener("abort", onAbort);
       call.cancel();
@@ -228,14 +228,28 @@ export class AgentClient {
     });
   }
 
+  /**
+   * The daemon resets a watch that fell behind (RST_STREAM ENHANCE_YOUR_CALM,
+   * which grpc-js reports as RESOURCE_EXHAUSTED without the daemon's detail).
+   */
+  #watchError(err: unknown): AgentError {
+    if (isCallFailure(err) && err.code === grpc.status.RESOURCE_EXHAUSTED && !fromDaemon(err)) {
+      return new AgentError(
+        "UNAVAILABLE",
+        `the daemon dropped this watch: it fell too far behind in reading events (${this.#describe})`,
+        { remedy: "read the stream faster, or list again and start a new watch", cause: err },
+      );
+    }
+    return this.#toAgentError(err);
+  }
+
   #toAgentError(err: unknown): AgentError {
     if (isAgentError(err)) return err;
     const status = (err ?? {}) as grpc.ServiceError;
     const error = errorFromStatus(status);
     // A connection failure carries no detail from the daemon (the daemon
     // always attaches its error metadata): say where we tried.
-    const fromDaemon = status.metadata?.get(ERROR_METADATA_KEY).length ?? 0;
-    if (status.code === grpc.status.UNAVAILABLE && fromDaemon === 0) {
+    if (status.code === grpc.status.UNAVAILABLE && !fromDaemon(status)) {
       return new AgentError(error.code, `${error.message} (${this.#describe})`, {
         remedy: `check that eni-agent is running and that ${this.#describe} is reachable`,
         cause: err,
@@ -243,6 +257,18 @@ export class AgentClient {
     }
     return error;
   }
+}
+
+/** A failed call's status as grpc-js reports it. */
+type CallFailure = Partial<grpc.ServiceError>;
+
+function isCallFailure(value: unknown): value is CallFailure {
+  return typeof value === "object" && value !== null && "code" in value;
+}
+
+/** The daemon attaches its error detail to every failure it sends. */
+function fromDaemon(status: CallFailure): boolean {
+  return (status.metadata?.get(ERROR_METADATA_KEY).length ?? 0) > 0;
 }
 
 /** Opens a client; no connection is made until the first call. */

@@ -65,7 +65,7 @@ export interface ServerLimits {
   maxSendMessageBytes: number;
   /** HTTP/2 streams per connection. Default 32. */
   maxConcurrentStreamsPerConnection: number;
-  /** Events buffered for one slow watcher before its stream is ended. Default 1024. */
+  /** Events buffered for one slow watcher before its stream is reset. Default 1024. */
   maxQueuedEvents: number;
   /**
    * A new connection must send the HTTP/2 preface within this (on TCP: finish

@@ -7,6 +7,7 @@
 import type * as grpc from "@grpc/grpc-js";
 import { AgentError } from "../common/index.js";
 import { toServiceError } from "./error-status.js";
+import { resetStream } from "./reset-stream.js";
 
 export interface OpenStream {
   /** Ends the stream because the server stops; must be idempotent. */
@@ -58,6 +59,13 @@ export interface TrackedStream {
   onEnd(cleanup: () => void): void;
   /** Ends the stream: OK when `error` is null, else with its status. Idempotent. */
   finish(error: AgentError | null): void;
+  /**
+   * Ends the stream with RST_STREAM instead of a status, dropping what is
+   * queued for it (a client that stopped reading would never receive the
+   * status anyway). Falls back to finish(error) if the stream cannot be
+   * reset. Idempotent.
+   */
+  reset(error: AgentError): void;
 }
 
 /**
@@ -71,6 +79,14 @@ export function trackStream(
 ): TrackedStream {
   const cleanups: (() => void)[] = [];
   let ended = false;
+  /** Marks the stream ended and releases it; false when it already was. */
+  const end = (): boolean => {
+    if (ended) return false;
+    ended = true;
+    for (const cleanup of cleanups) cleanup();
+    streams.delete(entry);
+    return !call.cancelled;
+  };
   const tracked: TrackedStream = {
     get ended() {
       return ended;
@@ -79,13 +95,13 @@ export function trackStream(
       cleanups.push(cleanup);
     },
     finish: (error) => {
-      if (ended) return;
-      ended = true;
-      for (const cleanup of cleanups) cleanup();
-      streams.delete(entry);
-      if (call.cancelled) return;
+      if (!end()) return;
       if (error === null) call.end();
       else call.emit("error", toServiceError(error));
+    },
+    reset: (error) => {
+      if (!end()) return;
+      if (!resetStream(call)) call.emit("error", toServiceError(error));
     },
   };
   const entry: OpenStream = { close: () => onServerStop(tracked) };

@@ -4,8 +4,9 @@
  * Response headers go out once the subscription is active, so a client that
  * lists devices after receiving them misses nothing. A client that stops
  * reading is not allowed to grow the server's memory: once `maxQueuedEvents`
- * are buffered for it, its stream ends with UNAVAILABLE and it must re-list
- * and watch again.
+ * are buffered for it, its HTTP/2 stream is reset (RST_STREAM
+ * ENHANCE_YOUR_CALM, which grpc-js clients read as RESOURCE_EXHAUSTED), which
+ * drops everything queued for it; it must re-list and watch again.
  */
 import * as grpc from "@grpc/grpc-js";
 import { AgentError, type PciAddress, toAgentError } from "../common/index.js";
@@ -78,7 +79,7 @@ export function watchEventsHandler(
     const onEvent = (event: AgentEvent): void => {
       if (stream.ended || !matchesFilter(filter, event)) return;
       if (call.writableLength >= deps.maxQueuedEvents) {
-        stream.finish(
+        stream.reset(
           new AgentError(
             "UNAVAILABLE",
             `this watcher fell ${call.writableLength} events behind and was dropped`,
