@@ -7,6 +7,7 @@
  */
 import { readFile } from "node:fs/promises";
 import { AgentError } from "../common/index.js";
+import { type TlsField, tlsMaterialProblem } from "../server/tls-material.js";
 import { configError } from "./config-reader.js";
 import { type AgentConfig, parseConfig } from "./config-schema.js";
 
@@ -66,8 +67,21 @@ export async function readTlsFiles(
     read("key"),
     read("clientCa"),
   ]);
-  return { certChain, privateKey, clientCa };
+  const material = { certChain, privateKey, clientCa };
+  // An empty or garbage CA bundle would start a listener that refuses every client.
+  const problem = tlsMaterialProblem(material);
+  if (problem !== null) {
+    const key = TLS_KEYS[problem.field];
+    throw configError(file, `listeners.tcp.tls.${key}`, `${tls[key]} ${problem.reason}`);
+  }
+  return material;
 }
+
+const TLS_KEYS: Readonly<Record<TlsField, "cert" | "key" | "clientCa">> = {
+  certChain: "cert",
+  privateKey: "key",
+  clientCa: "clientCa",
+};
 
 /** A socket group as a gid: numbers pass through, names are looked up in `<etc>/group`. */
 export async function resolveGroup(

@@ -8,6 +8,7 @@ import type { InterfaceName, Mac } from "../common/index.js";
 import { isAgentError } from "../common/index.js";
 import { parseDesiredBinding } from "../driver/index.js";
 import { DEFAULT_LISTENER_LIMITS } from "../server/server-options.js";
+import { othersMayWrite } from "../server/unix-socket.js";
 import {
   DEFAULT_DRIVER_ALLOWLIST,
   parseInterfaceName,
@@ -217,9 +218,15 @@ function readSocket(
   ) {
     throw s.error("group", "must be a group name or a numeric gid");
   }
-  const mode = s.string("mode", defaults.mode.toString(8).padStart(4, "0"), (v) =>
-    /^0?[0-7]{3}$/.test(v) ? null : 'must be an octal mode string such as "0660"',
-  );
+  const mode = s.string("mode", defaults.mode.toString(8).padStart(4, "0"), (v) => {
+    if (!/^0?[0-7]{3}$/.test(v)) return 'must be an octal mode string such as "0660"';
+    // Connecting needs write permission on the socket: "other" write on the
+    // main socket would let every local user move NICs.
+    if (name === "socket" && othersMayWrite(Number.parseInt(v, 8))) {
+      return 'must not give others write access (it would let every local user call every RPC); use "0660" and a group, and the read-only socket for everyone else';
+    }
+    return null;
+  });
   return {
     path: s.string("path", defaults.path, absolutePath),
     group: (group ?? null) as string | number | null,

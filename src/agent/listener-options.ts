@@ -1,8 +1,8 @@
 /**
  * The gRPC server's options from the configuration, with what they need
- * from disk: socket groups resolved to ids, TLS files read, the listeners'
- * connection caps checked against the descriptor limit (errors name the
- * configuration file and key).
+ * from disk: socket groups resolved to ids, TLS files read and checked, the
+ * listeners' connection caps checked against the descriptor limit (errors
+ * name the configuration file and key).
  */
 import type { AgentServerOptions, ListenerLimits } from "../server/index.js";
 import { readTlsFiles, resolveGroup } from "./config-file.js";

@@ -1,12 +1,14 @@
 /**
  * Listener and limit options of the gRPC server, their documented defaults,
  * and the validation that refuses unsafe configurations (plaintext TCP, TCP
- * without an allowlist) before anything listens.
+ * without an allowlist, a main socket others may write, unusable TLS
+ * material) before anything listens.
  */
 import { AgentError } from "../common/index.js";
 import { DEFAULT_DRIVER_ALLOWLIST } from "../sysfs/parse.js";
 import type { ListenerKind } from "./agent-core.js";
-import { checkSocketPath, type UnixSocketSpec } from "./unix-socket.js";
+import { tlsMaterialProblem } from "./tls-material.js";
+import { checkSocketPath, othersMayWrite, type UnixSocketSpec } from "./unix-socket.js";
 
 export const DEFAULT_SOCKET_PATH = "/run/eni-agent/eni-agent.sock";
 
@@ -181,6 +183,12 @@ function unixSpec(
     gid: options.gid ?? null,
     limits: listenerLimits(kind, options.limits),
   };
+  if (kind === "unix" && othersMayWrite(spec.mode)) {
+    throw config(
+      `the main socket's mode ${spec.mode.toString(8).padStart(4, "0")} lets every local user call every RPC`,
+      "give the main socket a mode without write for others (0660 and a group); serve other users on the read-only socket",
+    );
+  }
   return spec;
 }
 
@@ -205,6 +213,13 @@ function resolveTcp(tcp: TcpListenerOptions): ResolvedTcp {
     throw config(
       `TCP listener ${tcp.address} has no allowed client identities: every client would be refused`,
       'list client identities in tcp.writers or tcp.readers, e.g. "CN=controller"',
+    );
+  }
+  const problem = tlsMaterialProblem(tcp.tls);
+  if (problem !== null) {
+    throw config(
+      `TCP listener ${tcp.address}: tls.${problem.field}: ${problem.reason}`,
+      "give the TCP listener a PEM certificate chain, its private key and the PEM CA bundle of its clients",
     );
   }
   return {

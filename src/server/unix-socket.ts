@@ -24,6 +24,14 @@ export interface UnixSocketSpec {
   gid: number | null;
 }
 
+/**
+ * True when the mode lets users outside the socket's group write it, i.e.
+ * connect: connect(2) on a Unix socket needs write permission on its file.
+ */
+export function othersMayWrite(mode: number): boolean {
+  return (mode & 0o002) !== 0;
+}
+
 /** sun_path holds 108 bytes including the terminating NUL. */
 const MAX_SOCKET_PATH_BYTES = 107;
 

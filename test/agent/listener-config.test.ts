@@ -1,11 +1,12 @@
 /**
- * Issue #17: each listener has its own budget, and the budgets must fit the
- * daemon's descriptor limit, or the daemon refuses to start naming the keys.
+ * Issue #17: the listener configuration refuses what would let local users
+ * in, or starve the daemon, at start, with an error naming the file and key.
  */
 import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import t, { type Test } from "tap";
+import { readTlsFiles } from "../../src/agent/config-file.js";
 import { defaultConfig, parseConfig } from "../../src/agent/config-schema.js";
 import {
   checkDescriptorBudget,
@@ -13,12 +14,32 @@ import {
   readOpenFileLimit,
 } from "../../src/agent/descriptor-budget.js";
 import { listenerOptions } from "../../src/agent/listener-options.js";
+import { makeCa, makeLeaf } from "../server/certs.js";
 
 async function tempDir(t: Test): Promise<string> {
   const dir = await mkdtemp(join(tmpdir(), "eni-agent-listeners-"));
   t.teardown(() => rm(dir, { recursive: true, force: true }));
   return dir;
 }
+
+t.test("a main socket mode that lets others write is refused, naming the key (#17)", async (t) => {
+  for (const mode of ["0666", "0662", "0602", "666", "0777"]) {
+    t.throws(
+      () => parseConfig({ listeners: { socket: { mode } } }, "config.json"),
+      {
+        code: "INVALID_ARGUMENT",
+        message: /^config\.json: listeners\.socket\.mode: must not give others write access/,
+      },
+      mode,
+    );
+  }
+  const ok = parseConfig(
+    { listeners: { socket: { mode: "0660" }, readOnlySocket: { mode: "0666" } } },
+    "config.json",
+  );
+  t.equal(ok.listeners.socket.mode, 0o660);
+  t.equal(ok.listeners.readOnlySocket?.mode, 0o666, "the read-only socket is meant for everyone");
+});
 
 t.test("each listener has its own connection and stream budget", async (t) => {
   const config = parseConfig(
@@ -81,6 +102,51 @@ t.test("listener caps that do not fit the descriptor limit are refused (#17)", a
     "Max open files            unlimited            unlimited            files",
   );
   t.equal(await readOpenFileLimit(dir), null, "unlimited leaves nothing to check");
+});
+
+t.test("empty or garbage TLS files are refused at start, naming the file (#17)", async (t) => {
+  const dir = await tempDir(t);
+  const ca = makeCa(dir, "ca");
+  const leaf = makeLeaf(dir, "ca", "server", { cn: "eni-agent", usage: "serverAuth" });
+  const other = makeLeaf(dir, "ca", "other", { cn: "other", usage: "serverAuth" });
+  const files = {
+    cert: join(dir, "server.pem"),
+    key: join(dir, "server-key.pem"),
+    clientCa: join(dir, "clients-ca.pem"),
+  };
+  const write = async (name: keyof typeof files, content: string | Buffer) =>
+    writeFile(files[name], content);
+  await write("cert", leaf.cert);
+  await write("key", leaf.key);
+  await write("clientCa", ca.cert);
+  t.ok(await readTlsFiles(files, "config.json"), "the right files are accepted");
+
+  const cases: [keyof typeof files, string | Buffer, RegExp][] = [
+    ["clientCa", "", /listeners\.tcp\.tls\.clientCa: .*clients-ca\.pem holds no PEM certificate/],
+    [
+      "clientCa",
+      "-----BEGIN CERTIFICATE-----\nnot base64 at all\n-----END CERTIFICATE-----\n",
+      /listeners\.tcp\.tls\.clientCa: .*clients-ca\.pem certificate 1 of 1 does not parse/,
+    ],
+    ["cert", "garbage", /listeners\.tcp\.tls\.cert: .*server\.pem holds no PEM certificate/],
+    ["key", "garbage", /listeners\.tcp\.tls\.key: .*server-key\.pem is not a PEM private key/],
+    [
+      "key",
+      other.key,
+      /listeners\.tcp\.tls\.key: .*server-key\.pem does not belong to the certificate/,
+    ],
+  ];
+  for (const [name, content, message] of cases) {
+    await write(name, content);
+    await t.rejects(
+      readTlsFiles(files, "config.json"),
+      { code: "INVALID_ARGUMENT", message },
+      `${name}: ${message}`,
+    );
+    await write("cert", leaf.cert);
+    await write("key", leaf.key);
+    await write("clientCa", ca.cert);
+  }
 });
 
 async function writeLimits(procRoot: string, line: string): Promise<void> {

@@ -164,3 +164,25 @@ t.test("a TCP client that does not finish TLS in time is closed (#17)", async (t
   await until(() => tcp().open === 0, "both connections to close");
   t.equal(tcp().timedOut, 2, "the preface timeout closed it");
 });
+
+t.test("a main socket mode that lets others write is refused (#17)", async (t) => {
+  const dir = tempDir(t);
+  for (const mode of [0o666, 0o662, 0o602, 0o777]) {
+    t.throws(
+      () => new AgentServer({ core: new FakeCore() }, { socket: { path: `${dir}/a.sock`, mode } }),
+      { code: "INVALID_ARGUMENT", message: /main socket's mode 0?\d+ lets every local user/ },
+      mode.toString(8),
+    );
+  }
+  t.doesNotThrow(
+    () =>
+      new AgentServer(
+        { core: new FakeCore() },
+        {
+          socket: { path: `${dir}/a.sock`, mode: 0o660 },
+          readOnlySocket: { path: `${dir}/r.sock`, mode: 0o666 },
+        },
+      ),
+    "0660 on the main socket and 0666 on the read-only socket are fine",
+  );
+});

@@ -132,3 +132,29 @@ t.test("plaintext TCP is refused before anything listens", async (t) => {
     { code: "INVALID_ARGUMENT", message: /no allowed client identities/ },
   );
 });
+
+t.test("an empty or garbage client CA is refused before anything listens (#17)", async (t) => {
+  const dir = tempDir(t);
+  const pki = makePki(dir);
+  const server = (clientCa: Buffer) =>
+    new AgentServer(
+      { core: new FakeCore() },
+      {
+        socket: { path: `${dir}/a.sock` },
+        tcp: {
+          address: "127.0.0.1:0",
+          tls: { certChain: pki.server.cert, privateKey: pki.server.key, clientCa },
+          writers: ["CN=controller"],
+        },
+      },
+    );
+  t.throws(() => server(Buffer.alloc(0)), {
+    code: "INVALID_ARGUMENT",
+    message: /tls\.clientCa: holds no PEM certificate/,
+  });
+  t.throws(() => server(Buffer.from("not a certificate\n")), {
+    code: "INVALID_ARGUMENT",
+    message: /tls\.clientCa: holds no PEM certificate/,
+  });
+  t.doesNotThrow(() => server(pki.ca.cert), "the real CA is accepted");
+});
