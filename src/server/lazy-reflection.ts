@@ -11,6 +11,8 @@
 import { EventEmitter } from "node:events";
 import * as grpc from "@grpc/grpc-js";
 import type { PackageDefinition } from "@grpc/proto-loader";
+import { AgentError } from "../common/index.js";
+import { toServiceError } from "./error-status.js";
 
 const VERSIONS = ["v1", "v1alpha"] as const;
 type Version = (typeof VERSIONS)[number];
@@ -66,9 +68,28 @@ export class LazyReflection {
           end: () => call.end(),
         });
         real.handler(stream);
-        call.on("data", (bytes: Bytes) =>
-          stream.emit("data", real.method.requestDeserialize(bytes)),
-        );
+        const onData = (bytes: Bytes): void => {
+          let request: unknown;
+          try {
+            request = real.method.requestDeserialize(bytes);
+          } catch (err) {
+            // Thrown from a 'data' listener, this would end the daemon.
+            call.off("data", onData);
+            const reason = err instanceof Error ? err.message : String(err);
+            call.emit(
+              "error",
+              toServiceError(
+                new AgentError(
+                  "INVALID_ARGUMENT",
+                  `the reflection request is not a valid protobuf message: ${reason}`,
+                ),
+              ),
+            );
+            return;
+          }
+          stream.emit("data", request);
+        };
+        call.on("data", onData);
         call.on("end", () => stream.emit("end"));
       },
       (err: unknown) => {
