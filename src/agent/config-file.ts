@@ -46,7 +46,31 @@ export async function loadConfigFile(
   } catch (err) {
     throw configError(path, "(file)", `not valid JSON: ${(err as Error).message}`);
   }
+  // Validation, the overrides and the freeze walk the value recursively: a
+  // hostile nesting would overflow the stack (a RangeError, not a config error).
+  if (nestedDeeperThan(json, MAX_CONFIG_DEPTH)) {
+    throw configError(
+      path,
+      "(file)",
+      `nested deeper than ${MAX_CONFIG_DEPTH} levels; the configuration is at most a few deep`,
+    );
+  }
   return parseConfig(transform(json), path);
+}
+
+/** Far beyond the deepest key (termination.act.spot[0] is 4); far below what recursion survives. */
+const MAX_CONFIG_DEPTH = 32;
+
+/** Whether arrays and objects nest deeper than `max`; iterative, so any depth is safe to ask about. */
+export function nestedDeeperThan(value: unknown, max: number): boolean {
+  const pending: [unknown, number][] = [[value, 0]];
+  for (let next = pending.pop(); next !== undefined; next = pending.pop()) {
+    const [item, depth] = next;
+    if (typeof item !== "object" || item === null) continue;
+    if (depth >= max) return true;
+    for (const inner of Object.values(item)) pending.push([inner, depth + 1]);
+  }
+  return false;
 }
 
 /** The PEM files of a TCP listener, read now. */

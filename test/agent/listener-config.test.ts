@@ -6,7 +6,7 @@ import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import t, { type Test } from "tap";
-import { readTlsFiles } from "../../src/agent/config-file.js";
+import { loadConfigFile, readTlsFiles } from "../../src/agent/config-file.js";
 import { defaultConfig, parseConfig } from "../../src/agent/config-schema.js";
 import {
   checkDescriptorBudget,
@@ -148,6 +148,38 @@ t.test("empty or garbage TLS files are refused at start, naming the file (#17)",
     await write("clientCa", ca.cert);
   }
 });
+
+t.test(
+  "a deeply nested configuration is a config error naming the file, not a crash (#17)",
+  async (t) => {
+    const dir = await tempDir(t);
+    const file = join(dir, "deep.json");
+    const depth = 5_000;
+    await writeFile(file, `{"listeners":${'{"x":'.repeat(depth)}1${"}".repeat(depth)}}`);
+    await t.rejects(loadConfigFile(file, { explicit: true }), {
+      code: "INVALID_ARGUMENT",
+      message: new RegExp(`^${file}: \\(file\\): nested deeper than 32 levels`),
+    });
+    // The serve command's overrides clone the JSON: they must never see it either.
+    const transformed: unknown[] = [];
+    await t.rejects(
+      loadConfigFile(file, {
+        explicit: true,
+        transform: (json) => {
+          transformed.push(structuredClone(json));
+          return json;
+        },
+      }),
+      { code: "INVALID_ARGUMENT" },
+    );
+    t.equal(transformed.length, 0);
+    const arrays = join(dir, "arrays.json");
+    await writeFile(arrays, `{"bindings":${"[".repeat(depth)}${"]".repeat(depth)}}`);
+    await t.rejects(loadConfigFile(arrays, { explicit: true }), {
+      message: /nested deeper than 32 levels/,
+    });
+  },
+);
 
 async function writeLimits(procRoot: string, line: string): Promise<void> {
   await mkdir(join(procRoot, "self"), { recursive: true });
