@@ -8,7 +8,7 @@ import { writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import t from "tap";
 import type { CliIo } from "../../src/cli/command.js";
-import { serve } from "../../src/cli/commands/serve.js";
+import { HELP, serve } from "../../src/cli/commands/serve.js";
 import type { ProcessWarning } from "../../src/cli/process-warnings.js";
 import { connectAgent } from "../../src/server/client.js";
 import { eventually, tempDir } from "../agent/harness.js";
@@ -125,4 +125,32 @@ t.test("serve refuses bad flags and a bad configuration with the key", async (t)
   await t.rejects(serve(["--config", join(dir, "missing.json")], io(signal), none), {
     code: "NOT_FOUND",
   });
+});
+
+t.test("a socket in use exits with the code serve --help names for it (#17)", async (t) => {
+  const dir = await tempDir(t);
+  const socket = join(dir, "agent.sock");
+  const stop = new AbortController();
+  let ready!: () => void;
+  const isReady = new Promise<void>((r) => (ready = r));
+  const none = { hangups: { onHangup: () => () => undefined } };
+  const running = serve(["--simulate", "--socket", socket], io(stop.signal), {
+    ...none,
+    onReady: () => ready(),
+  });
+  await isReady;
+  // Its own state directory, so that only the socket is in the way.
+  const second = io(new AbortController().signal);
+  const code = await serve(
+    ["--simulate", "--socket", socket, "--state-dir", join(dir, "second-state")],
+    second,
+    none,
+  );
+  t.match(second.err.join(""), /another process is serving .*agent\.sock/);
+  const documented = /^ {4}(\d+) +a socket path is taken: another process serves it/m.exec(HELP);
+  t.ok(documented, "serve --help has a line for a socket in use");
+  t.equal(code, Number(documented?.[1]), `exits ${code}, as serve --help says`);
+  t.equal(code, 4, "FAILED_PRECONDITION, as docs/cli.md's table has it");
+  stop.abort();
+  t.equal(await running, 0);
 });

@@ -63,7 +63,10 @@ EXIT STATUS
     1   a fatal error stopped the daemon
     2   bad command line or configuration
     3   the configuration file named by --config does not exist
-    6   a listener could not start (e.g. the socket is in use by another daemon)
+    4   a socket path is taken: another process serves it (is eni-agent
+        already running?), or a file that is not a socket is in the way, or
+        the socket's directory is writable by others
+    6   a listener could not bind (e.g. the TCP address is in use)
     7   the state directory is locked by another eni-agent process
 
 EXAMPLES
