@@ -7,6 +7,14 @@
  *   const client = connectAgent({ socketPath: "/run/eni-agent/eni-agent.sock" });
  *   try { const op = await client.bindDevice({ selector: { pciAddress }, driver: "vfio-pci" }); }
  *   finally { client.close(); }
+ *
+ * The daemon attaches its error detail to every failure it reports. A call
+ * that ends INTERNAL or UNAVAILABLE without it never got the daemon's answer:
+ * the transport ended it (a GOAWAY, e.g. nghttp2's rapid-reset guard after
+ * 1,000 cancellations on one connection; a dropped connection). Such a call
+ * rejects with UNAVAILABLE, never INTERNAL, and a read-only call is retried
+ * on a new connection, twice at most and within its deadline; a mutating
+ * call is not (the daemon may have acted on it: look the operation up).
  */
 import * as grpc from "@grpc/grpc-js";
 import { AgentError, isAgentError } from "../common/index.js";
@@ -71,6 +79,17 @@ export interface WatchOptions {
 
 export type ServingStatus = HealthCheckResponse__Output["status"];
 
+/** Attempts of a read-only call whose connection was reset, and the pause before the next. */
+const RESET_RETRY_DELAYS_MS = [20, 200] as const;
+
+const READ_ONLY = "read-only";
+const MUTATING = "mutating";
+/** Whether a call may be sent again when its connection was reset (reads only). */
+type CallKind = typeof READ_ONLY | typeof MUTATING;
+
+/** A failed call's status as grpc-js reports it. */
+type CallFailure = Partial<grpc.ServiceError>;
+
 /** Starts one unary call of the generated client with the given metadata, options, callback. */
 type Invoke<Res> = (
   metadata: grpc.Metadata,
@@ -107,6 +126,7 @@ export class AgentClient {
     const response = await this.#unary<ListDevicesResponse__Output>(
       (md, opts, cb) => this.#agent.listDevices(request, md, opts, cb),
       options,
+      READ_ONLY,
     );
     return response.devices;
   }
@@ -115,6 +135,7 @@ export class AgentClient {
     const { device } = await this.#unary<GetDeviceResponse__Output>(
       (md, opts, cb) => this.#agent.getDevice({ selector }, md, opts, cb),
       options,
+      READ_ONLY,
     );
     return required(device, "device");
   }
@@ -142,6 +163,7 @@ export class AgentClient {
     const { operation } = await this.#unary<GetOperationResponse__Output>(
       (md, opts, cb) => this.#agent.getOperation({ operationId }, md, opts, cb),
       options,
+      READ_ONLY,
     );
     return required(operation, "operation");
   }
@@ -153,6 +175,7 @@ export class AgentClient {
     return this.#unary<ListOperationsResponse__Output>(
       (md, opts, cb) => this.#agent.listOperations(request, md, opts, cb),
       options,
+      READ_ONLY,
     );
   }
 
@@ -160,6 +183,7 @@ export class AgentClient {
     const { report } = await this.#unary<GetHostReportResponse__Output>(
       (md, opts, cb) => this.#agent.getHostReport({}, md, opts, cb),
       options,
+      READ_ONLY,
     );
     return required(report, "report");
   }
@@ -179,6 +203,7 @@ export class AgentClient {
     const response = await this.#unary<HealthCheckResponse__Output>(
       (md, opts, cb) => this.#health.check({ service }, md, opts, cb),
       options,
+      READ_ONLY,
     );
     return response.status;
   }
@@ -211,20 +236,52 @@ export class AgentClient {
     this.#agent.close();
   }
 
-  #unary<Res>(invoke: Invoke<Res>, options: CallOptions = {}): Promise<Res> {
+  /** One unary call; a read-only one is retried when its connection was reset. */
+  async #unary<Res>(
+    invoke: Invoke<Res>,
+    options: CallOptions = {},
+    kind: CallKind = MUTATING,
+  ): Promise<Res> {
     const deadline = Date.now() + (options.deadlineMs ?? this.#deadlineMs);
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await this.#attempt(invoke, deadline, options.signal);
+      } catch (failure) {
+        const delayMs = RESET_RETRY_DELAYS_MS[attempt];
+        const retry =
+          kind === READ_ONLY &&
+          delayMs !== undefined &&
+          endedByTransport(failure) &&
+          options.signal?.aborted !== true &&
+          Date.now() + delayMs < deadline;
+        if (!retry) throw this.#toAgentError(failure);
+        await new Promise((resolve) => setTimeout(resolve, delayMs));
+      }
+    }
+  }
+
+  /** One attempt; rejects with what grpc-js reported (converted by the caller). */
+  #attempt<Res>(invoke: Invoke<Res>, deadline: number, signal?: AbortSignal): Promise<Res> {
     return new Promise<Res>((resolve, reject) => {
-      if (options.signal?.aborted) {
+      if (signal?.aborted) {
         reject(new AgentError("ABORTED", "the call was cancelled before it started"));
         return;
       }
-      const call = invoke(new grpc.Metadata(), { deadline }, (err, res) => {
-        options.signal?.removeEventListener("abort", onAbort);
-        if (err !== null || res === undefined) reject(this.#toAgentError(err));
-        else resolve(res);
-      });
+      let call: grpc.ClientUnaryCall;
+      try {
+        call = invoke(new grpc.Metadata(), { deadline }, (err, res) => {
+          signal?.removeEventListener("abort", onAbort);
+          if (err !== null || res === undefined) reject(err);
+          else resolve(res);
+        });
+      } catch (err) {
+        // grpc-js throws instead of calling back when it cannot start a call
+        // (e.g. after close()): still a rejection, never an exception.
+        reject(err);
+        return;
+      }
       const onAbort = (): void => call.cancel();
-      options.signal?.addEventListener("abort", onAbort, { once: true });
+      signal?.addEventListener("abort", onAbort, { once: true });
     });
   }
 
@@ -245,7 +302,18 @@ export class AgentClient {
 
   #toAgentError(err: unknown): AgentError {
     if (isAgentError(err)) return err;
-    const status = (err ?? {}) as grpc.ServiceError;
+    if (!isCallFailure(err)) {
+      const message = err instanceof Error ? err.message : String(err);
+      return new AgentError("INTERNAL", `the gRPC client failed: ${message}`, { cause: err });
+    }
+    const status = err;
+    if (status.code === grpc.status.INTERNAL && endedByTransport(status)) {
+      return new AgentError(
+        "UNAVAILABLE",
+        `the call ended without the daemon's answer: ${status.details ?? "no detail"} (${this.#describe})`,
+        { remedy: "retry: the daemon did not report this call failed", cause: err },
+      );
+    }
     const error = errorFromStatus(status);
     // A connection failure carries no detail from the daemon (the daemon
     // always attaches its error metadata): say where we tried.
@@ -259,9 +327,6 @@ export class AgentClient {
   }
 }
 
-/** A failed call's status as grpc-js reports it. */
-type CallFailure = Partial<grpc.ServiceError>;
-
 function isCallFailure(value: unknown): value is CallFailure {
   return typeof value === "object" && value !== null && "code" in value;
 }
@@ -269,6 +334,20 @@ function isCallFailure(value: unknown): value is CallFailure {
 /** The daemon attaches its error detail to every failure it sends. */
 function fromDaemon(status: CallFailure): boolean {
   return (status.metadata?.get(ERROR_METADATA_KEY).length ?? 0) > 0;
+}
+
+/**
+ * The call ended INTERNAL or UNAVAILABLE without the daemon's detail: the
+ * transport ended it (grpc-js reports a stream reset by a GOAWAY as
+ * INTERNAL, a lost connection as UNAVAILABLE; it keeps the RST_STREAM code
+ * to itself), not the daemon.
+ */
+function endedByTransport(failure: unknown): boolean {
+  return (
+    isCallFailure(failure) &&
+    !fromDaemon(failure) &&
+    (failure.code === grpc.status.INTERNAL || failure.code === grpc.status.UNAVAILABLE)
+  );
 }
 
 /** Opens a client; no connection is made until the first call. */
