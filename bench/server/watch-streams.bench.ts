@@ -7,21 +7,27 @@
  *
  * The daemon is the built `eni-agent serve --simulate` with the main
  * socket's `maxWatchStreams` (64) and `maxConnections` (128) raised to 1,100
- * in its configuration file. For the heap readings it runs with --expose-gc and a small preload
- * (written next to its socket) that, on SIGUSR2, runs a full collection and
- * writes process.memoryUsage() to a file: what is still reachable, which
- * resident memory alone cannot tell from garbage the collector has not come
- * back for.
+ * in its configuration file. For the heap readings it runs with --expose-gc
+ * and a small preload (bench/support/heap-probe.ts) that, on SIGUSR2, runs a
+ * full collection and writes process.memoryUsage() to a file: what is still
+ * reachable, which resident memory alone cannot tell from garbage the
+ * collector has not come back for.
  */
 import { setMaxListeners } from "node:events";
-import { existsSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { dirname, join } from "node:path";
+import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import type { AgentClient } from "../../src/server/client.js";
 import { clientsOnOwnConnections } from "../support/agent-clients.js";
 import { defineBench, type Measurement, type TargetResult } from "../support/bench.js";
 import { daemonFixture } from "../support/daemon-process.js";
-import { mib, readProcSample, settleUnixSockets } from "../support/proc-stats.js";
+import {
+  daemonMemory,
+  MEMORY_COLUMNS,
+  type Memory,
+  memoryCells,
+  serveWithHeapProbe,
+} from "../support/heap-probe.js";
+import { settleUnixSockets } from "../support/proc-stats.js";
 
 const STREAMS = 1_000;
 const MAX_WATCH_STREAMS = 1_100;
@@ -34,78 +40,16 @@ const OPEN_CONCURRENCY = 100;
 const DEVICE = "0000:00:06.0";
 /** What a round of 1,000 streams opened and closed may leave in the heap: a leak of 1 KiB a stream is 1 MiB. */
 const MAX_HEAP_GROWTH_MIB = 1;
-/** Preloaded into the daemon: SIGUSR2 runs a full GC and writes memoryUsage() to `file`. */
-const heapProbe = (file: string) => `
-import { writeFileSync } from "node:fs";
-process.on("SIGUSR2", () => {
-  globalThis.gc();
-  writeFileSync(${JSON.stringify(file)}, JSON.stringify(process.memoryUsage()));
-});
-`;
-
 const fixture = daemonFixture("watch", {
   config: {
     listeners: {
       socket: { maxWatchStreams: MAX_WATCH_STREAMS, maxConnections: MAX_WATCH_STREAMS },
     },
   },
-  command: (socket) => {
-    const dir = dirname(socket);
-    const probe = join(dir, "heap-probe.mjs");
-    writeFileSync(probe, heapProbe(join(dir, "heap.json")));
-    return [
-      "--expose-gc",
-      "--import",
-      probe,
-      "bin/eni-agent.js",
-      "serve",
-      "--simulate",
-      "--socket",
-      socket,
-      "--config",
-      join(dir, "config.json"),
-    ];
-  },
+  command: serveWithHeapProbe,
 });
 
-interface Memory {
-  /** VmRSS as found. */
-  rssMiB: number;
-  /** V8 heap in use right after a full collection the daemon ran when asked (SIGUSR2). */
-  heapMiB: number;
-  /** V8 heap committed (heapTotal) after that collection. */
-  heapTotalMiB: number;
-  /** VmRSS right after that collection. */
-  rssAfterGcMiB: number;
-}
-
-async function memory(): Promise<Memory> {
-  const running = fixture.daemon;
-  const rssMiB = mib(readProcSample(running.pid).rssKiB);
-  const file = join(fixture.dir, "heap.json");
-  rmSync(file, { force: true });
-  process.kill(running.pid, "SIGUSR2");
-  const deadline = Date.now() + 10_000;
-  while (Date.now() < deadline) {
-    await sleep(20);
-    if (!existsSync(file)) continue;
-    try {
-      const usage = JSON.parse(readFileSync(file, "utf8")) as {
-        heapUsed: number;
-        heapTotal: number;
-      };
-      return {
-        rssMiB,
-        heapMiB: usage.heapUsed / 2 ** 20,
-        heapTotalMiB: usage.heapTotal / 2 ** 20,
-        rssAfterGcMiB: mib(readProcSample(running.pid).rssKiB),
-      };
-    } catch {
-      // Read while being written: the next poll has all of it.
-    }
-  }
-  throw new Error("the daemon did not report its heap");
-}
+const memory = () => daemonMemory(fixture);
 
 interface Watchers {
   /** ms from the start of each subscription to its response headers. */
@@ -240,10 +184,7 @@ export default defineBench({
       const phase = (label: string, m: Memory, perStream: string) => [
         r.name,
         label,
-        m.rssMiB.toFixed(1),
-        m.rssAfterGcMiB.toFixed(1),
-        m.heapMiB.toFixed(1),
-        m.heapTotalMiB.toFixed(1),
+        ...memoryCells(m),
         perStream,
       ];
       return [
@@ -261,15 +202,7 @@ export default defineBench({
       tables: [
         {
           title: "Daemon memory, MiB",
-          columns: [
-            "round",
-            "phase",
-            "VmRSS",
-            "VmRSS after GC",
-            "heap used after GC",
-            "heap committed",
-            "heap per stream, KiB",
-          ],
+          columns: ["round", "phase", ...MEMORY_COLUMNS, "heap per stream, KiB"],
           rows,
         },
       ],

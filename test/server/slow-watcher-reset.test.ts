@@ -11,16 +11,10 @@
  * channelz (streams started = succeeded + failed on every connection, i.e.
  * no HTTP/2 stream left open) and its own registry.
  */
-import { once } from "node:events";
-import {
-  type ClientHttp2Session,
-  type ClientHttp2Stream,
-  connect as connectHttp2,
-  constants,
-} from "node:http2";
-import { connect } from "node:net";
+import { constants } from "node:http2";
 import * as grpc from "@grpc/grpc-js";
 import t from "tap";
+import { neverReadingWatcher } from "../support/never-reading-watcher.js";
 import { device } from "./fake-core.js";
 import { startHarness } from "./harness.js";
 
@@ -75,32 +69,6 @@ function openServerStreams(): number {
   return open;
 }
 
-/** A WatchEvents call that never reads its responses. Resolves once the daemon subscribed it. */
-async function neverReadingWatcher(path: string): Promise<{
-  session: ClientHttp2Session;
-  stream: ClientHttp2Stream;
-  reset: Promise<number>;
-}> {
-  const session = connectHttp2("http://localhost", { createConnection: () => connect({ path }) });
-  session.on("error", () => {});
-  const stream = session.request({
-    ":method": "POST",
-    ":path": "/eniagent.v1.EniAgentService/WatchEvents",
-    "content-type": "application/grpc",
-    te: "trailers",
-  });
-  stream.on("error", () => {});
-  // An empty WatchEventsRequest: uncompressed, length 0.
-  stream.end(Buffer.from([0, 0, 0, 0, 0]));
-  stream.pause();
-  // A reset stream emits 'error' before 'close' (events.once would reject on it).
-  const reset = new Promise<number>((resolve) =>
-    stream.once("close", () => resolve(stream.rstCode ?? -1)),
-  );
-  await once(stream, "response");
-  return { session, stream, reset };
-}
-
 t.test(
   "watchers that never read are reset at the queue limit and leave no stream behind (#17)",
   async (t) => {
@@ -122,7 +90,7 @@ t.test(
     const windowFullBeforeReset: boolean[] = watchers.map(() => false);
     const codes: (number | null)[] = watchers.map(() => null);
     watchers.forEach((w, i) => {
-      void w.reset.then((code) => {
+      void w.ended.then((code) => {
         resets++;
         codes[i] = code;
         windowFullBeforeReset[i] = windowFull[i] === true;
