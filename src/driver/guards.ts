@@ -85,6 +85,15 @@ export function checkAllowlist(device: PciDevice, allowedIds: readonly string[])
   });
 }
 
+/**
+ * The guards for taking a device from its kernel netdev driver, unforced:
+ * what recovery checks before a rollback does that on the journal's word.
+ */
+export async function checkNetdevGuards(device: PciDevice, deps: GuardDeps): Promise<void> {
+  const refusals = await netdevRefusals(device, deps);
+  if (refusals.length > 0) throw refusal(device, refusals[0]!);
+}
+
 /** A device not under a kernel netdev driver, never seen under one: its identity is unknown. */
 function unknownRefusals(device: PciDevice, home: DeviceSnapshot | null): Refusal[] {
   if (home !== null || device.interfaces.length > 0) return [];

@@ -22,6 +22,8 @@ export {
   DriverEngine,
   type DriverEngineDeps,
   type DriverEngineOptions,
+  type JournalIssues,
+  journalNotes,
   type PlannedOperation,
   type RecoveryReport,
 } from "./engine.js";

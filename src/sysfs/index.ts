@@ -12,6 +12,7 @@ export {
   isEniId,
   isInterfaceName,
   isMac,
+  isOperationId,
   isPciAddress,
   parseDriverName,
   parseEniId,

@@ -270,6 +270,7 @@ export class FakeCore implements AgentCore {
     const end = start + query.pageSize;
     return {
       operations: all.slice(start, end),
+      journalNotes: [],
       nextPageToken: end < all.length ? `p${end}` : null,
     };
   }
