@@ -255,6 +255,11 @@ export async function withEngine<T>(
         `note: resolved interrupted operation ${r.operationId} on ${r.device}: ${r.status}\n`,
       );
     }
+    for (const r of report.refused) {
+      io.stderr.write(
+        `note: left interrupted operation ${r.operationId} on ${r.device} open: ${r.message}\n`,
+      );
+    }
     for (const d of report.drift) {
       io.stderr.write(
         `note: ${d.device} has driver_override "${d.override}" that no operation explains` +
