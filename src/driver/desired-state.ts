@@ -7,14 +7,15 @@ import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import {
   AgentError,
+  atomicWriteFile,
   type DriverName,
   type EniId,
   type Mac,
   type PciAddress,
+  stateIoError,
   toAgentError,
 } from "../common/index.js";
 import { isEniId, isMac, parseDriverName, parseEniId, parseMac } from "../sysfs/index.js";
-import { atomicWriteFile, stateIoError } from "./atomic-file.js";
 import type { OperationResult } from "./types.js";
 
 export type DesiredKey = { mac: Mac } | { eniId: EniId };
@@ -154,6 +155,8 @@ export class DesiredState {
   readonly #eniMac: DesiredStateDeps["eniMac"];
   readonly #declared: DesiredBinding[];
   readonly #allowedDrivers: readonly string[];
+  /** The store is read, changed and saved whole: one change at a time, or one loses the other. */
+  #changes: Promise<unknown> = Promise.resolve();
 
   /** Throws INVALID_ARGUMENT for a malformed declared binding. */
   constructor(
@@ -182,15 +185,22 @@ export class DesiredState {
     return null;
   }
 
-  /** Records `driver` for `mac`, or forgets the MAC's stored binding (null). */
-  async set(mac: Mac, driver: DriverName | null): Promise<void> {
-    const key: DesiredKey = { mac };
-    const kept = (await this.#store.load()).filter((b) => !sameKey(b.key, key));
-    if (driver !== null) {
-      parseDriverName(driver, this.#allowedDrivers);
-      kept.push({ key, driver, source: "request" });
-    }
-    await this.#store.save(kept);
+  /**
+   * Records `driver` for `mac`, or forgets the MAC's stored binding (null).
+   * Changes run one after another; each resolves once it is saved.
+   */
+  set(mac: Mac, driver: DriverName | null): Promise<void> {
+    const change = this.#changes.then(async () => {
+      const key: DesiredKey = { mac };
+      const kept = (await this.#store.load()).filter((b) => !sameKey(b.key, key));
+      if (driver !== null) {
+        parseDriverName(driver, this.#allowedDrivers);
+        kept.push({ key, driver, source: "request" });
+      }
+      await this.#store.save(kept);
+    });
+    this.#changes = change.catch(() => undefined);
+    return change;
   }
 
   /** Resolves each binding to a device and binds it; failures are collected, not thrown. */

@@ -8,7 +8,7 @@
  * restore / repair / deviceAdded / applyDesired.
  */
 import { randomUUID } from "node:crypto";
-import { AgentError, type PciAddress } from "../common/index.js";
+import { AgentError, type DriverName, type PciAddress, toAgentError } from "../common/index.js";
 import { DEFAULT_DRIVER_ALLOWLIST, parseDriverName, type Sysfs } from "../sysfs/index.js";
 import { type Clock, realClock } from "./clock.js";
 import { type DesiredApplied, DesiredState } from "./desired-state.js";
@@ -254,11 +254,13 @@ export class DriverEngine {
     this.#requireReady();
     const name = parseDriverName(driver, this.#allowedDrivers);
     const device = await this.resolve(input);
-    const result = await this.#run(device, `bind:${name}`, `bind to ${name}`, () =>
-      prepareBind(this.#prepare, device, name, options.force ?? false),
+    return this.#run(
+      device,
+      `bind:${name}`,
+      `bind to ${name}`,
+      () => prepareBind(this.#prepare, device, name, options.force ?? false),
+      options.persist ? { driver: name } : null,
     );
-    if (options.persist) await this.#persist(result, name);
-    return result;
   }
 
   /** Returns a device to its kernel driver with driver_override cleared. */
@@ -268,11 +270,13 @@ export class DriverEngine {
   ): Promise<OperationResult> {
     this.#requireReady();
     const device = await this.resolve(input);
-    const result = await this.#run(device, "restore", "restore", () =>
-      prepareRestore(this.#prepare, device),
+    return this.#run(
+      device,
+      "restore",
+      "restore",
+      () => prepareRestore(this.#prepare, device),
+      options.persist ? { driver: null } : null,
     );
-    if (options.persist) await this.#persist(result, null);
-    return result;
   }
 
   /** Repairs a DEGRADED device (the reconciler calls this). A healthy device is a no-op. */
@@ -365,20 +369,31 @@ export class DriverEngine {
     return { ...(result as OperationResult), joined: true } as T;
   }
 
-  /** Prepares under the lock (so the snapshot is current) and executes. */
+  /**
+   * Prepares under the lock (so the snapshot is current), executes, and
+   * stores the desired binding (`persist`) before the lock is released: a
+   * later operation on the device then persists after this one, never
+   * before. A request with persist joins only one with persist too.
+   */
   #run(
     device: PciAddress,
     key: string,
     label: string,
     prepare: () => Promise<PlannedOperation | null>,
+    persist: { driver: DriverName | null } | null = null,
   ): Promise<OperationResult> {
-    return this.#locked(device, key, `op-${randomUUID()}`, label, async (id, lease) => {
+    const lockKey = persist === null ? key : `${key}+persist`;
+    return this.#locked(device, lockKey, `op-${randomUUID()}`, label, async (id, lease) => {
       const planned = await prepare();
+      let done: OperationResult;
       if (planned === null || planned.noop) {
         const current = await readExisting(this.#sysfs, device);
-        return result(null, device, stateOf(current), planned?.overriddenGuards ?? [], "noop");
+        done = result(null, device, stateOf(current), planned?.overriddenGuards ?? [], "noop");
+      } else {
+        done = await this.#execute(id, planned, lease);
       }
-      return this.#execute(id, planned, lease);
+      if (persist !== null) await this.#persist(done, persist.driver);
+      return done;
     });
   }
 
@@ -445,22 +460,44 @@ export class DriverEngine {
     return outcome;
   }
 
-  /** Records (driver) or forgets (null) the desired binding of a device, by its home MAC. */
-  async #persist(done: OperationResult, driver: string | null): Promise<void> {
-    const mac = this.#book.homeFor(done.device)?.mac ?? null;
-    if (mac === null) {
-      done.warnings.push(
-        "not persisted: the device's MAC is unknown (it was never seen under its kernel driver)",
-      );
-      return;
-    }
+  /**
+   * Records (driver) or forgets (null) the desired binding of a device, by
+   * its MAC: the one its kernel driver shows now, else the journal's home.
+   * A persist that did not happen fails the request: the move stands (the
+   * error says so), and a retry is a no-op move that only persists.
+   */
+  async #persist(done: OperationResult, driver: DriverName | null): Promise<void> {
+    const mac =
+      done.state.interfaces.find((n) => n.mac !== null)?.mac ??
+      this.#book.homeFor(done.device)?.mac ??
+      null;
     try {
-      await this.#desired.set(
-        mac,
-        driver === null ? null : parseDriverName(driver, this.#allowedDrivers),
-      );
+      if (mac === null) {
+        throw new AgentError(
+          "FAILED_PRECONDITION",
+          "its MAC is unknown (it was never seen under its kernel driver)",
+          { remedy: "restore it to its kernel driver once, then bind with persist" },
+        );
+      }
+      await this.#desired.set(mac, driver);
     } catch (err) {
-      done.warnings.push(`not persisted: ${err instanceof Error ? err.message : String(err)}`);
+      const cause = toAgentError(err);
+      const where = driver === null ? "is back with its kernel driver" : `is bound to ${driver}`;
+      const op = done.operationId === null ? "" : ` (operation ${done.operationId})`;
+      throw new AgentError(
+        cause.code,
+        `device ${done.device} ${where}${op}, but the binding was not persisted: ${cause.message}`,
+        {
+          device: done.device,
+          operationId: done.operationId ?? undefined,
+          path: cause.path,
+          errno: cause.errno,
+          remedy:
+            cause.remedy ??
+            "retry with persist: the device is already there, so only the binding is stored",
+          cause,
+        },
+      );
     }
   }
 }

@@ -1,4 +1,3 @@
-export { atomicWriteFile, lockStateDir, readJsonFile } from "./atomic-file.js";
 export { type Clock, realClock, steppingClock } from "./clock.js";
 export {
   type DesiredApplied,
@@ -47,4 +46,5 @@ export { type JournalFault, MemoryJournal } from "./memory-journal.js";
 export { describeState } from "./observe.js";
 export { describeStep, planSteps, planTransition, stepWrite } from "./plan-transaction.js";
 export { Reconciler, type ReconcilerOptions, type RepairAttempt } from "./reconciler.js";
+export { lockStateDir } from "./state-lock.js";
 export type * from "./types.js";

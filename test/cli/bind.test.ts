@@ -3,7 +3,7 @@
  * commands' host seam) and once on the real adapters over a materialized
  * tree in a temp directory. Never on this machine's /sys.
  */
-import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import t, { type Test } from "tap";
@@ -186,6 +186,21 @@ t.test("a state directory held by a live process is refused", async (t) => {
     runBind(["ens6", "vfio-pci", "--offline", "--state-dir", dir], io, () => simHost(kernel)),
   );
   t.equal(stale.code, 0, "a stale lock is taken over");
+});
+
+t.test("bind to the driver a device has, with --persist, stores it (#17)", async (t) => {
+  const kernel = ec2Host();
+  const dir = await stateDir(t);
+  const out = await capture((io) =>
+    runBind(["ens8", "ena", "--persist", "--json", "--offline", "--state-dir", dir], io, () =>
+      simHost(kernel),
+    ),
+  );
+  t.equal(out.code, 0, out.stderr);
+  t.match(JSON.parse(out.stdout), { status: "noop", warnings: [] });
+  t.same(JSON.parse(await readFile(join(dir, "desired.json"), "utf8")).bindings, [
+    { mac: ec2Mac(8), driver: "ena" },
+  ]);
 });
 
 t.test("--timeout with --offline is refused before anything is touched", async (t) => {

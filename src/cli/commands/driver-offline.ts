@@ -9,7 +9,7 @@
  * unfinished operations first, then does its one operation.
  */
 import { networkInterfaces, release } from "node:os";
-import { AgentError, type PciAddress } from "../../common/index.js";
+import { AgentError, type PciAddress, readJsonFile } from "../../common/index.js";
 import {
   type AddressProvider,
   type DriverConfig,
@@ -22,7 +22,6 @@ import {
   type PlannedOperation,
   type ProgressEvent,
   parseDriverConfig,
-  readJsonFile,
 } from "../../driver/index.js";
 import {
   type DefaultRouteReader,
