@@ -46,5 +46,5 @@ export { type JournalFault, MemoryJournal } from "./memory-journal.js";
 export { describeState } from "./observe.js";
 export { describeStep, planSteps, planTransition, stepWrite } from "./plan-transaction.js";
 export { Reconciler, type ReconcilerOptions, type RepairAttempt } from "./reconciler.js";
-export { lockStateDir } from "./state-lock.js";
+export { type LockOwner, lockStateDir, type StateLock } from "./state-lock.js";
 export type * from "./types.js";

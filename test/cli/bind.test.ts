@@ -3,6 +3,7 @@
  * commands' host seam) and once on the real adapters over a materialized
  * tree in a temp directory. Never on this machine's /sys.
  */
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -14,6 +15,18 @@ import { runRestore } from "../../src/cli/commands/restore.js";
 import { ec2Host, ec2Mac, materialize, type SimKernel } from "../../src/sim/index.js";
 import { runCaptured } from "./run.js";
 
+/** A /proc with this "process" (4242) and one other live one (777), for the state lock. */
+const PROC = mkdtempSync(join(tmpdir(), "cli-proc-"));
+t.teardown(() => rmSync(PROC, { recursive: true, force: true }));
+for (const [pid, start] of [
+  [4242, 10],
+  [777, 20],
+]) {
+  mkdirSync(join(PROC, String(pid)));
+  const fields = "S 0 1 1 0 -1 0 0 0 0 0 1 2 0 0 20 0 1 0";
+  writeFileSync(join(PROC, String(pid), "stat"), `${pid} (node) ${fields} ${start} 1 1\n`);
+}
+
 function simHost(kernel: SimKernel): OfflineHost {
   return {
     sysfs: kernel.sysfs,
@@ -21,8 +34,8 @@ function simHost(kernel: SimKernel): OfflineHost {
     routes: { defaultRoutes: async () => kernel.defaultRoutes() },
     addresses: { addresses: async () => [] },
     kernelRelease: kernel.config.release,
-    isAlive: (pid) => pid === 777,
     pid: 4242,
+    procRoot: PROC,
   };
 }
 

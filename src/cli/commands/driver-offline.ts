@@ -124,9 +124,9 @@ export interface OfflineHost {
   routes: DefaultRouteReader;
   addresses: AddressProvider;
   kernelRelease: string | null;
-  /** Whether a process id is alive (for a stale state-directory lock). */
-  isAlive(pid: number): boolean;
+  /** This process, for the state-directory lock: its pid and the /proc that shows it. */
   pid: number;
+  procRoot: string;
 }
 
 export interface HostRoots {
@@ -156,16 +156,10 @@ export function realHost(roots: HostRoots, pid: number): OfflineHost {
           : [],
     },
     kernelRelease: local ? release() : null,
-    isAlive: (other) => {
-      try {
-        // Signal 0 checks existence without signalling.
-        process.kill(other, 0);
-        return true;
-      } catch (err) {
-        return (err as NodeJS.ErrnoException).code === "EPERM";
-      }
-    },
     pid,
+    // The lock's owner is this process, so it is read in this host's /proc
+    // even when --proc-root names another tree for the holder scan.
+    procRoot: "/proc",
   };
 }
 
@@ -244,7 +238,7 @@ export async function withEngine<T>(
     await engine.inspect();
     return fn({ engine, stateDir });
   }
-  const lock = await lockStateDir(stateDir, host.isAlive, host.pid);
+  const lock = await lockStateDir(stateDir, host);
   try {
     const report = await engine.recover();
     for (const p of report.problems)
