@@ -203,6 +203,48 @@ export class DesiredState {
     return change;
   }
 
+  /**
+   * Records (driver) or forgets (null) the desired binding of the device of
+   * `done`, by its MAC: the one its kernel driver shows now, else `homeMac`
+   * (the journal's). A persist that did not happen throws: the move stands
+   * (the error says so), and a retry is a no-op move that only persists.
+   */
+  async persist(
+    done: OperationResult,
+    driver: DriverName | null,
+    homeMac: Mac | null,
+  ): Promise<void> {
+    const mac = done.state.interfaces.find((n) => n.mac !== null)?.mac ?? homeMac;
+    try {
+      if (mac === null) {
+        throw new AgentError(
+          "FAILED_PRECONDITION",
+          "its MAC is unknown (it was never seen under its kernel driver)",
+          { remedy: "restore it to its kernel driver once, then bind with persist" },
+        );
+      }
+      await this.set(mac, driver);
+    } catch (err) {
+      const cause = toAgentError(err);
+      const where = driver === null ? "is back with its kernel driver" : `is bound to ${driver}`;
+      const op = done.operationId === null ? "" : ` (operation ${done.operationId})`;
+      throw new AgentError(
+        cause.code,
+        `device ${done.device} ${where}${op}, but the binding was not persisted: ${cause.message}`,
+        {
+          device: done.device,
+          operationId: done.operationId ?? undefined,
+          path: cause.path,
+          errno: cause.errno,
+          remedy:
+            cause.remedy ??
+            "retry with persist: the device is already there, so only the binding is stored",
+          cause,
+        },
+      );
+    }
+  }
+
   /** Resolves each binding to a device and binds it; failures are collected, not thrown. */
   async apply(
     resolve: (mac: Mac) => Promise<PciAddress>,

@@ -8,7 +8,7 @@
  * restore / repair / deviceAdded / applyDesired.
  */
 import { randomUUID } from "node:crypto";
-import { AgentError, type DriverName, type PciAddress, toAgentError } from "../common/index.js";
+import { AgentError, type DriverName, type PciAddress } from "../common/index.js";
 import { DEFAULT_DRIVER_ALLOWLIST, parseDriverName, type Sysfs } from "../sysfs/index.js";
 import { type Clock, realClock } from "./clock.js";
 import { type DesiredApplied, DesiredState } from "./desired-state.js";
@@ -392,7 +392,9 @@ export class DriverEngine {
       } else {
         done = await this.#execute(id, planned, lease);
       }
-      if (persist !== null) await this.#persist(done, persist.driver);
+      if (persist !== null) {
+        await this.#desired.persist(done, persist.driver, this.#book.homeFor(device)?.mac ?? null);
+      }
       return done;
     });
   }
@@ -458,47 +460,6 @@ export class DriverEngine {
       .finally(() => this.#background.delete(settled));
     this.#background.add(settled);
     return outcome;
-  }
-
-  /**
-   * Records (driver) or forgets (null) the desired binding of a device, by
-   * its MAC: the one its kernel driver shows now, else the journal's home.
-   * A persist that did not happen fails the request: the move stands (the
-   * error says so), and a retry is a no-op move that only persists.
-   */
-  async #persist(done: OperationResult, driver: DriverName | null): Promise<void> {
-    const mac =
-      done.state.interfaces.find((n) => n.mac !== null)?.mac ??
-      this.#book.homeFor(done.device)?.mac ??
-      null;
-    try {
-      if (mac === null) {
-        throw new AgentError(
-          "FAILED_PRECONDITION",
-          "its MAC is unknown (it was never seen under its kernel driver)",
-          { remedy: "restore it to its kernel driver once, then bind with persist" },
-        );
-      }
-      await this.#desired.set(mac, driver);
-    } catch (err) {
-      const cause = toAgentError(err);
-      const where = driver === null ? "is back with its kernel driver" : `is bound to ${driver}`;
-      const op = done.operationId === null ? "" : ` (operation ${done.operationId})`;
-      throw new AgentError(
-        cause.code,
-        `device ${done.device} ${where}${op}, but the binding was not persisted: ${cause.message}`,
-        {
-          device: done.device,
-          operationId: done.operationId ?? undefined,
-          path: cause.path,
-          errno: cause.errno,
-          remedy:
-            cause.remedy ??
-            "retry with persist: the device is already there, so only the binding is stored",
-          cause,
-        },
-      );
-    }
   }
 }
 
