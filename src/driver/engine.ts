@@ -8,7 +8,7 @@
  * restore / repair / deviceAdded / applyDesired.
  */
 import { randomUUID } from "node:crypto";
-import { AgentError, type DriverName, type PciAddress } from "../common/index.js";
+import { AgentError, type DriverName, isAgentError, type PciAddress } from "../common/index.js";
 import { DEFAULT_DRIVER_ALLOWLIST, parseDriverName, type Sysfs } from "../sysfs/index.js";
 import { type Clock, realClock } from "./clock.js";
 import { type DesiredApplied, DesiredState } from "./desired-state.js";
@@ -196,16 +196,22 @@ export class DriverEngine {
     return report;
   }
 
-  #recoverOne(header: OperationHeader): Promise<TransactionResult | Refused> {
+  /** One open operation; a failure to read or write its device leaves it open, reported, never stops start-up. */
+  async #recoverOne(header: OperationHeader): Promise<TransactionResult | Refused> {
     const { id, device, kind } = header;
-    return this.#locked(device, "recover", id, `recover ${kind}`, async (_, lease) => {
-      const cause = new AgentError("ABORTED", `operation ${id} was interrupted (agent restart)`, {
-        device,
-        operationId: id,
+    try {
+      return await this.#locked(device, "recover", id, `recover ${kind}`, async (_, lease) => {
+        const cause = new AgentError("ABORTED", `operation ${id} was interrupted (agent restart)`, {
+          device,
+          operationId: id,
+        });
+        const outcome = await recoverOpen(this.#tx, header, cause);
+        return outcome.status === "refused" ? outcome : this.#settle(outcome, lease);
       });
-      const outcome = await recoverOpen(this.#tx, header, cause);
-      return outcome.status === "refused" ? outcome : this.#settle(outcome, lease);
-    });
+    } catch (err) {
+      if (!isAgentError(err)) throw err;
+      return { status: "refused", error: err };
+    }
   }
 
   /** What is wrong with the journal now: skipped records, unwritten end records, refused recoveries. */

@@ -255,3 +255,33 @@ t.test("a begin record that repeats an operation id is reported and skipped (#17
   t.same(kernel.writeLog(), [], "the stale copy is not replayed");
   t.match(report.problems, [{ line: lines.length + 1, kind: "shape", detail: /repeats/ }]);
 });
+
+t.test("a device recovery cannot read is left open and start-up goes on (#17)", async (t) => {
+  const kernel = ec2Host({ enis: 3 });
+  const op = forgedHeader(
+    A,
+    "op-unread",
+    { driver: "ena", override: null },
+    { driver: "vfio-pci", override: "vfio-pci" },
+  );
+  const other = forgedHeader(
+    "0000:00:07.0",
+    "op-other",
+    { driver: "ena", override: null },
+    { driver: "vfio-pci", override: "vfio-pci" },
+  );
+  kernel.faults.add({
+    path: `bus/pci/devices/${A}/**`,
+    operation: "read",
+    action: { kind: "fail", errno: "EIO" },
+  });
+  const engine = engineOn(kernel, new MemoryJournal(forgedBegin(op) + forgedBegin(other)));
+  const report = await engine.recover();
+  t.match(report.refused, [{ operationId: "op-unread", device: A, message: /EIO/ }]);
+  t.match(
+    report.resolved,
+    [{ operationId: "op-other", status: "rolled_back" }],
+    "the next one ran",
+  );
+  t.equal(engine.operation("op-unread")?.status, "running");
+});
