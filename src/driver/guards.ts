@@ -75,7 +75,10 @@ export async function checkGuards(
 }
 
 /** The guard every operation passes, restore included; never overridden. */
-export function checkAllowlist(device: PciDevice, allowedIds: readonly string[]): void {
+export function checkAllowlist(
+  device: Pick<PciDevice, "address" | "vendor" | "device"> & { name?: string | null },
+  allowedIds: readonly string[],
+): void {
   const id = `${device.vendor}:${device.device}`;
   if (allowedIds.includes(id)) return;
   throw refusal(device, {
@@ -153,7 +156,7 @@ async function netdevRefusals(device: PciDevice, deps: GuardDeps): Promise<Refus
   return out;
 }
 
-function refusal(device: PciDevice, r: Refusal): AgentError {
+function refusal(device: { address: PciDevice["address"] }, r: Refusal): AgentError {
   return new AgentError("FAILED_PRECONDITION", `refused by guard ${r.guard}: ${r.message}`, {
     guard: r.guard,
     device: device.address,

@@ -11,7 +11,7 @@
  * not have taken effect, and only the kernel knows which.
  */
 import { AgentError, isAgentError, type PciAddress } from "../common/index.js";
-import { type PciDevice, readDevice, type Sysfs } from "../sysfs/index.js";
+import { type PciDevice, readDevice, readPciIds, type Sysfs } from "../sysfs/index.js";
 import type { Clock } from "./clock.js";
 import { type KernelVersion, stepError } from "./diagnose.js";
 import { checkAllowlist, checkNetdevGuards, type GuardDeps } from "./guards.js";
@@ -64,17 +64,14 @@ type Applied =
 
 /**
  * The allowlist check every sysfs write of the engine passes: writes happen
- * only in `runTransaction` and in the resolution of an open operation, and
+ * only in `runTransaction` and in the recovery of an open operation, and
  * both call this first. The ids are the kernel's, read now, never a
  * record's (a journal record can lie; an NVMe disk is a PCI device too).
+ * A device that is gone has nothing to write to.
  */
-async function managedDevice(
-  deps: TransactionDeps,
-  address: PciAddress,
-): Promise<PciDevice | null> {
-  const device = await readDevice(deps.sysfs, address);
-  if (device !== null) checkAllowlist(device, deps.allowedIds);
-  return device;
+async function checkManaged(deps: TransactionDeps, address: PciAddress): Promise<void> {
+  const ids = await readPciIds(deps.sysfs, address);
+  if (ids !== null) checkAllowlist({ address, ...ids }, deps.allowedIds);
 }
 
 /**
@@ -86,7 +83,7 @@ export async function runTransaction(
   deps: TransactionDeps,
   header: OperationHeader,
 ): Promise<TransactionResult> {
-  await managedDevice(deps, header.device);
+  await checkManaged(deps, header.device);
   await deps.book.begin(header);
   deps.emit({
     type: "begin",
@@ -137,7 +134,8 @@ export async function recoverOpen(
 ): Promise<TransactionResult | Refused> {
   let device: PciDevice | null;
   try {
-    device = await managedDevice(deps, header.device);
+    await checkManaged(deps, header.device);
+    device = await readDevice(deps.sysfs, header.device);
     if (device !== null && mismatch(stateOf(device), header.target) === null) {
       return finish(deps, header.id, { status: "committed", state: stateOf(device) });
     }
