@@ -13,7 +13,8 @@ import { importsOf } from "./support/imports.js";
 const FS_ALLOWED: readonly (readonly [prefix: string, why: string])[] = [
   ["src/sysfs/real-", "the real Sysfs, HolderScanner and DefaultRouteReader adapters"],
   ["src/driver/file-journal.ts", "the journal's file adapter"],
-  ["src/driver/atomic-file.ts", "durable state writes: temp file, fsync, rename, fsync dir"],
+  ["src/common/state-file.ts", "durable state writes: temp file, fsync, rename, fsync dir"],
+  ["src/driver/state-lock.ts", "the state directory's lock (and /proc/<pid>/stat of its owner)"],
   ["src/driver/desired-state.ts", "reads the desired-bindings file from the state directory"],
   ["src/aws/release-plan-file-store.ts", "the release plan's journal: atomic, fsynced records"],
   ["src/sim/materialize", "writes a simulated host as a real directory tree"],

@@ -1,17 +1,30 @@
 /**
  * Health from what actually happened, never static: the journal is healthy
  * while its last write went through (a decorator over the Journal port sees
- * every one), IMDS while its last identity refresh and the termination
- * watcher's polls went through, the configuration while the last reload was
- * accepted. `serving` is the journal plus "recovery is done and not stopping".
+ * every one) and no end record waits for its retry, IMDS while its last
+ * identity refresh and the termination watcher's polls went through, the
+ * configuration while the last reload was accepted. `serving` is the journal
+ * plus "recovery is done and not stopping".
+ *
+ * Records skipped at start-up (damaged or malformed) and operations
+ * recovery left open leave the journal healthy, because it works and every
+ * device is where the kernel says, but they are named in its detail: a
+ * flipped bit must not take the agent out of service, and must not go
+ * unseen either.
  */
 import type { WatcherHealth } from "../aws/index.js";
 import { toAgentError } from "../common/index.js";
-import type { Journal, JournalLoad, JournalRecord } from "../driver/index.js";
+import {
+  type Journal,
+  type JournalIssues,
+  type JournalLoad,
+  type JournalRecord,
+  journalNotes,
+} from "../driver/index.js";
 import type { ComponentHealth, HealthReport } from "../server/core-types.js";
 import type { ImdsStatus } from "./imds-identity.js";
 
-/** A Journal that remembers whether its last I/O failed. */
+/** A Journal that remembers whether its last I/O failed, and says when it wrote. */
 export class MonitoredJournal implements Journal {
   readonly description: string;
   readonly #inner: Journal;
@@ -52,8 +65,8 @@ export class MonitoredJournal implements Journal {
     }
   }
 
+  /** Every write may change health (a retried end record went through): the caller dedups. */
   #set(error: string | null): void {
-    if (error === this.#lastError) return;
     this.#lastError = error;
     this.#onChange();
   }
@@ -63,6 +76,7 @@ export interface HealthInputs {
   recovered: boolean;
   stopping: boolean;
   journalError: string | null;
+  journalIssues: JournalIssues;
   imds: ImdsStatus;
   /** null when IMDS is disabled. */
   watcher: WatcherHealth | null;
@@ -71,10 +85,15 @@ export interface HealthInputs {
 }
 
 export function computeHealth(input: HealthInputs): HealthReport {
+  const notes = [
+    ...(input.journalError === null ? [] : [input.journalError]),
+    ...journalNotes(input.journalIssues),
+  ];
   const journal: ComponentHealth = {
     name: "journal",
-    healthy: input.recovered && input.journalError === null,
-    detail: !input.recovered ? "recovering unfinished operations" : (input.journalError ?? ""),
+    healthy:
+      input.recovered && input.journalError === null && input.journalIssues.unwritten.length === 0,
+    detail: !input.recovered ? "recovering unfinished operations" : notes.join("; "),
   };
   const components: ComponentHealth[] = [journal, imdsHealth(input.imds, input.watcher)];
   components.push({

@@ -5,23 +5,19 @@
  * Each is a start/stop pair for the ordered list in agent.ts.
  */
 import type { Service } from "../common/index.js";
-import { lockStateDir } from "../driver/index.js";
+import { type LockOwner, lockStateDir, type StateLock } from "../driver/index.js";
 import type { AgentLog } from "./agent-log.js";
 import { type Hook, hook } from "./lifecycle-hooks.js";
 
-/** This process, for the state directory's lock (one process per journal). */
-export interface LockOwner {
-  pid: number;
-  isAlive(pid: number): boolean;
-}
+export type { LockOwner } from "../driver/index.js";
 
 /** Takes `<stateDir>/lock` at start (no lock without an owner: tests of one agent). */
 export function stateDirHook(stateDir: string, owner: LockOwner | undefined): Hook {
-  let lock: { release(): Promise<void> } | null = null;
+  let lock: StateLock | null = null;
   return hook(
     "state-dir",
     async () => {
-      if (owner) lock = await lockStateDir(stateDir, owner.isAlive, owner.pid);
+      if (owner) lock = await lockStateDir(stateDir, owner);
     },
     async () => {
       await lock?.release();

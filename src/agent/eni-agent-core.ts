@@ -237,7 +237,7 @@ export class EniAgentCore implements AgentCore {
     const unresolved = deps.engine
       .operations()
       .filter((o) => o.status === "running" || o.status === "stuck").length;
-    const journalError = deps.journal.lastError();
+    const journal = this.health().components.find((c) => c.name === "journal");
     return buildHostReport({
       agentVersion: AGENT_VERSION,
       kernelRelease: deps.kernelRelease,
@@ -249,10 +249,10 @@ export class EniAgentCore implements AgentCore {
       watcher: deps.watcher(),
       pendingNotice: this.#runner.pendingNotice(),
       journal: {
-        healthy: journalError === null && this.#recovered,
+        healthy: journal?.healthy ?? false,
         directory: config.stateDir,
         unresolvedEntries: unresolved,
-        detail: journalError ?? deps.journal.description,
+        detail: journal?.detail || deps.journal.description,
       },
       health: this.health(),
     });
@@ -293,6 +293,12 @@ export class EniAgentCore implements AgentCore {
     for (const p of report.problems) log.warn({ ...p }, "journal problem (skipped)");
     for (const r of report.resolved) {
       log.info({ op: r.operationId, device: r.device, status: r.status }, "recovered operation");
+    }
+    for (const r of report.refused) {
+      log.error(
+        { op: r.operationId, device: r.device, guard: r.guard, reason: r.message },
+        "operation left open: recovery refused to act on it",
+      );
     }
     for (const d of report.drift) {
       this.#deps.metrics?.drift.inc();
@@ -401,6 +407,7 @@ export class EniAgentCore implements AgentCore {
       recovered: this.#recovered,
       stopping: this.#stopping,
       journalError: this.#deps.journal.lastError(),
+      journalIssues: this.#deps.engine.journalIssues(),
       imds: this.#deps.identity.status(),
       watcher: this.#deps.watcher(),
       configError: this.#configError,

@@ -9,6 +9,8 @@
 import { AgentError, ERROR_CODES, type ErrorCode, type PciAddress } from "../common/index.js";
 import {
   describeStep,
+  type JournalIssues,
+  journalNotes,
   type OperationView,
   type PlannedOperation,
   type ProgressEvent,
@@ -37,12 +39,14 @@ const STATUS: Record<OperationView["status"], OperationStatus> = {
   committed: "succeeded",
   rolled_back: "rolled_back",
   rollback_failed: "degraded",
+  superseded: "superseded",
 };
 
 /** The engine's view of the journal (DriverEngine satisfies it). */
 export interface JournaledOperations {
   operations(): OperationView[];
   operation(id: string): OperationView | undefined;
+  journalIssues(): JournalIssues;
 }
 
 /** How many non-journaled records (no-ops, dry runs, terminations) are kept. */
@@ -186,6 +190,7 @@ export class OperationRecords {
     return {
       operations,
       nextPageToken: more && operations.length > 0 ? `a.${operations.at(-1)!.id}` : null,
+      journalNotes: journalNotes(this.#engine.journalIssues()),
     };
   }
 

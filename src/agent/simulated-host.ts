@@ -8,7 +8,7 @@
  * the last one left it (and a killed one leaves a journal to recover).
  */
 import { join } from "node:path";
-import type { Service } from "../common/index.js";
+import { isAgentError, type Service } from "../common/index.js";
 import { FileDesiredStore, FileJournal } from "../driver/index.js";
 import { FakeEc2, FakeImds, type FakeInterface } from "../sim/aws/index.js";
 import { ec2Host, loadKernelState, persistKernel, type SimKernel } from "../sim/index.js";
@@ -70,11 +70,13 @@ export function simulatedHost(
   };
 }
 
+/** The kept host, or a new one when there is none; a kept host that cannot be read is an error, never replaced. */
 function loadOrCreate(file: string): SimKernel {
   try {
     return loadKernelState(file);
-  } catch {
-    return ec2Host();
+  } catch (err) {
+    if (isAgentError(err) && err.code === "NOT_FOUND") return ec2Host();
+    throw err;
   }
 }
 

@@ -7,9 +7,9 @@
  * dates); the key itself is inside the record and checked on load.
  */
 import { createHash } from "node:crypto";
-import { mkdir, open, readdir, readFile, rename } from "node:fs/promises";
-import { join } from "node:path";
-import { AgentError } from "../common/index.js";
+import { readdir, readFile } from "node:fs/promises";
+import { basename, join } from "node:path";
+import { AgentError, atomicWriteFile, stateIoError } from "../common/index.js";
 import type { ReleasePlanStore } from "./release-plan-store.js";
 import type { ReleasePlanRecord } from "./release-plan-types.js";
 
@@ -41,22 +41,8 @@ export class FileReleasePlanStore implements ReleasePlanStore {
   }
 
   async save(record: ReleasePlanRecord): Promise<void> {
-    const path = this.pathOf(record.key);
-    const temp = `${path}.tmp`;
-    await this.ensureDir();
-    try {
-      const handle = await open(temp, "w", 0o600);
-      try {
-        await handle.writeFile(`${JSON.stringify(record)}\n`);
-        await handle.sync();
-      } finally {
-        await handle.close();
-      }
-      await rename(temp, path);
-    } catch (err) {
-      throw ioError("replace", path, err);
-    }
-    await this.syncDir();
+    const name = basename(this.pathOf(record.key));
+    await atomicWriteFile(this.dir, name, `${JSON.stringify(record)}\n`);
   }
 
   async list(): Promise<ReleasePlanRecord[]> {
@@ -100,43 +86,8 @@ export class FileReleasePlanStore implements ReleasePlanStore {
       return undefined;
     }
   }
-
-  private async ensureDir(): Promise<void> {
-    try {
-      await mkdir(this.dir, { recursive: true, mode: 0o700 });
-    } catch (err) {
-      throw ioError("mkdir", this.dir, err);
-    }
-  }
-
-  private async syncDir(): Promise<void> {
-    try {
-      const handle = await open(this.dir, "r");
-      try {
-        await handle.sync();
-      } finally {
-        await handle.close();
-      }
-    } catch (err) {
-      throw ioError("fsync", this.dir, err);
-    }
-  }
 }
 
 function ioError(syscall: string, path: string, err: unknown): AgentError {
-  const errno = (err as NodeJS.ErrnoException).code;
-  const denied = errno === "EACCES" || errno === "EPERM";
-  return new AgentError(
-    denied ? "PERMISSION_DENIED" : "UNAVAILABLE",
-    `release plan journal: ${syscall} ${path}: ${errno ?? String(err)}`,
-    {
-      errno,
-      syscall,
-      path,
-      remedy: denied
-        ? "run eni-agent as root or choose a writable state directory"
-        : "check the state directory's disk (space, read-only remount)",
-      cause: err,
-    },
-  );
+  return stateIoError(`release plan ${syscall}`, path, err);
 }

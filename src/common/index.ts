@@ -3,3 +3,4 @@ export type * from "./brand.js";
 export * from "./eni-id.js";
 export * from "./lifecycle.js";
 export * from "./mac.js";
+export * from "./state-file.js";

@@ -7,14 +7,15 @@ import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import {
   AgentError,
+  atomicWriteFile,
   type DriverName,
   type EniId,
   type Mac,
   type PciAddress,
+  stateIoError,
   toAgentError,
 } from "../common/index.js";
 import { isEniId, isMac, parseDriverName, parseEniId, parseMac } from "../sysfs/index.js";
-import { atomicWriteFile, stateIoError } from "./atomic-file.js";
 import type { OperationResult } from "./types.js";
 
 export type DesiredKey = { mac: Mac } | { eniId: EniId };
@@ -154,6 +155,8 @@ export class DesiredState {
   readonly #eniMac: DesiredStateDeps["eniMac"];
   readonly #declared: DesiredBinding[];
   readonly #allowedDrivers: readonly string[];
+  /** The store is read, changed and saved whole: one change at a time, or one loses the other. */
+  #changes: Promise<unknown> = Promise.resolve();
 
   /** Throws INVALID_ARGUMENT for a malformed declared binding. */
   constructor(
@@ -182,15 +185,64 @@ export class DesiredState {
     return null;
   }
 
-  /** Records `driver` for `mac`, or forgets the MAC's stored binding (null). */
-  async set(mac: Mac, driver: DriverName | null): Promise<void> {
-    const key: DesiredKey = { mac };
-    const kept = (await this.#store.load()).filter((b) => !sameKey(b.key, key));
-    if (driver !== null) {
-      parseDriverName(driver, this.#allowedDrivers);
-      kept.push({ key, driver, source: "request" });
+  /**
+   * Records `driver` for `mac`, or forgets the MAC's stored binding (null).
+   * Changes run one after another; each resolves once it is saved.
+   */
+  set(mac: Mac, driver: DriverName | null): Promise<void> {
+    const change = this.#changes.then(async () => {
+      const key: DesiredKey = { mac };
+      const kept = (await this.#store.load()).filter((b) => !sameKey(b.key, key));
+      if (driver !== null) {
+        parseDriverName(driver, this.#allowedDrivers);
+        kept.push({ key, driver, source: "request" });
+      }
+      await this.#store.save(kept);
+    });
+    this.#changes = change.catch(() => undefined);
+    return change;
+  }
+
+  /**
+   * Records (driver) or forgets (null) the desired binding of the device of
+   * `done`, by its MAC: the one its kernel driver shows now, else `homeMac`
+   * (the journal's). A persist that did not happen throws: the move stands
+   * (the error says so), and a retry is a no-op move that only persists.
+   */
+  async persist(
+    done: OperationResult,
+    driver: DriverName | null,
+    homeMac: Mac | null,
+  ): Promise<void> {
+    const mac = done.state.interfaces.find((n) => n.mac !== null)?.mac ?? homeMac;
+    try {
+      if (mac === null) {
+        throw new AgentError(
+          "FAILED_PRECONDITION",
+          "its MAC is unknown (it was never seen under its kernel driver)",
+          { remedy: "restore it to its kernel driver once, then bind with persist" },
+        );
+      }
+      await this.set(mac, driver);
+    } catch (err) {
+      const cause = toAgentError(err);
+      const where = driver === null ? "is back with its kernel driver" : `is bound to ${driver}`;
+      const op = done.operationId === null ? "" : ` (operation ${done.operationId})`;
+      throw new AgentError(
+        cause.code,
+        `device ${done.device} ${where}${op}, but the binding was not persisted: ${cause.message}`,
+        {
+          device: done.device,
+          operationId: done.operationId ?? undefined,
+          path: cause.path,
+          errno: cause.errno,
+          remedy:
+            cause.remedy ??
+            "retry with persist: the device is already there, so only the binding is stored",
+          cause,
+        },
+      );
     }
-    await this.#store.save(kept);
   }
 
   /** Resolves each binding to a device and binds it; failures are collected, not thrown. */

@@ -64,7 +64,10 @@ export interface BindOptions {
 
 export interface RecoveryReport {
   problems: { line: number; kind: string; detail: string }[];
+  /** Open operations closed: committed, rolled_back, rollback_failed, or superseded by a later one. */
   resolved: { operationId: string; device: PciAddress; status: string }[];
+  /** Open operations left open because a re-checked guard refused the writes their resolution needs. */
+  refused: { operationId: string; device: PciAddress; guard: string | null; message: string }[];
   drift: { device: PciAddress; override: string; driver: string | null; repaired: boolean }[];
   degraded: PciAddress[];
 }

@@ -8,7 +8,7 @@
  * restore / repair / deviceAdded / applyDesired.
  */
 import { randomUUID } from "node:crypto";
-import { AgentError, type PciAddress } from "../common/index.js";
+import { AgentError, type DriverName, isAgentError, type PciAddress } from "../common/index.js";
 import { DEFAULT_DRIVER_ALLOWLIST, parseDriverName, type Sysfs } from "../sysfs/index.js";
 import { type Clock, realClock } from "./clock.js";
 import { type DesiredApplied, DesiredState } from "./desired-state.js";
@@ -23,7 +23,7 @@ import type {
 import { DEFAULT_ALLOWED_IDS, type GuardName } from "./guards.js";
 import type { JournalLoad } from "./journal.js";
 import { describeState, readExisting, stateOf } from "./observe.js";
-import { OperationBook } from "./operation-book.js";
+import { type JournalIssues, OperationBook } from "./operation-book.js";
 import {
   type PlannedOperation,
   type PrepareContext,
@@ -35,8 +35,10 @@ import {
 import { findDrift } from "./recovery.js";
 import { resolveDevice } from "./resolve-device.js";
 import {
-  resolveOpen,
+  type Refused,
+  recoverOpen,
   runTransaction,
+  summarize,
   type TransactionDeps,
   type TransactionResult,
 } from "./transaction.js";
@@ -57,6 +59,7 @@ export type {
   DriverEngineOptions,
   RecoveryReport,
 } from "./engine-options.js";
+export { type JournalIssues, journalNotes } from "./operation-book.js";
 export type { PlannedOperation } from "./prepare-operation.js";
 export type { OperationResult } from "./types.js";
 
@@ -94,6 +97,8 @@ export class DriverEngine {
     };
     this.#tx = {
       sysfs: deps.sysfs,
+      allowedIds: this.#prepare.allowedIds,
+      guards: deps,
       gate: new WriteGate(
         { sysfs: deps.sysfs, clock: this.#clock },
         { timeoutMs: options.writeTimeoutMs, maxInFlight: options.maxBlockingWrites },
@@ -128,40 +133,53 @@ export class DriverEngine {
   }
 
   /**
-   * Resolves every unfinished operation (commit when the device verifiably
-   * reached its target, else roll back to its snapshot), reports journal
-   * problems and driver_override drift. Call once, before anything else.
+   * Start-up: closes as superseded every open operation that a later one on
+   * its device followed (journaled, never resolved), resolves the last open
+   * operation of each device (commit when it verifiably reached its target,
+   * else roll back to its snapshot, unless a re-checked guard refuses: then
+   * it stays open and is reported), reports journal problems and
+   * driver_override drift. Call once, before anything else. One bad record
+   * or device never stops it.
    */
   async recover(): Promise<RecoveryReport> {
-    const loaded = await this.#book.load(this.#keepFinished);
+    const loaded = await this.#book.load();
     const report: RecoveryReport = {
       problems: loaded.problems,
       resolved: [],
+      refused: [],
       drift: [],
       degraded: [],
     };
-    // One at a time, in journal order: there is at most one open operation per device.
-    for (const view of this.#book.unfinished()) {
-      const { id, device, kind } = view.header;
-      const status = await this.#locked(
-        device,
-        "recover",
-        id,
-        `recover ${kind}`,
-        async (_, lease) => {
-          const cause = new AgentError(
-            "ABORTED",
-            `operation ${id} was interrupted (agent restart)`,
-            {
-              device,
-              operationId: id,
-            },
-          );
-          return this.#settle(await resolveOpen(this.#tx, view.header, cause), lease).status;
-        },
-      );
-      report.resolved.push({ operationId: id, device, status });
+    for (const view of this.#book.list()) {
+      if (view.status !== "superseded" || view.endedAt !== null) continue;
+      await this.#book.end(view.header.id, "superseded", null, view.error);
+      report.resolved.push({
+        operationId: view.header.id,
+        device: view.header.device,
+        status: "superseded",
+      });
     }
+    // One at a time, in journal order: each device has at most one open operation now.
+    for (const view of this.#book.unfinished()) {
+      const outcome = await this.#recoverOne(view.header);
+      if (outcome.status === "refused") {
+        const error = summarize(outcome.error);
+        this.#book.refuse(view.header.id, error);
+        report.refused.push({
+          operationId: view.header.id,
+          device: view.header.device,
+          guard: outcome.error.guard ?? null,
+          message: error.message,
+        });
+      } else {
+        report.resolved.push({
+          operationId: view.header.id,
+          device: view.header.device,
+          status: outcome.status,
+        });
+      }
+    }
+    await this.#book.compact(this.#keepFinished);
     for (const found of await findDrift(this.#sysfs, this.#book, this.#prepare.allowedIds)) {
       const repaired =
         this.#repairDrift &&
@@ -178,13 +196,44 @@ export class DriverEngine {
     return report;
   }
 
+  /** One open operation; a failure to read or write its device leaves it open, reported, never stops start-up. */
+  async #recoverOne(header: OperationHeader): Promise<TransactionResult | Refused> {
+    const { id, device, kind } = header;
+    try {
+      return await this.#locked(device, "recover", id, `recover ${kind}`, async (_, lease) => {
+        const cause = new AgentError("ABORTED", `operation ${id} was interrupted (agent restart)`, {
+          device,
+          operationId: id,
+        });
+        const outcome = await recoverOpen(this.#tx, header, cause);
+        return outcome.status === "refused" ? outcome : this.#settle(outcome, lease);
+      });
+    } catch (err) {
+      if (!isAgentError(err)) throw err;
+      return { status: "refused", error: err };
+    }
+  }
+
+  /** What is wrong with the journal now: skipped records, unwritten end records, refused recoveries. */
+  journalIssues(): JournalIssues {
+    return this.#book.issues();
+  }
+
+  /**
+   * Writes the end records the journal refused (the reconciler calls this
+   * with backoff). True when none is left.
+   */
+  flushJournal(): Promise<boolean> {
+    return this.#book.flush();
+  }
+
   /**
    * Reads the journal without resolving or rewriting anything, for
    * read-only use (--dry-run): plans then see the devices' home snapshots.
    * bind/restore still require recover().
    */
   async inspect(): Promise<JournalLoad> {
-    return this.#book.load(null);
+    return this.#book.load();
   }
 
   /** A PCI address, MAC or interface name → the device's PCI address. */
@@ -211,11 +260,13 @@ export class DriverEngine {
     this.#requireReady();
     const name = parseDriverName(driver, this.#allowedDrivers);
     const device = await this.resolve(input);
-    const result = await this.#run(device, `bind:${name}`, `bind to ${name}`, () =>
-      prepareBind(this.#prepare, device, name, options.force ?? false),
+    return this.#run(
+      device,
+      `bind:${name}`,
+      `bind to ${name}`,
+      () => prepareBind(this.#prepare, device, name, options.force ?? false),
+      options.persist ? { driver: name } : null,
     );
-    if (options.persist) await this.#persist(result, name);
-    return result;
   }
 
   /** Returns a device to its kernel driver with driver_override cleared. */
@@ -225,11 +276,13 @@ export class DriverEngine {
   ): Promise<OperationResult> {
     this.#requireReady();
     const device = await this.resolve(input);
-    const result = await this.#run(device, "restore", "restore", () =>
-      prepareRestore(this.#prepare, device),
+    return this.#run(
+      device,
+      "restore",
+      "restore",
+      () => prepareRestore(this.#prepare, device),
+      options.persist ? { driver: null } : null,
     );
-    if (options.persist) await this.#persist(result, null);
-    return result;
   }
 
   /** Repairs a DEGRADED device (the reconciler calls this). A healthy device is a no-op. */
@@ -322,20 +375,33 @@ export class DriverEngine {
     return { ...(result as OperationResult), joined: true } as T;
   }
 
-  /** Prepares under the lock (so the snapshot is current) and executes. */
+  /**
+   * Prepares under the lock (so the snapshot is current), executes, and
+   * stores the desired binding (`persist`) before the lock is released: a
+   * later operation on the device then persists after this one, never
+   * before. A request with persist joins only one with persist too.
+   */
   #run(
     device: PciAddress,
     key: string,
     label: string,
     prepare: () => Promise<PlannedOperation | null>,
+    persist: { driver: DriverName | null } | null = null,
   ): Promise<OperationResult> {
-    return this.#locked(device, key, `op-${randomUUID()}`, label, async (id, lease) => {
+    const lockKey = persist === null ? key : `${key}+persist`;
+    return this.#locked(device, lockKey, `op-${randomUUID()}`, label, async (id, lease) => {
       const planned = await prepare();
+      let done: OperationResult;
       if (planned === null || planned.noop) {
         const current = await readExisting(this.#sysfs, device);
-        return result(null, device, stateOf(current), planned?.overriddenGuards ?? [], "noop");
+        done = result(null, device, stateOf(current), planned?.overriddenGuards ?? [], "noop");
+      } else {
+        done = await this.#execute(id, planned, lease);
       }
-      return this.#execute(id, planned, lease);
+      if (persist !== null) {
+        await this.#desired.persist(done, persist.driver, this.#book.homeFor(device)?.mac ?? null);
+      }
+      return done;
     });
   }
 
@@ -358,14 +424,22 @@ export class DriverEngine {
     };
     const outcome = this.#settle(await runTransaction(this.#tx, header), lease);
     switch (outcome.status) {
-      case "committed":
-        return result(
+      case "committed": {
+        const done = result(
           operationId,
           planned.device,
           outcome.state,
           planned.overriddenGuards,
           "committed",
         );
+        const unwritten = this.#book.issues().unwritten.find((u) => u.operationId === operationId);
+        if (unwritten !== undefined) {
+          done.warnings.push(
+            `the journal's end record of ${operationId} was not written (${unwritten.error}); the agent retries it and reports the journal unhealthy until then`,
+          );
+        }
+        return done;
+      }
       case "rolled_back":
         throw new AgentError(
           outcome.error.code,
@@ -392,25 +466,6 @@ export class DriverEngine {
       .finally(() => this.#background.delete(settled));
     this.#background.add(settled);
     return outcome;
-  }
-
-  /** Records (driver) or forgets (null) the desired binding of a device, by its home MAC. */
-  async #persist(done: OperationResult, driver: string | null): Promise<void> {
-    const mac = this.#book.homeFor(done.device)?.mac ?? null;
-    if (mac === null) {
-      done.warnings.push(
-        "not persisted: the device's MAC is unknown (it was never seen under its kernel driver)",
-      );
-      return;
-    }
-    try {
-      await this.#desired.set(
-        mac,
-        driver === null ? null : parseDriverName(driver, this.#allowedDrivers),
-      );
-    } catch (err) {
-      done.warnings.push(`not persisted: ${err instanceof Error ? err.message : String(err)}`);
-    }
   }
 }
 

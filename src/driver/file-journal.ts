@@ -6,8 +6,13 @@
 import { constants } from "node:fs";
 import { open, readFile } from "node:fs/promises";
 import { join } from "node:path";
-import type { AgentError } from "../common/index.js";
-import { atomicWriteFile, ensureStateDir, stateIoError, syncDir } from "./atomic-file.js";
+import {
+  type AgentError,
+  atomicWriteFile,
+  ensureStateDir,
+  stateIoError,
+  syncDir,
+} from "../common/index.js";
 import {
   decodeJournal,
   encodeRecord,

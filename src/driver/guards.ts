@@ -75,7 +75,10 @@ export async function checkGuards(
 }
 
 /** The guard every operation passes, restore included; never overridden. */
-export function checkAllowlist(device: PciDevice, allowedIds: readonly string[]): void {
+export function checkAllowlist(
+  device: Pick<PciDevice, "address" | "vendor" | "device"> & { name?: string | null },
+  allowedIds: readonly string[],
+): void {
   const id = `${device.vendor}:${device.device}`;
   if (allowedIds.includes(id)) return;
   throw refusal(device, {
@@ -83,6 +86,15 @@ export function checkAllowlist(device: PciDevice, allowedIds: readonly string[])
     message: `device ${device.address} (${id}${device.name ? `, ${device.name}` : ""}) is not a managed device; managed ids: ${allowedIds.join(", ")}`,
     remedy: `if this device really is a NIC for DPDK, add its id: --allow ${id} (or "allowedIds" in the configuration); force does not override this`,
   });
+}
+
+/**
+ * The guards for taking a device from its kernel netdev driver, unforced:
+ * what recovery checks before a rollback does that on the journal's word.
+ */
+export async function checkNetdevGuards(device: PciDevice, deps: GuardDeps): Promise<void> {
+  const refusals = await netdevRefusals(device, deps);
+  if (refusals.length > 0) throw refusal(device, refusals[0]!);
 }
 
 /** A device not under a kernel netdev driver, never seen under one: its identity is unknown. */
@@ -144,7 +156,7 @@ async function netdevRefusals(device: PciDevice, deps: GuardDeps): Promise<Refus
   return out;
 }
 
-function refusal(device: PciDevice, r: Refusal): AgentError {
+function refusal(device: { address: PciDevice["address"] }, r: Refusal): AgentError {
   return new AgentError("FAILED_PRECONDITION", `refused by guard ${r.guard}: ${r.message}`, {
     guard: r.guard,
     device: device.address,

@@ -1,4 +1,3 @@
-export { atomicWriteFile, lockStateDir, readJsonFile } from "./atomic-file.js";
 export { type Clock, realClock, steppingClock } from "./clock.js";
 export {
   type DesiredApplied,
@@ -22,6 +21,8 @@ export {
   DriverEngine,
   type DriverEngineDeps,
   type DriverEngineOptions,
+  type JournalIssues,
+  journalNotes,
   type PlannedOperation,
   type RecoveryReport,
 } from "./engine.js";
@@ -45,4 +46,5 @@ export { type JournalFault, MemoryJournal } from "./memory-journal.js";
 export { describeState } from "./observe.js";
 export { describeStep, planSteps, planTransition, stepWrite } from "./plan-transaction.js";
 export { Reconciler, type ReconcilerOptions, type RepairAttempt } from "./reconciler.js";
+export { type LockOwner, lockStateDir, type StateLock } from "./state-lock.js";
 export type * from "./types.js";

@@ -9,6 +9,7 @@
  * Records carry a version `v`; an unknown version is reported and skipped.
  */
 import { crc32 } from "node:zlib";
+import { recordProblem } from "./journal-record.js";
 import type {
   DeviceState,
   ErrorSummary,
@@ -30,6 +31,7 @@ export type JournalRecord =
       observed: DeviceState | null;
       error: ErrorSummary;
     }
+  /** `superseded`: closed because a later operation began on its device (never resolved). */
   | {
       v: 1;
       type: "end";
@@ -80,11 +82,13 @@ export function decodeJournal(text: string): JournalLoad {
   const problems: JournalProblem[] = [];
   const lines = text.split("\n");
   const tail = lines.pop() ?? "";
+  const order = new RecordOrder();
   lines.forEach((line, i) => {
     if (line.length === 0) return;
     const result = decodeLine(line);
-    if ("problem" in result) problems.push({ line: i + 1, ...result.problem });
-    else records.push(result.record);
+    const problem = "problem" in result ? result.problem : order.problem(result.record);
+    if (problem !== null) problems.push({ line: i + 1, ...problem });
+    else if ("record" in result) records.push(result.record);
   });
   if (tail.length > 0) {
     problems.push({
@@ -96,9 +100,38 @@ export function decodeJournal(text: string): JournalLoad {
   return { records, problems };
 }
 
-type LineResult =
-  | { record: JournalRecord }
-  | { problem: { kind: JournalProblem["kind"]; detail: string } };
+/**
+ * Records that contradict the ones before them, each valid on its own: a
+ * second begin under one id (a stale copy would re-open a closed
+ * operation), a second end, a stuck record after the end. The first word
+ * on an operation stands.
+ */
+class RecordOrder {
+  readonly #begun = new Set<string>();
+  readonly #ended = new Set<string>();
+
+  problem(record: JournalRecord): LineProblem | null {
+    if (record.type === "begin") {
+      if (this.#begun.has(record.op.id))
+        return repeats(`begin record repeats operation ${record.op.id}`);
+      this.#begun.add(record.op.id);
+      return null;
+    }
+    if (this.#ended.has(record.id)) {
+      return repeats(`${record.type} record after the end of operation ${record.id}`);
+    }
+    if (record.type === "end") this.#ended.add(record.id);
+    return null;
+  }
+}
+
+function repeats(detail: string): LineProblem {
+  return { kind: "shape", detail };
+}
+
+type LineProblem = { kind: JournalProblem["kind"]; detail: string };
+
+type LineResult = { record: JournalRecord } | { problem: LineProblem };
 
 function decodeLine(line: string): LineResult {
   const space = line.indexOf(" ");
@@ -119,77 +152,83 @@ function decodeLine(line: string): LineResult {
       problem: { kind: "version", detail: `record version ${String(value.v)} is not supported` },
     };
   }
-  if (!hasShape(value)) return { problem: { kind: "shape", detail: "record fields missing" } };
-  return { record: value };
+  const problem = recordProblem(value);
+  if (problem !== null) return { problem: { kind: "shape", detail: problem } };
+  return { record: value as JournalRecord };
 }
 
 function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 
-function hasShape(value: Record<string, unknown>): value is JournalRecord {
-  if (typeof value.at !== "string") return false;
-  switch (value.type) {
-    case "begin": {
-      const op = value.op;
-      return (
-        isObject(op) &&
-        typeof op.id === "string" &&
-        typeof op.device === "string" &&
-        isObject(op.snapshot) &&
-        isObject(op.target) &&
-        Array.isArray(op.steps)
-      );
-    }
-    case "stuck":
-      return typeof value.id === "string" && isObject(value.error);
-    case "end":
-      return (
-        typeof value.id === "string" &&
-        (value.outcome === "committed" ||
-          value.outcome === "rolled_back" ||
-          value.outcome === "rollback_failed")
-      );
-    default:
-      return false;
-  }
-}
-
 /**
  * Folds records into operations, in start order. Records for an id never
  * begun (lost to corruption) are ignored: without a header there is nothing
  * to resolve.
+ *
+ * Only the last operation begun on a device can be unfinished. One still
+ * open when a later one begins on its device is superseded: the later one
+ * started from whatever the earlier left, so resolving the earlier again
+ * (rolling back to its stale snapshot) would undo later work. Its end record
+ * was lost (corruption, a failed write); a late one still counts.
  */
 export function foldJournal(records: readonly JournalRecord[]): OperationView[] {
   const views = new Map<string, OperationView>();
+  const latest = new Map<string, OperationView>();
   for (const record of records) {
     if (record.type === "begin") {
-      views.set(record.op.id, {
-        header: record.op,
-        status: "running",
-        endedAt: null,
-        observed: null,
-        error: null,
-      });
+      const view = openView(record.op);
+      const previous = latest.get(view.header.device);
+      if (previous !== undefined) supersede(previous, view.header.id);
+      views.set(view.header.id, view);
+      latest.set(view.header.device, view);
       continue;
     }
     const view = views.get(record.id);
-    if (view === undefined) continue;
-    view.observed = record.observed;
-    view.error = record.error;
-    if (record.type === "stuck") {
-      view.status = "stuck";
-    } else {
-      view.status = record.outcome;
-      view.endedAt = record.at;
-    }
+    if (view !== undefined) applyRecord(view, record);
   }
   return [...views.values()];
 }
 
-/** Unfinished operations: begun and never ended (running when the agent died, or stuck). */
+/** A just-begun operation. */
+export function openView(header: OperationHeader): OperationView {
+  return { header, status: "running", endedAt: null, observed: null, error: null };
+}
+
+/** Running when the agent died, or stuck: begun, not ended, not superseded. */
+export function isOpen(view: OperationView): boolean {
+  return view.status === "running" || view.status === "stuck";
+}
+
+/** Closes `view` as superseded by operation `by` when it is still open; endedAt stays null until journaled. */
+export function supersede(view: OperationView, by: string): void {
+  if (!isOpen(view)) return;
+  view.status = "superseded";
+  view.error = {
+    code: "ABORTED",
+    message: `superseded by ${by}, begun later on the same device; never resolved`,
+  };
+}
+
+/** A stuck or end record on its operation; a stuck record never re-opens a superseded one. */
+export function applyRecord(
+  view: OperationView,
+  record: Exclude<JournalRecord, { type: "begin" }>,
+): void {
+  if (record.type === "stuck") {
+    if (!isOpen(view)) return;
+    view.status = "stuck";
+  } else {
+    view.status = record.outcome;
+    view.endedAt = record.at;
+  }
+  view.observed = record.observed;
+  view.error = record.error;
+}
+
+/** Unfinished operations: the ones recovery resolves. */
 export function unfinished(views: readonly OperationView[]): OperationView[] {
-  return views.filter((view) => view.status === "running" || view.status === "stuck");
+  return views.filter(isOpen);
 }
 
 /**
@@ -207,7 +246,7 @@ export function compactRecords(
   const latestPerDevice = new Map<string, string>();
   const finished: string[] = [];
   for (const view of views) {
-    if (view.status === "running" || view.status === "stuck") keep.add(view.header.id);
+    if (isOpen(view)) keep.add(view.header.id);
     else {
       latestPerDevice.set(view.header.device, view.header.id);
       finished.push(view.header.id);

@@ -1,16 +1,22 @@
 /**
  * The engine's view of the journal: every record goes through here, so the
  * in-memory index (operations by id, latest per device) always matches what
- * is durable. Device health is derived from it, never stored apart.
+ * is durable, or says where it is not: end records the journal refused wait
+ * here for their retry. Device health is derived from it, never stored apart.
  */
-import type { PciAddress } from "../common/index.js";
+import { type PciAddress, toAgentError } from "../common/index.js";
 import type { Clock } from "./clock.js";
 import {
+  applyRecord,
   compactRecords,
   foldJournal,
+  isOpen,
   type Journal,
   type JournalLoad,
+  type JournalProblem,
   type JournalRecord,
+  openView,
+  supersede,
 } from "./journal.js";
 import type {
   DeviceHealth,
@@ -22,52 +28,111 @@ import type {
   OperationView,
 } from "./types.js";
 
+/** What is wrong with the journal now, for health and `ops`. */
+export interface JournalIssues {
+  /** Records the last load skipped (damaged, malformed, contradicting), with their line. */
+  skipped: JournalProblem[];
+  /** End records the journal refused; retried by `flush()`. */
+  unwritten: { operationId: string; device: PciAddress; error: string }[];
+  /** Operations recovery left open because a check refused to act on them. */
+  refused: { operationId: string; device: PciAddress; error: ErrorSummary }[];
+}
+
+/** One sentence per issue, for people (health details, `ops`). */
+export function journalNotes(issues: JournalIssues): string[] {
+  return [
+    ...issues.unwritten.map(
+      (u) =>
+        `end record of operation ${u.operationId} (${u.device}) not written: ${u.error}; retrying`,
+    ),
+    ...issues.refused.map(
+      (r) => `operation ${r.operationId} (${r.device}) left open at start-up: ${r.error.message}`,
+    ),
+    ...issues.skipped.map(
+      (p) => `journal line ${p.line} skipped at start-up: ${p.kind}: ${p.detail}`,
+    ),
+  ];
+}
+
+type EndRecord = Extract<JournalRecord, { type: "end" }>;
+
 export class OperationBook {
   readonly journal: Journal;
   readonly #clock: Clock;
   readonly #views = new Map<string, OperationView>();
   readonly #latest = new Map<PciAddress, OperationView>();
+  readonly #unwritten = new Map<string, { record: EndRecord; error: string }>();
+  readonly #refused = new Set<string>();
+  #skipped: JournalProblem[] = [];
 
   constructor(journal: Journal, clock: Clock) {
     this.journal = journal;
     this.#clock = clock;
   }
 
-  /**
-   * Loads the journal into the index; compacts it when it holds more than
-   * twice `keepFinished` operations or bad records (null: read only, never
-   * rewrite). Bad records come back as problems.
-   */
-  async load(keepFinished: number | null): Promise<JournalLoad> {
+  /** Loads the journal into the index. Bad records come back as problems. */
+  async load(): Promise<JournalLoad> {
     const loaded = await this.journal.load();
     this.#views.clear();
     this.#latest.clear();
-    for (const view of foldJournal(loaded.records)) this.#index(view);
-    if (keepFinished === null) return loaded;
-    if (loaded.problems.length > 0 || this.#views.size > 2 * keepFinished) {
-      // Rewriting drops torn and corrupt lines (already reported) and old history.
-      await this.journal.replace(compactRecords(loaded.records, keepFinished));
+    this.#refused.clear();
+    for (const view of foldJournal(loaded.records)) {
+      this.#views.set(view.header.id, view);
+      this.#latest.set(view.header.device, view);
     }
+    this.#skipped = loaded.problems;
     return loaded;
+  }
+
+  /**
+   * Rewrites the journal when it holds bad records (dropping them: they are
+   * reported already) or more than twice `keepFinished` operations.
+   */
+  async compact(keepFinished: number): Promise<void> {
+    if (this.#skipped.length === 0 && this.#views.size <= 2 * keepFinished) return;
+    const { records } = await this.journal.load();
+    await this.journal.replace(compactRecords(records, keepFinished));
   }
 
   /** Durable before it resolves: the write-ahead record of an operation. */
   async begin(header: OperationHeader): Promise<void> {
     await this.journal.append({ v: 1, type: "begin", at: this.#clock.isoNow(), op: header });
-    this.#index({ header, status: "running", endedAt: null, observed: null, error: null });
+    const view = openView(header);
+    const previous = this.#latest.get(header.device);
+    if (previous !== undefined) {
+      supersede(previous, header.id);
+      this.#refused.delete(previous.header.id);
+    }
+    this.#views.set(header.id, view);
+    this.#latest.set(header.device, view);
   }
 
   async stuck(id: string, observed: DeviceState | null, error: ErrorSummary): Promise<void> {
-    await this.#record({ v: 1, type: "stuck", at: this.#clock.isoNow(), id, observed, error });
+    const record: JournalRecord = {
+      v: 1,
+      type: "stuck",
+      at: this.#clock.isoNow(),
+      id,
+      observed,
+      error,
+    };
+    await this.journal.append(record);
+    const view = this.#views.get(id);
+    if (view !== undefined) applyRecord(view, record);
   }
 
+  /**
+   * Ends an operation. The index follows at once (the device is where the
+   * outcome says); when the journal refuses the record, it is kept for
+   * `flush()` and the error is returned, never thrown away.
+   */
   async end(
     id: string,
     outcome: OperationOutcome,
     observed: DeviceState | null,
     error: ErrorSummary | null,
-  ): Promise<void> {
-    await this.#record({
+  ): Promise<Error | null> {
+    const record: EndRecord = {
       v: 1,
       type: "end",
       at: this.#clock.isoNow(),
@@ -75,25 +140,57 @@ export class OperationBook {
       outcome,
       observed,
       error,
-    });
-  }
-
-  async #record(record: Extract<JournalRecord, { id: string }>): Promise<void> {
-    await this.journal.append(record);
-    const view = this.#views.get(record.id);
-    if (view === undefined) return;
-    view.observed = record.observed;
-    view.error = record.error;
-    if (record.type === "stuck") view.status = "stuck";
-    else {
-      view.status = record.outcome;
-      view.endedAt = record.at;
+    };
+    const view = this.#views.get(id);
+    if (view !== undefined) applyRecord(view, record);
+    this.#refused.delete(id);
+    try {
+      await this.journal.append(record);
+      return null;
+    } catch (err) {
+      const failure = toAgentError(err);
+      this.#unwritten.set(id, { record, error: failure.message });
+      return failure;
     }
   }
 
-  #index(view: OperationView): void {
-    this.#views.set(view.header.id, view);
-    this.#latest.set(view.header.device, view);
+  /** Writes the end records the journal refused, oldest first; true when none is left. */
+  async flush(): Promise<boolean> {
+    for (const [id, pending] of this.#unwritten) {
+      try {
+        await this.journal.append(pending.record);
+      } catch (err) {
+        pending.error = toAgentError(err).message;
+        return false;
+      }
+      this.#unwritten.delete(id);
+    }
+    return true;
+  }
+
+  /** Recovery refused to act on an open operation: it stays open, with the reason as its error. */
+  refuse(id: string, error: ErrorSummary): void {
+    const view = this.#views.get(id);
+    if (view === undefined || !isOpen(view)) return;
+    view.error = error;
+    this.#refused.add(id);
+  }
+
+  issues(): JournalIssues {
+    const device = (id: string) => this.#views.get(id)?.header.device ?? ("" as PciAddress);
+    return {
+      skipped: [...this.#skipped],
+      unwritten: [...this.#unwritten].map(([operationId, u]) => ({
+        operationId,
+        device: device(operationId),
+        error: u.error,
+      })),
+      refused: [...this.#refused].map((operationId) => ({
+        operationId,
+        device: device(operationId),
+        error: this.#views.get(operationId)?.error ?? { code: "UNKNOWN", message: "" },
+      })),
+    };
   }
 
   get(id: string): OperationView | undefined {
@@ -106,7 +203,7 @@ export class OperationBook {
   }
 
   unfinished(): OperationView[] {
-    return this.list().filter((v) => v.status === "running" || v.status === "stuck");
+    return this.list().filter(isOpen);
   }
 
   latestFor(device: PciAddress): OperationView | undefined {

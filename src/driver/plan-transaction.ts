@@ -79,6 +79,19 @@ export function bindTarget(driver: DriverName, home: DeviceSnapshot | null): Bin
   return { driver, override: null, mac };
 }
 
+/**
+ * True when moving `device` to `driver` takes it from its kernel netdev
+ * driver: the network guards (default route, primary, addresses) apply.
+ */
+export function takesFromKernel(
+  device: { driver: string | null; interfaces: readonly unknown[] },
+  driver: string | null,
+): boolean {
+  return (
+    device.interfaces.length > 0 && !isDpdkDriver(device.driver ?? "") && driver !== device.driver
+  );
+}
+
 /** Drivers that hand the device to user space; they never register a netdev. */
 export function isDpdkDriver(driver: string): boolean {
   return driver === "vfio-pci" || driver === "uio_pci_generic" || driver === "igb_uio";
@@ -88,14 +101,22 @@ function overrideStep(value: string | null): Step {
   return value === null ? { kind: "clear-override" } : { kind: "set-override", value };
 }
 
+/**
+ * A driver_override value that one write can set back as it is: not empty
+ * (an empty write never reaches the kernel), no newline or NUL (the kernel
+ * cuts there), at most 4094 bytes.
+ */
+export function isWritableOverride(value: string): boolean {
+  return (
+    value.length > 0 &&
+    !value.includes("\n") &&
+    !value.includes("\0") &&
+    Buffer.byteLength(value) <= MAX_OVERRIDE_BYTES
+  );
+}
+
 function checkOverride(value: string | null): void {
-  if (value === null) return;
-  const bad =
-    value.length === 0 ||
-    value.includes("\n") ||
-    value.includes("\0") ||
-    Buffer.byteLength(value) > MAX_OVERRIDE_BYTES;
-  if (bad) {
+  if (value !== null && !isWritableOverride(value)) {
     throw new AgentError(
       "INVALID_ARGUMENT",
       `driver_override value cannot be written back: ${JSON.stringify(value.slice(0, 64))}`,

@@ -8,7 +8,13 @@ import type { Clock } from "./clock.js";
 import { checkAllowlist, checkGuards, type GuardDeps, type GuardName } from "./guards.js";
 import { mismatch, readExisting, snapshotOf, stateOf } from "./observe.js";
 import type { OperationBook } from "./operation-book.js";
-import { bindTarget, isDpdkDriver, planTransition, snapshotTarget } from "./plan-transaction.js";
+import {
+  bindTarget,
+  isDpdkDriver,
+  planTransition,
+  snapshotTarget,
+  takesFromKernel,
+} from "./plan-transaction.js";
 import { type PreflightDeps, preflight } from "./preflight.js";
 import type { BindingTarget, DeviceSnapshot, OperationKind, Plan } from "./types.js";
 
@@ -47,10 +53,9 @@ export async function prepareBind(
     const here = { driver, override: current.driverOverride, mac: null };
     return planned(ctx, "bind", current, here, home, [], true);
   }
-  const takesFromKernel = current.interfaces.length > 0 && !isDpdkDriver(current.driver ?? "");
   const guards = await checkGuards(
     current,
-    { allowedIds: ctx.allowedIds, force, home, takesFromKernel },
+    { allowedIds: ctx.allowedIds, force, home, takesFromKernel: takesFromKernel(current, driver) },
     ctx,
   );
   await preflight(current, driver, ctx);

@@ -1,8 +1,9 @@
 /**
  * The reconcile loop: repairs DEGRADED devices (a rollback that failed, a
- * repair that did not take) with exponential backoff per device. An owned
- * job: `start(signal)` starts it, `stop()` ends it and waits for the pass in
- * progress; no bare timers.
+ * repair that did not take) and writes the end records the journal refused,
+ * each with its own exponential backoff. An owned job: `start(signal)`
+ * starts it, `stop()` ends it and waits for the pass in progress; no bare
+ * timers.
  */
 import { type PciAddress, PeriodicJob, type Service } from "../common/index.js";
 import type { Clock } from "./clock.js";
@@ -12,6 +13,9 @@ export interface ReconcilerDeps {
   engine: {
     degradedDevices(): PciAddress[];
     repair(device: PciAddress): Promise<OperationResult>;
+    journalIssues(): { unwritten: readonly unknown[] };
+    /** True when every refused end record is written now. */
+    flushJournal(): Promise<boolean>;
   };
   clock: Clock;
 }
@@ -23,6 +27,12 @@ export interface ReconcilerOptions {
   initialBackoffMs?: number;
   /** Cap of the retry delay. Default 300 000 ms. */
   maxBackoffMs?: number;
+}
+
+interface Backoff {
+  delayMs: number;
+  /** Clock ms of the next attempt. */
+  at: number;
 }
 
 export interface RepairAttempt {
@@ -38,7 +48,8 @@ export class Reconciler implements Service {
   readonly #intervalMs: number;
   readonly #initialBackoffMs: number;
   readonly #maxBackoffMs: number;
-  readonly #backoff = new Map<PciAddress, { delayMs: number; at: number }>();
+  readonly #backoff = new Map<PciAddress, Backoff>();
+  #journalBackoff: Backoff | null = null;
   readonly #job: PeriodicJob;
 
   constructor(deps: ReconcilerDeps, options: ReconcilerOptions = {}) {
@@ -67,9 +78,13 @@ export class Reconciler implements Service {
     return this.#job.stop();
   }
 
-  /** One pass: a repair for each degraded device whose backoff has run out. */
+  /**
+   * One pass: the journal's refused end records first (a repair journals
+   * too), then a repair for each degraded device whose backoff has run out.
+   */
   async runOnce(): Promise<RepairAttempt[]> {
     const now = this.#deps.clock.now();
+    await this.#flushJournal(now);
     const attempts: RepairAttempt[] = [];
     const degraded = new Set(this.#deps.engine.degradedDevices());
     for (const device of this.#backoff.keys())
@@ -82,15 +97,28 @@ export class Reconciler implements Service {
         this.#backoff.delete(device);
         attempts.push({ device, ok: true, nextAttemptAt: null });
       } catch {
-        const delayMs =
-          backoff === undefined
-            ? this.#initialBackoffMs
-            : Math.min(backoff.delayMs * 2, this.#maxBackoffMs);
-        const at = this.#deps.clock.now() + delayMs;
-        this.#backoff.set(device, { delayMs, at });
-        attempts.push({ device, ok: false, nextAttemptAt: at });
+        const next = this.#next(backoff);
+        this.#backoff.set(device, next);
+        attempts.push({ device, ok: false, nextAttemptAt: next.at });
       }
     }
     return attempts;
+  }
+
+  async #flushJournal(now: number): Promise<void> {
+    const engine = this.#deps.engine;
+    if (engine.journalIssues().unwritten.length === 0) {
+      this.#journalBackoff = null;
+      return;
+    }
+    if (this.#journalBackoff !== null && now < this.#journalBackoff.at) return;
+    this.#journalBackoff = (await engine.flushJournal()) ? null : this.#next(this.#journalBackoff);
+  }
+
+  /** The backoff after a failure: the initial delay, then doubling up to the cap. */
+  #next(backoff: Backoff | null | undefined): Backoff {
+    const delayMs =
+      backoff == null ? this.#initialBackoffMs : Math.min(backoff.delayMs * 2, this.#maxBackoffMs);
+    return { delayMs, at: this.#deps.clock.now() + delayMs };
   }
 }

@@ -10,13 +10,14 @@
  * not by reversing the forward steps: a failed or timed-out write may or may
  * not have taken effect, and only the kernel knows which.
  */
-import { AgentError, type PciAddress } from "../common/index.js";
-import { readDevice, type Sysfs } from "../sysfs/index.js";
+import { AgentError, isAgentError, type PciAddress } from "../common/index.js";
+import { type PciDevice, readDevice, readPciIds, type Sysfs } from "../sysfs/index.js";
 import type { Clock } from "./clock.js";
 import { type KernelVersion, stepError } from "./diagnose.js";
+import { checkAllowlist, checkNetdevGuards, type GuardDeps } from "./guards.js";
 import { describeState, mismatch, stateOf, type VerifyOptions, verify } from "./observe.js";
 import type { OperationBook } from "./operation-book.js";
-import { planSteps, snapshotTarget, stepWrite } from "./plan-transaction.js";
+import { planSteps, snapshotTarget, stepWrite, takesFromKernel } from "./plan-transaction.js";
 import type {
   BindingTarget,
   DeviceState,
@@ -32,6 +33,10 @@ export type Boundary = string;
 
 export interface TransactionDeps {
   sysfs: Sysfs;
+  /** "vendor:device" ids the engine may write for: checked here, before any write. */
+  allowedIds: readonly string[];
+  /** What recovery re-checks before a rollback takes a device from the kernel. */
+  guards: GuardDeps;
   gate: WriteGate;
   clock: Clock;
   book: OperationBook;
@@ -49,16 +54,36 @@ export type TransactionResult =
   /** A write is blocked in the kernel; `settled` resolves once the operation is resolved after it returns. */
   | { status: "stuck"; error: AgentError; settled: Promise<TransactionResult> };
 
+/** Recovery would not act: a guard refused (`error.guard`), or the device could not be read. */
+export type Refused = { status: "refused"; error: AgentError };
+
 type Applied =
   | { kind: "ok" }
   | { kind: "failed"; error: AgentError }
   | { kind: "stuck"; result: Extract<GateResult, { kind: "stuck" }> };
 
-/** Journals `header` (durably) and runs it. Throws only when the journal refuses the begin record. */
+/**
+ * The allowlist check every sysfs write of the engine passes: writes happen
+ * only in `runTransaction` and in the recovery of an open operation, and
+ * both call this first. The ids are the kernel's, read now, never a
+ * record's (a journal record can lie; an NVMe disk is a PCI device too).
+ * A device that is gone has nothing to write to.
+ */
+async function checkManaged(deps: TransactionDeps, address: PciAddress): Promise<void> {
+  const ids = await readPciIds(deps.sysfs, address);
+  if (ids !== null) checkAllowlist({ address, ...ids }, deps.allowedIds);
+}
+
+/**
+ * Journals `header` (durably) and runs it. Throws, before anything is
+ * journaled or written, when the device is not managed; otherwise only when
+ * the journal refuses the begin record.
+ */
 export async function runTransaction(
   deps: TransactionDeps,
   header: OperationHeader,
 ): Promise<TransactionResult> {
+  await checkManaged(deps, header.device);
   await deps.book.begin(header);
   deps.emit({
     type: "begin",
@@ -78,9 +103,9 @@ export async function runTransaction(
 }
 
 /**
- * Resolves an operation left open (by a crash, or by a write that was stuck
- * and has now returned): commit when the device verifiably is at the target,
- * otherwise roll back to the snapshot.
+ * Resolves an operation whose write was stuck and has now returned: commit
+ * when the device verifiably is at the target, otherwise roll back to the
+ * snapshot. The device stayed locked throughout, so its plan still holds.
  */
 export async function resolveOpen(
   deps: TransactionDeps,
@@ -88,9 +113,38 @@ export async function resolveOpen(
   cause: AgentError,
 ): Promise<TransactionResult> {
   const device = await readDevice(deps.sysfs, header.device);
-  const state = device === null ? null : stateOf(device);
-  if (state !== null && mismatch(state, header.target) === null) {
-    return finish(deps, header.id, { status: "committed", state });
+  if (device !== null && mismatch(stateOf(device), header.target) === null) {
+    return finish(deps, header.id, { status: "committed", state: stateOf(device) });
+  }
+  return rollback(deps, header, cause);
+}
+
+/**
+ * Resolves an operation a dead agent left open, the last one begun on its
+ * device. Its header comes from the journal, which may be damaged or forged,
+ * so nothing is trusted that sysfs can say: the allowlist is checked on the
+ * device's ids as read now, and a rollback that would take the device from
+ * its kernel netdev driver passes the network guards first (the journal's
+ * word is never forced). A refusal writes nothing and leaves it open.
+ */
+export async function recoverOpen(
+  deps: TransactionDeps,
+  header: OperationHeader,
+  cause: AgentError,
+): Promise<TransactionResult | Refused> {
+  let device: PciDevice | null;
+  try {
+    await checkManaged(deps, header.device);
+    device = await readDevice(deps.sysfs, header.device);
+    if (device !== null && mismatch(stateOf(device), header.target) === null) {
+      return finish(deps, header.id, { status: "committed", state: stateOf(device) });
+    }
+    if (device !== null && takesFromKernel(device, header.snapshot.driver)) {
+      await checkNetdevGuards(device, deps.guards);
+    }
+  } catch (err) {
+    if (!isAgentError(err)) throw err;
+    return { status: "refused", error: withOperation(err, header.id) };
   }
   return rollback(deps, header, cause);
 }
@@ -208,18 +262,19 @@ function stuck(
   return { status: "stuck", error, settled };
 }
 
+/**
+ * Journals the end of an operation. A refused end record is not dropped:
+ * the book keeps it for the retry (and health says so), and until it is
+ * written a restart still finds the operation open, which is safe because
+ * only a device's last operation is ever resolved.
+ */
 async function finish(
   deps: TransactionDeps,
   operationId: string,
   result: Exclude<TransactionResult, { status: "stuck" }>,
 ): Promise<TransactionResult> {
   const error = "error" in result ? summarize(result.error) : null;
-  try {
-    await deps.book.end(operationId, result.status, result.state, error);
-  } catch {
-    // The device is where the result says; the journal still shows the
-    // operation open, and the next start-up resolves it by observation.
-  }
+  await deps.book.end(operationId, result.status, result.state, error);
   await deps.boundary?.(operationId, "ended");
   deps.emit({ type: "end", operationId, status: result.status, error });
   return result;

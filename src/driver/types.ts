@@ -99,8 +99,12 @@ export interface OperationHeader {
   startedAt: string;
 }
 
-/** Terminal outcomes. "stuck" is not one: a stuck operation is still open. */
-export type OperationOutcome = "committed" | "rolled_back" | "rollback_failed";
+/**
+ * Terminal outcomes. "stuck" is not one: a stuck operation is still open.
+ * "superseded": it was left open (its end record lost) and a later operation
+ * began on its device; it is never resolved.
+ */
+export type OperationOutcome = "committed" | "rolled_back" | "rollback_failed" | "superseded";
 
 export type OperationStatus = "running" | "stuck" | OperationOutcome;
 

@@ -96,6 +96,7 @@ export function agentHandlers(deps: HandlerDeps): EniAgentServiceHandlers {
       return {
         operations: page.operations.map(operationToProto),
         nextPageToken: page.nextPageToken ?? "",
+        journalNotes: page.journalNotes,
       };
     }),
 

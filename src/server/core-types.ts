@@ -90,7 +90,8 @@ export type OperationKind = "bind" | "restore" | "repair" | "termination" | "rea
  * "succeeded": target verified; "rolled_back": snapshot verified after a
  * failure; "failed": failed before changing anything; "degraded": neither
  * verified; "stuck": a write outlived its deadline, still open; "planned": a
- * dry run.
+ * dry run; "superseded": found open at start-up after a later operation on
+ * its device, closed without being resolved.
  */
 export type OperationStatus =
   | "pending"
@@ -100,7 +101,8 @@ export type OperationStatus =
   | "rolled_back"
   | "failed"
   | "degraded"
-  | "planned";
+  | "planned"
+  | "superseded";
 
 export type StepStatus = "pending" | "running" | "done" | "failed" | "undone" | "skipped";
 
@@ -167,6 +169,8 @@ export interface OperationPage {
   /** Newest first. */
   operations: OperationRecord[];
   nextPageToken: string | null;
+  /** What is wrong with the journal, one sentence each; empty when nothing is. */
+  journalNotes: string[];
 }
 
 export type TerminationSource =

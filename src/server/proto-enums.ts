@@ -41,6 +41,7 @@ export const OPERATION_STATUS = {
   failed: "OPERATION_STATUS_FAILED",
   degraded: "OPERATION_STATUS_DEGRADED",
   planned: "OPERATION_STATUS_PLANNED",
+  superseded: "OPERATION_STATUS_SUPERSEDED",
 } as const satisfies Record<OperationStatus, string>;
 
 export const STEP_STATUS = {

@@ -8,6 +8,7 @@ import type { PciAddress } from "../common/index.js";
 import { AgentError, isAgentError, quoteInput } from "../common/index.js";
 import {
   DEFAULT_DRIVER_ALLOWLIST,
+  isOperationId,
   parseDriverName,
   parseEniId,
   parseInterfaceName,
@@ -31,7 +32,6 @@ import { EVENT_KIND, fromProtoName } from "./proto-enums.js";
 export const DEFAULT_PAGE_SIZE = 50;
 export const MAX_PAGE_SIZE = 500;
 
-const OPERATION_ID = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;
 const PAGE_TOKEN = /^[A-Za-z0-9._~=-]{1,512}$/;
 
 /** Runs a parser; its INVALID_ARGUMENT gets the field name in front. */
@@ -109,7 +109,7 @@ export function parseRestoreRequest(request: RestoreDeviceRequest__Output): Rest
 }
 
 export function parseOperationId(input: string): string {
-  if (!OPERATION_ID.test(input)) {
+  if (!isOperationId(input)) {
     throw invalid(
       `operation_id: not an operation id: ${quoteInput(input)}`,
       "use an id from BindDevice, RestoreDevice or ListOperations (1–128 of [A-Za-z0-9._-])",

@@ -27,15 +27,53 @@ export function saveKernelState(kernel: SimKernel, file: string): void {
   fs.renameSync(temp, file);
 }
 
-/** Reads a kernel saved by saveKernelState/persistKernel. Throws NOT_FOUND when absent. */
+/**
+ * Reads a kernel saved by saveKernelState/persistKernel. Throws NOT_FOUND
+ * when absent, FAILED_PRECONDITION (naming the file) when it is unreadable
+ * or not a saved kernel.
+ */
 export function loadKernelState(file: string): SimKernel {
   let text: string;
   try {
     text = fs.readFileSync(file, "utf8");
   } catch (err) {
-    throw new AgentError("NOT_FOUND", `no simulator state at ${file}`, { cause: err });
+    const errno = (err as NodeJS.ErrnoException).code;
+    if (errno === "ENOENT") {
+      throw new AgentError("NOT_FOUND", `no simulator state at ${file}`, { cause: err });
+    }
+    throw unreadable(file, `cannot read it (${errno})`, err);
   }
-  return SimKernel.fromState(JSON.parse(text) as SimKernelState);
+  let state: unknown;
+  try {
+    state = JSON.parse(text);
+  } catch (err) {
+    throw unreadable(file, `not JSON: ${(err as Error).message}`, err);
+  }
+  const why = stateProblem(state);
+  if (why !== null) throw unreadable(file, why);
+  return SimKernel.fromState(state as SimKernelState);
+}
+
+/** The top level of a saved kernel; a file that passes was written by saveKernelState. */
+function stateProblem(state: unknown): string | null {
+  if (typeof state !== "object" || state === null) return "not an object";
+  const s = state as Record<string, unknown>;
+  if (s.format !== 1) return `unknown format ${JSON.stringify(s.format)}`;
+  const lists = ["modules", "drivers", "devices", "removed", "processes", "routes", "probeFaults"];
+  const maps = ["config", "catalog", "dynids"];
+  const missing = [
+    ...lists.filter((k) => !Array.isArray(s[k])),
+    ...maps.filter((k) => typeof s[k] !== "object" || s[k] === null),
+  ];
+  return missing.length === 0 ? null : `fields missing or malformed: ${missing.join(", ")}`;
+}
+
+function unreadable(file: string, why: string, cause?: unknown): AgentError {
+  return new AgentError("FAILED_PRECONDITION", `simulator state ${file} is unreadable: ${why}`, {
+    path: file,
+    remedy: "start with --fresh to forget the kept simulated host, or remove the file",
+    cause,
+  });
 }
 
 /**

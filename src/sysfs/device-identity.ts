@@ -82,3 +82,20 @@ export async function readIdentity(
     driver,
   };
 }
+
+/**
+ * The vendor and device ids of `bus/pci/devices/<address>` (4 lower-case hex
+ * digits each), or null when there is no such device: two small reads, for
+ * a check that must not trust anything but the kernel.
+ */
+export async function readPciIds(
+  sysfs: Sysfs,
+  address: string,
+): Promise<{ vendor: string; device: string } | null> {
+  const ids = await vanishedAsNull(
+    Promise.all(["vendor", "device"].map((f) => sysfs.read(`bus/pci/devices/${address}/${f}`))),
+  );
+  if (ids === null) return null;
+  const [vendor, device] = ids.map((text) => hex(chomp(text)));
+  return { vendor: vendor!, device: device! };
+}

@@ -5,6 +5,7 @@ export {
   isUserSpaceDriver,
   isVfioDriver,
 } from "./classify.js";
+export { readPciIds } from "./device-identity.js";
 export { checkPortPath, codeForErrno, type SysfsOperation, sysfsError } from "./errno.js";
 export { buildInventory, type Inventory, scanInventory } from "./inventory.js";
 export {
@@ -12,6 +13,7 @@ export {
   isEniId,
   isInterfaceName,
   isMac,
+  isOperationId,
   isPciAddress,
   parseDriverName,
   parseEniId,

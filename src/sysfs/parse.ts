@@ -110,6 +110,13 @@ export function parseKernelDriverName(input: string): DriverName {
   return input as DriverName;
 }
 
+const OPERATION_ID = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;
+
+/** An operation id as the agent issues them (`op-<uuid>`): 1–128 of [A-Za-z0-9._-], no leading dot. */
+export function isOperationId(input: string): boolean {
+  return OPERATION_ID.test(input);
+}
+
 /** "1d0f:ec20" → { vendor: 0x1d0f, device: 0xec20 }, for allowlist entries. */
 export function parseVendorDevice(input: string): { vendor: number; device: number } {
   const m = /^([0-9a-fA-F]{4}):([0-9a-fA-F]{4})$/.exec(input);

@@ -84,7 +84,7 @@ export async function agentHarness(t: Test, options: HarnessOptions = {}): Promi
     shutdown: (err) => fatal.push(err),
     configPath: options.configPath ?? null,
     loadConfig: options.loadConfig,
-    owner: { pid: process.pid, isAlive: (pid) => pid === process.pid },
+    owner: { pid: process.pid, procRoot: "/proc" },
   });
   if (options.start !== false) {
     await agent.start();

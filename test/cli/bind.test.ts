@@ -3,7 +3,8 @@
  * commands' host seam) and once on the real adapters over a materialized
  * tree in a temp directory. Never on this machine's /sys.
  */
-import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import t, { type Test } from "tap";
@@ -14,6 +15,18 @@ import { runRestore } from "../../src/cli/commands/restore.js";
 import { ec2Host, ec2Mac, materialize, type SimKernel } from "../../src/sim/index.js";
 import { runCaptured } from "./run.js";
 
+/** A /proc with this "process" (4242) and one other live one (777), for the state lock. */
+const PROC = mkdtempSync(join(tmpdir(), "cli-proc-"));
+t.teardown(() => rmSync(PROC, { recursive: true, force: true }));
+for (const [pid, start] of [
+  [4242, 10],
+  [777, 20],
+]) {
+  mkdirSync(join(PROC, String(pid)));
+  const fields = "S 0 1 1 0 -1 0 0 0 0 0 1 2 0 0 20 0 1 0";
+  writeFileSync(join(PROC, String(pid), "stat"), `${pid} (node) ${fields} ${start} 1 1\n`);
+}
+
 function simHost(kernel: SimKernel): OfflineHost {
   return {
     sysfs: kernel.sysfs,
@@ -21,8 +34,8 @@ function simHost(kernel: SimKernel): OfflineHost {
     routes: { defaultRoutes: async () => kernel.defaultRoutes() },
     addresses: { addresses: async () => [] },
     kernelRelease: kernel.config.release,
-    isAlive: (pid) => pid === 777,
     pid: 4242,
+    procRoot: PROC,
   };
 }
 
@@ -186,6 +199,21 @@ t.test("a state directory held by a live process is refused", async (t) => {
     runBind(["ens6", "vfio-pci", "--offline", "--state-dir", dir], io, () => simHost(kernel)),
   );
   t.equal(stale.code, 0, "a stale lock is taken over");
+});
+
+t.test("bind to the driver a device has, with --persist, stores it (#17)", async (t) => {
+  const kernel = ec2Host();
+  const dir = await stateDir(t);
+  const out = await capture((io) =>
+    runBind(["ens8", "ena", "--persist", "--json", "--offline", "--state-dir", dir], io, () =>
+      simHost(kernel),
+    ),
+  );
+  t.equal(out.code, 0, out.stderr);
+  t.match(JSON.parse(out.stdout), { status: "noop", warnings: [] });
+  t.same(JSON.parse(await readFile(join(dir, "desired.json"), "utf8")).bindings, [
+    { mac: ec2Mac(8), driver: "ena" },
+  ]);
 });
 
 t.test("--timeout with --offline is refused before anything is touched", async (t) => {

@@ -224,6 +224,14 @@ t.test("ops lists newest first, pages up to --limit, filters by any device name"
   t.equal(gone.code, 0, gone.stderr);
   t.equal(gone.stdout, "no operations\n");
   t.equal(d.core.calls("getDevice").length, asked, "no device lookup for a PCI address");
+
+  // What is wrong with the journal comes first, on standard error, or in the JSON (#17).
+  d.core.journalNotes = ["journal line 4 skipped at start-up: checksum: checksum mismatch"];
+  const noted = await d.run(["ops"]);
+  t.equal(noted.code, 0);
+  t.equal(noted.stderr, "note: journal line 4 skipped at start-up: checksum: checksum mismatch\n");
+  const json = JSON.parse((await d.run(["ops", "--json"])).stdout);
+  t.same(json.journalNotes, d.core.journalNotes);
 });
 
 t.test("ops ID shows every step; an unknown id exits 3", async (t) => {

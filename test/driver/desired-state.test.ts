@@ -129,6 +129,8 @@ t.test("the reconciler loop starts, passes, and stops", async (t) => {
         repair: async () => {
           throw new Error("unused");
         },
+        journalIssues: () => ({ unwritten: [] }),
+        flushJournal: async () => true,
       },
       clock,
     },

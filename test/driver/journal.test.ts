@@ -2,7 +2,6 @@ import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import t, { type Test } from "tap";
-import type { DriverName, PciAddress } from "../../src/common/index.js";
 import { FileJournal } from "../../src/driver/file-journal.js";
 import {
   compactRecords,
@@ -15,45 +14,27 @@ import {
 } from "../../src/driver/journal.js";
 import { MemoryJournal } from "../../src/driver/memory-journal.js";
 import type { OperationHeader } from "../../src/driver/types.js";
+import { forgedHeader } from "./journal-fixtures.js";
 
 function header(id: string, device = "0000:00:06.0"): OperationHeader {
-  return {
+  return forgedHeader(
+    device,
     id,
-    kind: "bind",
-    device: device as PciAddress,
-    driver: "vfio-pci" as DriverName,
-    target: { driver: "vfio-pci" as DriverName, override: "vfio-pci", mac: null },
-    snapshot: {
-      address: device as PciAddress,
-      vendor: "1d0f",
-      device: "ec20",
-      driver: "ena" as DriverName,
-      driverOverride: null,
-      interface: null,
-      mac: null,
-      mtu: null,
-      operstate: null,
-      numaNode: null,
-      iommuGroup: null,
-      takenAt: "2026-01-01T00:00:00.000Z",
-    },
-    home: null,
-    steps: [],
-    force: false,
-    startedAt: "2026-01-01T00:00:00.000Z",
-  };
+    { driver: "ena", override: null },
+    { driver: "vfio-pci", override: "vfio-pci" },
+  );
 }
 
 const begin = (id: string, device?: string): JournalRecord => ({
   v: 1,
   type: "begin",
-  at: "t",
+  at: "2026-01-01T00:00:00.000Z",
   op: header(id, device),
 });
 const end = (id: string): JournalRecord => ({
   v: 1,
   type: "end",
-  at: "t2",
+  at: "2026-01-01T00:00:01.000Z",
   id,
   outcome: "committed",
   observed: null,
@@ -200,4 +181,47 @@ t.test("compaction keeps unfinished operations and each device's latest", async 
     ],
   );
   t.equal(compactRecords(records, 10).length, records.length);
+});
+
+t.test("only a device's last operation folds as open; a late end still counts (#17)", async (t) => {
+  const views = foldJournal([begin("a1"), begin("b1", "0000:00:07.0"), begin("a2"), end("b1")]);
+  t.same(
+    views.map((v) => [v.header.id, v.status, v.endedAt]),
+    [
+      ["a1", "superseded", null],
+      ["b1", "committed", "2026-01-01T00:00:01.000Z"],
+      ["a2", "running", null],
+    ],
+  );
+  t.match(views[0]!.error, { code: "ABORTED", message: /superseded by a2/ });
+  t.same(
+    unfinished(views).map((v) => v.header.id),
+    ["a2"],
+  );
+  const late = foldJournal([begin("a1"), begin("a2"), end("a1")]);
+  t.equal(late[0]!.status, "committed", "the end record, written late, is the truth");
+});
+
+t.test("records that contradict earlier ones are reported and skipped (#17)", async (t) => {
+  const stuck = (id: string): JournalRecord => ({
+    v: 1,
+    type: "stuck",
+    at: "2026-01-01T00:00:02.000Z",
+    id,
+    observed: null,
+    error: { code: "DEADLINE_EXCEEDED", message: "late" },
+  });
+  const text = [begin("a1"), end("a1"), stuck("a1"), end("a1"), begin("a1")]
+    .map(encodeRecord)
+    .join("");
+  const out = decodeJournal(text);
+  t.equal(out.records.length, 2);
+  t.same(
+    out.problems.map((p) => [p.line, p.detail]),
+    [
+      [3, "stuck record after the end of operation a1"],
+      [4, "end record after the end of operation a1"],
+      [5, "begin record repeats operation a1"],
+    ],
+  );
 });

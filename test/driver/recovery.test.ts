@@ -12,6 +12,7 @@ import { DriverEngine } from "../../src/driver/engine.js";
 import { MemoryJournal } from "../../src/driver/memory-journal.js";
 import { ec2Host, type SimKernel } from "../../src/sim/index.js";
 import { harness, TEST_OPTIONS } from "./engine-harness.js";
+import { engineOn as engineWith } from "./journal-fixtures.js";
 
 const A = "0000:00:06.0" as PciAddress;
 const B = "0000:00:07.0" as PciAddress;
@@ -19,22 +20,11 @@ const B = "0000:00:07.0" as PciAddress;
 class Crash extends Error {}
 
 function engineOn(kernel: SimKernel, journal: MemoryJournal, crashAt?: string) {
-  return new DriverEngine(
-    {
-      sysfs: kernel.sysfs,
-      journal,
-      holders: kernel.holders,
-      routes: { defaultRoutes: async () => kernel.defaultRoutes() },
-      primary: { primary: async () => null },
-      addresses: { addresses: async () => [] },
-      kernelRelease: kernel.config.release,
-      clock: steppingClock(),
-      boundary: (_, at) => {
-        if (at === crashAt) throw new Crash(at);
-      },
+  return engineWith(kernel, journal, {
+    boundary: (_, at) => {
+      if (at === crashAt) throw new Crash(at);
     },
-    TEST_OPTIONS,
-  );
+  });
 }
 
 const BOUNDARIES = ["begun", "step:0", "step:1", "step:2", "step:3", "verified", "ended"];

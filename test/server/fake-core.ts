@@ -125,6 +125,8 @@ export function hostReport(health: HealthReport): HostReport {
 export class FakeCore implements AgentCore {
   devices: DeviceRecord[] = [device(5), device(6), device(7)];
   operations: OperationRecord[] = [];
+  /** What ListOperations says is wrong with the journal. */
+  journalNotes: string[] = [];
   received: ReceivedCall[] = [];
   /** The next call of a method rejects with this. */
   failures = new Map<CoreMethod, unknown>();
@@ -270,6 +272,7 @@ export class FakeCore implements AgentCore {
     const end = start + query.pageSize;
     return {
       operations: all.slice(start, end),
+      journalNotes: this.journalNotes,
       nextPageToken: end < all.length ? `p${end}` : null,
     };
   }

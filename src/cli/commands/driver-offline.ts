@@ -9,7 +9,7 @@
  * unfinished operations first, then does its one operation.
  */
 import { networkInterfaces, release } from "node:os";
-import { AgentError, type PciAddress } from "../../common/index.js";
+import { AgentError, type PciAddress, readJsonFile } from "../../common/index.js";
 import {
   type AddressProvider,
   type DriverConfig,
@@ -22,7 +22,6 @@ import {
   type PlannedOperation,
   type ProgressEvent,
   parseDriverConfig,
-  readJsonFile,
 } from "../../driver/index.js";
 import {
   type DefaultRouteReader,
@@ -125,9 +124,9 @@ export interface OfflineHost {
   routes: DefaultRouteReader;
   addresses: AddressProvider;
   kernelRelease: string | null;
-  /** Whether a process id is alive (for a stale state-directory lock). */
-  isAlive(pid: number): boolean;
+  /** This process, for the state-directory lock: its pid and the /proc that shows it. */
   pid: number;
+  procRoot: string;
 }
 
 export interface HostRoots {
@@ -157,16 +156,10 @@ export function realHost(roots: HostRoots, pid: number): OfflineHost {
           : [],
     },
     kernelRelease: local ? release() : null,
-    isAlive: (other) => {
-      try {
-        // Signal 0 checks existence without signalling.
-        process.kill(other, 0);
-        return true;
-      } catch (err) {
-        return (err as NodeJS.ErrnoException).code === "EPERM";
-      }
-    },
     pid,
+    // The lock's owner is this process, so it is read in this host's /proc
+    // even when --proc-root names another tree for the holder scan.
+    procRoot: "/proc",
   };
 }
 
@@ -245,7 +238,7 @@ export async function withEngine<T>(
     await engine.inspect();
     return fn({ engine, stateDir });
   }
-  const lock = await lockStateDir(stateDir, host.isAlive, host.pid);
+  const lock = await lockStateDir(stateDir, host);
   try {
     const report = await engine.recover();
     for (const p of report.problems)
@@ -253,6 +246,11 @@ export async function withEngine<T>(
     for (const r of report.resolved) {
       io.stderr.write(
         `note: resolved interrupted operation ${r.operationId} on ${r.device}: ${r.status}\n`,
+      );
+    }
+    for (const r of report.refused) {
+      io.stderr.write(
+        `note: left interrupted operation ${r.operationId} on ${r.device} open: ${r.message}\n`,
       );
     }
     for (const d of report.drift) {

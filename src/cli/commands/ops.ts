@@ -45,11 +45,16 @@ DESCRIPTION
     device verifiably is as it was), failed (refused before changing
     anything), degraded (the way back failed too: the daemon keeps repairing
     the device), stuck (a write blocks in the kernel), running, pending,
-    planned (a dry run).
+    planned (a dry run), superseded (found open at start-up after a later
+    operation on its device: closed, never resolved).
+
+    What is wrong with the journal (records skipped at start-up, an end
+    record not written yet, an operation recovery left open) is printed
+    first, one "note:" line each on standard error.
 
     With --offline, reads the journal in the state directory directly
     (oldest first, the journal's own statuses: committed, rolled_back,
-    rollback_failed, running, stuck). It only reads, so it may run next to
+    rollback_failed, superseded, running, stuck). It only reads, so it may run next to
     the daemon. The connection options (--socket, --address, --tls-*,
     --timeout) mean nothing offline and are refused with it.
 
@@ -65,8 +70,8 @@ ${connectionHelp(10)}
     --config FILE      JSON configuration (its "stateDir" is used).
 
 JSON
-    {"version": 1, "operations": [OPERATION...]} or, for one id,
-    {"version": 1, "operation": OPERATION} (docs/cli.md). Offline:
+    {"version": 1, "operations": [OPERATION...], "journalNotes": [TEXT...]}
+    or, for one id, {"version": 1, "operation": OPERATION} (docs/cli.md). Offline:
     {"operations": [...], "problems": [...]} in the journal's terms.
 
 EXIT STATUS
@@ -143,7 +148,7 @@ export async function run(argv: readonly string[], io: CliIo): Promise<number> {
     );
     return EXIT_OK;
   }
-  const operations = await withDaemon(endpoint, { timeoutMs }, async (client) => {
+  const { operations, notes } = await withDaemon(endpoint, { timeoutMs }, async (client) => {
     const signal = io.signal;
     const pciAddress =
       values.device === undefined
@@ -151,6 +156,7 @@ export async function run(argv: readonly string[], io: CliIo): Promise<number> {
         : await pciAddressOf(values.device, (selector) => client.getDevice(selector, { signal }));
     const wanted = limit ?? 20;
     const out: OperationJson[] = [];
+    let journalNotes: string[] = [];
     let pageToken = "";
     do {
       const page = await client.listOperations(
@@ -158,15 +164,18 @@ export async function run(argv: readonly string[], io: CliIo): Promise<number> {
         { signal },
       );
       out.push(...page.operations.map(operationJson));
+      journalNotes = page.journalNotes;
       pageToken = page.nextPageToken;
     } while (pageToken !== "" && out.length < wanted);
-    return out;
+    return { operations: out, notes: journalNotes };
   });
-  io.stdout.write(
-    values.json
-      ? `${JSON.stringify({ version: JSON_SCHEMA_VERSION, operations }, null, 2)}\n`
-      : renderOperationTable(operations),
-  );
+  if (values.json) {
+    const doc = { version: JSON_SCHEMA_VERSION, operations, journalNotes: notes };
+    io.stdout.write(`${JSON.stringify(doc, null, 2)}\n`);
+    return EXIT_OK;
+  }
+  for (const note of notes) io.stderr.write(`note: ${note}\n`);
+  io.stdout.write(renderOperationTable(operations));
   return EXIT_OK;
 }
 

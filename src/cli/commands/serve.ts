@@ -176,7 +176,7 @@ export async function serve(
       log,
       loadConfig,
       configPath: useFile ? configPath : null,
-      owner: { pid: process.pid, isAlive },
+      owner: { pid: process.pid, procRoot: config.procRoot },
       shutdown: (err) => {
         log.fatal({ err }, "fatal error; stopping");
         fatal ??= err;
@@ -268,16 +268,6 @@ function forgetSimulatedHost(stateDir: string, kernelFile: string): void {
     throw usage("serve", `--fresh: ${stateDir} holds no simulated host; remove it yourself`);
   }
   rmSync(stateDir, { recursive: true, force: true });
-}
-
-function isAlive(pid: number): boolean {
-  try {
-    // Signal 0 checks that the process exists without signalling it.
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === "EPERM";
-  }
 }
 
 function isObject(value: unknown): value is Record<string, unknown> {

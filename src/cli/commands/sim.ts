@@ -6,9 +6,9 @@
  * serves the notice on the real metadata paths. The daemon's watcher picks it
  * up as it would on EC2; `eni-agent watch` shows the release plan run.
  */
-import { mkdir, open, readFile, rename, rm } from "node:fs/promises";
-import { dirname } from "node:path";
-import { AgentError } from "../../common/index.js";
+import { readFile, rm } from "node:fs/promises";
+import { basename, dirname } from "node:path";
+import { AgentError, atomicWriteFile } from "../../common/index.js";
 import type { CliIo } from "../command.js";
 import { simulatedSocketPath } from "../daemon/default-socket.js";
 import { COMMON_EXIT_LINES, EXIT_OK } from "../exit-codes.js";
@@ -95,15 +95,7 @@ export function simEndpointsPath(socket: string): string {
 /** Writes `<socket>.sim.json` (0600, replaced atomically). */
 export async function writeSimEndpoints(socket: string, endpoints: SimEndpoints): Promise<void> {
   const path = simEndpointsPath(socket);
-  await mkdir(dirname(path), { recursive: true, mode: 0o700 });
-  const temp = `${path}.tmp`;
-  const handle = await open(temp, "w", 0o600);
-  try {
-    await handle.writeFile(`${JSON.stringify(endpoints, null, 2)}\n`);
-  } finally {
-    await handle.close();
-  }
-  await rename(temp, path);
+  await atomicWriteFile(dirname(path), basename(path), `${JSON.stringify(endpoints, null, 2)}\n`);
 }
 
 export async function removeSimEndpoints(socket: string): Promise<void> {

@@ -48,21 +48,12 @@ export const children = {
       if (bind > 0 && event.steps[bind - 1]!.kind === "unbind") stopAt = `step:${bind}`;
       print(`STEPS ${JSON.stringify(event.steps)}`);
     });
-    await lockStateDir(roots.stateDir, isAlive, process.pid);
+    await lockStateDir(roots.stateDir, { pid: process.pid, procRoot: "/proc" });
     await engine.recover();
     const result = await engine.bind(device!, driver!);
     print(`DONE ${result.status}`);
   },
 };
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === "EPERM";
-  }
-}
 
 export async function run(ctx: GuestContext): Promise<GuestResult[]> {
   const c = new Checks();

@@ -14,6 +14,13 @@ export interface ListOperationsResponse {
    * Pass as page_token to get the next page; empty on the last page.
    */
   'nextPageToken'?: (string);
+  /**
+   * What is wrong with the journal, one sentence each, for people: records
+   * skipped at start-up (damaged or malformed, with their line), end records
+   * the journal refused (being retried), operations recovery left open
+   * because a guard refused to act. Empty when nothing is wrong.
+   */
+  'journalNotes'?: (string)[];
 }
 
 /**
@@ -28,4 +35,11 @@ export interface ListOperationsResponse__Output {
    * Pass as page_token to get the next page; empty on the last page.
    */
   'nextPageToken': (string);
+  /**
+   * What is wrong with the journal, one sentence each, for people: records
+   * skipped at start-up (damaged or malformed, with their line), end records
+   * the journal refused (being retried), operations recovery left open
+   * because a guard refused to act. Empty when nothing is wrong.
+   */
+  'journalNotes': (string)[];
 }

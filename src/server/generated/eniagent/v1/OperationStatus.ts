@@ -42,6 +42,13 @@ export const OperationStatus = {
    * stays open until the agent resolves it.
    */
   OPERATION_STATUS_STUCK: 'OPERATION_STATUS_STUCK',
+  /**
+   * Found open at start-up (its end record lost) after a later operation
+   * had begun on the same device: closed without being resolved, because
+   * rolling it back would undo the later one. The device is wherever the
+   * later operation left it.
+   */
+  OPERATION_STATUS_SUPERSEDED: 'OPERATION_STATUS_SUPERSEDED',
 } as const;
 
 /**
@@ -95,6 +102,14 @@ export type OperationStatus =
    */
   | 'OPERATION_STATUS_STUCK'
   | 8
+  /**
+   * Found open at start-up (its end record lost) after a later operation
+   * had begun on the same device: closed without being resolved, because
+   * rolling it back would undo the later one. The device is wherever the
+   * later operation left it.
+   */
+  | 'OPERATION_STATUS_SUPERSEDED'
+  | 9
 
 /**
  * Where an operation stands.

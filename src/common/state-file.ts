@@ -1,12 +1,14 @@
 /**
- * Atomic replace of a file in the state directory: write a temp file, fsync
- * it, rename it over the old one, fsync the directory (a rename is durable
- * only once its directory is). A crash leaves the old or the new file, never
- * a mix.
+ * The agent's files in its state directory (journal compaction, desired
+ * bindings, release plans) and the simulator's endpoint file: one atomic
+ * writer for all of them. Replace = write a temp file, fsync it, rename it
+ * over the old one, fsync the directory (a rename is durable only once its
+ * directory is). A crash leaves the old or the new file, never a mix.
  */
+import { randomUUID } from "node:crypto";
 import { mkdir, open, readFile, rename, rm } from "node:fs/promises";
 import { join } from "node:path";
-import { AgentError } from "../common/index.js";
+import { AgentError } from "./agent-error.js";
 
 export async function ensureStateDir(dir: string): Promise<void> {
   try {
@@ -16,20 +18,28 @@ export async function ensureStateDir(dir: string): Promise<void> {
   }
 }
 
+/**
+ * Replaces `<dir>/<name>` with `text` atomically (mode 0600; `dir` is created
+ * 0700). Each call writes its own temp file: two replaces of one file at once
+ * must never write into the same temp file, or one could publish the other's
+ * half-written text. Concurrent callers of one file still race on which
+ * version ends up last; serializing them is the caller's job.
+ */
 export async function atomicWriteFile(dir: string, name: string, text: string): Promise<void> {
   await ensureStateDir(dir);
   const path = join(dir, name);
-  const temp = `${path}.tmp`;
+  const temp = `${path}.${randomUUID()}.tmp`;
   try {
-    const handle = await open(temp, "w", 0o600);
+    const handle = await open(temp, "wx", 0o600);
     try {
-      await handle.write(text);
+      await handle.writeFile(text);
       await handle.sync();
     } finally {
       await handle.close();
     }
     await rename(temp, path);
   } catch (err) {
+    await rm(temp, { force: true });
     throw stateIoError("replace", path, err);
   }
   await syncDir(dir);
@@ -92,40 +102,4 @@ export async function readJsonFile(path: string): Promise<unknown> {
       },
     );
   }
-}
-
-/**
- * One process at a time per state directory: the daemon and an offline CLI
- * must not both run transactions and append to one journal. `<dir>/lock`
- * holds the owner's pid; a lock whose pid is gone is taken over.
- */
-export async function lockStateDir(
-  dir: string,
-  isAlive: (pid: number) => boolean,
-  pid: number,
-): Promise<{ release(): Promise<void> }> {
-  await ensureStateDir(dir);
-  const path = join(dir, "lock");
-  for (let attempt = 0; attempt < 2; attempt += 1) {
-    try {
-      const handle = await open(path, "wx", 0o600);
-      try {
-        await handle.write(`${pid}\n`);
-      } finally {
-        await handle.close();
-      }
-      return { release: () => rm(path, { force: true }) };
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code !== "EEXIST") throw stateIoError("lock", path, err);
-    }
-    const owner = Number.parseInt(await readFile(path, "utf8").catch(() => ""), 10);
-    if (Number.isInteger(owner) && owner > 0 && isAlive(owner)) {
-      throw new AgentError("ABORTED", `state directory ${dir} is in use by process ${owner}`, {
-        path,
-        remedy: "use the running daemon, or stop it before using offline commands",
-      });
-    }
-    await rm(path, { force: true });
-  }
-  throw new AgentError("ABORTED", `could not lock state directory ${dir}`, { path });
 }
