@@ -4,8 +4,8 @@
  * the failure classified into AgentError. Every EC2 request of the agent
  * goes through `callEc2`.
  */
-import { AgentError } from "../common/index.js";
-import { classifyEc2Error } from "./ec2-errors.js";
+import { AgentError, type Clock } from "../common/index.js";
+import { classifyEc2Error } from "./aws-errors.js";
 import type { Ec2ApiAction, Ec2RateLimiter } from "./ec2-rate-limiter.js";
 
 export interface Ec2CallOptions {
@@ -17,8 +17,8 @@ export interface Ec2CallOptions {
 
 export interface Ec2CallContext {
   readonly limiter: Ec2RateLimiter;
-  /** Wall clock, epoch ms; only used to turn the deadline into a duration. */
-  readonly now: () => number;
+  /** Epoch ms (the deadline's unit); the rate limiter waits on it too. */
+  readonly clock: Clock;
 }
 
 /**
@@ -33,16 +33,22 @@ export async function callEc2<T>(
   send: (abortSignal: AbortSignal) => Promise<T>,
   eniId?: string,
 ): Promise<T> {
-  const remainingMs = call.deadlineMs - context.now();
+  const remainingMs = call.deadlineMs - context.clock.now();
   if (remainingMs <= 0) {
     throw new AgentError("DEADLINE_EXCEEDED", `${action}: deadline already passed`);
   }
   if (call.signal?.aborted) {
     throw new AgentError("ABORTED", `${action}: aborted`, { cause: call.signal.reason });
   }
-  await context.limiter.acquire(action, performance.now() + remainingMs, call.signal);
+  await context.limiter.acquire(action, call.deadlineMs, call.signal);
   const deadline = new AbortController();
-  const timer = setTimeout(() => deadline.abort(), Math.max(1, call.deadlineMs - context.now()));
+  // A real timer, not the clock's: it bounds a request the network holds,
+  // which no virtual clock can speed up (under a test's stepping clock it is
+  // an upper bound in real time that a healthy exchange never reaches).
+  const timer = setTimeout(
+    () => deadline.abort(),
+    Math.max(1, call.deadlineMs - context.clock.now()),
+  );
   const signal = call.signal ? AbortSignal.any([call.signal, deadline.signal]) : deadline.signal;
   try {
     return await send(signal);

@@ -4,6 +4,7 @@
 // of MiB) on the start path of everything that imports this index. Import
 // their values from their files.
 
+export * from "./aws-errors.js";
 export * from "./backoff.js";
 export type {
   DeleteOnTerminationOutcome,
@@ -16,7 +17,6 @@ export type {
 } from "./ec2-actions.js";
 export * from "./ec2-call.js";
 export type { Ec2ClientOptions } from "./ec2-client.js";
-export * from "./ec2-errors.js";
 export * from "./ec2-rate-limiter.js";
 export * from "./eni-description.js";
 export * from "./eni-identity.js";

@@ -3,7 +3,7 @@
  * with the defaults every other release-plan module relies on), and the
  * environment one run works in.
  */
-import type { AgentError } from "../common/index.js";
+import type { AgentError, Clock } from "../common/index.js";
 import type { Ec2Actions } from "./ec2-actions.js";
 import type { ReleasePlanStore } from "./release-plan-store.js";
 import type { BoundDevice, EniReleaseMode, ReleasePlanEvent } from "./release-plan-types.js";
@@ -27,8 +27,8 @@ export interface ReleasePlanDeps {
   readonly emit: (event: ReleasePlanEvent) => void;
   /** The journal failed; the plan goes on without it rather than leave ENIs behind. */
   readonly onJournalError?: (error: AgentError) => void;
-  /** Wall clock, epoch ms. */
-  readonly now?: () => number;
+  /** Epoch ms: deadlines, the grace, backoff and waits. Default wallClock. */
+  readonly clock?: Clock;
   readonly random?: () => number;
 }
 
@@ -104,8 +104,9 @@ export function releasePlanSettings(options: ReleasePlanOptions = {}): ReleasePl
 }
 
 export interface ReleaseClock {
-  /** Wall clock, epoch ms. */
+  /** Epoch ms. */
   readonly now: () => number;
+  readonly sleep: Clock["sleep"];
   /** For backoff jitter. */
   readonly random: () => number;
 }

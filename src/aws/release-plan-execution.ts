@@ -5,11 +5,11 @@
  * before the work that depends on it; an aborted signal pauses the run and
  * leaves the record unfinished for the next start.
  */
-import { sleep, toAgentError } from "../common/index.js";
+import { toAgentError } from "../common/index.js";
 import type { Ec2Actions } from "./ec2-actions.js";
 import type { EniDescription } from "./eni-description.js";
 import { planEniSteps } from "./release-plan-build.js";
-import type { ReleasePlanEnv } from "./release-plan-config.js";
+import type { ReleaseClock, ReleasePlanEnv } from "./release-plan-config.js";
 import {
   type EniWorkContext,
   eniWorkContext,
@@ -68,7 +68,7 @@ class PlanExecution {
     let ctx = first;
     const secure = pending.filter((e) => e.secureFirst && e.phase === "pending");
     await Promise.all([
-      record.dryRun ? undefined : sleepUntil(record.graceEndsAtMs, this.env.clock.now, signal),
+      record.dryRun ? undefined : sleepUntil(record.graceEndsAtMs, this.env.clock, signal),
       first && Promise.all(secure.map((step) => secureEni(first, step))),
     ]);
     const restores = startRestores(record, {
@@ -218,8 +218,8 @@ class PlanExecution {
   }
 }
 
-async function sleepUntil(atMs: number, now: () => number, signal: AbortSignal): Promise<void> {
-  const ms = atMs - now();
+async function sleepUntil(atMs: number, clock: ReleaseClock, signal: AbortSignal): Promise<void> {
+  const ms = atMs - clock.now();
   if (ms <= 0) return;
-  await sleep(ms, signal).catch(() => {});
+  await clock.sleep(ms, signal).catch(() => {});
 }

@@ -20,7 +20,7 @@
  * "already gone" answers count as success). The restore is injected: this
  * layer never touches sysfs.
  */
-import { toAgentError } from "../common/index.js";
+import { toAgentError, wallClock } from "../common/index.js";
 import {
   type ReleasePlanDeps,
   type ReleasePlanEnv,
@@ -51,10 +51,15 @@ export class ReleasePlan {
 
   /** Throws RangeError on invalid options (see releasePlanSettings). */
   constructor(deps: ReleasePlanDeps, options: ReleasePlanOptions = {}) {
+    const clock = deps.clock ?? wallClock;
     this.env = {
       deps,
       settings: releasePlanSettings(options),
-      clock: { now: deps.now ?? Date.now, random: deps.random ?? Math.random },
+      clock: {
+        now: () => clock.now(),
+        sleep: (ms, signal) => clock.sleep(ms, signal),
+        random: deps.random ?? Math.random,
+      },
       journalError: (err) => deps.onJournalError?.(toAgentError(err, "UNAVAILABLE")),
     };
   }

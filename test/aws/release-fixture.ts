@@ -48,7 +48,7 @@ export function pciOf(deviceIndex: number): string {
 
 export async function releaseHost(t: Teardown, options: ReleaseHostOptions = {}) {
   const env = await startEc2(t, {
-    fake: { detachDelayMs: 60, ...options.fake },
+    fake: { detachDelayMs: 2_000, ...options.fake },
     fakeDeps: options.fakeDeps,
     actions: { waitBaseDelayMs: 10, waitMaxDelayMs: 40, ...options.actions },
   });
@@ -87,43 +87,55 @@ export async function releaseHost(t: Teardown, options: ReleaseHostOptions = {})
         bound.delete(device);
       },
       emit: (event) => events.push(event),
+      clock: env.clock,
     },
     {
-      graceMs: 30,
-      workReserveMs: 100,
-      deadlineMarginMs: 100,
-      retryBaseDelayMs: 10,
-      retryMaxDelayMs: 50,
-      // Plenty of time unless a test says otherwise (a 10 s deadline is "short" by default).
+      // The daemon's timings: the clock is virtual, so they cost no wall time.
+      graceMs: 5_000,
+      workReserveMs: 30_000,
+      deadlineMarginMs: 5_000,
+      // Plenty of time unless a test says otherwise (a 60 s deadline is "short" by default).
       secureFirstBelowMs: 0,
       ...options.plan,
     },
   );
-  return { ...env, ...seeded, bound, restored, events, store, plan };
+  const now = () => env.clock.now();
+  return {
+    ...env,
+    ...seeded,
+    bound,
+    restored,
+    events,
+    store,
+    plan,
+    /** A spot notice `leadMs` ahead of this host's clock. */
+    spot: (leadMs = 120_000, action: "terminate" | "stop" = "terminate") =>
+      spotNotice(leadMs, action, now()),
+    manual: (leadMs = 120_000) => manualTrigger(leadMs, now()),
+  };
 }
 
 export function spotNotice(
-  leadMs = 10_000,
-  action: "terminate" | "stop" = "terminate",
-  nowMs = Date.now(),
+  leadMs: number,
+  action: "terminate" | "stop",
+  nowMs: number,
 ): TerminationNotice {
-  const deadlineMs = nowMs + leadMs;
   return {
     kind: "spot-interruption",
-    key: `spot:${action}:${new Date(deadlineMs).toISOString()}`,
+    key: `spot:${action}`,
     action,
-    deadlineMs,
+    deadlineMs: nowMs + leadMs,
     observedAtMs: nowMs,
     triggersRelease: true,
   };
 }
 
-export function manualTrigger(leadMs = 10_000): ManualTrigger {
+export function manualTrigger(leadMs = 120_000, nowMs = Date.now()): ManualTrigger {
   return {
     kind: "manual",
     key: `manual:${Math.random().toString(16).slice(2)}`,
-    deadlineMs: Date.now() + leadMs,
-    observedAtMs: Date.now(),
+    deadlineMs: nowMs + leadMs,
+    observedAtMs: nowMs,
     triggersRelease: true,
   };
 }

@@ -8,7 +8,7 @@
  */
 import { randomUUID } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
-import { type Service, sleep } from "../../common/index.js";
+import { type Clock, type Service, wallClock } from "../../common/index.js";
 import { dryRunCheck, Ec2Fault, FakeEc2Model } from "./fake-ec2-model.js";
 import {
   boolParam,
@@ -42,13 +42,16 @@ export interface FakeEc2Request {
 }
 
 export interface FakeEc2Deps {
-  readonly now?: () => number;
+  /** Epoch ms: detach delays, bucket refills and the answer latency. Default wallClock. */
+  readonly clock?: Clock;
   readonly random?: () => number;
 }
 
 export interface FakeEc2Options {
   /** attached → available after a detach, in ms. Default 2000. */
   readonly detachDelayMs?: number;
+  /** Deletes still answer "in use" this long after the detach completed, in ms. Default 0. */
+  readonly inUseAfterDetachMs?: number;
   /** Overrides the documented bucket size of an action. */
   readonly buckets?: Partial<Record<FakeEc2Action, BucketSize>>;
 }
@@ -58,6 +61,7 @@ interface Fault {
   remaining: number;
   readonly code: string;
   readonly status: number;
+  readonly message: string | undefined;
 }
 
 type XmlBody = Parameters<typeof responseXml>[2];
@@ -70,7 +74,7 @@ export class FakeEc2 implements Service {
   latencyMs = 0;
   /** Fraction [0, 1] of requests answered RequestLimitExceeded regardless of buckets. */
   throttleRate = 0;
-  private readonly now: () => number;
+  private readonly clock: Clock;
   private readonly random: () => number;
   private readonly bucketSizes: Partial<Record<FakeEc2Action, BucketSize>>;
   private readonly buckets = new Map<string, FakeTokenBucket>();
@@ -78,10 +82,13 @@ export class FakeEc2 implements Service {
   private readonly http: LocalHttpServer;
 
   constructor(deps: FakeEc2Deps = {}, options: FakeEc2Options = {}) {
-    this.now = deps.now ?? Date.now;
+    this.clock = deps.clock ?? wallClock;
     this.random = deps.random ?? Math.random;
-    this.model = new FakeEc2Model(this.now);
+    this.model = new FakeEc2Model(() => this.clock.now());
     if (options.detachDelayMs !== undefined) this.model.detachDelayMs = options.detachDelayMs;
+    if (options.inUseAfterDetachMs !== undefined) {
+      this.model.inUseAfterDetachMs = options.inUseAfterDetachMs;
+    }
     this.bucketSizes = options.buckets ?? {};
     this.http = new LocalHttpServer(this.name, (req, body, res, signal) =>
       this.handle(req, body, res, signal),
@@ -101,16 +108,17 @@ export class FakeEc2 implements Service {
     return this.http.stop();
   }
 
-  /** The next `count` requests (of `action`, or any) fail with `code` and HTTP `status`. */
+  /** The next `count` requests (of `action`, or any) fail with `code`, HTTP `status` and `message`. */
   failNext(
     count: number,
-    options: { action?: FakeEc2Action; code?: string; status?: number } = {},
+    options: { action?: FakeEc2Action; code?: string; status?: number; message?: string } = {},
   ): void {
     this.faults.push({
       action: options.action,
       remaining: count,
       code: options.code ?? "InternalError",
       status: options.status ?? 500,
+      message: options.message,
     });
   }
 
@@ -130,7 +138,7 @@ export class FakeEc2 implements Service {
     res: ServerResponse,
     signal: AbortSignal,
   ): Promise<void> {
-    if (this.latencyMs > 0) await sleep(this.latencyMs, signal);
+    if (this.latencyMs > 0) await this.clock.sleep(this.latencyMs, signal);
     const params = new URLSearchParams(body);
     const action = params.get("Action") ?? "";
     const requestId = randomUUID();
@@ -177,7 +185,7 @@ export class FakeEc2 implements Service {
     );
     if (fault) {
       fault.remaining -= 1;
-      throw new Ec2Fault(fault.code, `injected ${fault.code}`, fault.status);
+      throw new Ec2Fault(fault.code, fault.message ?? `injected ${fault.code}`, fault.status);
     }
     if (this.throttleRate > 0 && this.random() < this.throttleRate) throw throttled();
     if (!this.bucket(action, params).take()) throw throttled();
@@ -200,7 +208,9 @@ export class FakeEc2 implements Service {
     const key = `${action}:${kind}`;
     let bucket = this.buckets.get(key);
     if (!bucket) {
-      bucket = new FakeTokenBucket(this.bucketSizes[action] ?? EC2_BUCKETS[kind], this.now);
+      bucket = new FakeTokenBucket(this.bucketSizes[action] ?? EC2_BUCKETS[kind], () =>
+        this.clock.now(),
+      );
       this.buckets.set(key, bucket);
     }
     return bucket;

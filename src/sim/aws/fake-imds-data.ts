@@ -51,7 +51,8 @@ export interface FakeImdsData {
   primaryMac: string;
   interfaces: Map<string, FakeInterface>;
   networkCardPath: NetworkCardPathStyle;
-  spot: { action: SpotAction; timeMs: number } | undefined;
+  /** `leadTimeMs` set: the time moves with every request (the metadata mock's default). */
+  spot: { action: SpotAction; timeMs: number; leadTimeMs?: number } | undefined;
   asgState: string | undefined;
   scheduled: FakeScheduledEvent[];
   rebalanceNoticeMs: number | undefined;

@@ -97,13 +97,19 @@ export class FakeImds implements Service, SimNoticeTarget {
 
   // --- scripting notices -------------------------------------------------
 
-  /** Schedules a spot interruption `leadTimeMs` from now (AWS gives about 2 minutes). */
+  /**
+   * Schedules a spot interruption `leadTimeMs` from now (AWS gives about 2
+   * minutes). With `moving`, every answer carries request time + lead, as
+   * amazon-ec2-metadata-mock does by default; EC2 keeps one time per notice.
+   */
   announceSpot(
     action: SpotAction = "terminate",
     leadTimeMs = 120_000,
+    options: { moving?: boolean } = {},
   ): { action: SpotAction; time: string } {
-    this.data.spot = { action, timeMs: this.now() + leadTimeMs };
-    return { action, time: formatNoticeTime(this.data.spot.timeMs) };
+    const timeMs = this.now() + leadTimeMs;
+    this.data.spot = { action, timeMs, ...(options.moving ? { leadTimeMs } : {}) };
+    return { action, time: formatNoticeTime(timeMs) };
   }
 
   clearSpot(): void {
@@ -210,6 +216,8 @@ export class FakeImds implements Service, SimNoticeTarget {
       this.data.asgState = this.pendingAsg.state;
       this.pendingAsg = undefined;
     }
+    const spot = this.data.spot;
+    if (spot?.leadTimeMs !== undefined) spot.timeMs = this.now() + spot.leadTimeMs;
     const fault = this.takeFault(path);
     if (fault !== undefined) {
       this.stats.faultsServed += 1;
