@@ -8,6 +8,8 @@
  * ec2-client.ts): `Ec2Actions` is imported here as a type only, its class
  * dynamically, so that no module on the daemon's start path imports the SDK.
  */
+
+import { uptime } from "node:os";
 import {
   type Ec2Actions,
   FileReleasePlanStore,
@@ -15,6 +17,7 @@ import {
   protectOwnedEni,
   ReleasePlan,
   type ReleasePlanEvent,
+  type TerminationNotice,
 } from "../aws/index.js";
 import { AgentError, type EniId, type PciAddress } from "../common/index.js";
 import type { AgentLog } from "./agent-log.js";
@@ -29,6 +32,8 @@ export interface AgentEc2Deps {
   /** This instance's id, once IMDS named it. */
   instanceId: () => string | null;
   log: AgentLog;
+  /** When the host booted, epoch ms: journaled plans of earlier boots do not answer new notices. */
+  bootedAtMs?: number;
 }
 
 export class AgentEc2 {
@@ -38,6 +43,15 @@ export class AgentEc2 {
 
   constructor(deps: AgentEc2Deps) {
     this.#deps = deps;
+  }
+
+  /**
+   * A notice came back with another deadline: an earlier one moves the
+   * running plan's (see ReleasePlan.noticeChanged). Returns what happened,
+   * for the log.
+   */
+  noticeChanged(notice: TerminationNotice): "moved" | "kept" | "not-running" {
+    return this.#plan?.plan.noticeChanged(notice) ?? "not-running";
   }
 
   /** The ReleasePlan for the configuration in effect, rebuilt when its part of it changed. */
@@ -69,6 +83,7 @@ export class AgentEc2 {
         emit,
         onJournalError: (err) =>
           log.error({ err }, "release plan journal failed; the plan goes on"),
+        bootedAtMs: this.#deps.bootedAtMs ?? Date.now() - uptime() * 1000,
       },
       {
         mode: c.ec2.releasePolicy,

@@ -139,6 +139,19 @@ export class Agent {
               log,
               metrics: this.metrics,
               onNotice: (notice) => this.core.notice(notice),
+              onNoticeChanged: (notice, previousDeadlineMs) => {
+                const plan = this.#ec2.noticeChanged(notice);
+                log.info(
+                  {
+                    notice: notice.key,
+                    deadline: notice.deadlineMs === undefined ? null : new Date(notice.deadlineMs),
+                    previous:
+                      previousDeadlineMs === undefined ? null : new Date(previousDeadlineMs),
+                    plan,
+                  },
+                  "termination notice deadline changed",
+                );
+              },
               refreshHealth: () => this.core.refreshHealth(),
             }),
       (c) => [c.termination, c.imds],
@@ -163,6 +176,7 @@ export class Agent {
           hooks,
           plan: (emit) => this.#ec2.releasePlan(emit, hooks),
           defaultDeadlineMs: () => current().termination.defaultDeadlineMs,
+          log,
         }),
       protectEni: (eniId) => this.#ec2.protectEni(eniId),
     });

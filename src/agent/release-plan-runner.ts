@@ -30,6 +30,7 @@ import type {
   TerminationResult,
   TerminationStep,
 } from "../server/core-types.js";
+import type { AgentLog } from "./agent-log.js";
 import {
   type PlannerHooks,
   type TerminationPlanner,
@@ -43,6 +44,8 @@ export interface ReleasePlanRunnerDeps {
   plan: (emit: (event: ReleasePlanEvent) => void) => ReleasePlan;
   /** Deadline of a manual plan, from now, in ms. */
   defaultDeadlineMs: () => number;
+  /** Says how each plan resumed at start-up ended (no client is watching yet). */
+  log?: Pick<AgentLog, "info" | "warn">;
 }
 
 const ACTION: Record<EniStep["action"], TerminationAction> = {
@@ -83,10 +86,23 @@ export class ReleasePlanRunner implements TerminationPlanner {
     return this.#pending;
   }
 
+  /**
+   * Finishes the plans a previous agent left unfinished. They run before the
+   * listeners open, so no WatchEvents subscriber sees them happen: each is
+   * kept as an operation (GetOperation, ListOperations: how late watchers
+   * catch up) and logged with how it ended.
+   */
   async resume(signal: AbortSignal): Promise<void> {
     for (const result of await this.#plan().resumeUnfinished(signal)) {
       const notice = noticeOf(result.plan.notice);
       this.#pending = notice ?? this.#pending;
+      const operation = this.#operation(result.plan);
+      this.#deps.hooks.remember(operation);
+      const failed = result.plan.status === "failed";
+      this.#deps.log?.[failed ? "warn" : "info"](
+        { op: operation.id, notice: result.plan.key, status: result.plan.status, run: result.run },
+        "termination plan resumed",
+      );
     }
   }
 

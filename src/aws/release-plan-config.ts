@@ -29,6 +29,13 @@ export interface ReleasePlanDeps {
   readonly onJournalError?: (error: AgentError) => void;
   /** Epoch ms: deadlines, the grace, backoff and waits. Default wallClock. */
   readonly clock?: Clock;
+  /**
+   * When this host booted, epoch ms. A finished plan journaled before then
+   * belongs to an earlier boot: a notice with the same key now (a spot
+   * `stop` after a stop and start) is a new one and gets a new plan.
+   * Default 0 (every journaled plan is of this boot).
+   */
+  readonly bootedAtMs?: number;
   readonly random?: () => number;
 }
 

@@ -7,6 +7,7 @@
  */
 import { toAgentError } from "../common/index.js";
 import type { Ec2Actions } from "./ec2-actions.js";
+import type { Ec2CallOptions } from "./ec2-call.js";
 import type { EniDescription } from "./eni-description.js";
 import { planEniSteps } from "./release-plan-build.js";
 import type { ReleaseClock, ReleasePlanEnv } from "./release-plan-config.js";
@@ -115,7 +116,7 @@ class PlanExecution {
   private async relist(): Promise<boolean> {
     const { record, signal } = this;
     const { deps, settings: s, clock } = this.env;
-    const call = { deadlineMs: record.deadlineMs - s.deadlineMarginMs, signal };
+    const call = workCall(record, s.deadlineMarginMs, signal);
     let actions: Ec2Actions;
     try {
       actions = await deps.actions();
@@ -198,7 +199,7 @@ class PlanExecution {
       return undefined;
     }
     const listed = this.listed;
-    const call = { deadlineMs: record.deadlineMs - s.deadlineMarginMs, signal: this.signal };
+    const call = workCall(record, s.deadlineMarginMs, this.signal);
     return {
       ...eniWorkContext(actions, call, s, clock),
       seen: (eniId) => listed?.get(eniId),
@@ -216,6 +217,24 @@ class PlanExecution {
       // A listener's failure must not stop the release.
     }
   }
+}
+
+/**
+ * The EC2 calls' deadline, read from the record at each use: a notice that
+ * comes back with an earlier time moves it for calls, waits and retries
+ * already under way (ReleasePlan.noticeChanged).
+ */
+function workCall(
+  record: ReleasePlanRecord,
+  marginMs: number,
+  signal: AbortSignal,
+): Ec2CallOptions {
+  return {
+    get deadlineMs() {
+      return record.deadlineMs - marginMs;
+    },
+    signal,
+  };
 }
 
 async function sleepUntil(atMs: number, clock: ReleaseClock, signal: AbortSignal): Promise<void> {

@@ -108,8 +108,12 @@ export interface ReleasePlanRecord {
   /** The notice ends with the instance terminated (DeleteOnTermination will fire). */
   readonly terminating: boolean;
   readonly createdAtMs: number;
-  /** When the plan must be done, epoch ms; kept from the first run (an ASG notice seen again after a restart would move it). */
-  readonly deadlineMs: number;
+  /**
+   * When the plan must be done, epoch ms; kept from the first run (an ASG
+   * notice seen again after a restart would otherwise move it), and only
+   * ever moved earlier (the notice came back with an earlier time).
+   */
+  deadlineMs: number;
   /** Restores start at this time (epoch ms): DPDK applications get until then to stop. */
   readonly graceEndsAtMs: number;
   status: PlanStatus;

@@ -15,7 +15,7 @@ import type {
   ReleasePlanRecord,
 } from "../../src/aws/release-plan-types.js";
 import type { TerminationNotice } from "../../src/aws/termination-notice.js";
-import { AgentError, type EniId } from "../../src/common/index.js";
+import { AgentError, type Clock, type EniId } from "../../src/common/index.js";
 import type { FakeEc2Deps, FakeEc2Options } from "../../src/sim/aws/fake-ec2.js";
 import { seedInstance } from "../../src/sim/aws/seed-instance.js";
 import { OWNER, startEc2, type Teardown } from "./helpers.js";
@@ -39,6 +39,10 @@ export interface ReleaseHostOptions {
   failRestore?: readonly string[];
   /** Called as each restore starts, before the device moves (to see what EC2 saw by then). */
   onRestore?: (device: string) => void;
+  /** Sees every event as the plan emits it, synchronously. */
+  onEvent?: (event: ReleasePlanEvent) => void;
+  /** When this host booted, from its clock. Default: long before the test. */
+  bootedAtMs?: (clock: Clock) => number;
 }
 
 /** The PCI address the fixture gives the device of the ENI at `deviceIndex`. */
@@ -86,8 +90,12 @@ export async function releaseHost(t: Teardown, options: ReleaseHostOptions = {})
         restored.push(device);
         bound.delete(device);
       },
-      emit: (event) => events.push(event),
+      emit: (event) => {
+        events.push(event);
+        options.onEvent?.(event);
+      },
       clock: env.clock,
+      bootedAtMs: options.bootedAtMs?.(env.clock) ?? 0,
     },
     {
       // The daemon's timings: the clock is virtual, so they cost no wall time.
@@ -119,7 +127,7 @@ export function spotNotice(
   leadMs: number,
   action: "terminate" | "stop",
   nowMs: number,
-): TerminationNotice {
+): TerminationNotice & { readonly deadlineMs: number } {
   return {
     kind: "spot-interruption",
     key: `spot:${action}`,

@@ -1,6 +1,7 @@
 import t from "tap";
 import { MemoryReleasePlanStore } from "../../src/aws/release-plan-store.js";
 import type { ReleasePlanRecord } from "../../src/aws/release-plan-types.js";
+import type { TerminationNotice } from "../../src/aws/termination-notice.js";
 import { leakedEnis } from "../../src/sim/aws/seed-instance.js";
 import { alternatingRandom } from "./helpers.js";
 import { MUTATING, pciOf, releaseHost } from "./release-fixture.js";
@@ -314,4 +315,53 @@ t.test("an InvalidParameterValue that is not 'in use' is a bug: not retried", as
     error: { code: "INVALID_ARGUMENT", awsCode: "InvalidParameterValue" },
   });
   t.equal(host.ec2.requests.filter((r) => r.action === "DeleteNetworkInterface").length, 1);
+});
+
+t.test(
+  "once per notice and per boot: a new boot's notice gets a new plan (issue 12)",
+  async (t) => {
+    const store = new MemoryReleasePlanStore();
+    const first = await releaseHost(t, { owned: 1, notOwned: 0, store });
+    const notice = first.spot(120_000, "stop");
+    t.equal((await first.plan.run(notice)).run, "started");
+    t.equal((await first.plan.run(notice)).run, "already-finished", "the same boot: nothing again");
+    // The instance stopped and started again: the notice key is the same
+    // ("spot:stop"), the journal survived, the boot is a new one.
+    const second = await releaseHost(t, {
+      owned: 1,
+      notOwned: 0,
+      store,
+      bootedAtMs: (c) => c.now() + 1,
+    });
+    await second.clock.sleep(10);
+    const again = await second.plan.run(second.spot(120_000, "stop"));
+    t.equal(again.run, "started", "a finished plan of an earlier boot does not answer");
+    t.equal(again.plan.status, "succeeded");
+    t.equal(second.restored.length, 1);
+  },
+);
+
+t.test("an earlier deadline for the running notice moves the plan's (issue 12)", async (t) => {
+  const answers: string[] = [];
+  let earlier: TerminationNotice | undefined;
+  const host = await releaseHost(t, {
+    owned: 2,
+    notOwned: 0,
+    // As soon as it is planned, the notice's time comes back earlier, then later.
+    onEvent: (event) => {
+      if (event.type !== "planned" || earlier !== undefined) return;
+      earlier = { ...notice, deadlineMs: host.clock.now() + 2_000 };
+      answers.push(host.plan.noticeChanged(earlier));
+      answers.push(host.plan.noticeChanged({ ...notice, deadlineMs: notice.deadlineMs + 60_000 }));
+    },
+  });
+  const notice = host.spot(120_000);
+  const result = await host.plan.run(notice);
+  t.same(answers, ["moved", "kept"], "an earlier time applies; a later one never extends the plan");
+  t.equal(result.plan.deadlineMs, earlier?.deadlineMs, "journaled with the earlier deadline");
+  t.equal(result.plan.status, "failed", "2 s (less the margin) is too short to release anything");
+  t.match(result.plan.enis[0], { phase: "failed", error: { code: "DEADLINE_EXCEEDED" } });
+  const planned = host.events.filter((e) => e.type === "planned");
+  t.equal(planned.length, 2, "the change is reported as the plan again");
+  t.equal(host.plan.noticeChanged(notice), "not-running", "nothing to move afterwards");
 });
