@@ -4,9 +4,25 @@
  * environment one run works in.
  */
 import type { AgentError, Clock } from "../common/index.js";
+import type { AsgLifecycleActions, LifecycleActionResult } from "./asg-lifecycle-actions.js";
 import type { Ec2Actions } from "./ec2-actions.js";
 import type { ReleasePlanStore } from "./release-plan-store.js";
 import type { BoundDevice, EniReleaseMode, ReleasePlanEvent } from "./release-plan-types.js";
+
+/** The Auto Scaling terminate lifecycle hook a plan completes (notices from Auto Scaling only). */
+export interface LifecycleHookDeps {
+  readonly hookName: string;
+  /** The group; absent: the instance's aws:autoscaling:groupName tag, else DescribeAutoScalingInstances. */
+  readonly groupName?: string;
+  /** The result when the plan failed; a plan that succeeded always completes with CONTINUE. */
+  readonly onFailure: LifecycleActionResult;
+  /** RecordLifecycleActionHeartbeat this often while the plan runs, in ms (below the hook's heartbeat timeout). */
+  readonly heartbeatIntervalMs: number;
+  /** Asked for when needed (the daemon loads the Auto Scaling SDK on first use). */
+  readonly actions: () => AsgLifecycleActions | Promise<AsgLifecycleActions>;
+  /** The instance's aws:autoscaling:groupName tag from IMDS; undefined when tags are not in metadata. */
+  readonly groupFromMetadata?: (signal: AbortSignal) => Promise<string | undefined>;
+}
 
 export interface ReleasePlanDeps {
   /**
@@ -37,6 +53,8 @@ export interface ReleasePlanDeps {
    */
   readonly bootedAtMs?: number;
   readonly random?: () => number;
+  /** Complete the Auto Scaling lifecycle action when the plan ends. Absent: never. */
+  readonly lifecycleHook?: LifecycleHookDeps;
 }
 
 export interface ReleasePlanOptions {

@@ -83,7 +83,10 @@ export function callLimiter(limit: number): <T>(call: () => Promise<T>) => Promi
 }
 
 /** Runs `attempt` until it succeeds, a failure is not transient, or the deadline comes. */
-export async function withRetries<T>(ctx: EniWorkContext, attempt: () => Promise<T>): Promise<T> {
+export async function withRetries<T>(
+  ctx: Pick<EniWorkContext, "call" | "clock" | "retry">,
+  attempt: () => Promise<T>,
+): Promise<T> {
   let previous: AgentError | undefined;
   for (let n = 0; ; n++) {
     try {

@@ -19,6 +19,7 @@ import {
   withRetries,
 } from "./release-plan-eni.js";
 import { planJournal } from "./release-plan-journal.js";
+import { LifecycleRun } from "./release-plan-lifecycle.js";
 import { type RestoreRun, startRestores } from "./release-plan-restore.js";
 import type { EniStep, ReleasePlanEvent, ReleasePlanRecord } from "./release-plan-types.js";
 
@@ -64,6 +65,8 @@ class PlanExecution {
     // ENI no longer shows up under this instance, so only the journal knows it.
     await this.journal();
     this.emit({ type: "planned", plan: record, resumed: this.options.resumed });
+    const lifecycle = this.lifecycleRun();
+    lifecycle?.startHeartbeats();
     const pending = record.enis.filter((e) => e.phase !== "done");
     const first = pending.length === 0 ? undefined : await this.ec2Context();
     let ctx = first;
@@ -94,18 +97,40 @@ class PlanExecution {
       await Promise.all(todo.map((step) => this.releaseOne(context, step, restores)));
     })();
     await Promise.all([restores.done, release]);
-    if (!signal.aborted) {
+    if (signal.aborted) await lifecycle?.stop();
+    else {
       const failed =
         record.restores.some((r) => r.status === "failed") ||
         record.enis.some((e) => e.phase === "failed") ||
         record.listError !== undefined ||
         record.devicesError !== undefined;
-      record.status = failed ? "failed" : "succeeded";
+      // The instance waits for this; the plan's own outcome decides the result.
+      await lifecycle?.complete(failed);
+      const lifecycleFailed = record.lifecycle?.status === "failed";
+      record.status = failed || lifecycleFailed ? "failed" : "succeeded";
       record.finishedAtMs = this.env.clock.now();
     }
     await this.journal();
     this.emit({ type: "finished", plan: record });
     return record;
+  }
+
+  /** The lifecycle action's run, for a plan with a lifecycle step to do (never in a dry run). */
+  private lifecycleRun(): LifecycleRun | undefined {
+    const { record, env } = this;
+    const hook = env.deps.lifecycleHook;
+    if (record.dryRun || hook === undefined || record.lifecycle?.status !== "pending") return;
+    return new LifecycleRun(
+      env,
+      hook,
+      record,
+      record.lifecycle,
+      async (step) => {
+        this.emit({ type: "lifecycle", key: record.key, step });
+        await this.journal();
+      },
+      this.signal,
+    );
   }
 
   private remember(owned: readonly EniDescription[] | undefined): void {

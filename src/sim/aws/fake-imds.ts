@@ -27,7 +27,7 @@ import {
   type ScheduledState,
   type SpotAction,
 } from "./fake-imds-data.js";
-import { LocalHttpServer } from "./local-http-server.js";
+import { FakeEndpoint } from "./local-http-server.js";
 
 export interface FakeImdsDeps {
   /** Clock for token expiry and notice times, epoch ms. */
@@ -54,8 +54,7 @@ export interface FakeImdsStats {
   faultsServed: number;
 }
 
-export class FakeImds implements Service, SimNoticeTarget {
-  readonly name = "fake-imds";
+export class FakeImds extends FakeEndpoint implements Service, SimNoticeTarget {
   readonly data: FakeImdsData;
   /** Authorizes POST /_sim/notice (header x-eni-agent-sim-token). */
   readonly controlToken: string;
@@ -68,31 +67,15 @@ export class FakeImds implements Service, SimNoticeTarget {
   private readonly tokens = new Map<string, number>();
   private readonly faults: FaultRule[] = [];
   private readonly rawBodies = new Map<string, string | null>();
-  private readonly http: LocalHttpServer;
   private eventCounter = 0;
   /** An ASG state that takes effect at a given time (derived on read: the fake owns no timer). */
   private pendingAsg: { state: string; atMs: number } | undefined;
 
   constructor(deps: FakeImdsDeps = {}, options: FakeImdsOptions = {}) {
+    super("fake-imds");
     this.now = deps.now ?? Date.now;
     this.data = { ...defaultImdsData(), ...options.data };
     this.controlToken = options.controlToken ?? randomBytes(24).toString("base64url");
-    this.http = new LocalHttpServer(this.name, (req, body, res, signal) =>
-      this.handle(req, body, res, signal),
-    );
-  }
-
-  /** Base URL to give the IMDS client as its endpoint. */
-  get url(): string {
-    return this.http.url;
-  }
-
-  start(signal: AbortSignal): Promise<void> {
-    return this.http.start(signal);
-  }
-
-  stop(): Promise<void> {
-    return this.http.stop();
   }
 
   // --- scripting notices -------------------------------------------------
@@ -199,7 +182,7 @@ export class FakeImds implements Service, SimNoticeTarget {
 
   // --- HTTP ------------------------------------------------------------------
 
-  private async handle(
+  protected async handle(
     req: IncomingMessage,
     requestBody: string,
     res: ServerResponse,

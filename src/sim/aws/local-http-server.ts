@@ -81,3 +81,37 @@ export class LocalHttpServer {
     });
   }
 }
+
+/**
+ * A fake AWS endpoint as a Service: a LocalHttpServer answering with the
+ * subclass's `handle`. `url` is the endpoint to give a client.
+ */
+export abstract class FakeEndpoint {
+  private readonly http: LocalHttpServer;
+
+  constructor(readonly name: string) {
+    this.http = new LocalHttpServer(name, (req, body, res, signal) =>
+      this.handle(req, body, res, signal),
+    );
+  }
+
+  /** Base URL ("http://127.0.0.1:<port>"), available after start(). */
+  get url(): string {
+    return this.http.url;
+  }
+
+  start(signal: AbortSignal): Promise<void> {
+    return this.http.start(signal);
+  }
+
+  stop(): Promise<void> {
+    return this.http.stop();
+  }
+
+  protected abstract handle(
+    req: IncomingMessage,
+    body: string,
+    res: ServerResponse,
+    signal: AbortSignal,
+  ): Promise<void>;
+}
