@@ -12,6 +12,7 @@
 import type {
   TerminationNotice as AwsNotice,
   EniStep,
+  LifecycleStep,
   ManualTrigger,
   PlanTrigger,
   ReleasePlan,
@@ -182,6 +183,11 @@ export class ReleasePlanRunner implements TerminationPlanner {
         }
         break;
       }
+      case "lifecycle": {
+        const record = this.#records.get(event.key);
+        if (record) record.lifecycle = event.step;
+        break;
+      }
       case "finished":
         this.#records.set(event.plan.key, event.plan);
         break;
@@ -224,6 +230,7 @@ export class ReleasePlanRunner implements TerminationPlanner {
           value: null,
           status: eniStatus(e),
         })),
+        ...(record.lifecycle === undefined ? [] : [lifecycleStep(record.lifecycle)]),
       ],
       error: error === null ? null : { ...error, operationId: id },
       createdAt: created,
@@ -236,6 +243,30 @@ export class ReleasePlanRunner implements TerminationPlanner {
 
 function noticeOf(trigger: PlanTrigger): TerminationNotice | null {
   return trigger.kind === "manual" ? null : toCoreNotice(trigger);
+}
+
+const LIFECYCLE_STATUS: Record<LifecycleStep["status"], StepStatus> = {
+  pending: "pending",
+  completed: "done",
+  "not-waiting": "skipped",
+  failed: "failed",
+};
+
+/** The Auto Scaling lifecycle action as an operation step. */
+function lifecycleStep(step: LifecycleStep): OperationRecord["steps"][number] {
+  const group = step.groupName ?? "its Auto Scaling group";
+  const outcome =
+    step.status === "completed"
+      ? `: ${step.result}`
+      : step.status === "not-waiting"
+        ? ": nothing waited any more"
+        : "";
+  return {
+    description: `complete lifecycle action of hook ${step.hookName} (${group})${outcome}`,
+    path: null,
+    value: null,
+    status: LIFECYCLE_STATUS[step.status],
+  };
 }
 
 function eniStatus(step: EniStep): StepStatus {
@@ -278,6 +309,7 @@ function firstError(record: ReleasePlanRecord): { code: ErrorCode; message: stri
     record.listError ??
     record.restores.find((r) => r.error)?.error ??
     record.enis.find((e) => e.error)?.error ??
+    record.lifecycle?.error ??
     null
   );
 }

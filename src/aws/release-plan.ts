@@ -31,7 +31,11 @@ import { draftReleasePlan } from "./release-plan-draft.js";
 import { type ExecuteOptions, executeReleasePlan } from "./release-plan-execution.js";
 import type { PlanTrigger, ReleasePlanRecord, ReleasePlanResult } from "./release-plan-types.js";
 
-export type { ReleasePlanDeps, ReleasePlanOptions } from "./release-plan-config.js";
+export type {
+  LifecycleHookDeps,
+  ReleasePlanDeps,
+  ReleasePlanOptions,
+} from "./release-plan-config.js";
 
 export interface RunOptions {
   /** EC2 DryRun on every mutation, no restore, nothing journaled. Default false. */

@@ -1,5 +1,6 @@
 import t from "tap";
 import { readInstanceIdentity, refreshEniIdentities } from "../../src/aws/eni-identity.js";
+import { ASG_GROUP_TAG, readInstanceTag } from "../../src/aws/instance-tags.js";
 import type { FakeInterface } from "../../src/sim/aws/fake-imds-data.js";
 import { type ImdsSetup, startImds } from "./helpers.js";
 
@@ -148,3 +149,12 @@ t.test(
     await t.rejects(refreshEniIdentities(client), { code: /^(UNAVAILABLE|DEADLINE_EXCEEDED)$/ });
   },
 );
+
+t.test("instance tags: the group tag when tags are in metadata, else undefined", async (t) => {
+  const { client, imds } = await startImds(t);
+  t.equal(await readInstanceTag(client, ASG_GROUP_TAG), undefined, "tags not in metadata: 404");
+  imds.data.instanceTags = new Map([[ASG_GROUP_TAG, "dpdk-workers"]]);
+  t.equal(await readInstanceTag(client, ASG_GROUP_TAG), "dpdk-workers");
+  t.equal(await readInstanceTag(client, "Name"), undefined);
+  await t.rejects(readInstanceTag(client, "../mac"), { code: "INVALID_ARGUMENT" });
+});

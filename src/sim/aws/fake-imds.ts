@@ -70,6 +70,7 @@ export class FakeImds extends FakeEndpoint implements Service, SimNoticeTarget {
   private eventCounter = 0;
   /** An ASG state that takes effect at a given time (derived on read: the fake owns no timer). */
   private pendingAsg: { state: string; atMs: number } | undefined;
+  private readonly asgListeners: ((state: string | undefined) => void)[] = [];
 
   constructor(deps: FakeImdsDeps = {}, options: FakeImdsOptions = {}) {
     super("fake-imds");
@@ -106,7 +107,22 @@ export class FakeImds extends FakeEndpoint implements Service, SimNoticeTarget {
       return;
     }
     this.pendingAsg = undefined;
+    this.applyAsgState(state);
+  }
+
+  /**
+   * Calls `listener` whenever the ASG target state changes (a simulated host
+   * moves its fake Auto Scaling along: Terminated puts the instance in
+   * Terminating:Wait).
+   */
+  onAsgStateChange(listener: (state: string | undefined) => void): void {
+    this.asgListeners.push(listener);
+  }
+
+  private applyAsgState(state: string | undefined): void {
+    if (this.data.asgState === state) return;
     this.data.asgState = state;
+    for (const listener of this.asgListeners) listener(state);
   }
 
   /** Adds a scheduled event starting `leadTimeMs` from now; returns its EventId. */
@@ -196,8 +212,9 @@ export class FakeImds extends FakeEndpoint implements Service, SimNoticeTarget {
     const path = new URL(req.url ?? "/", "http://imds").pathname;
     if (path === SIM_CONTROL_PATH) return this.handleControl(req, requestBody, res);
     if (this.pendingAsg && this.now() >= this.pendingAsg.atMs) {
-      this.data.asgState = this.pendingAsg.state;
+      const { state } = this.pendingAsg;
       this.pendingAsg = undefined;
+      this.applyAsgState(state);
     }
     const spot = this.data.spot;
     if (spot?.leadTimeMs !== undefined) spot.timeMs = this.now() + spot.leadTimeMs;
