@@ -5,6 +5,7 @@
  * before the work that depends on it; an aborted signal pauses the run and
  * leaves the record unfinished for the next start.
  */
+import { setMaxListeners } from "node:events";
 import { toAgentError } from "../common/index.js";
 import type { Ec2Actions } from "./ec2-actions.js";
 import type { Ec2CallOptions } from "./ec2-call.js";
@@ -55,6 +56,9 @@ class PlanExecution {
       ? async () => {}
       : planJournal(env.deps.store, record, env.journalError);
     this.signal = options.signal;
+    // One plan waits on its signal in many places at once (every EC2 call,
+    // wait, retry and heartbeat of every ENI): that is no listener leak.
+    setMaxListeners(0, this.signal);
     this.remember(options.listed);
   }
 

@@ -4,6 +4,8 @@
  * idempotent. The fakes build on it so that tests and `serve --simulate`
  * exercise real sockets, real fetch and the real AWS SDK.
  */
+
+import { setMaxListeners } from "node:events";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { AgentError } from "../../common/index.js";
@@ -35,6 +37,8 @@ export class LocalHttpServer {
   async start(signal: AbortSignal): Promise<void> {
     if (this.server) return;
     this.controller = new AbortController();
+    // Every request in flight (a fleet's worth with latency) waits on it.
+    setMaxListeners(0, this.controller.signal);
     const server = createServer((req, res) => {
       this.serve(req, res);
     });
