@@ -39,7 +39,9 @@ export interface HostAdapters {
   readonly imdsEndpoint: () => string;
   /** Where the EC2 client goes (null: the Region's public endpoint), once it is known. */
   readonly ec2Endpoint: () => string | null;
-  /** Default: the SDK's provider chain (the instance role). */
+  /** Where the Auto Scaling client goes (null: the Region's public endpoint). */
+  readonly autoScalingEndpoint: () => string | null;
+  /** For both clients. Default: the SDK's provider chain (the instance role). */
   readonly ec2Credentials?: { accessKeyId: string; secretAccessKey: string };
   /** Owned by the adapters (simulated endpoints): started first, stopped last. */
   readonly services: readonly Service[];
@@ -107,6 +109,7 @@ export function realAdapters(config: AgentConfig): HostAdapters {
     imds,
     imdsEndpoint: () => config.imds.endpoint,
     ec2Endpoint: () => config.ec2.endpoint,
+    autoScalingEndpoint: () => config.autoScaling.endpoint,
     services: imdsConnections(imds),
   };
 }
