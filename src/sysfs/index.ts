@@ -6,6 +6,11 @@ export {
   isVfioDriver,
 } from "./classify.js";
 export { checkPortPath, codeForErrno, type SysfsOperation, sysfsError } from "./errno.js";
+export {
+  InterfaceAddresses,
+  type InterfaceAddressesOptions,
+  type ListInterfaces,
+} from "./interface-addresses.js";
 export { buildInventory, type Inventory, scanInventory } from "./inventory.js";
 export {
   DEFAULT_DRIVER_ALLOWLIST,
