@@ -20,7 +20,7 @@ export function fakeEniId(i: number): string {
 
 export interface FakeAwsState {
   requests: { action: string; eni: string | null; atMs: number; error: string | null }[];
-  enis: { id: string; status: string }[];
+  enis: { id: string; status: string; deleteOnTermination: boolean }[];
 }
 
 export async function fakeAws(): Promise<void> {
@@ -65,7 +65,11 @@ export async function fakeAws(): Promise<void> {
     ec2.model.settle();
     const state: FakeAwsState = {
       requests: seen,
-      enis: [...ec2.model.enis.values()].map((e) => ({ id: e.id, status: ec2.model.status(e) })),
+      enis: [...ec2.model.enis.values()].map((e) => ({
+        id: e.id,
+        status: ec2.model.status(e),
+        deleteOnTermination: e.attachment?.deleteOnTermination ?? false,
+      })),
     };
     writeFileSync(FAKE_AWS_STATE, JSON.stringify(state));
   };

@@ -162,8 +162,12 @@ export async function killMidBind(checks: Checks): Promise<void> {
   if (state.driver !== "e1000e") run("eni-agent", ["restore", NIC_MACS[2]]);
 }
 
-/** Every configuration the documentation shows starts under the shipped unit. */
-export function documentedConfigs(checks: Checks): void {
+/**
+ * Every configuration the documentation shows starts under the shipped unit.
+ * The last one stays running: the next check (stop-during-notice) restarts
+ * the daemon with its own configuration.
+ */
+export async function documentedConfigs(checks: Checks): Promise<void> {
   const configs = JSON.parse(
     readFileSync(`${LIB}/documented-configs.json`, "utf8"),
   ) as DocumentedConfig[];
@@ -171,19 +175,18 @@ export function documentedConfigs(checks: Checks): void {
   cpSync(`${LIB}/tls`, "/etc/eni-agent/tls", { recursive: true });
   for (const config of configs) {
     writeConfig(config.text);
-    const restartsBefore = unitProp("eni-agent", "NRestarts");
     const restart = run("systemctl", ["restart", "eni-agent"], { timeoutMs: 240_000 });
+    // A manual restart resets the counter: any restart now is a crash after start.
+    await new Promise((r) => setTimeout(r, 3_000));
     const active = unitProp("eni-agent", "ActiveState");
-    const steady = unitProp("eni-agent", "NRestarts") === restartsBefore;
+    const steady = unitProp("eni-agent", "NRestarts") === "0";
     checks.check(
       `documented-config: ${config.source} starts under the shipped unit`,
       restart.code === 0 && active === "active" && steady,
-      `${describe(restart)}\n${active}, restarts ${restartsBefore} → ${unitProp("eni-agent", "NRestarts")}\n${journalTail()}`,
+      `${describe(restart)}\n${active}, restarts since: ${unitProp("eni-agent", "NRestarts")}\n${journalTail()}`,
       `systemctl restart took ${restart.ms} ms`,
     );
   }
-  writeConfig(testConfig());
-  run("systemctl", ["restart", "eni-agent"], { timeoutMs: 240_000 });
 }
 
 /**

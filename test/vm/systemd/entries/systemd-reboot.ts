@@ -31,11 +31,17 @@ function bootBinding(checks: Checks): void {
   const appStart = unitMonotonicUs("dpdk-app", "ExecMainStart");
   const records = daemonRecords();
   const at = (msg: string) => records.find((r) => r.line.msg === msg)?.monotonicUs ?? Number.NaN;
+  const starting = at("starting");
+  const recovered =
+    records.find((r) => r.line.msg === "started" && r.line.hook === "journal-recovery")
+      ?.monotonicUs ?? Number.NaN;
   const applied = at("desired binding applied");
   const done = at("start-up done");
   const ms = (us: number) => `${Math.round(us / 1000)} ms`;
   const report = [
     `unit start (ExecStartPre) → node running: ${ms(agentExec - agentStart)}`,
+    `unit start → daemon's first log line ("starting"): ${ms(starting - agentStart)}`,
+    `unit start → journal recovered: ${ms(recovered - agentStart)}`,
     `unit start → binding applied: ${ms(applied - agentStart)}`,
     `unit start → boot bindings done ("start-up done"): ${ms(done - agentStart)}`,
     `unit start → unit active (ready seen by ExecStartPost): ${ms(agentActive - agentStart)}`,
