@@ -9,13 +9,13 @@
 import { randomBytes } from "node:crypto";
 import { copyFileSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import { GUEST_CONFIGS } from "./guest-entry.js";
+import { harnessEnv } from "./harness-env.js";
 import { Apt, onPath } from "./image/debian-packages.js";
 import { type BootOutcome, boot, detectAccel } from "./qemu.js";
 import { buildSystemdImage, SYSTEMD_ENTRIES } from "./systemd/systemd-image.js";
-import { TapWriter } from "./tap-writer.js";
+import type { TapWriter } from "./tap-writer.js";
 
 const QEMU = "qemu-system-x86_64";
 
@@ -27,18 +27,7 @@ async function main(): Promise<number> {
       verbose: { type: "boolean", default: false },
     },
   });
-  const vmDir = fileURLToPath(new URL(".", import.meta.url));
-  const repoRoot = join(vmDir, "../..");
-  const cacheDir = process.env.ENI_VM_CACHE ?? join(repoRoot, ".cache/vm");
-  const required = process.env.ENI_VM_REQUIRE === "1";
-  const log = (line: string) => process.stdout.write(`# ${line}\n`);
-  const tap = new TapWriter((line) => process.stdout.write(`${line}\n`));
-  const wallStart = performance.now();
-  const skip = (reason: string): number => {
-    tap.skipAll(reason);
-    process.stdout.write(`SKIP: systemd vm tests: ${reason}\n`);
-    return required ? 1 : 0;
-  };
+  const { vmDir, repoRoot, cacheDir, log, tap, wallStart, skip } = harnessEnv("systemd vm tests");
   if (process.arch !== "x64") return skip(`the guest is x86-64; this host is ${process.arch}`);
   if (!Apt.usable()) return skip("building the guest needs root with apt-get, apt-cache, dpkg-deb");
   const apt = new Apt(log);
