@@ -14,9 +14,14 @@ t.test("health reflects IMDS going down and coming back", async (t) => {
   t.teardown(() => events.stop());
 
   h.host.fakeImds.down = true;
+  // Two pollers notice, in either order: the termination watcher (after three
+  // failed polls) and the identity refresh, which is what the host report's
+  // IMDS status comes from. Wait for the latter, named "identity:".
   const down = await events.waitFor(
     (e) =>
-      e.healthChanged?.health?.components.some((c) => c.name === "imds" && !c.healthy) === true,
+      e.healthChanged?.health?.components.some(
+        (c) => c.name === "imds" && !c.healthy && c.detail.startsWith("identity:"),
+      ) === true,
   );
   t.match(
     down.healthChanged?.health?.components.find((c) => c.name === "imds")?.detail,
