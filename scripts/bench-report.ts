@@ -27,25 +27,41 @@ export function loadResults(dir: string): BenchResult[] {
 const ms = (value: number) => value.toFixed(2);
 
 /**
- * The real-kernel timing comes from a guest run (`npm run test:vm -- --entry
- * agent-timing`), not from bench/results: its section of docs/vm-tests.md is
- * carried over as it stands.
+ * Two sections come from the docs rather than bench/results, carried over as
+ * they stand: the real-kernel timing, from a guest run (`npm run test:vm --
+ * --entry agent-timing`, docs/vm-tests.md), and how long `npm test` takes
+ * (docs/testing.md).
  */
 const VM_DOC = new URL("../docs/vm-tests.md", import.meta.url);
 const VM_HEADING = "## The agent against the bare writes (TCG, for ratios only)";
+const TESTING_DOC = new URL("../docs/testing.md", import.meta.url);
+const TESTING_HEADING = "## How long `npm test` takes";
+
+/** The body of `doc`'s section under `heading`, under `title` and `command`; null without it. */
+function carriedSection(doc: string, heading: string, title: string, command: string) {
+  const start = doc.indexOf(heading);
+  if (start < 0) return null;
+  const next = doc.indexOf("\n## ", start + heading.length);
+  const body = doc.slice(start + heading.length, next < 0 ? undefined : next).trim();
+  return [title, "", command, "", body].join("\n");
+}
 
 export function vmTimingSection(doc: string): string | null {
-  const start = doc.indexOf(VM_HEADING);
-  if (start < 0) return null;
-  const next = doc.indexOf("\n## ", start + VM_HEADING.length);
-  const body = doc.slice(start + VM_HEADING.length, next < 0 ? undefined : next).trim();
-  return [
+  return carriedSection(
+    doc,
+    VM_HEADING,
     "## Real kernel (qemu guest): the agent against the bare writes",
-    "",
     "Command: `npm run test:vm -- --entry agent-timing` (copied from docs/vm-tests.md; TCG, for ratios only)",
-    "",
-    body,
-  ].join("\n");
+  );
+}
+
+export function testTimeSection(doc: string): string | null {
+  return carriedSection(
+    doc,
+    TESTING_HEADING,
+    "## The test suite: `npm test`",
+    "Copied from docs/testing.md, which says how the tests run and why.",
+  );
 }
 
 export function renderReport(
@@ -101,8 +117,11 @@ export function renderReport(
 }
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
-  const vm = existsSync(VM_DOC) ? vmTimingSection(readFileSync(VM_DOC, "utf8")) : null;
-  const text = renderReport(loadResults(RESULTS), vm === null ? [] : [vm]);
+  const carried = [
+    existsSync(VM_DOC) ? vmTimingSection(readFileSync(VM_DOC, "utf8")) : null,
+    existsSync(TESTING_DOC) ? testTimeSection(readFileSync(TESTING_DOC, "utf8")) : null,
+  ].filter((section) => section !== null);
+  const text = renderReport(loadResults(RESULTS), carried);
   if (process.argv.includes("--check")) {
     const current = existsSync(OUTPUT) ? readFileSync(OUTPUT, "utf8") : "";
     if (current !== text) {

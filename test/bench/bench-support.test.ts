@@ -7,7 +7,7 @@ import {
   ratioTo,
   summarize,
 } from "../../bench/support/bench.js";
-import { renderReport, vmTimingSection } from "../../scripts/bench-report.js";
+import { renderReport, testTimeSection, vmTimingSection } from "../../scripts/bench-report.js";
 
 t.test("quantiles interpolate between ranks", async (t) => {
   t.equal(quantile([1, 2, 3, 4], 0.5), 2.5);
@@ -99,4 +99,14 @@ t.test("the real-kernel timing section is carried over from the VM doc", async (
   t.notMatch(section, /Next/);
   t.equal(vmTimingSection("# nothing here"), null);
   t.match(renderReport([], [section!]), /## Real kernel/);
+});
+
+t.test("the npm test timing section is carried over from the testing doc", async (t) => {
+  const doc =
+    "# x\n\n## How long `npm test` takes\n\nCommand: `npm test`\n\n| wall |\n\n## Next\nno";
+  const section = testTimeSection(doc);
+  t.match(section, /^## The test suite: `npm test`\n\nCopied from docs\/testing\.md/);
+  t.match(section, /Command: `npm test`\n\n\| wall \|$/);
+  t.notMatch(section, /Next/);
+  t.equal(testTimeSection("# nothing here"), null);
 });
