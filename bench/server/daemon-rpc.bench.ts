@@ -13,6 +13,7 @@ import { type Agent, buildAgent } from "../../src/agent/agent.js";
 import { createLog } from "../../src/agent/agent-log.js";
 import { parseConfig } from "../../src/agent/config-schema.js";
 import { simulatedHost } from "../../src/agent/simulated-host.js";
+import type { DriverName, PciAddress } from "../../src/common/index.js";
 import type { CallContext } from "../../src/server/agent-core.js";
 import { type AgentClient, connectAgent } from "../../src/server/client.js";
 import { type BenchCase, defineBench } from "../support/bench.js";
@@ -66,8 +67,8 @@ export default defineBench({
       {
         name: "bind + restore, in process (engine)",
         run: async () => {
-          await agent.engine.bind(device, "vfio-pci");
-          await agent.engine.restore(device);
+          await agent.engine.bind(device as PciAddress, "vfio-pci" as DriverName);
+          await agent.engine.restore(device as PciAddress);
         },
       },
       {

@@ -47,7 +47,12 @@ import { DeviceListing, type DeviceListingDeps } from "./device-listing.js";
 import type { DeviceChange } from "./device-watcher.js";
 import { EventHub } from "./event-hub.js";
 import { readKernelFacts } from "./host-facts.js";
-import { OperationRecords, plannedRecord, type RequestMeta } from "./operation-records.js";
+import {
+  noopRecord,
+  OperationRecords,
+  plannedRecord,
+  type RequestMeta,
+} from "./operation-records.js";
 import {
   noEc2Release,
   type PlannerHooks,
@@ -124,15 +129,7 @@ export class EniAgentCore implements AgentCore {
     const hooks: PlannerHooks = {
       devices: async () => [...(await this.#devices.list({ fresh: true })).devices],
       restore: async (device) => {
-        const withdraw = this.#expect(device, {
-          requestedBy: "termination",
-          persist: false,
-        });
-        try {
-          await deps.engine.restore(device);
-        } finally {
-          withdraw();
-        }
+        await deps.engine.restore(device, { requestedBy: "termination" });
       },
       emit: (payload) => this.#hub.emit(payload),
       remember: (record) => this.#records.remember(record),
@@ -156,7 +153,6 @@ export class EniAgentCore implements AgentCore {
         this.#records.recent(device, deps.config().deviceWatch.pollIntervalMs),
       refreshIdentity: () => deps.identity.refresh(),
       mayBind: () => !this.#stopping && this.#runner.pendingNotice() === null,
-      expect: (device, meta) => this.#expect(device, meta),
       applyDesired: (device) => deps.engine.deviceAdded(device),
       applied: (device, driver) => this.#protectIfDpdk(device, driver),
       driftFound: () => deps.metrics?.drift.inc(),
@@ -177,21 +173,14 @@ export class EniAgentCore implements AgentCore {
   async bindDevice(request: BindRequest, ctx: CallContext): Promise<OperationRecord> {
     this.#refuseWhenClosing(ctx);
     const device = await this.#devices.resolve(request.selector);
-    const meta = { requestedBy: ctx.caller.identity, persist: request.persist };
+    const meta = this.#meta(request, ctx);
     if (request.dryRun) {
-      const planned = await this.#deps.engine.planBind(device, request.driver, {
-        force: request.force,
-      });
-      return this.#remember(
-        plannedRecord(`plan-${randomUUID()}`, planned, { ...meta, force: request.force }),
-      );
+      const planned = await this.#deps.engine.planBind(device, request.driver, meta);
+      return this.#remember(plannedRecord(`plan-${randomUUID()}`, planned, meta));
     }
     ctx.signal.throwIfAborted();
-    const record = await this.#mutate(device, meta, request.driver, () =>
-      this.#deps.engine.bind(device, request.driver, {
-        force: request.force,
-        persist: request.persist,
-      }),
+    const record = await this.#mutate("bind", meta, () =>
+      this.#deps.engine.bind(device, request.driver, meta),
     );
     this.#protect(device);
     return record;
@@ -200,17 +189,13 @@ export class EniAgentCore implements AgentCore {
   async restoreDevice(request: RestoreRequest, ctx: CallContext): Promise<OperationRecord> {
     this.#refuseWhenClosing(ctx);
     const device = await this.#devices.resolve(request.selector);
-    const meta = { requestedBy: ctx.caller.identity, persist: request.persist };
+    const meta = this.#meta(request, ctx);
     if (request.dryRun) {
-      const planned = await this.#deps.engine.planRestore(device);
-      return this.#remember(
-        plannedRecord(`plan-${randomUUID()}`, planned, { ...meta, force: request.force }),
-      );
+      const planned = await this.#deps.engine.planRestore(device, meta);
+      return this.#remember(plannedRecord(`plan-${randomUUID()}`, planned, meta));
     }
     ctx.signal.throwIfAborted();
-    return this.#mutate(device, meta, null, () =>
-      this.#deps.engine.restore(device, { persist: request.persist }),
-    );
+    return this.#mutate("restore", meta, () => this.#deps.engine.restore(device, meta));
   }
 
   async getOperation(operationId: string, _ctx: CallContext): Promise<OperationRecord> {
@@ -462,53 +447,21 @@ export class EniAgentCore implements AgentCore {
     return record;
   }
 
-  /** Marks a device as worked on; the returned function withdraws the mark. */
-  #expect(device: PciAddress, meta: Parameters<OperationRecords["expect"]>[1]): () => void {
-    const withdraw = this.#records.expect(device, meta);
-    this.#devices.invalidate();
-    return () => {
-      withdraw();
-      // The mark shows in listings as the device's active operation.
-      this.#devices.invalidate();
-    };
+  /** What the caller asks along with the move; the engine journals it with the operation. */
+  #meta(request: BindRequest | RestoreRequest, ctx: CallContext): RequestMeta {
+    return { requestedBy: ctx.caller.identity, persist: request.persist, force: request.force };
   }
 
+  /** Runs a move; its record is the operation the engine returns (joined or its own). */
   async #mutate(
-    device: PciAddress,
+    kind: "bind" | "restore",
     meta: RequestMeta,
-    toDriver: DriverName | null,
     run: () => ReturnType<DriverEngine["bind"]>,
   ): Promise<OperationRecord> {
-    const withdraw = this.#expect(device, meta);
-    let result: Awaited<ReturnType<DriverEngine["bind"]>>;
-    try {
-      result = await this.#work.track(run());
-    } finally {
-      withdraw();
-    }
+    const result = await this.#work.track(run());
     for (const warning of result.warnings)
-      this.#deps.log.warn({ device, warning }, "operation warning");
-    if (result.operationId !== null) {
-      const record = this.#records.get(result.operationId);
-      if (record !== undefined) return record;
-    }
-    const now = new Date();
-    return this.#remember({
-      id: `noop-${randomUUID()}`,
-      kind: toDriver === null ? "restore" : "bind",
-      status: "succeeded",
-      pciAddress: device,
-      fromDriver: result.state.driver,
-      toDriver: result.state.driver,
-      dryRun: false,
-      force: result.overriddenGuards.length > 0,
-      persist: meta.persist,
-      steps: [],
-      error: null,
-      createdAt: now,
-      updatedAt: now,
-      finishedAt: now,
-      requestedBy: meta.requestedBy,
-    });
+      this.#deps.log.warn({ device: result.device, warning }, "operation warning");
+    if (result.operation !== null) return this.#records.record(result.operation);
+    return this.#remember(noopRecord(`noop-${randomUUID()}`, kind, result, meta));
   }
 }

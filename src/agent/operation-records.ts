@@ -1,23 +1,24 @@
 /**
  * The engine's journaled operations as the API shows them. The journal keeps
- * what recovery needs (header, outcome); the API also shows who asked, step
- * by step progress and records that never reach the journal (no-ops, dry
- * runs, termination plans). This book joins the two: it follows the engine's
- * progress events for step states and keeps request metadata and the
- * non-journaled records in memory (bounded).
+ * the operation and who asked for it (its begin record); the API also shows
+ * step by step progress and records that never reach the journal (no-ops,
+ * dry runs, termination plans). This book follows the engine's progress
+ * events for step states and keeps the non-journaled records in memory
+ * (bounded).
  */
 import { AgentError, ERROR_CODES, type ErrorCode, type PciAddress } from "../common/index.js";
 import {
+  type DeviceState,
   describeStep,
   type JournalIssues,
   journalNotes,
   type OperationView,
   type PlannedOperation,
   type ProgressEvent,
+  requestOf,
   stepWrite,
 } from "../driver/index.js";
 import type {
-  OperationKind,
   OperationPage,
   OperationQuery,
   OperationRecord,
@@ -26,11 +27,11 @@ import type {
   StepStatus,
 } from "../server/core-types.js";
 
+/** What a caller asked along with a request that journals nothing (dry run, no-op). */
 export interface RequestMeta {
   requestedBy: string | null;
   persist: boolean;
-  /** "reapply" for a bind the agent made from a desired binding. */
-  kind?: OperationKind;
+  force: boolean;
 }
 
 const STATUS: Record<OperationView["status"], OperationStatus> = {
@@ -56,37 +57,19 @@ export class OperationRecords {
   readonly #engine: JournaledOperations;
   /** Step states of operations seen live; a verify pseudo-step is last. */
   readonly #steps = new Map<string, StepStatus[]>();
-  readonly #meta = new Map<string, RequestMeta>();
-  /** Metadata waiting for the next operation that begins on a device. */
-  readonly #pending = new Map<PciAddress, RequestMeta[]>();
   readonly #ephemeral = new Map<string, OperationRecord>();
 
   constructor(engine: JournaledOperations) {
     this.#engine = engine;
   }
 
-  /** The metadata of the next operation to begin on `device`; returns its withdrawal. */
-  expect(device: PciAddress, meta: RequestMeta): () => void {
-    const queue = this.#pending.get(device) ?? [];
-    queue.push(meta);
-    this.#pending.set(device, queue);
-    return () => {
-      const i = queue.indexOf(meta);
-      if (i >= 0) queue.splice(i, 1);
-      if (queue.length === 0 && this.#pending.get(device) === queue) this.#pending.delete(device);
-    };
-  }
-
   /** Follows one engine event; returns the operation's id when its record changed. */
   observe(event: ProgressEvent): string {
     const id = event.operationId;
     switch (event.type) {
-      case "begin": {
-        const meta = this.#pending.get(event.device)?.shift();
-        if (meta !== undefined) this.#meta.set(id, meta);
+      case "begin":
         this.#steps.set(id, [...event.steps.map((): StepStatus => "pending"), "pending"]);
         break;
-      }
       case "step":
         this.#set(id, event.index, "running");
         break;
@@ -194,9 +177,10 @@ export class OperationRecords {
     };
   }
 
+  /** A journaled operation, with the step states seen live (or derived from its status). */
   record(view: OperationView): OperationRecord {
     const { header } = view;
-    const meta = this.#meta.get(header.id);
+    const request = requestOf(header);
     const status = STATUS[view.status];
     const tracked = this.#steps.get(header.id);
     const fallback: StepStatus =
@@ -205,20 +189,20 @@ export class OperationRecords {
     const finishedAt = view.endedAt === null ? null : new Date(view.endedAt);
     return {
       id: header.id,
-      kind: meta?.kind ?? (header.kind === "drift" ? "repair" : header.kind),
+      kind: request.reapply ? "reapply" : header.kind === "drift" ? "repair" : header.kind,
       status,
       pciAddress: header.device,
       fromDriver: header.snapshot.driver,
       toDriver: header.target.driver,
       dryRun: false,
       force: header.force,
-      persist: meta?.persist ?? false,
+      persist: request.persist,
       steps: stepsOf(header.device, header.steps, (i) => tracked?.[i] ?? fallback),
       error: view.error === null ? null : { ...view.error, code: errorCode(view.error.code) },
       createdAt,
       updatedAt: finishedAt ?? createdAt,
       finishedAt,
-      requestedBy: meta?.requestedBy ?? null,
+      requestedBy: request.requestedBy,
     };
   }
 }
@@ -227,7 +211,7 @@ export class OperationRecords {
 export function plannedRecord(
   id: string,
   planned: PlannedOperation,
-  meta: RequestMeta & { force: boolean },
+  meta: RequestMeta,
 ): OperationRecord {
   const now = new Date();
   return {
@@ -241,6 +225,33 @@ export function plannedRecord(
     force: meta.force,
     persist: meta.persist,
     steps: stepsOf(planned.device, planned.plan.steps, () => "pending"),
+    error: null,
+    createdAt: now,
+    updatedAt: now,
+    finishedAt: now,
+    requestedBy: meta.requestedBy,
+  };
+}
+
+/** A request that found its device already there: nothing written, nothing journaled. */
+export function noopRecord(
+  id: string,
+  kind: "bind" | "restore",
+  done: { device: PciAddress; state: DeviceState; overriddenGuards: readonly string[] },
+  meta: Omit<RequestMeta, "force">,
+): OperationRecord {
+  const now = new Date();
+  return {
+    id,
+    kind,
+    status: "succeeded",
+    pciAddress: done.device,
+    fromDriver: done.state.driver,
+    toDriver: done.state.driver,
+    dryRun: false,
+    force: done.overriddenGuards.length > 0,
+    persist: meta.persist,
+    steps: [],
     error: null,
     createdAt: now,
     updatedAt: now,

@@ -19,6 +19,7 @@ import type {
   DriverEngineDeps,
   DriverEngineOptions,
   RecoveryReport,
+  RequestOptions,
 } from "./engine-options.js";
 import { DEFAULT_ALLOWED_IDS, type GuardName } from "./guards.js";
 import type { JournalLoad } from "./journal.js";
@@ -47,6 +48,7 @@ import type {
   DeviceSnapshot,
   DeviceState,
   OperationHeader,
+  OperationRequest,
   OperationResult,
   OperationView,
   ProgressEvent,
@@ -58,6 +60,7 @@ export type {
   DriverEngineDeps,
   DriverEngineOptions,
   RecoveryReport,
+  RequestOptions,
 } from "./engine-options.js";
 export { type JournalIssues, journalNotes } from "./operation-book.js";
 export type { PlannedOperation } from "./prepare-operation.js";
@@ -183,8 +186,12 @@ export class DriverEngine {
     for (const found of await findDrift(this.#sysfs, this.#book, this.#prepare.allowedIds)) {
       const repaired =
         this.#repairDrift &&
-        (await this.#run(found.device, "drift", "clear driver_override drift", () =>
-          prepareDriftRepair(this.#prepare, found.device),
+        (await this.#run(
+          found.device,
+          "drift",
+          "clear driver_override drift",
+          () => prepareDriftRepair(this.#prepare, found.device),
+          AGENT_REQUEST,
         ).then(
           () => true,
           () => false,
@@ -236,51 +243,61 @@ export class DriverEngine {
     return this.#book.load();
   }
 
-  /** A PCI address, MAC or interface name → the device's PCI address. */
+  /**
+   * A PCI address, MAC or interface name → the device's PCI address. For
+   * the edges (API, CLI): every other method takes the address they resolved.
+   */
   resolve(input: string): Promise<PciAddress> {
     return resolveDevice(this.#sysfs, input, this.#homes());
   }
 
+  /** A driver name → the name, when it is in this engine's allowlist (for the edges). */
+  parseDriver(name: string): DriverName {
+    return parseDriverName(name, this.#allowedDrivers);
+  }
+
   /** Plans a bind without writing anything: guards, preflight and the steps. */
   async planBind(
-    input: string,
-    driver: string,
+    device: PciAddress,
+    driver: DriverName,
     options: BindOptions = {},
   ): Promise<PlannedOperation> {
-    const name = parseDriverName(driver, this.#allowedDrivers);
-    return prepareBind(this.#prepare, await this.resolve(input), name, options.force ?? false);
+    return prepareBind(this.#prepare, device, driver, options.force ?? false);
   }
 
-  async planRestore(input: string): Promise<PlannedOperation> {
-    return prepareRestore(this.#prepare, await this.resolve(input));
+  async planRestore(device: PciAddress, options: RequestOptions = {}): Promise<PlannedOperation> {
+    return prepareRestore(this.#prepare, device, options.force ?? false);
   }
 
-  /** Moves a device to `driver`. Binding to the driver it has is a no-op success. */
-  async bind(input: string, driver: string, options: BindOptions = {}): Promise<OperationResult> {
+  /**
+   * Moves a device to `driver`, a name the edge parsed against its
+   * allowlist. Binding to the driver it has is a no-op success.
+   */
+  async bind(
+    device: PciAddress,
+    driver: DriverName,
+    options: BindOptions = {},
+  ): Promise<OperationResult> {
     this.#requireReady();
-    const name = parseDriverName(driver, this.#allowedDrivers);
-    const device = await this.resolve(input);
     return this.#run(
       device,
-      `bind:${name}`,
-      `bind to ${name}`,
-      () => prepareBind(this.#prepare, device, name, options.force ?? false),
-      options.persist ? { driver: name } : null,
+      `bind:${driver}`,
+      `bind to ${driver}`,
+      () => prepareBind(this.#prepare, device, driver, options.force ?? false),
+      requestOf(options, options.kind === "reapply"),
+      options.persist ? { driver } : null,
     );
   }
 
   /** Returns a device to its kernel driver with driver_override cleared. */
-  async restore(
-    input: string,
-    options: Pick<BindOptions, "persist"> = {},
-  ): Promise<OperationResult> {
+  async restore(device: PciAddress, options: RequestOptions = {}): Promise<OperationResult> {
     this.#requireReady();
-    const device = await this.resolve(input);
     return this.#run(
       device,
       "restore",
       "restore",
-      () => prepareRestore(this.#prepare, device),
+      () => prepareRestore(this.#prepare, device, options.force ?? false),
+      requestOf(options, false),
       options.persist ? { driver: null } : null,
     );
   }
@@ -288,7 +305,13 @@ export class DriverEngine {
   /** Repairs a DEGRADED device (the reconciler calls this). A healthy device is a no-op. */
   async repair(device: PciAddress): Promise<OperationResult> {
     this.#requireReady();
-    return this.#run(device, "repair", "repair", () => prepareRepair(this.#prepare, device));
+    return this.#run(
+      device,
+      "repair",
+      "repair",
+      () => prepareRepair(this.#prepare, device),
+      AGENT_REQUEST,
+    );
   }
 
   /**
@@ -304,7 +327,7 @@ export class DriverEngine {
       null;
     const binding = mac === null ? null : await this.#desired.forMac(mac);
     if (binding === null) return null;
-    return this.bind(device, binding.driver);
+    return this.bind(device, binding.driver, { kind: "reapply" });
   }
 
   /** Applies every desired binding (start-up). One failure does not stop the others. */
@@ -312,7 +335,7 @@ export class DriverEngine {
     this.#requireReady();
     return this.#desired.apply(
       (mac) => this.resolve(mac),
-      (device, driver) => this.bind(device, driver),
+      (device, driver) => this.bind(device, driver, { kind: "reapply" }),
     );
   }
 
@@ -386,6 +409,7 @@ export class DriverEngine {
     key: string,
     label: string,
     prepare: () => Promise<PlannedOperation | null>,
+    request: OperationRequest,
     persist: { driver: DriverName | null } | null = null,
   ): Promise<OperationResult> {
     const lockKey = persist === null ? key : `${key}+persist`;
@@ -394,9 +418,9 @@ export class DriverEngine {
       let done: OperationResult;
       if (planned === null || planned.noop) {
         const current = await readExisting(this.#sysfs, device);
-        done = result(null, device, stateOf(current), planned?.overriddenGuards ?? [], "noop");
+        done = result(null, device, stateOf(current), planned?.overriddenGuards ?? []);
       } else {
-        done = await this.#execute(id, planned, lease);
+        done = await this.#execute(id, planned, request, lease);
       }
       if (persist !== null) {
         await this.#desired.persist(done, persist.driver, this.#book.homeFor(device)?.mac ?? null);
@@ -408,6 +432,7 @@ export class DriverEngine {
   async #execute(
     operationId: string,
     planned: PlannedOperation,
+    request: OperationRequest,
     lease: Lease,
   ): Promise<OperationResult> {
     const header: OperationHeader = {
@@ -421,16 +446,16 @@ export class DriverEngine {
       steps: planned.plan.steps,
       force: planned.overriddenGuards.length > 0,
       startedAt: this.#clock.isoNow(),
+      request,
     };
     const outcome = this.#settle(await runTransaction(this.#tx, header), lease);
     switch (outcome.status) {
       case "committed": {
         const done = result(
-          operationId,
+          this.#book.get(operationId) ?? null,
           planned.device,
           outcome.state,
           planned.overriddenGuards,
-          "committed",
         );
         const unwritten = this.#book.issues().unwritten.find((u) => u.operationId === operationId);
         if (unwritten !== undefined) {
@@ -469,12 +494,32 @@ export class DriverEngine {
   }
 }
 
+/** A committed operation's result, or a no-op's (`operation` null). */
 function result(
-  operationId: string | null,
+  operation: OperationView | null,
   device: PciAddress,
   state: DeviceState,
   overriddenGuards: GuardName[],
-  status: OperationResult["status"],
 ): OperationResult {
-  return { operationId, device, status, joined: false, state, overriddenGuards, warnings: [] };
+  return {
+    operationId: operation?.header.id ?? null,
+    operation,
+    device,
+    status: operation === null ? "noop" : "committed",
+    joined: false,
+    state,
+    overriddenGuards,
+    warnings: [],
+  };
+}
+
+/** An operation the agent starts on its own (repair, drift). */
+const AGENT_REQUEST: OperationRequest = { requestedBy: null, persist: false, reapply: false };
+
+function requestOf(options: RequestOptions, reapply: boolean): OperationRequest {
+  return {
+    requestedBy: options.requestedBy ?? null,
+    persist: options.persist ?? false,
+    reapply,
+  };
 }

@@ -14,7 +14,9 @@ export type GuardName =
   | "default-route"
   | "primary-interface"
   | "interface-in-use"
-  | "unknown-device";
+  | "unknown-device"
+  /** A process holds the device's vfio node (checked by preflight, overridden by force). */
+  | "device-in-use";
 
 /** The ENA ids: the only devices managed unless the configuration adds more. */
 export const DEFAULT_ALLOWED_IDS: readonly string[] = ["1d0f:ec20", "1d0f:ec21"];

@@ -80,6 +80,20 @@ function header(value: unknown, path: string): void {
   list(step)(op.steps, `${path}.steps`);
   boolean(op.force, `${path}.force`);
   time(op.startedAt, `${path}.startedAt`);
+  // Absent in records of agents that did not journal who asked.
+  if (op.request !== undefined) request(op.request, `${path}.request`);
+}
+
+/**
+ * Shown to people, never written to sysfs. Any string, like an error
+ * message: a caller identity from a certificate may be long or non-ASCII,
+ * and a check that refused it would drop the operation from recovery.
+ */
+function request(value: unknown, path: string): void {
+  const r = object(value, path);
+  nullable(string)(r.requestedBy, `${path}.requestedBy`);
+  boolean(r.persist, `${path}.persist`);
+  boolean(r.reapply, `${path}.reapply`);
 }
 
 /** A snapshot of `device`: one naming another device is not this operation's. */

@@ -1,11 +1,15 @@
 /**
  * Preflight: what must hold before the first write, each failure a
- * FAILED_PRECONDITION with a remedy a person can act on. Unlike guards,
- * force overrides none of these: each one predicts a failed or blocked move.
+ * FAILED_PRECONDITION with a remedy a person can act on. Each one predicts a
+ * failed or blocked move. Force overrides only the holder check: a blocked
+ * unbind is one a person can choose to wait out (the kernel asks the holder
+ * to let go, and the write deadline turns the wait into a STUCK device that
+ * is resolved when the write returns); a missing driver or IOMMU only fails.
  */
 import { AgentError, type DriverName, isAgentError } from "../common/index.js";
 import { type HolderScanner, isVfioDriver, type PciDevice, type Sysfs } from "../sysfs/index.js";
 import { moduleHint, NOIOMMU_REMEDY } from "./diagnose.js";
+import type { GuardName } from "./guards.js";
 
 export interface PreflightDeps {
   sysfs: Sysfs;
@@ -18,20 +22,23 @@ const NOIOMMU_PARAMETER = "module/vfio/parameters/enable_unsafe_noiommu_mode";
  * Checks, in order: the target driver is registered; for vfio-pci, the
  * device has an IOMMU group or vfio's no-IOMMU mode is on; when the device
  * leaves vfio, nobody holds its /dev/vfio node (the kernel would block the
- * unbind until they let go, possibly forever).
+ * unbind until they let go, possibly forever) unless `force`. Returns the
+ * checks force overrode.
  */
 export async function preflight(
   device: PciDevice,
   target: DriverName | null,
   deps: PreflightDeps,
-): Promise<void> {
+  force = false,
+): Promise<GuardName[]> {
   if (target !== null) {
     await requireDriver(device, target, deps.sysfs);
     if (isVfioDriver(target)) await requireIommu(device, deps.sysfs);
   }
   if (isVfioDriver(device.driver) && device.driver !== target) {
-    await requireNoHolders(device, deps.holders);
+    return requireNoHolders(device, deps.holders, force);
   }
+  return [];
 }
 
 async function requireDriver(device: PciDevice, driver: DriverName, sysfs: Sysfs): Promise<void> {
@@ -65,10 +72,15 @@ async function requireIommu(device: PciDevice, sysfs: Sysfs): Promise<void> {
   );
 }
 
-async function requireNoHolders(device: PciDevice, holders: HolderScanner): Promise<void> {
-  if (device.devNode === null) return;
+async function requireNoHolders(
+  device: PciDevice,
+  holders: HolderScanner,
+  force: boolean,
+): Promise<GuardName[]> {
+  if (device.devNode === null) return [];
   const found = await holders.holders([device.devNode]);
-  if (found.length === 0) return;
+  if (found.length === 0) return [];
+  if (force) return ["device-in-use"];
   const who = found.map((h) => `pid ${h.pid} (${h.command})`).join(", ");
   throw new AgentError(
     "FAILED_PRECONDITION",
@@ -76,7 +88,8 @@ async function requireNoHolders(device: PciDevice, holders: HolderScanner): Prom
     {
       device: device.address,
       path: device.devNode,
-      remedy: `stop ${found.length === 1 ? "that process" : "those processes"} (e.g. kill ${found[0]!.pid}), then retry`,
+      guard: "device-in-use",
+      remedy: `stop ${found.length === 1 ? "that process" : "those processes"} (e.g. kill ${found[0]!.pid}), then retry; or pass --force to wait for it to let go`,
     },
   );
 }

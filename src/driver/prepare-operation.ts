@@ -58,14 +58,22 @@ export async function prepareBind(
     { allowedIds: ctx.allowedIds, force, home, takesFromKernel: takesFromKernel(current, driver) },
     ctx,
   );
-  await preflight(current, driver, ctx);
-  return planned(ctx, "bind", current, bindTarget(driver, home), home, guards.overridden);
+  const overridden = await preflight(current, driver, ctx, force);
+  return planned(ctx, "bind", current, bindTarget(driver, home), home, [
+    ...guards.overridden,
+    ...overridden,
+  ]);
 }
 
-/** Back to the kernel driver of the home snapshot (or the configured one), override cleared. */
+/**
+ * Back to the kernel driver of the home snapshot (or the configured one),
+ * override cleared. `force` overrides the holder check only: a restore
+ * takes nothing from the kernel, so no network guard applies.
+ */
 export async function prepareRestore(
   ctx: PrepareContext,
   device: PciAddress,
+  force: boolean,
 ): Promise<PlannedOperation> {
   const current = await readExisting(ctx.sysfs, device);
   checkAllowlist(current, ctx.allowedIds);
@@ -87,8 +95,8 @@ export async function prepareRestore(
   if (mismatch(stateOf(current), target) === null) {
     return planned(ctx, "restore", current, target, home, [], true);
   }
-  await preflight(current, driver, ctx);
-  return planned(ctx, "restore", current, target, home, []);
+  const overridden = await preflight(current, driver, ctx, force);
+  return planned(ctx, "restore", current, target, home, overridden);
 }
 
 /**

@@ -168,6 +168,32 @@ t.test("guards: the management interface needs --force; the allowlist never yiel
   t.equal(forced.code, 0, forced.stderr);
 });
 
+t.test(
+  "restore --force on a device a process holds: refused without, planned with (#14)",
+  async (t) => {
+    const kernel = ec2Host();
+    const dir = await stateDir(t);
+    const common = ["--offline", "--state-dir", dir];
+    await capture((io) => runBind(["ens6", "vfio-pci", ...common], io, () => simHost(kernel)));
+    const dpdk = kernel.spawn("dpdk-testpmd");
+    dpdk.open("/dev/vfio/noiommu-0");
+    dpdk.openVfioDevice("0000:00:06.0");
+    const writes = kernel.writeLog().length;
+    const refused = await capture((io) =>
+      runRestore(["0000:00:06.0", ...common], io, () => simHost(kernel)),
+    );
+    t.equal(refused.code, 4);
+    t.match(refused.stderr, /in use: pid \d+ \(dpdk-testpmd\) holds \/dev\/vfio\/noiommu-0/);
+    t.match(refused.stderr, /or pass --force/);
+    const planned = await capture((io) =>
+      runRestore(["0000:00:06.0", "--force", "--dry-run", ...common], io, () => simHost(kernel)),
+    );
+    t.equal(planned.code, 0, planned.stderr);
+    t.match(planned.stdout, /guards overridden by --force: device-in-use/);
+    t.equal(kernel.writeLog().length, writes, "nothing written");
+  },
+);
+
 t.test("a failed bind is rolled back and says so; exit code by the error", async (t) => {
   const kernel = ec2Host();
   const dir = await stateDir(t);

@@ -93,9 +93,12 @@ GUARDS
     primary-interface  the instance's primary interface
     interface-in-use   the interface is up with addresses
     unknown-device     no interface and no journal record of its identity
-    All but the first are overridden by --force. Preflight checks are never
-    overridden: DRIVER loaded; for vfio-pci an IOMMU group or vfio's no-IOMMU
-    mode; nobody holding the device's /dev/vfio node.
+    device-in-use      leaving vfio-pci: a process holds the device's /dev/vfio
+                       node (the unbind would wait until it lets go)
+    All but the first are overridden by --force; a forced move out of a held
+    device waits for the holder as restore --force does. The other preflight
+    checks are never overridden: DRIVER loaded; for vfio-pci an IOMMU group
+    or vfio's no-IOMMU mode.
 
 OPTIONS
     --force            Override the guards that may be overridden.
@@ -188,14 +191,17 @@ export async function runBind(
   const options = { force: values.force, persist: values.persist };
   if (values["dry-run"]) {
     return withEngine(values, allow, host, io, "read", async ({ engine }) => {
-      const planned = await engine.planBind(device, driver, options);
+      const name = engine.parseDriver(driver);
+      const planned = await engine.planBind(await engine.resolve(device), name, options);
       io.stdout.write(values.json ? `${JSON.stringify(planned, null, 2)}\n` : renderPlan(planned));
       return EXIT_OK;
     });
   }
   return withEngine(values, allow, host, io, "write", async ({ engine }) => {
+    const name = engine.parseDriver(driver);
+    const address = await engine.resolve(device);
     engine.subscribe(progressPrinter(io));
-    const result = await engine.bind(device, driver, options);
+    const result = await engine.bind(address, name, options);
     for (const warning of result.warnings) io.stderr.write(`warning: ${warning}\n`);
     io.stdout.write(
       values.json
