@@ -114,3 +114,40 @@ t.test(
     t.match(record, { kind: "bind", requestedBy: null, persist: false, status: "succeeded" });
   },
 );
+
+t.test(
+  "RestoreDevice's force restores a device a process holds, once it lets go (#14)",
+  async (t) => {
+    const h = await agentHarness(t, { start: false });
+    const core = h.agent.core;
+    await core.recover();
+    const bob = callerContext("unix:bob");
+    const selector = { by: "pci" as const, pciAddress: A };
+    await core.bindDevice(
+      { selector, driver: VFIO, force: false, dryRun: false, persist: false },
+      bob,
+    );
+    const kernel = h.host.kernel;
+    const dpdk = kernel.spawn("dpdk-testpmd");
+    dpdk.open("/dev/vfio/noiommu-0");
+    const fd = dpdk.openVfioDevice(A);
+
+    const restore = { selector, dryRun: false, persist: false };
+    await t.rejects(core.restoreDevice({ ...restore, force: false }, bob), {
+      code: "FAILED_PRECONDITION",
+      guard: "device-in-use",
+    });
+    const forced = core.restoreDevice({ ...restore, force: true }, bob);
+    while (kernel.writeLog().at(-1)?.result !== "pending") {
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+    dpdk.close(fd);
+    t.match(await forced, {
+      kind: "restore",
+      status: "succeeded",
+      force: true,
+      requestedBy: "unix:bob",
+    });
+    t.equal(kernel.device(A)?.driver, "ena");
+  },
+);

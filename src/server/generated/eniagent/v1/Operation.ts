@@ -67,7 +67,10 @@ export interface Operation {
    */
   'finishTime'?: (_google_protobuf_Timestamp | null);
   /**
-   * Who asked: the caller identity (certificate name) or the socket.
+   * Who asked: the caller identity (certificate name) or the socket;
+   * "termination" for the restores of a termination plan; empty when the
+   * agent started it on its own (a re-applied binding, a repair). Journaled
+   * with the operation.
    */
   'requestedBy'?: (string);
 }
@@ -133,7 +136,10 @@ export interface Operation__Output {
    */
   'finishTime': (_google_protobuf_Timestamp__Output | null);
   /**
-   * Who asked: the caller identity (certificate name) or the socket.
+   * Who asked: the caller identity (certificate name) or the socket;
+   * "termination" for the restores of a termination plan; empty when the
+   * agent started it on its own (a re-applied binding, a repair). Journaled
+   * with the operation.
    */
   'requestedBy': (string);
 }
