@@ -179,32 +179,43 @@ export class OperationRecords {
 
   /** A journaled operation, with the step states seen live (or derived from its status). */
   record(view: OperationView): OperationRecord {
-    const { header } = view;
-    const request = requestOf(header);
-    const status = STATUS[view.status];
-    const tracked = this.#steps.get(header.id);
-    const fallback: StepStatus =
-      status === "succeeded" ? "done" : status === "running" ? "pending" : "undone";
-    const createdAt = new Date(header.startedAt);
-    const finishedAt = view.endedAt === null ? null : new Date(view.endedAt);
-    return {
-      id: header.id,
-      kind: request.reapply ? "reapply" : header.kind === "drift" ? "repair" : header.kind,
-      status,
-      pciAddress: header.device,
-      fromDriver: header.snapshot.driver,
-      toDriver: header.target.driver,
-      dryRun: false,
-      force: header.force,
-      persist: request.persist,
-      steps: stepsOf(header.device, header.steps, (i) => tracked?.[i] ?? fallback),
-      error: view.error === null ? null : { ...view.error, code: errorCode(view.error.code) },
-      createdAt,
-      updatedAt: finishedAt ?? createdAt,
-      finishedAt,
-      requestedBy: request.requestedBy,
-    };
+    const tracked = this.#steps.get(view.header.id);
+    return journaledRecord(view, (i) => tracked?.[i]);
   }
+}
+
+/**
+ * A journaled operation as the API shows it. Step states come from `seen`
+ * (progress events) when known, else from the operation's status.
+ */
+export function journaledRecord(
+  view: OperationView,
+  seen: (index: number) => StepStatus | undefined = () => undefined,
+): OperationRecord {
+  const { header } = view;
+  const request = requestOf(header);
+  const status = STATUS[view.status];
+  const fallback: StepStatus =
+    status === "succeeded" ? "done" : status === "running" ? "pending" : "undone";
+  const createdAt = new Date(header.startedAt);
+  const finishedAt = view.endedAt === null ? null : new Date(view.endedAt);
+  return {
+    id: header.id,
+    kind: request.reapply ? "reapply" : header.kind === "drift" ? "repair" : header.kind,
+    status,
+    pciAddress: header.device,
+    fromDriver: header.snapshot.driver,
+    toDriver: header.target.driver,
+    dryRun: false,
+    force: header.force,
+    persist: request.persist,
+    steps: stepsOf(header.device, header.steps, (i) => seen(i) ?? fallback),
+    error: view.error === null ? null : { ...view.error, code: errorCode(view.error.code) },
+    createdAt,
+    updatedAt: finishedAt ?? createdAt,
+    finishedAt,
+    requestedBy: request.requestedBy,
+  };
 }
 
 /** A dry run's record: the plan, nothing written. */

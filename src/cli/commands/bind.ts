@@ -19,6 +19,7 @@ import {
   HOST_FLAGS,
   type OfflineHost,
   oneDevice,
+  operationDocument,
   progressPrinter,
   realHost,
   refuseNextToDaemon,
@@ -122,7 +123,8 @@ ${connectionHelp(120)}
 JSON
     {"version": 1, "operation": OPERATION, "device": DEVICE} (docs/cli.md);
     for --dry-run {"version": 1, "operation": OPERATION} with status
-    "planned". Offline, the engine's result as before (docs/driver.md).
+    "planned". Offline, {"version": 1, "operation": OPERATION}: the same
+    OPERATION, no DEVICE (status --json shows it).
 
 EXIT STATUS
     0   the device verifiably reached DRIVER (or already had it)
@@ -193,7 +195,9 @@ export async function runBind(
     return withEngine(values, allow, host, io, "read", async ({ engine }) => {
       const name = engine.parseDriver(driver);
       const planned = await engine.planBind(await engine.resolve(device), name, options);
-      io.stdout.write(values.json ? `${JSON.stringify(planned, null, 2)}\n` : renderPlan(planned));
+      io.stdout.write(
+        values.json ? operationDocument("bind", planned, options) : renderPlan(planned),
+      );
       return EXIT_OK;
     });
   }
@@ -205,7 +209,7 @@ export async function runBind(
     for (const warning of result.warnings) io.stderr.write(`warning: ${warning}\n`);
     io.stdout.write(
       values.json
-        ? `${JSON.stringify(result, null, 2)}\n`
+        ? operationDocument("bind", result, options)
         : renderDone(`bound to ${driver}`, result),
     );
     return EXIT_OK;

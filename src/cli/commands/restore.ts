@@ -19,6 +19,7 @@ import {
   HOST_FLAGS,
   type OfflineHost,
   oneDevice,
+  operationDocument,
   progressPrinter,
   realHost,
   refuseNextToDaemon,
@@ -93,7 +94,8 @@ ${connectionHelp(120)}
     --proc-root DIR    Directory standing for /proc (default /proc).
 
 JSON
-    As bind: {"version": 1, "operation": OPERATION, "device": DEVICE}.
+    As bind: {"version": 1, "operation": OPERATION, "device": DEVICE};
+    offline, {"version": 1, "operation": OPERATION}.
 
 EXIT STATUS
     0   the device verifiably is on its kernel driver, override cleared
@@ -159,7 +161,9 @@ export async function runRestore(
   if (values["dry-run"]) {
     return withEngine(values, allow, host, io, "read", async ({ engine }) => {
       const planned = await engine.planRestore(await engine.resolve(device), options);
-      io.stdout.write(values.json ? `${JSON.stringify(planned, null, 2)}\n` : renderPlan(planned));
+      io.stdout.write(
+        values.json ? operationDocument("restore", planned, options) : renderPlan(planned),
+      );
       return EXIT_OK;
     });
   }
@@ -170,7 +174,7 @@ export async function runRestore(
     for (const warning of result.warnings) io.stderr.write(`warning: ${warning}\n`);
     const verb = `restored to ${result.state.driver ?? "its kernel driver"}`;
     io.stdout.write(
-      values.json ? `${JSON.stringify(result, null, 2)}\n` : renderDone(verb, result),
+      values.json ? operationDocument("restore", result, options) : renderDone(verb, result),
     );
     return EXIT_OK;
   });
