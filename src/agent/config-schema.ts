@@ -15,6 +15,7 @@ import {
   parseKernelDriverName,
   parseMac,
 } from "../sysfs/index.js";
+import { type DevicePluginConfig, readDevicePlugin } from "./config-device-plugin.js";
 import { ConfigReader, configError, deepFreeze } from "./config-reader.js";
 
 export const DEFAULT_CONFIG_PATH = "/etc/eni-agent/config.json";
@@ -148,6 +149,8 @@ export interface AgentConfig {
   };
   /** null: metrics off. */
   readonly metrics: { readonly address: string | null };
+  /** kubelet's device plugin (off by default; see docs/kubernetes.md). */
+  readonly devicePlugin: DevicePluginConfig;
 }
 
 const HOUR = 3_600_000;
@@ -309,6 +312,7 @@ export function parseConfig(json: unknown, file: string): AgentConfig {
     "ec2",
     "termination",
     "metrics",
+    "devicePlugin",
   ]);
   const listenersJson = r.raw("listeners");
   if (isObject(listenersJson) && Object.hasOwn(listenersJson, "maxWatchStreams")) {
@@ -491,6 +495,7 @@ export function parseConfig(json: unknown, file: string): AgentConfig {
       defaultDeadlineMs: termination.integer("defaultDeadlineMs", 60_000, 1_000, HOUR),
     },
     metrics: { address: metrics.optionalString("address", hostPort) },
+    devicePlugin: readDevicePlugin(r, allowedDrivers),
   };
   if (config.reconcile.maxBackoffMs < config.reconcile.initialBackoffMs) {
     throw reconcile.error("maxBackoffMs", "must not be below reconcile.initialBackoffMs");
