@@ -213,3 +213,25 @@ t.test("the watcher reloads on change, keeps the old config on a bad file", asyn
   await watcher.stop();
   await watcher.stop();
 });
+
+t.test("devicePlugin: off by default, one default pool, bad pools refused", async (t) => {
+  const c = parseConfig({}, "c.json").devicePlugin;
+  t.equal(c.enabled, false);
+  t.equal(c.directory, "/var/lib/kubelet/device-plugins");
+  t.equal(c.podResourcesSocket, "/var/lib/kubelet/pod-resources/kubelet.sock");
+  t.same(c.pools, [
+    { resourceName: "eni-agent.io/ena-dpdk", driver: null, subnetIds: [], eniTags: {} },
+  ]);
+  const bad = (devicePlugin: unknown, message: RegExp) =>
+    t.throws(() => parseConfig({ devicePlugin }, "c.json"), { code: "INVALID_ARGUMENT", message });
+  bad({ pools: [{ resourceName: "ena" }] }, /devicePlugin\.pools\[0\]\.resourceName: .*domain/);
+  bad({ pools: [{ resourceName: "kubernetes.io/ena" }] }, /reserved/);
+  bad({ pools: [{ resourceName: "a.io/x", driver: "ena" }] }, /DPDK driver/);
+  bad({ pools: [{ resourceName: "a.io/x", subnetIds: ["net-1"] }] }, /subnet id/);
+  bad({ pools: [{ resourceName: "a.io/x", eniTags: { role: 1 } }] }, /eniTags\.role/);
+  bad({ pools: [{ resourceName: "a.io/x" }, { resourceName: "a.io/x" }] }, /same resource/);
+  bad({ pools: [{ resourceName: "a.io/x_y" }, { resourceName: "a.io/x.y" }] }, /share the socket/);
+  bad({ pools: [] }, /at least one pool/);
+  bad({ directory: "dp" }, /absolute/);
+  bad({ enabeld: true }, /unknown key/);
+});

@@ -5,6 +5,8 @@
  * them, Unhealthy before every restore, kubelet restarts and a removed
  * socket.
  */
+import { lstat, rm } from "node:fs/promises";
+import { join } from "node:path";
 import t from "tap";
 import { connectAgent } from "../../src/server/client.js";
 import { eventually } from "../agent/harness.js";
@@ -73,4 +75,35 @@ t.test("the plugin waits for kubelet, and registers again after a restart", asyn
   // A device bound after the restart reaches the new kubelet's stream.
   await client.bindDevice({ selector: { pciAddress: B }, driver: "vfio-pci" });
   t.same(await listed(kubelet, POOL, (s) => s.length === 2), [`${A}:Healthy`, `${B}:Healthy`]);
+});
+
+t.test("a removed plugin socket is made again and registered", async (t) => {
+  const h = await pluginHarness(t);
+  const { kubelet } = h;
+  await eventually(() => kubelet.connected(POOL));
+  const socket = join(h.directory, "eni-agent-eni-agent-io-ena-dpdk.sock");
+  await rm(socket);
+  await eventually(() => kubelet.registrations.length === 2 && kubelet.connected(POOL), 10_000);
+  t.ok((await lstat(socket)).isSocket(), "the socket is back");
+  const client = connectAgent({ socketPath: h.socket });
+  t.teardown(() => client.close());
+  await client.bindDevice({ selector: { pciAddress: A }, driver: "vfio-pci" });
+  t.same(await listed(kubelet, POOL, (s) => s.length === 1), [`${A}:Healthy`]);
+});
+
+t.test("a registration kubelet refuses is tried again", async (t) => {
+  const h = await pluginHarness(t, { kubeletFirst: false });
+  h.kubelet.refuseRegistrations("device plugin manager is busy");
+  await h.kubelet.start();
+  await eventually(() => h.kubelet.registrations.length === 1);
+  h.kubelet.refuseRegistrations(null);
+  await eventually(() => h.kubelet.connected(POOL), 10_000);
+  t.same(
+    h.kubelet.registrations.map((r) => r.accepted),
+    [false, true],
+  );
+  t.ok(
+    h.logs.some((l) => l.msg === "kubelet did not accept the device plugin; retrying"),
+    "the refusal is logged",
+  );
 });
