@@ -71,6 +71,11 @@ export class FakeKubelet {
   #endpoints = new Map<string, Endpoint>();
   #pods: PodResources[] = [];
   #refuse: string | null = null;
+  #waiters = new Set<{
+    resource: string;
+    match: (l: ReceivedList) => boolean;
+    done: (l: ReceivedList) => void;
+  }>();
 
   constructor(options: FakeKubeletOptions) {
     this.options = options;
@@ -171,6 +176,11 @@ export class FakeKubelet {
     return this.#endpoints.get(resource)?.connected ?? false;
   }
 
+  /** Resolves with the first list of `resource` that arrives from now on and matches. */
+  nextList(resource: string, match: (list: ReceivedList) => boolean): Promise<ReceivedList> {
+    return new Promise((done) => this.#waiters.add({ resource, match, done }));
+  }
+
   /** The last list of a resource, or undefined before any. */
   latest(resource: string): Device__Output[] | undefined {
     return this.lists.get(resource)?.at(-1)?.devices;
@@ -232,12 +242,19 @@ export class FakeKubelet {
     endpoint.stream = stream;
     stream.on("data", (response: ListAndWatchResponse__Output) => {
       const lists = this.lists.get(resource) ?? [];
-      lists.push({
+      const list = {
         devices: response.devices,
         seen: this.options.probe?.(),
         at: performance.now(),
-      });
+      };
+      lists.push(list);
       this.lists.set(resource, lists);
+      for (const w of this.#waiters) {
+        if (w.resource === resource && w.match(list)) {
+          this.#waiters.delete(w);
+          w.done(list);
+        }
+      }
     });
     const ended = () => {
       if (!endpoint.connected) return;
