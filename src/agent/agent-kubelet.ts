@@ -70,11 +70,13 @@ export class AgentKubelet implements Service {
         resources: c.pools.map((p) => parseResourceName(p.resourceName)),
       },
     );
+    // `pools` is read only once tags arrive, by then it is set: a read
+    // started by the pools' first refresh must not find the feed missing.
     const tags = wantsTags(c.pools)
       ? new EniTags(
           {
             describe: () => this.#describeEnis(),
-            changed: () => void this.#pools?.refresh(),
+            changed: () => void pools.refresh(),
             log,
           },
           { retryMs: TAG_RETRY_MS },
@@ -89,10 +91,18 @@ export class AgentKubelet implements Service {
       ...(tags === null ? {} : { tags }),
       log,
     });
+    try {
+      await plugin.start(signal);
+      await pools.start(signal);
+    } catch (err) {
+      // Undone here, whole: stop() knows only a device plugin that started.
+      await pools.stop();
+      await tags?.settled();
+      await plugin.stop();
+      throw err;
+    }
     this.#plugin = plugin;
     this.#tags = tags;
-    await plugin.start(signal);
-    await pools.start(signal);
     this.#pools = pools;
   }
 
