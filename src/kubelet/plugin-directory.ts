@@ -5,23 +5,29 @@
  * never sees kubelet.sock appear. A path that exists and is not a
  * directory is refused.
  */
-import { lstat, mkdir } from "node:fs/promises";
+import type { Stats } from "node:fs";
+import { mkdir, stat } from "node:fs/promises";
 import { AgentError } from "../common/index.js";
 
 export async function ensurePluginDirectory(directory: string): Promise<void> {
+  let st: Stats;
   try {
-    await mkdir(directory, { recursive: true, mode: 0o750 });
+    // EEXIST here is a file in the way, refused below as what it is.
+    await mkdir(directory, { recursive: true, mode: 0o750 }).catch((err: unknown) => {
+      if ((err as NodeJS.ErrnoException).code !== "EEXIST") throw err;
+    });
+    // stat, not lstat: a directory reached through a symlink is kubelet's too.
+    st = await stat(directory);
   } catch (err) {
     const errno = (err as NodeJS.ErrnoException).code ?? "EIO";
     throw new AgentError("UNAVAILABLE", `cannot create ${directory}: ${errno}`, {
       errno,
-      syscall: "mkdir",
+      syscall: (err as NodeJS.ErrnoException).syscall ?? "mkdir",
       path: directory,
       remedy: "mount kubelet's device plugin directory into the agent",
       cause: err,
     });
   }
-  const st = await lstat(directory);
   if (!st.isDirectory()) {
     throw new AgentError("FAILED_PRECONDITION", `${directory} is not a directory`, {
       path: directory,

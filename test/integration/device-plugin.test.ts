@@ -5,11 +5,11 @@
  * them, Unhealthy before every restore, kubelet restarts and a removed
  * socket.
  */
-import { lstat, rm } from "node:fs/promises";
+import { lstat, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import t from "tap";
 import { connectAgent } from "../../src/server/client.js";
-import { eventually } from "../agent/harness.js";
+import { agentHarness, eventually, tempDir } from "../agent/harness.js";
 import { listed, POOL, pluginHarness } from "./device-plugin-harness.js";
 
 const A = "0000:00:06.0";
@@ -106,4 +106,23 @@ t.test("a registration kubelet refuses is tried again", async (t) => {
     h.logs.some((l) => l.msg === "kubelet did not accept the device plugin; retrying"),
     "the refusal is logged",
   );
+});
+
+t.test("a plugin directory that is not a directory stops the start", async (t) => {
+  const dir = await tempDir(t, "eni-dp-");
+  const directory = join(dir, "not-a-dir");
+  await writeFile(directory, "");
+  const h = await agentHarness(t, {
+    dir,
+    config: {
+      devicePlugin: { enabled: true, directory, podResourcesSocket: join(dir, "pr.sock") },
+    },
+    start: false,
+  });
+  await t.rejects(h.agent.start(), {
+    code: "FAILED_PRECONDITION",
+    message: /not-a-dir is not a directory/,
+  });
+  t.equal(h.agent.kubelet.plugin(), null, "no half-started plugin is kept");
+  await t.rejects(lstat(h.socket), { code: "ENOENT" }, "the API never listened");
 });
