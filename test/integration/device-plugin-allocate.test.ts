@@ -2,9 +2,11 @@
  * Allocate and GetPreferredAllocation through the whole daemon, as the
  * fake kubelet asks them: the device nodes for vfio-pci with an IOMMU and
  * in no-IOMMU mode and for uio_pci_generic, the SR-IOV plugin's variables,
- * a preference for one NUMA node, and pools split by driver and subnet.
+ * a preference for one NUMA node, and pools split by driver, subnet and
+ * ENI tag.
  */
 import t from "tap";
+import { simEniId } from "../../src/agent/simulated-host.js";
 import { connectAgent } from "../../src/server/client.js";
 import { ec2Host } from "../../src/sim/index.js";
 import { listed, POOL, pluginHarness } from "./device-plugin-harness.js";
@@ -105,4 +107,30 @@ t.test("pools split by driver and subnet; a device joins the first that matches"
   ]);
   t.same(h.kubelet.summary("eni-agent.io/other-subnet"), []);
   t.equal(h.kubelet.registrations.filter((r) => r.accepted).length, 3, "one registration per pool");
+});
+
+t.test("a pool split by ENI tag offers only the ENIs EC2 says carry the tag", async (t) => {
+  const h = await pluginHarness(t, {
+    devicePlugin: {
+      pools: [
+        { resourceName: "eni-agent.io/tagged", eniTags: { role: "dpdk" } },
+        { resourceName: "eni-agent.io/rest" },
+      ],
+    },
+    prepare: (host) => host.fakeEc2.model.enis.get(simEniId(6))?.tags.set("role", "dpdk"),
+  });
+  const client = connectAgent({ socketPath: h.socket });
+  t.teardown(() => client.close());
+  await client.bindDevice({ selector: { pciAddress: "0000:00:06.0" }, driver: "vfio-pci" });
+  await client.bindDevice({ selector: { pciAddress: "0000:00:07.0" }, driver: "vfio-pci" });
+  t.same(await listed(h.kubelet, "eni-agent.io/tagged", (s) => s.length === 1), [
+    "0000:00:06.0:Healthy",
+  ]);
+  t.same(await listed(h.kubelet, "eni-agent.io/rest", (s) => s.length === 1), [
+    "0000:00:07.0:Healthy",
+  ]);
+  t.notOk(
+    h.kubelet.summary("eni-agent.io/rest").some((d) => d.startsWith("0000:00:06.0")),
+    "the tagged device is offered once",
+  );
 });

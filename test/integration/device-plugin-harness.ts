@@ -1,6 +1,7 @@
 /** The whole agent on the simulator with its device plugin on, and a fake kubelet. */
 import { join } from "node:path";
 import type { Test } from "tap";
+import type { SimulatedHost } from "../../src/agent/simulated-host.js";
 import type { SimKernel } from "../../src/sim/index.js";
 import { type AgentHarness, agentHarness, eventually, tempDir } from "../agent/harness.js";
 import { FakeKubelet } from "../support/fake-kubelet.js";
@@ -20,6 +21,8 @@ export interface PluginHarnessOptions {
   devicePlugin?: Record<string, unknown>;
   /** Start the fake kubelet before the agent (default true). */
   kubeletFirst?: boolean;
+  /** Runs on the simulated host before the agent starts (e.g. to tag its ENIs). */
+  prepare?: (host: SimulatedHost) => void;
 }
 
 export async function pluginHarness(
@@ -49,7 +52,12 @@ export async function pluginHarness(
       ...options.config,
       devicePlugin: { enabled: true, directory, podResourcesSocket, ...options.devicePlugin },
     },
+    start: false,
   });
+  options.prepare?.(h.host);
+  await h.agent.start();
+  const agent = h.agent;
+  t.teardown(() => agent.stop());
   return { ...h, kubelet, directory };
 }
 
