@@ -2,8 +2,8 @@
  * kubelet's device plugin, through the whole daemon on the simulator and a
  * fake kubelet (test/support/fake-kubelet.ts): registration, devices moving
  * in and out of an open ListAndWatch stream as the API binds and restores
- * them, Unhealthy before every restore, kubelet restarts and a removed
- * socket.
+ * them, Unhealthy before every restore or unplug, kubelet restarts and a
+ * removed socket.
  */
 import { lstat, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
@@ -55,6 +55,27 @@ t.test("registers, then follows binds and restores in the open stream", async (t
     "then it left",
   );
   t.same(kubelet.summary(POOL), [`${B}:Healthy`]);
+});
+
+t.test("a device unplugged under the agent is sent Unhealthy, then leaves", async (t) => {
+  const h = await pluginHarness(t);
+  const { kubelet } = h;
+  const client = connectAgent({ socketPath: h.socket });
+  t.teardown(() => client.close());
+  await client.bindDevice({ selector: { pciAddress: A }, driver: "vfio-pci" });
+  await client.bindDevice({ selector: { pciAddress: B }, driver: "vfio-pci" });
+  await listed(kubelet, POOL, (s) => s.length === 2);
+  const before = kubelet.lists.get(POOL)!.length;
+  // No request of the agent's: only the device watcher sees it go.
+  await h.host.kernel.unplugDevice(A);
+  t.same(await listed(kubelet, POOL, (s) => s.length === 1), [`${B}:Healthy`]);
+  const after = kubelet.lists.get(POOL)!.slice(before);
+  t.same(
+    after.map((l) => l.devices.map((d) => `${d.ID}:${d.health}`)),
+    [[`${A}:Unhealthy`, `${B}:Healthy`], [`${B}:Healthy`]],
+    "Unhealthy in one list, gone in the next",
+  );
+  t.equal(kubelet.registrations.length, 1, "on the same stream");
 });
 
 t.test("the plugin waits for kubelet, and registers again after a restart", async (t) => {
