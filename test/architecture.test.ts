@@ -59,6 +59,9 @@ const PACKAGE_RULES: readonly PackageRule[] = [
 const LAYERS: Readonly<Record<string, readonly string[]>> = {
   common: [],
   sysfs: ["common"],
+  // The AWS layer takes the driver's restore and the clock injected: it
+  // imports nothing but common.
+  aws: ["common"],
   // kubelet's device plugin: its own gRPC servers and clients, on the
   // server's listener and socket helpers; the agent feeds it.
   kubelet: ["common", "server"],
@@ -143,6 +146,7 @@ t.test("the checker catches each kind of violation", async (t) => {
     { path: "src/server/z.ts", source: 'import si from "systeminformation";\n' },
     { path: "src/common/z.ts", source: 'import { parseMac } from "../sysfs/parse.js";\n' },
     { path: "src/sysfs/z.ts", source: 'import { engine } from "../driver/engine.js";\n' },
+    { path: "src/aws/z.ts", source: 'import { steppingClock } from "../driver/clock.js";\n' },
     { path: "src/server/k.ts", source: 'import { DevicePlugin } from "../kubelet/index.js";\n' },
     { path: "src/kubelet/d.ts", source: 'import { engine } from "../driver/engine.js";\n' },
   ];
@@ -156,6 +160,7 @@ t.test("the checker catches each kind of violation", async (t) => {
     "src/server/z.ts systeminformation",
     "src/common/z.ts ../sysfs/parse.js",
     "src/sysfs/z.ts ../driver/engine.js",
+    "src/aws/z.ts ../driver/clock.js",
     "src/server/k.ts ../kubelet/index.js",
     "src/kubelet/d.ts ../driver/engine.js",
   ]);
