@@ -79,6 +79,8 @@ export interface DevicePluginOptions {
 export interface DevicePluginDeps {
   log: DevicePluginLog;
   now?: () => number;
+  /** The waits before a retry and after a lost socket; a clock of the caller's (tests). Default: `sleep`. */
+  sleep?: (ms: number, signal: AbortSignal) => Promise<void>;
 }
 
 interface Pool {
@@ -98,6 +100,7 @@ export class DevicePlugin implements Service {
   readonly #pools = new Map<ResourceName, Pool>();
   readonly #allocatedAt = new Map<string, number>();
   readonly #now: () => number;
+  readonly #sleep: (ms: number, signal: AbortSignal) => Promise<void>;
   #watcher: FSWatcher | null = null;
   #abort: AbortController | null = null;
   #kubeletPresent = false;
@@ -112,6 +115,7 @@ export class DevicePlugin implements Service {
   constructor(deps: DevicePluginDeps, options: DevicePluginOptions) {
     this.#deps = deps;
     this.#now = deps.now ?? Date.now;
+    this.#sleep = deps.sleep ?? sleep;
     this.#options = {
       registerTimeoutMs: 10_000,
       retryInitialMs: 1_000,
@@ -313,7 +317,7 @@ export class DevicePlugin implements Service {
     pool.closing = true;
     await pool.server.close();
     pool.closing = false;
-    if (lost) await sleep(this.#options.settleMs, signal);
+    if (lost) await this.#sleep(this.#options.settleMs, signal);
     await pool.server.listen();
     let waitMs = this.#options.retryInitialMs;
     for (;;) {
@@ -342,7 +346,7 @@ export class DevicePlugin implements Service {
           { resource: pool.server.resource, err: toAgentError(err), retryInMs: waitMs },
           "kubelet did not accept the device plugin; retrying",
         );
-        await sleep(waitMs, signal);
+        await this.#sleep(waitMs, signal);
         waitMs = Math.min(waitMs * 2, this.#options.retryMaxMs);
       }
     }
