@@ -9,10 +9,13 @@
  * unfinished operations first, then does its one operation.
  */
 import { release } from "node:os";
-import { AgentError, type PciAddress, readJsonFile } from "../../common/index.js";
+import { configuredPrimary, engineOptions } from "../../agent/agent-engine.js";
+import { loadConfigFile } from "../../agent/config-file.js";
+import { type AgentConfig, DEFAULT_CONFIG_PATH } from "../../agent/config-schema.js";
+import { AgentError, type PciAddress } from "../../common/index.js";
 import {
   type AddressProvider,
-  type DriverConfig,
+  type Clock,
   DriverEngine,
   describeState,
   describeStep,
@@ -21,7 +24,6 @@ import {
   lockStateDir,
   type PlannedOperation,
   type ProgressEvent,
-  parseDriverConfig,
 } from "../../driver/index.js";
 import {
   type DefaultRouteReader,
@@ -38,7 +40,13 @@ import { describeEndpoint, type Endpoint } from "../daemon/connection-flags.js";
 import { probeDaemon } from "../daemon/probe-daemon.js";
 import { usage } from "../flags.js";
 
-export const DEFAULT_STATE_DIR = "/var/lib/eni-agent";
+/** The --help lines of HOST_FLAGS that bind and restore share. */
+export const OFFLINE_HOST_HELP = `    --config FILE      The daemon's configuration file, read as the daemon
+                       reads it (default /etc/eni-agent/config.json, if it
+                       exists; docs/daemon.md).
+    --state-dir DIR    Journal and desired bindings (default: stateDir).
+    --sysfs-root DIR   Directory standing for /sys (default: sysfsRoot).
+    --proc-root DIR    Directory standing for /proc (default: procRoot).`;
 
 /** Flags of every driver command in offline mode (besides the repeatable --allow). */
 export const HOST_FLAGS = {
@@ -94,7 +102,7 @@ export function rejectDaemonFlags(
   if (values.timeout !== undefined) {
     throw usage(
       command,
-      '--timeout only applies through the daemon: offline, this process carries the move to its end (committed or rolled back) and cannot stop half-way; each sysfs write and the verification have their own deadlines ("writeTimeoutMs", "verifyTimeoutMs" in --config)',
+      "--timeout only applies through the daemon: offline, this process carries the move to its end (committed or rolled back) and cannot stop half-way; each sysfs write and the verification have their own deadlines (transactions.writeTimeoutMs and transactions.verifyTimeoutMs in the configuration)",
     );
   }
 }
@@ -125,6 +133,8 @@ export interface OfflineHost {
   routes: DefaultRouteReader;
   addresses: AddressProvider;
   kernelRelease: string | null;
+  /** The engine's deadlines run on it. Default: real time (tests pass a stepping clock). */
+  clock?: Clock;
   /** This process, for the state-directory lock: its pid and the /proc that shows it. */
   pid: number;
   procRoot: string;
@@ -189,13 +199,23 @@ export interface EngineFlagValues {
   config?: string | undefined;
 }
 
-export async function loadConfig(values: EngineFlagValues): Promise<DriverConfig> {
-  if (values.config === undefined) return parseDriverConfig({});
-  return parseDriverConfig(await readJsonFile(values.config), values.config);
+/**
+ * The daemon's configuration file, read with the daemon's schema: --config,
+ * else the daemon's default path (absent there: the defaults). Offline, the
+ * command stands in for the daemon, so it works under the same rules.
+ */
+export async function loadConfig(values: EngineFlagValues): Promise<AgentConfig> {
+  return loadConfigFile(values.config ?? DEFAULT_CONFIG_PATH, {
+    explicit: values.config !== undefined,
+  });
 }
 
-export function rootsOf(values: EngineFlagValues): HostRoots {
-  return { sysfsRoot: values["sysfs-root"] ?? "/sys", procRoot: values["proc-root"] ?? "/proc" };
+/** The roots: the flags, else the configuration's. */
+export function rootsOf(values: EngineFlagValues, config: AgentConfig): HostRoots {
+  return {
+    sysfsRoot: values["sysfs-root"] ?? config.sysfsRoot,
+    procRoot: values["proc-root"] ?? config.procRoot,
+  };
 }
 
 export interface OfflineEngine {
@@ -204,28 +224,31 @@ export interface OfflineEngine {
 }
 
 /**
- * Builds the engine on `host` with the state in the state directory.
- * `mode: "write"` takes the lock and recovers first; "read" only reads the
- * journal (dry runs).
+ * Builds the engine on the host `hostFor` gives for the roots, with the
+ * state in the state directory and every option from the configuration
+ * (plus the ids of --allow). `mode: "write"` takes the lock and recovers
+ * first; "read" only reads the journal (dry runs).
  */
 export async function withEngine<T>(
   values: EngineFlagValues,
   allow: readonly string[],
-  host: OfflineHost,
+  hostFor: (roots: HostRoots) => OfflineHost,
   io: CliIo,
   mode: "write" | "read",
   fn: (offline: OfflineEngine) => Promise<T>,
 ): Promise<T> {
   const config = await loadConfig(values);
-  const stateDir = values["state-dir"] ?? config.stateDir ?? DEFAULT_STATE_DIR;
+  const host = hostFor(rootsOf(values, config));
+  const stateDir = values["state-dir"] ?? config.stateDir;
+  const options = engineOptions(config);
   const engine = new DriverEngine(
     {
       ...host,
       journal: new FileJournal({ stateDir }),
       desired: new FileDesiredStore({ stateDir }),
-      primary: { primary: async () => config.primary },
+      primary: { primary: async () => configuredPrimary(config) },
     },
-    { ...config.engine, allowedIds: [...(config.engine.allowedIds ?? []), ...allow] },
+    { ...options, allowedIds: [...(options.allowedIds ?? []), ...allow] },
   );
   if (mode === "read") {
     await engine.inspect();
@@ -249,7 +272,7 @@ export async function withEngine<T>(
     for (const d of report.drift) {
       io.stderr.write(
         `note: ${d.device} has driver_override "${d.override}" that no operation explains` +
-          `${d.repaired ? " (cleared)" : ' (set "repairDrift": true to clear it)'}\n`,
+          `${d.repaired ? " (cleared)" : ' (set "repairDrift": true in the configuration to clear it)'}\n`,
       );
     }
     return await fn({ engine, stateDir });
