@@ -23,7 +23,6 @@ import {
   oneDevice,
   progressPrinter,
   realHost,
-  refuseNextToDaemon,
   rejectDaemonFlags,
   rejectOfflineFlags,
   renderDone,
@@ -181,16 +180,16 @@ export async function runBind(
     );
   }
   rejectDaemonFlags("bind", endpoint, values);
-  await refuseNextToDaemon("bind", endpoint);
+  const offline = { command: "bind", endpoint, values, allow, hostFor, io };
   const options = { force: values.force, persist: values.persist };
   if (values["dry-run"]) {
-    return withEngine(values, allow, hostFor, io, "read", async ({ engine }) => {
+    return withEngine({ ...offline, mode: "read" }, async ({ engine }) => {
       const planned = await engine.planBind(device, driver, options);
       io.stdout.write(values.json ? `${JSON.stringify(planned, null, 2)}\n` : renderPlan(planned));
       return EXIT_OK;
     });
   }
-  return withEngine(values, allow, hostFor, io, "write", async ({ engine }) => {
+  return withEngine({ ...offline, mode: "write" }, async ({ engine }) => {
     engine.subscribe(progressPrinter(io));
     const result = await engine.bind(device, driver, options);
     for (const warning of result.warnings) io.stderr.write(`warning: ${warning}\n`);

@@ -111,19 +111,30 @@ export function rejectDaemonFlags(
  * Offline mode must never run next to a daemon: two writers on one device
  * would defeat the per-device locks (the state-directory lock only helps
  * when both use the same directory). There is deliberately no override: an
- * operator who wants to act offline stops the daemon first.
+ * operator who wants to act offline stops the daemon first. Both the socket
+ * the command was pointed at and the one the configuration gives the
+ * daemon (listeners.socket.path) are asked.
  */
-export async function refuseNextToDaemon(command: string, endpoint: Endpoint): Promise<void> {
-  const reach = await probeDaemon(endpoint, 2_000);
-  if (!reach.answering) return;
-  throw new AgentError(
-    "FAILED_PRECONDITION",
-    `a daemon answers at ${describeEndpoint(endpoint)}: ${command} --offline would race it`,
-    {
-      guard: "daemon-running",
-      remedy: `drop --offline to let the daemon do it, or stop the daemon first (systemctl stop eni-agent)`,
-    },
-  );
+async function refuseNextToDaemon(
+  command: string,
+  endpoint: Endpoint,
+  config: AgentConfig,
+): Promise<void> {
+  const configured: Endpoint = { kind: "unix", socketPath: config.listeners.socket.path };
+  const sockets =
+    describeEndpoint(endpoint) === configured.socketPath ? [endpoint] : [endpoint, configured];
+  for (const socket of sockets) {
+    const reach = await probeDaemon(socket, 2_000);
+    if (!reach.answering) continue;
+    throw new AgentError(
+      "FAILED_PRECONDITION",
+      `a daemon answers at ${describeEndpoint(socket)}: ${command} --offline would race it`,
+      {
+        guard: "daemon-running",
+        remedy: `drop --offline to let the daemon do it, or stop the daemon first (systemctl stop eni-agent)`,
+      },
+    );
+  }
 }
 
 /** The host the engine works on. Tests pass a simulated one. */
@@ -223,21 +234,33 @@ export interface OfflineEngine {
   stateDir: string;
 }
 
+/** What an offline bind or restore runs with. */
+export interface OfflineRun {
+  command: string;
+  /** The daemon's socket as the flags name it: it must not answer. */
+  endpoint: Endpoint;
+  values: EngineFlagValues;
+  /** The ids of --allow. */
+  allow: readonly string[];
+  hostFor: (roots: HostRoots) => OfflineHost;
+  io: CliIo;
+  /** "write" takes the lock and recovers first; "read" only reads the journal (dry runs). */
+  mode: "write" | "read";
+}
+
 /**
- * Builds the engine on the host `hostFor` gives for the roots, with the
- * state in the state directory and every option from the configuration
- * (plus the ids of --allow). `mode: "write"` takes the lock and recovers
- * first; "read" only reads the journal (dry runs).
+ * Reads the configuration, refuses to run next to a daemon, then builds
+ * the engine on the host `hostFor` gives for the roots, with the state in
+ * the state directory and every option from the configuration (plus the
+ * ids of --allow).
  */
 export async function withEngine<T>(
-  values: EngineFlagValues,
-  allow: readonly string[],
-  hostFor: (roots: HostRoots) => OfflineHost,
-  io: CliIo,
-  mode: "write" | "read",
+  run: OfflineRun,
   fn: (offline: OfflineEngine) => Promise<T>,
 ): Promise<T> {
+  const { values, allow, hostFor, io, mode } = run;
   const config = await loadConfig(values);
+  await refuseNextToDaemon(run.command, run.endpoint, config);
   const host = hostFor(rootsOf(values, config));
   const stateDir = values["state-dir"] ?? config.stateDir;
   const options = engineOptions(config);

@@ -23,7 +23,6 @@ import {
   oneDevice,
   progressPrinter,
   realHost,
-  refuseNextToDaemon,
   rejectDaemonFlags,
   rejectOfflineFlags,
   renderDone,
@@ -147,15 +146,15 @@ export async function runRestore(
   }
   rejectDaemonFlags("restore", endpoint, values);
   if (values.force) throw usage("restore", "--force has no meaning for an offline restore");
-  await refuseNextToDaemon("restore", endpoint);
+  const offline = { command: "restore", endpoint, values, allow, hostFor, io };
   if (values["dry-run"]) {
-    return withEngine(values, allow, hostFor, io, "read", async ({ engine }) => {
+    return withEngine({ ...offline, mode: "read" }, async ({ engine }) => {
       const planned = await engine.planRestore(device);
       io.stdout.write(values.json ? `${JSON.stringify(planned, null, 2)}\n` : renderPlan(planned));
       return EXIT_OK;
     });
   }
-  return withEngine(values, allow, hostFor, io, "write", async ({ engine }) => {
+  return withEngine({ ...offline, mode: "write" }, async ({ engine }) => {
     engine.subscribe(progressPrinter(io));
     const result = await engine.restore(device, { persist: values.persist });
     for (const warning of result.warnings) io.stderr.write(`warning: ${warning}\n`);
