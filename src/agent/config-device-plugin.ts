@@ -1,102 +1,141 @@
 /**
  * The `devicePlugin` section of the configuration: kubelet's device plugin
- * (src/kubelet), off by default, and the pools it offers. Read by
- * parseConfig; documented in docs/daemon.md and docs/kubernetes.md.
+ * (src/kubelet), off by default, and the pools it offers. Part of the one
+ * schema (config-schema.ts); documented in the generated table of
+ * docs/daemon.md and in docs/kubernetes.md.
+ *
+ * A pool's `driver` must be a DPDK driver of `allowedDrivers`, a key of the
+ * file's top level: that rule is `poolDriverFinding`, checked on the whole
+ * file.
  */
+import * as v from "valibot";
 import { resourceNameProblem, socketFileName } from "../kubelet/resource-name.js";
-import { isUserSpaceDriver } from "../sysfs/index.js";
-import { ConfigReader, configError } from "./config-reader.js";
-
-/** One pool: an extended resource and which DPDK devices it offers. */
-export interface PoolConfig {
-  /** The extended resource name, e.g. "eni-agent.io/ena-dpdk". */
-  readonly resourceName: string;
-  /** Only devices bound to this driver; null: any allowed DPDK driver. */
-  readonly driver: string | null;
-  /** Only ENIs in these subnets (from IMDS); empty: any. */
-  readonly subnetIds: readonly string[];
-  /** Only ENIs carrying every one of these tags (from EC2); empty: any. */
-  readonly eniTags: Readonly<Record<string, string>>;
-}
-
-export interface DevicePluginConfig {
-  readonly enabled: boolean;
-  /** kubelet's device plugin directory: kubelet.sock, and the pools' sockets. */
-  readonly directory: string;
-  /** kubelet's pod resources socket, asked before a device leaves its DPDK driver. */
-  readonly podResourcesSocket: string;
-  /** A device joins the first pool it matches. */
-  readonly pools: readonly PoolConfig[];
-}
+import { isUserSpaceDriver } from "../sysfs/classify.js";
+import {
+  boolean,
+  checked,
+  type DeepReadonly,
+  key,
+  listOf,
+  type RuleFinding,
+  recordOf,
+  rule,
+  section,
+  text,
+} from "./config-kit.js";
 
 export const DEFAULT_POOL = "eni-agent.io/ena-dpdk";
 const SUBNET = /^subnet-[0-9a-f]{8,17}$/;
+const TAGS_REASON = "tag keys are 1 to 128 characters, values strings of at most 256";
 
-function absolutePath(value: string): string | null {
-  return value.startsWith("/") ? null : "must be an absolute path";
-}
+const absolutePath = () =>
+  v.pipe(
+    text(),
+    checked((p) => (p.startsWith("/") ? null : "must be an absolute path")),
+  );
 
-function readPool(file: string, allowedDrivers: readonly string[]) {
-  return (item: unknown, key: string): PoolConfig => {
-    const r = new ConfigReader(file, key, item, ["resourceName", "driver", "subnetIds", "eniTags"]);
-    const resourceName = r.optionalString("resourceName", resourceNameProblem);
-    if (resourceName === null) throw r.error("resourceName", `is required, e.g. "${DEFAULT_POOL}"`);
-    const driver = r.optionalString("driver", (v) =>
-      allowedDrivers.includes(v) && isUserSpaceDriver(v)
-        ? null
-        : `must be a DPDK driver of allowedDrivers: ${allowedDrivers.filter(isUserSpaceDriver).join(", ")}`,
-    );
-    const subnetIds = r.strings("subnetIds", [], (v) =>
-      SUBNET.test(v) ? null : 'must be a subnet id, e.g. "subnet-0ac62554"',
-    );
-    const tags = r.raw("eniTags") ?? {};
-    if (typeof tags !== "object" || tags === null || Array.isArray(tags)) {
-      throw r.error("eniTags", 'must be an object of tag keys and values, e.g. {"role": "dpdk"}');
-    }
-    const eniTags: Record<string, string> = {};
-    for (const [k, v] of Object.entries(tags)) {
-      if (k === "" || k.length > 128 || typeof v !== "string" || v.length > 256) {
-        throw configError(
-          file,
-          `${r.key("eniTags")}.${k}`,
-          "tag keys are 1 to 128 characters, values strings of at most 256",
-        );
-      }
-      eniTags[k] = v;
-    }
-    return { resourceName, driver, subnetIds, eniTags };
-  };
-}
-
-export function readDevicePlugin(
-  root: ConfigReader,
-  allowedDrivers: readonly string[],
-): DevicePluginConfig {
-  const r = root.object("devicePlugin", ["enabled", "directory", "podResourcesSocket", "pools"]);
-  const pools = r.has("pools")
-    ? r.objects("pools", readPool(r.file, allowedDrivers))
-    : [readPool(r.file, allowedDrivers)({ resourceName: DEFAULT_POOL }, r.key("pools[0]"))];
-  if (pools.length === 0) throw r.error("pools", "needs at least one pool");
-  const sockets = new Map<string, string>();
-  for (const pool of pools) {
-    const socket = socketFileName(pool.resourceName as Parameters<typeof socketFileName>[0]);
-    const other = sockets.get(socket);
-    if (other !== undefined) {
-      throw r.error(
-        "pools",
-        `${JSON.stringify(other)} and ${JSON.stringify(pool.resourceName)} ${other === pool.resourceName ? "are the same resource" : `would share the socket ${socket}`}`,
-      );
-    }
-    sockets.set(socket, pool.resourceName);
-  }
-  return {
-    enabled: r.boolean("enabled", false),
-    directory: r.string("directory", "/var/lib/kubelet/device-plugins", absolutePath),
-    podResourcesSocket: r.string(
-      "podResourcesSocket",
-      "/var/lib/kubelet/pod-resources/kubelet.sock",
-      absolutePath,
+// The pools' keys are described together in the `pools` row of the
+// reference: the table does not go into arrays.
+const pool = section({
+  resourceName: key(v.pipe(text(), checked(resourceNameProblem)), {
+    doc: "The extended resource name.",
+    missing: `is required, e.g. "${DEFAULT_POOL}"`,
+  }),
+  driver: key(v.nullish(text(), null), { doc: "Only devices bound to this driver." }),
+  subnetIds: key(
+    v.optional(
+      listOf(
+        v.pipe(
+          text(),
+          checked((s) => (SUBNET.test(s) ? null : 'must be a subnet id, e.g. "subnet-0ac62554"')),
+        ),
+        "must be an array of strings",
+      ),
+      [],
     ),
-    pools,
-  };
+    { doc: "Only ENIs in these subnets." },
+  ),
+  eniTags: key(
+    v.optional(
+      recordOf(
+        v.pipe(v.string(), v.minLength(1, TAGS_REASON), v.maxLength(128, TAGS_REASON)),
+        v.pipe(v.string(TAGS_REASON), v.maxLength(256, TAGS_REASON)),
+      ),
+      {},
+    ),
+    { doc: "Only ENIs carrying every one of these tags." },
+  ),
+});
+
+/** Two pools on one socket file: kubelet could reach only one of them. */
+function sharedSocket(pools: readonly { resourceName: string }[]): RuleFinding | null {
+  const seen = new Map<string, number>();
+  for (const [i, p] of pools.entries()) {
+    const socket = socketFileName(p.resourceName as Parameters<typeof socketFileName>[0]);
+    const j = seen.get(socket);
+    if (j !== undefined) {
+      const other = pools[j]!.resourceName;
+      return [
+        [i, "resourceName"],
+        other === p.resourceName
+          ? `the same resource as pools[${j}]`
+          : `would share the socket ${socket} with pools[${j}] (${JSON.stringify(other)})`,
+      ];
+    }
+    seen.set(socket, i);
+  }
+  return null;
+}
+
+const poolList = v.optional(listOf(pool), [{ resourceName: DEFAULT_POOL }]);
+
+export const devicePlugin = section({
+  enabled: key(v.optional(boolean(), false), {
+    doc: "kubelet's device plugin: the pools below offered to kubelet as extended resources ([kubernetes.md](kubernetes.md#the-device-plugin)). Needs a restart to change, as every `devicePlugin` key.",
+  }),
+  directory: key(v.nullish(absolutePath(), "/var/lib/kubelet/device-plugins"), {
+    doc: "kubelet's device plugin directory: its `kubelet.sock`, and one socket of the agent per pool (`eni-agent-<resource>.sock`). Created `0750` when missing.",
+    values: "absolute path",
+  }),
+  podResourcesSocket: key(
+    v.nullish(absolutePath(), "/var/lib/kubelet/pod-resources/kubelet.sock"),
+    {
+      doc: "kubelet's pod resources socket, asked before a pooled device leaves its DPDK driver (a device a container holds moves only with force).",
+      values: "absolute path",
+    },
+  ),
+  pools: key(
+    v.pipe(
+      poolList,
+      v.minLength(1, "needs at least one pool"),
+      rule((pools: v.InferOutput<typeof poolList>) => sharedSocket(pools)),
+    ),
+    {
+      doc: "The pools, in order; a device joins the first it matches. Each: `resourceName` (an extended resource name kubelet accepts, required), `driver` (a DPDK driver of `allowedDrivers`; default any), `subnetIds` (the ENI's subnet, from IMDS; default any), `eniTags` (tags the ENI must carry, read from EC2; default none).",
+      shown: `\`[{ "resourceName": "${DEFAULT_POOL}" }]\``,
+    },
+  ),
+});
+
+/** One pool as the schema makes it. */
+export type PoolConfig = DeepReadonly<v.InferOutput<typeof pool>>;
+
+/**
+ * A pool whose `driver` is not a DPDK driver of `allowedDrivers`, as the
+ * key path from the file's top level and the reason; null when none.
+ */
+export function poolDriverFinding(config: {
+  readonly allowedDrivers: readonly string[];
+  readonly devicePlugin: { readonly pools: readonly { readonly driver: string | null }[] };
+}): RuleFinding | null {
+  const dpdk = config.allowedDrivers.filter(isUserSpaceDriver);
+  for (const [i, p] of config.devicePlugin.pools.entries()) {
+    if (p.driver !== null && !dpdk.includes(p.driver)) {
+      return [
+        ["devicePlugin", "pools", i, "driver"],
+        `must be a DPDK driver of allowedDrivers: ${dpdk.join(", ")}`,
+      ];
+    }
+  }
+  return null;
 }

@@ -37,7 +37,7 @@ t.test("errors name the file, the key and the reason", async (t) => {
   const cases: [unknown, string][] = [
     [
       { listeners: { tcp: { address: "0.0.0.0:50551", writers: ["CN=c"] } } },
-      "config.json: listeners.tcp.address: plaintext TCP is refused; set tls.cert, tls.key and tls.clientCa",
+      "config.json: listeners.tcp.tls: plaintext TCP is refused; set tls.cert, tls.key and tls.clientCa",
     ],
     [{ imds: { enabeld: false } }, "config.json: imds.enabeld: unknown key"],
     [{ logLevel: "loud" }, "config.json: logLevel: must be one of"],
@@ -202,7 +202,7 @@ t.test("the watcher reloads on change, keeps the old config on a bad file", asyn
   );
   await seen;
   t.equal(refused.length, 1);
-  t.match(refused[0], /listeners\.tcp\.address: plaintext TCP is refused/);
+  t.match(refused[0], /listeners\.tcp\.tls: plaintext TCP is refused/);
 
   const result = await watcher.reload("signal");
   t.equal(result.ok, false, "SIGHUP on the same bad file is refused again");
