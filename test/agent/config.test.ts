@@ -234,6 +234,34 @@ t.test("devicePlugin: off by default, one default pool, bad pools refused", asyn
   bad({ pools: [] }, /at least one pool/);
   bad({ directory: "dp" }, /absolute/);
   bad({ enabeld: true }, /unknown key/);
+  bad({ pools: [{}] }, /pools\[0\]\.resourceName: is required/);
+  bad(
+    { pools: [{ resourceName: "a.io/x" }, { resourceName: "a.io/x" }] },
+    /pools\[1\]\.resourceName: the same resource as pools\[0\]/,
+  );
+  // The pool's driver is checked against the file's own allowedDrivers.
+  t.throws(
+    () =>
+      parseConfig(
+        {
+          allowedDrivers: ["ena", "uio_pci_generic"],
+          devicePlugin: { pools: [{ resourceName: "a.io/x", driver: "vfio-pci" }] },
+        },
+        "c.json",
+      ),
+    {
+      message:
+        /devicePlugin\.pools\[0\]\.driver: must be a DPDK driver of allowedDrivers: uio_pci_generic$/,
+    },
+  );
+  t.same(
+    parseConfig(
+      { devicePlugin: { pools: [{ resourceName: "a.io/x", driver: "vfio-pci" }] } },
+      "c.json",
+    ).devicePlugin.pools,
+    [{ resourceName: "a.io/x", driver: "vfio-pci", subnetIds: [], eniTags: {} }],
+    "a pool given without its lists gets them empty",
+  );
 });
 
 t.test("autoScaling: the endpoint and the lifecycle hook (issue 12)", async (t) => {
