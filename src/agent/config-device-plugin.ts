@@ -12,6 +12,7 @@ import * as v from "valibot";
 import { resourceNameProblem, socketFileName } from "../kubelet/resource-name.js";
 import { isUserSpaceDriver } from "../sysfs/classify.js";
 import {
+  absolutePath,
   boolean,
   checked,
   type DeepReadonly,
@@ -27,12 +28,6 @@ import {
 export const DEFAULT_POOL = "eni-agent.io/ena-dpdk";
 const SUBNET = /^subnet-[0-9a-f]{8,17}$/;
 const TAGS_REASON = "tag keys are 1 to 128 characters, values strings of at most 256";
-
-const absolutePath = () =>
-  v.pipe(
-    text(),
-    checked((p) => (p.startsWith("/") ? null : "must be an absolute path")),
-  );
 
 // The pools' keys are described together in the `pools` row of the
 // reference: the table does not go into arrays.

@@ -87,6 +87,14 @@ export function text(reason = "must be a non-empty string") {
   return v.pipe(v.string(reason), v.minLength(1, reason));
 }
 
+/** An absolute path. */
+export function absolutePath() {
+  return v.pipe(
+    text(),
+    checked((p) => (p.startsWith("/") ? null : "must be an absolute path")),
+  );
+}
+
 /** An integer in [min, max]. */
 export function integer(min: number, max: number) {
   const reason = `must be an integer from ${min} to ${max}`;

@@ -22,6 +22,7 @@ import {
 } from "../sysfs/parse.js";
 import { devicePlugin, poolDriverFinding } from "./config-device-plugin.js";
 import {
+  absolutePath,
   boolean,
   checked,
   type DeepReadonly,
@@ -58,12 +59,6 @@ const GROUP_NAME = /^[A-Za-z_][A-Za-z0-9_.-]{0,31}$/;
 const OCTAL_MODE = /^0?[0-7]{3}$/;
 
 // ---- value kinds: a schema plus what the reference says is accepted ----
-
-const absolutePath = () =>
-  v.pipe(
-    text(),
-    checked((p) => (p.startsWith("/") ? null : "must be an absolute path")),
-  );
 
 const hostPort = () =>
   v.pipe(
