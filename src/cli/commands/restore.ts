@@ -17,17 +17,17 @@ import { COMMON_EXIT_LINES, EXIT_OK } from "../exit-codes.js";
 import { parseFlags } from "../flags.js";
 import {
   HOST_FLAGS,
+  type HostRoots,
+  OFFLINE_HOST_HELP,
   type OfflineHost,
   oneDevice,
   operationDocument,
   progressPrinter,
   realHost,
-  refuseNextToDaemon,
   rejectDaemonFlags,
   rejectOfflineFlags,
   renderDone,
   renderPlan,
-  rootsOf,
   takeAllow,
   withEngine,
 } from "./driver-offline.js";
@@ -73,8 +73,8 @@ DESCRIPTION
     With --offline, this process does the work (see 'eni-agent bind --help'),
     and refuses to run when a daemon answers on the socket. --timeout is
     refused with --offline (exit 2): this process carries the restore to its
-    end; the configuration's "writeTimeoutMs" and "verifyTimeoutMs" bound
-    each write and the verification.
+    end; the configuration's transactions.writeTimeoutMs and
+    transactions.verifyTimeoutMs bound each write and the verification.
 
 OPTIONS
     --force            Restore even if a process holds the device (see above).
@@ -88,10 +88,7 @@ ${connectionHelp(120)}
     --offline          Do the work in this process instead of the daemon.
     --allow VENDOR:DEVICE
                        Also manage this PCI id (repeatable).
-    --config FILE      JSON configuration (see docs/driver.md).
-    --state-dir DIR    Journal and desired bindings (default /var/lib/eni-agent).
-    --sysfs-root DIR   Directory standing for /sys (default /sys).
-    --proc-root DIR    Directory standing for /proc (default /proc).
+${OFFLINE_HOST_HELP}
 
 JSON
     As bind: {"version": 1, "operation": OPERATION, "device": DEVICE};
@@ -129,7 +126,7 @@ export function run(argv: readonly string[], io: CliIo): Promise<number> {
 export async function runRestore(
   argv: readonly string[],
   io: CliIo,
-  hostFor: (roots: ReturnType<typeof rootsOf>) => OfflineHost,
+  hostFor: (roots: HostRoots) => OfflineHost,
 ): Promise<number> {
   const { argv: rest, allow } = takeAllow("restore", argv);
   const { values, positionals } = parseFlags("restore", rest, FLAGS);
@@ -155,11 +152,10 @@ export async function runRestore(
     );
   }
   rejectDaemonFlags("restore", endpoint, values);
-  await refuseNextToDaemon("restore", endpoint);
+  const offline = { command: "restore", endpoint, values, allow, hostFor, io };
   const options = { force: values.force, persist: values.persist };
-  const host = hostFor(rootsOf(values));
   if (values["dry-run"]) {
-    return withEngine(values, allow, host, io, "read", async ({ engine }) => {
+    return withEngine({ ...offline, mode: "read" }, async ({ engine }) => {
       const planned = await engine.planRestore(await engine.resolve(device), options);
       io.stdout.write(
         values.json ? operationDocument("restore", planned, options) : renderPlan(planned),
@@ -167,7 +163,7 @@ export async function runRestore(
       return EXIT_OK;
     });
   }
-  return withEngine(values, allow, host, io, "write", async ({ engine }) => {
+  return withEngine({ ...offline, mode: "write" }, async ({ engine }) => {
     const address = await engine.resolve(device);
     engine.subscribe(progressPrinter(io));
     const result = await engine.restore(address, options);
