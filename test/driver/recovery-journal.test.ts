@@ -228,6 +228,11 @@ t.test("malformed records are reported and skipped; start-up goes on (#17)", asy
     ],
     ["id with a slash", { ...good, id: "../op" }],
     ["bad start time", { ...good, id: "op-time", startedAt: 12 }],
+    [
+      "persist as a string in the request (#14)",
+      { ...good, id: "op-r", request: { requestedBy: null, persist: "yes", reapply: false } },
+    ],
+    ["request not an object (#14)", { ...good, id: "op-q", request: "unix:alice" }],
   ];
   const text = journal.text() + bad.map(([, op]) => forgedBegin(op)).join("");
   kernel.clearWriteLog();
