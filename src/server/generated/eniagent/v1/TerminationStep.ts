@@ -12,7 +12,7 @@ export interface TerminationStep {
    */
   'eniId'?: (string);
   /**
-   * Its PCI address; empty when it has no device on this host.
+   * Its PCI address; unset when it has no device on this host.
    */
   'pciAddress'?: (string);
   /**
@@ -27,6 +27,7 @@ export interface TerminationStep {
    * Where the step stands.
    */
   'status'?: (_eniagent_v1_StepStatus);
+  '_pciAddress'?: "pciAddress";
 }
 
 /**
@@ -38,9 +39,9 @@ export interface TerminationStep__Output {
    */
   'eniId': (string);
   /**
-   * Its PCI address; empty when it has no device on this host.
+   * Its PCI address; unset when it has no device on this host.
    */
-  'pciAddress': (string);
+  'pciAddress'?: (string);
   /**
    * What to do.
    */
@@ -53,4 +54,5 @@ export interface TerminationStep__Output {
    * Where the step stands.
    */
   'status': (_eniagent_v1_StepStatus__Output);
+  '_pciAddress'?: "pciAddress";
 }
