@@ -44,6 +44,8 @@ export type {
   DefaultRoute,
   DefaultRouteReader,
   DeviceHolder,
+  HolderScan,
   HolderScanner,
+  HolderScanOptions,
   Sysfs,
 } from "./sysfs.js";

@@ -3,7 +3,13 @@ import type { DriverName, InterfaceName, Mac, PciAddress } from "../../src/commo
 import { AgentError } from "../../src/common/index.js";
 import { checkGuards, DEFAULT_ALLOWED_IDS, type GuardDeps } from "../../src/driver/guards.js";
 import { preflight } from "../../src/driver/preflight.js";
-import type { DefaultRoute, DeviceHolder, PciDevice, Sysfs } from "../../src/sysfs/index.js";
+import type {
+  DefaultRoute,
+  DeviceHolder,
+  HolderScanner,
+  PciDevice,
+  Sysfs,
+} from "../../src/sysfs/index.js";
 
 function ena(overrides: Partial<PciDevice> = {}): PciDevice {
   return {
@@ -144,7 +150,19 @@ function files(entries: Record<string, string | null>): Sysfs {
 }
 
 const vfio = "vfio-pci" as DriverName;
-const noHolders = { holders: async (): Promise<DeviceHolder[]> => [] };
+/** A scanner that answers every scan with `holders` (of the nodes asked about). */
+function scannerOf(found: (nodes: readonly string[]) => DeviceHolder[]): HolderScanner {
+  return {
+    holders: async (nodes) => found(nodes),
+    scan: async (nodes) => {
+      const holders = found(nodes);
+      return holders.length === 0
+        ? { status: "free", read: 1, listed: 1 }
+        : { status: "held", holders, read: 1, listed: 1 };
+    },
+  };
+}
+const noHolders = scannerOf(() => []);
 
 t.test("preflight: the target driver must be loaded, with the module to load", async (t) => {
   await t.rejects(preflight(ena(), vfio, { sysfs: files({}), holders: noHolders }), {
@@ -188,10 +206,9 @@ t.test("preflight: a held vfio device names the holder and is refused", async (t
     iommuGroup: { id: 0, noiommu: true },
     devNode: "/dev/vfio/noiommu-0",
   });
-  const held = {
-    holders: async (nodes: readonly string[]) =>
-      nodes.map((node) => ({ pid: 4242, command: "dpdk-testpmd", node })),
-  };
+  const held = scannerOf((nodes) =>
+    nodes.map((node) => ({ pid: 4242, command: "dpdk-testpmd", node })),
+  );
   await t.rejects(
     preflight(onVfio, "ena" as DriverName, {
       sysfs: files({ "bus/pci/drivers/ena": null }),
