@@ -45,6 +45,7 @@ export function buildEngine(
       maxParallel: config.transactions.maxParallel,
       writeTimeoutMs: config.transactions.writeTimeoutMs,
       verifyTimeoutMs: config.transactions.verifyTimeoutMs,
+      holderScanTimeoutMs: config.transactions.holderScanTimeoutMs,
       repairDrift: config.repairDrift,
     },
   );

@@ -97,6 +97,8 @@ export interface AgentConfig {
     readonly maxParallel: number;
     readonly writeTimeoutMs: number;
     readonly verifyTimeoutMs: number;
+    /** How long the holder check of a device leaving vfio-pci reads /proc before it gives up. */
+    readonly holderScanTimeoutMs: number;
     /** How long a stop waits for running transactions to end. */
     readonly drainTimeoutMs: number;
   };
@@ -354,6 +356,7 @@ export function parseConfig(json: unknown, file: string): AgentConfig {
     "maxParallel",
     "writeTimeoutMs",
     "verifyTimeoutMs",
+    "holderScanTimeoutMs",
     "drainTimeoutMs",
   ]);
   const imds = r.object("imds", [
@@ -434,6 +437,7 @@ export function parseConfig(json: unknown, file: string): AgentConfig {
       maxParallel: tx.integer("maxParallel", 4, 1, 64),
       writeTimeoutMs: tx.integer("writeTimeoutMs", 30_000, 100, HOUR),
       verifyTimeoutMs: tx.integer("verifyTimeoutMs", 10_000, 100, HOUR),
+      holderScanTimeoutMs: tx.integer("holderScanTimeoutMs", 2_000, 10, HOUR),
       drainTimeoutMs: tx.integer("drainTimeoutMs", 60_000, 100, HOUR),
     },
     imds: {

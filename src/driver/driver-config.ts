@@ -10,7 +10,8 @@
  *   "primary": { "mac": "0e:…", "interface": "ens5" },
  *   "desiredBindings": [{ "mac": "0e:…", "driver": "vfio-pci" }, { "eniId": "eni-…", "driver": "vfio-pci" }],
  *   "repairDrift": false,
- *   "writeTimeoutMs": 30000, "verifyTimeoutMs": 10000, "maxParallel": 4
+ *   "writeTimeoutMs": 30000, "verifyTimeoutMs": 10000, "holderScanTimeoutMs": 2000,
+ *   "maxParallel": 4
  * }
  */
 import { AgentError, type InterfaceName, type Mac } from "../common/index.js";
@@ -56,6 +57,7 @@ export function parseDriverConfig(value: unknown, source = "configuration"): Dri
   for (const key of [
     "writeTimeoutMs",
     "verifyTimeoutMs",
+    "holderScanTimeoutMs",
     "maxParallel",
     "maxBlockingWrites",
   ] as const) {

@@ -94,6 +94,7 @@ export class DriverEngine {
       clock: this.#clock,
       allowedIds: [...new Set([...DEFAULT_ALLOWED_IDS, ...(options.allowedIds ?? [])])],
       kernelDrivers: { ...ENA_KERNEL_DRIVERS, ...options.kernelDrivers },
+      holderScanTimeoutMs: options.holderScanTimeoutMs ?? 2_000,
     };
     this.#tx = {
       sysfs: deps.sysfs,
@@ -398,6 +399,7 @@ export class DriverEngine {
       } else {
         done = await this.#execute(id, planned, lease);
       }
+      done.warnings.unshift(...(planned?.warnings ?? []));
       if (persist !== null) {
         await this.#desired.persist(done, persist.driver, this.#book.homeFor(device)?.mac ?? null);
       }

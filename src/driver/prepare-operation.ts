@@ -30,6 +30,8 @@ export interface PlannedOperation {
   /** The device under its kernel driver (MAC, interface), carried by the operation. */
   home: DeviceSnapshot | null;
   overriddenGuards: GuardName[];
+  /** What the caller should know although the operation may go ahead. */
+  warnings: string[];
 }
 
 export interface PrepareContext extends GuardDeps, PreflightDeps {
@@ -51,15 +53,17 @@ export async function prepareBind(
   const home = homeOf(ctx, current);
   if (current.driver === driver) {
     const here = { driver, override: current.driverOverride, mac: null };
-    return planned(ctx, "bind", current, here, home, [], true);
+    return planned(ctx, "bind", current, here, home, [], { noop: true });
   }
   const guards = await checkGuards(
     current,
     { allowedIds: ctx.allowedIds, force, home, takesFromKernel: takesFromKernel(current, driver) },
     ctx,
   );
-  await preflight(current, driver, ctx);
-  return planned(ctx, "bind", current, bindTarget(driver, home), home, guards.overridden);
+  const warnings = await preflight(current, driver, ctx);
+  return planned(ctx, "bind", current, bindTarget(driver, home), home, guards.overridden, {
+    warnings,
+  });
 }
 
 /** Back to the kernel driver of the home snapshot (or the configured one), override cleared. */
@@ -85,10 +89,10 @@ export async function prepareRestore(
   const mac = current.interfaces.length > 0 ? null : (home?.mac ?? null);
   const target: BindingTarget = { driver, override: null, mac };
   if (mismatch(stateOf(current), target) === null) {
-    return planned(ctx, "restore", current, target, home, [], true);
+    return planned(ctx, "restore", current, target, home, [], { noop: true });
   }
-  await preflight(current, driver, ctx);
-  return planned(ctx, "restore", current, target, home, []);
+  const warnings = await preflight(current, driver, ctx);
+  return planned(ctx, "restore", current, target, home, [], { warnings });
 }
 
 /**
@@ -105,8 +109,8 @@ export async function prepareRepair(
   const current = await readExisting(ctx.sysfs, device);
   const target =
     latest.header.kind === "repair" ? latest.header.target : snapshotTarget(latest.header.snapshot);
-  await preflight(current, target.driver, ctx);
-  return planned(ctx, "repair", current, target, latest.header.home, []);
+  const warnings = await preflight(current, target.driver, ctx);
+  return planned(ctx, "repair", current, target, latest.header.home, [], { warnings });
 }
 
 /** Clears a driver_override no journal entry explains, leaving the binding as it is. */
@@ -126,7 +130,7 @@ function planned(
   target: BindingTarget,
   home: DeviceSnapshot | null,
   overriddenGuards: GuardName[],
-  noop = false,
+  extra: { noop?: boolean; warnings?: string[] } = {},
 ): PlannedOperation {
   const from = { driver: current.driver, override: current.driverOverride };
   return {
@@ -134,9 +138,10 @@ function planned(
     device: current.address,
     snapshot: snapshotOf(current, ctx.clock.isoNow()),
     plan: planTransition(current.address, from, target),
-    noop,
+    noop: extra.noop ?? false,
     home,
     overriddenGuards,
+    warnings: extra.warnings ?? [],
   };
 }
 
