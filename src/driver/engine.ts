@@ -393,9 +393,11 @@ export class DriverEngine {
     return this.#locked(device, lockKey, `op-${randomUUID()}`, label, async (id, lease) => {
       const planned = await prepare();
       let done: OperationResult;
-      if (planned === null || planned.noop) {
+      if (planned === null) {
         const current = await readExisting(this.#sysfs, device);
-        done = result(null, device, stateOf(current), planned?.overriddenGuards ?? [], "noop");
+        done = result(null, device, stateOf(current), [], "noop");
+      } else if (planned.noop) {
+        done = result(null, device, planned.state, planned.overriddenGuards, "noop");
       } else {
         done = await this.#execute(id, planned, lease);
       }
@@ -424,7 +426,7 @@ export class DriverEngine {
       force: planned.overriddenGuards.length > 0,
       startedAt: this.#clock.isoNow(),
     };
-    const outcome = this.#settle(await runTransaction(this.#tx, header), lease);
+    const outcome = this.#settle(await runTransaction(this.#tx, header, planned.ids), lease);
     switch (outcome.status) {
       case "committed": {
         const done = result(

@@ -27,8 +27,10 @@ export { pciDeviceName, pciVendorName } from "./pci-ids.js";
 export {
   type IommuGroup,
   type NetInterface,
+  type PciBinding,
   type PciDevice,
   type ReadDeviceOptions,
+  readBinding,
   readDevice,
 } from "./read-device.js";
 export {

@@ -146,7 +146,7 @@ export function realHost(roots: HostRoots, pid: number): OfflineHost {
   return {
     sysfs: new RealSysfs({ root: roots.sysfsRoot }),
     holders,
-    routes: new RealDefaultRouteReader({ procRoot: roots.procRoot }),
+    routes: new RealDefaultRouteReader({ procRoot: roots.procRoot, blockingReads: true }),
     addresses: {
       addresses: async (name) =>
         local
