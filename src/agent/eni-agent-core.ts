@@ -390,6 +390,8 @@ export class EniAgentCore implements AgentCore {
     const settle = async (): Promise<true> => {
       await this.#work.settled();
       await this.#deps.engine.idle();
+      // Nothing writes the journal any more: let go of its file.
+      await this.#deps.journal.close().catch(() => undefined);
       return true;
     };
     try {
