@@ -42,6 +42,9 @@ export type GateResult =
   | { kind: "done" }
   | { kind: "stuck"; error: AgentError; settled: Promise<AgentError | null> };
 
+/** Why a write's deadline timer is cancelled: the write no longer waits for it. */
+const WRITE_SETTLED = Symbol("write settled");
+
 export class WriteGate {
   readonly maxInFlight: number;
   readonly timeoutMs: number;
@@ -82,7 +85,9 @@ export class WriteGate {
       if (first === "done") return { kind: "done" };
       return { kind: "stuck", error: this.#stuckError(request), settled };
     } finally {
-      deadline.abort();
+      // A reason of our own: without one, abort() builds a DOMException
+      // (and its stack trace) for every write.
+      deadline.abort(WRITE_SETTLED);
     }
   }
 
