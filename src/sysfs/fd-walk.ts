@@ -67,7 +67,8 @@ interface Visit {
   fdDir: string;
   fds: string[];
   next: number;
-  held: Set<string>;
+  /** Requested nodes it holds; null until it holds one. */
+  held: Set<string> | null;
 }
 
 /** Links read between two looks at the clock. */
@@ -172,9 +173,15 @@ export class FdWalk {
         try {
           target = readlinkSync(`${visit.fdDir}/${visit.fds[visit.next]}`);
         } catch (err) {
-          skipIfVanished(err);
+          // One descriptor closed: the others may still be open. Denied or
+          // gone: so is every other descriptor of the process (the check is
+          // per process), and each refusal would cost an exception.
+          if (!skipIfVanished(err)) visit.next = visit.fds.length;
         }
-        if (target !== undefined && this.#wanted.has(target)) visit.held.add(target);
+        if (target !== undefined && this.#wanted.has(target)) {
+          visit.held ??= new Set();
+          visit.held.add(target);
+        }
         visit.next += 1;
         links += 1;
       }
@@ -200,7 +207,7 @@ export class FdWalk {
     } catch (err) {
       skipIfVanished(err);
     }
-    return { pid, fdDir, fds, next: 0, held: new Set() };
+    return { pid, fdDir, fds, next: 0, held: null };
   }
 
   /** Requests that arrived during the last visit start here. */
@@ -225,15 +232,19 @@ export class FdWalk {
     this.#cursor += 1;
     const wrapped = this.#cursor >= this.#pids.length;
     if (wrapped) this.#cursor = 0;
-    for (const a of [...this.#active]) {
+    const done: [Active, boolean][] = [];
+    for (const a of this.#active) {
       a.read += 1;
-      for (const node of visit.held) {
-        if (a.request.nodes.has(node)) a.found.push({ pid, node });
+      if (visit.held !== null) {
+        for (const node of visit.held) {
+          if (a.request.nodes.has(node)) a.found.push({ pid, node });
+        }
       }
       if (wrapped) a.wrapped = true;
-      if (a.request.firstOnly && a.found.length > 0) this.#settle(a, false);
-      else if (a.wrapped && this.#cursor >= a.start) this.#settle(a, true);
+      if (a.request.firstOnly && a.found.length > 0) done.push([a, false]);
+      else if (a.wrapped && this.#cursor >= a.start) done.push([a, true]);
     }
+    for (const [a, complete] of done) this.#settle(a, complete);
   }
 
   #expire(t: number): void {
@@ -254,10 +265,14 @@ export class FdWalk {
   }
 }
 
-/** Returns when the process or descriptor vanished or is not ours to read; throws otherwise. */
-function skipIfVanished(err: unknown): void {
+/**
+ * Returns when the process or descriptor vanished or is not ours to read
+ * (true for a descriptor that closed, ENOENT); throws otherwise.
+ */
+function skipIfVanished(err: unknown): boolean {
   const errno = errnoOf(err);
   if (!VANISHED_OR_PRIVATE.has(errno)) throw sysfsError("read", pathOf(err), errno, err);
+  return errno === "ENOENT";
 }
 
 function errnoOf(err: unknown): string {
