@@ -9,6 +9,8 @@ export interface Clock {
   now(): number;
   /** Resolves after `ms`; rejects with the signal's reason when aborted first. */
   sleep(ms: number, signal?: AbortSignal): Promise<void>;
+  /** Calls `fire` after `ms` unless the returned function is called first (idempotent). */
+  after(ms: number, fire: () => void): () => void;
   /** ISO-8601 wall time, for records people read. */
   isoNow(): string;
 }
@@ -16,6 +18,10 @@ export interface Clock {
 export const realClock: Clock = {
   now: () => performance.now(),
   sleep,
+  after: (ms, fire) => {
+    const timer = setTimeout(fire, ms);
+    return () => clearTimeout(timer);
+  },
   isoNow: () => new Date().toISOString(),
 };
 
@@ -49,6 +55,15 @@ export function steppingClock(startMs = 0): Clock {
   return {
     now: () => now,
     isoNow: () => new Date(Date.UTC(2026, 0, 1) + now).toISOString(),
+    after: (ms, fire) => {
+      const timer = { due: now + ms, seq: seq++, fire };
+      timers.push(timer);
+      schedule();
+      return () => {
+        const i = timers.indexOf(timer);
+        if (i >= 0) timers.splice(i, 1);
+      };
+    },
     sleep: (ms, signal) =>
       new Promise((resolve, reject) => {
         if (signal?.aborted) {
