@@ -27,25 +27,68 @@ export function loadResults(dir: string): BenchResult[] {
 const ms = (value: number) => value.toFixed(2);
 
 /**
- * The real-kernel timing comes from a guest run (`npm run test:vm -- --entry
- * agent-timing`), not from bench/results: its section of docs/vm-tests.md is
- * carried over as it stands.
+/**
+ * Some sections come from the docs rather than bench/results, carried over as
+ * they stand: the real-kernel timings, from guest runs (`npm run test:vm --
+ * --entry agent-timing`, `npm run test:vm:systemd`, docs/vm-tests.md), and
+ * how long `npm test` takes (docs/testing.md).
  */
 const VM_DOC = new URL("../docs/vm-tests.md", import.meta.url);
-const VM_HEADING = "## The agent against the bare writes (TCG, for ratios only)";
+const TESTING_DOC = new URL("../docs/testing.md", import.meta.url);
+
+interface CarriedSection {
+  doc: URL;
+  heading: string;
+  title: string;
+  command: string;
+}
+
+const CARRIED: readonly CarriedSection[] = [
+  {
+    doc: VM_DOC,
+    heading: "## The agent against the bare writes (TCG, for ratios only)",
+    title: "## Real kernel (qemu guest): the agent against the bare writes",
+    command:
+      "Command: `npm run test:vm -- --entry agent-timing` (copied from docs/vm-tests.md; TCG, for ratios only)",
+  },
+  {
+    doc: VM_DOC,
+    heading: "## The systemd guest: unit start to boot bindings done",
+    title: "## Real kernel under systemd (qemu guest): unit start → boot bindings done",
+    command:
+      "Command: `npm run test:vm:systemd` (copied from docs/vm-tests.md; TCG on a shared machine)",
+  },
+  {
+    doc: TESTING_DOC,
+    heading: "## How long `npm test` takes",
+    title: "## The test suite: `npm test`",
+    command: "Copied from docs/testing.md, which says how the tests run and why.",
+  },
+];
+
+/** One carried section of `doc` under the benchmarks' title, or null when the doc lacks it. */
+function carried(doc: string, s: CarriedSection): string | null {
+  const start = doc.indexOf(s.heading);
+  if (start < 0) return null;
+  const next = doc.indexOf("\n## ", start + s.heading.length);
+  const body = doc.slice(start + s.heading.length, next < 0 ? undefined : next).trim();
+  return [s.title, "", s.command, "", body].join("\n");
+}
 
 export function vmTimingSection(doc: string): string | null {
-  const start = doc.indexOf(VM_HEADING);
-  if (start < 0) return null;
-  const next = doc.indexOf("\n## ", start + VM_HEADING.length);
-  const body = doc.slice(start + VM_HEADING.length, next < 0 ? undefined : next).trim();
-  return [
-    "## Real kernel (qemu guest): the agent against the bare writes",
-    "",
-    "Command: `npm run test:vm -- --entry agent-timing` (copied from docs/vm-tests.md; TCG, for ratios only)",
-    "",
-    body,
-  ].join("\n");
+  return carried(doc, CARRIED[0] as CarriedSection);
+}
+
+export function testTimeSection(doc: string): string | null {
+  return carried(doc, CARRIED[2] as CarriedSection);
+}
+
+/** Every carried section of the docs that exist, in order. */
+export function carriedSections(readDoc: (doc: URL) => string | null): string[] {
+  return CARRIED.map((s) => {
+    const text = readDoc(s.doc);
+    return text === null ? null : carried(text, s);
+  }).filter((x): x is string => x !== null);
 }
 
 export function renderReport(
@@ -101,8 +144,8 @@ export function renderReport(
 }
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
-  const vm = existsSync(VM_DOC) ? vmTimingSection(readFileSync(VM_DOC, "utf8")) : null;
-  const text = renderReport(loadResults(RESULTS), vm === null ? [] : [vm]);
+  const sections = carriedSections((doc) => (existsSync(doc) ? readFileSync(doc, "utf8") : null));
+  const text = renderReport(loadResults(RESULTS), sections);
   if (process.argv.includes("--check")) {
     const current = existsSync(OUTPUT) ? readFileSync(OUTPUT, "utf8") : "";
     if (current !== text) {

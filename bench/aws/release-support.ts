@@ -7,7 +7,11 @@
 import type { EC2Client } from "@aws-sdk/client-ec2";
 import { Ec2Actions } from "../../src/aws/ec2-actions.js";
 import { createEc2Client } from "../../src/aws/ec2-client.js";
-import { ReleasePlan, type ReleasePlanOptions } from "../../src/aws/release-plan.js";
+import {
+  type LifecycleHookDeps,
+  ReleasePlan,
+  type ReleasePlanOptions,
+} from "../../src/aws/release-plan.js";
 import { MemoryReleasePlanStore } from "../../src/aws/release-plan-store.js";
 import type { BoundDevice } from "../../src/aws/release-plan-types.js";
 import type { TerminationNotice } from "../../src/aws/termination-notice.js";
@@ -42,6 +46,7 @@ export function benchAgent(
   ec2: FakeEc2,
   instance: SeededInstance,
   options: ReleasePlanOptions = {},
+  lifecycleHook?: LifecycleHookDeps,
 ): BenchAgent {
   const client = createEc2Client({
     region: "us-east-1",
@@ -67,6 +72,7 @@ export function benchAgent(
         restored.push(device);
       },
       emit: () => {},
+      ...(lifecycleHook ? { lifecycleHook } : {}),
     },
     { graceMs: 0, ...options },
   );
@@ -82,7 +88,7 @@ export function spotNotice(leadMs = 120_000): TerminationNotice {
   const now = Date.now();
   return {
     kind: "spot-interruption",
-    key: `spot:terminate:${now + leadMs}`,
+    key: "spot:terminate",
     action: "terminate",
     deadlineMs: now + leadMs,
     observedAtMs: now,

@@ -1,49 +1,79 @@
 /**
- * The daemon's EC2 side, wired from the configuration in effect: the release
- * plan a termination notice runs, the EC2 actions it and the leak sweeper
- * use, and DeleteOnTermination at bind. Each is rebuilt when its part of the
- * configuration changes.
+ * The daemon's AWS side, wired from the configuration in effect: the release
+ * plan a termination notice runs (with the Auto Scaling lifecycle action it
+ * completes, when a hook is configured), the EC2 actions it and the leak
+ * sweeper use, and DeleteOnTermination at bind. Each is rebuilt when its
+ * part of the configuration changes.
  *
- * The EC2 SDK is loaded when the actions are first asked for (see
- * ec2-client.ts): `Ec2Actions` is imported here as a type only, its class
- * dynamically, so that no module on the daemon's start path imports the SDK.
+ * The SDKs are loaded when the actions are first asked for (see
+ * ec2-client.ts): `Ec2Actions` and `AsgLifecycleActions` are imported here
+ * as types only, their classes dynamically, so that no module on the
+ * daemon's start path imports an SDK.
  */
+
+import { uptime } from "node:os";
 import {
+  ASG_GROUP_TAG,
+  type AsgLifecycleActions,
   type Ec2Actions,
   FileReleasePlanStore,
   LeakSweeper,
+  type LifecycleHookDeps,
+  type MetadataReader,
   protectOwnedEni,
   ReleasePlan,
   type ReleasePlanEvent,
+  readInstanceTag,
+  type TerminationNotice,
 } from "../aws/index.js";
 import { AgentError, type EniId, type PciAddress } from "../common/index.js";
 import type { AgentLog } from "./agent-log.js";
 import type { AgentConfig } from "./config-schema.js";
-import type { AgentEc2Client } from "./ec2-client.js";
+import type { AgentAutoScalingClient, AgentEc2Client } from "./ec2-client.js";
 import type { PlannerHooks } from "./termination-runner.js";
 
 export interface AgentEc2Deps {
   /** The configuration in effect (read at every use). */
   config: () => AgentConfig;
   client: AgentEc2Client;
+  autoScaling: AgentAutoScalingClient;
+  /** Where the Auto Scaling group tag is read (null: IMDS disabled). */
+  imds: MetadataReader | null;
   /** This instance's id, once IMDS named it. */
   instanceId: () => string | null;
   log: AgentLog;
+  /** When the host booted, epoch ms: journaled plans of earlier boots do not answer new notices. */
+  bootedAtMs?: number;
 }
 
 export class AgentEc2 {
   readonly #deps: AgentEc2Deps;
   #plan: { key: string; plan: ReleasePlan } | null = null;
   #actions: { key: string; actions: Promise<Ec2Actions> } | null = null;
+  #lifecycleActions: Promise<AsgLifecycleActions> | null = null;
 
   constructor(deps: AgentEc2Deps) {
     this.#deps = deps;
   }
 
+  /**
+   * A notice came back with another deadline: an earlier one moves the
+   * running plan's (see ReleasePlan.noticeChanged). Returns what happened,
+   * for the log.
+   */
+  noticeChanged(notice: TerminationNotice): "moved" | "kept" | "not-running" {
+    return this.#plan?.plan.noticeChanged(notice) ?? "not-running";
+  }
+
   /** The ReleasePlan for the configuration in effect, rebuilt when its part of it changed. */
   releasePlan(emit: (event: ReleasePlanEvent) => void, hooks: PlannerHooks): ReleasePlan {
     const c = this.#deps.config();
-    const key = JSON.stringify([c.ec2.ownerTag, c.ec2.releasePolicy, c.termination]);
+    const key = JSON.stringify([
+      c.ec2.ownerTag,
+      c.ec2.releasePolicy,
+      c.termination,
+      c.autoScaling.lifecycleHook,
+    ]);
     if (this.#plan?.key === key) return this.#plan.plan;
     const { log } = this.#deps;
     const plan = new ReleasePlan(
@@ -69,6 +99,8 @@ export class AgentEc2 {
         emit,
         onJournalError: (err) =>
           log.error({ err }, "release plan journal failed; the plan goes on"),
+        bootedAtMs: this.#deps.bootedAtMs ?? Date.now() - uptime() * 1000,
+        ...this.#lifecycleHook(c),
       },
       {
         mode: c.ec2.releasePolicy,
@@ -100,6 +132,44 @@ export class AgentEc2 {
       });
     }
     return this.#actions!.actions;
+  }
+
+  /**
+   * `autoScaling.lifecycleHook`: the plan of an Auto Scaling notice completes
+   * the instance's lifecycle action, heartbeating at half the configured
+   * hook timeout so the action outlives the plan.
+   */
+  #lifecycleHook(c: AgentConfig): { lifecycleHook?: LifecycleHookDeps } {
+    const hook = c.autoScaling.lifecycleHook;
+    if (hook === null) return {};
+    const { imds } = this.#deps;
+    return {
+      lifecycleHook: {
+        hookName: hook.name,
+        ...(hook.groupName === null ? {} : { groupName: hook.groupName }),
+        onFailure: hook.onFailure,
+        heartbeatIntervalMs: Math.floor(c.termination.asgLifecycleHookTimeoutMs / 2),
+        actions: () => this.#asgActions(),
+        ...(imds === null
+          ? {}
+          : { groupFromMetadata: (signal) => readInstanceTag(imds, ASG_GROUP_TAG, { signal }) }),
+      },
+    };
+  }
+
+  #asgActions(): Promise<AsgLifecycleActions> {
+    if (this.#lifecycleActions === null) {
+      const made = Promise.all([
+        this.#deps.autoScaling.get(),
+        import("../aws/asg-lifecycle-actions.js"),
+      ]).then(([client, { AsgLifecycleActions }]) => new AsgLifecycleActions({ client }));
+      this.#lifecycleActions = made;
+      // A failure (Region unknown) is not kept: the next call tries again.
+      made.catch(() => {
+        if (this.#lifecycleActions === made) this.#lifecycleActions = null;
+      });
+    }
+    return this.#lifecycleActions;
   }
 
   /** `ec2.deleteOnTerminationOnBind`: an owned ENI handed to DPDK is marked DeleteOnTermination. */

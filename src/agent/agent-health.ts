@@ -76,6 +76,13 @@ export class MonitoredJournal implements Journal {
   }
 }
 
+/**
+ * The health component (and grpc.health.v1 service name) that turns healthy
+ * once start-up is done: recovery finished and every desired binding applied
+ * or failed with a logged reason. It stays healthy after that.
+ */
+export const STARTUP_COMPONENT = "startup";
+
 export interface HealthInputs {
   recovered: boolean;
   stopping: boolean;
@@ -86,6 +93,8 @@ export interface HealthInputs {
   watcher: WatcherHealth | null;
   /** null while the configuration in use is the last one read. */
   configError: string | null;
+  /** The start-up pass over the desired bindings ended. */
+  bootBindingsDone: boolean;
 }
 
 export function computeHealth(input: HealthInputs): HealthReport {
@@ -104,6 +113,17 @@ export function computeHealth(input: HealthInputs): HealthReport {
     name: "config",
     healthy: input.configError === null,
     detail: input.configError === null ? "" : `last reload refused: ${input.configError}`,
+  });
+  // What `eni-agent ready` (the unit's ExecStartPost) waits for: units ordered
+  // after eni-agent.service start only once boot-time bindings are done.
+  components.push({
+    name: STARTUP_COMPONENT,
+    healthy: input.recovered && input.bootBindingsDone,
+    detail: !input.recovered
+      ? "recovering unfinished operations"
+      : input.bootBindingsDone
+        ? ""
+        : "applying desired bindings",
   });
   return { serving: journal.healthy && !input.stopping, components };
 }

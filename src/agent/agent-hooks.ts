@@ -57,10 +57,10 @@ export function adaptersHook(services: readonly Service[]): Hook {
   );
 }
 
-/** The EC2 client is made on first use; its sockets close at stop. */
-export function ec2ClientHook(client: { destroy(): void }): Hook {
+/** An AWS client is made on first use; its sockets close at stop. */
+export function ec2ClientHook(client: { destroy(): void }, name = "ec2-client"): Hook {
   return hook(
-    "ec2-client",
+    name,
     () => undefined,
     () => client.destroy(),
   );

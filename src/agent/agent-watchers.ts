@@ -18,6 +18,8 @@ export interface WatcherSinks {
   log: AgentLog;
   metrics: Pick<AgentMetrics, "imdsPollErrors">;
   onNotice: (notice: TerminationNotice) => void;
+  /** A notice came back with another deadline (a moved time, same meaning). */
+  onNoticeChanged: (notice: TerminationNotice, previousDeadlineMs: number | undefined) => void;
   /** Health may have changed (a poll ended). */
   refreshHealth: () => void;
 }
@@ -32,6 +34,7 @@ export function terminationWatcherFor(
     {
       imds,
       onNotice: sinks.onNotice,
+      onNoticeChanged: sinks.onNoticeChanged,
       onError: (source, err: AgentError) => {
         metrics.imdsPollErrors.inc({ source, code: err.code });
         log.debug({ source, err }, "IMDS poll failed");

@@ -39,7 +39,12 @@ import { planReload } from "./config-diff.js";
 import type { AgentConfig } from "./config-schema.js";
 import { ConfigWatcher, type ReloadResult, type ReloadTrigger } from "./config-watcher.js";
 import type { DeviceWatcher } from "./device-watcher.js";
-import { AgentEc2Client } from "./ec2-client.js";
+import {
+  type AgentAutoScalingClient,
+  type AgentEc2Client,
+  agentAutoScalingClient,
+  agentEc2Client,
+} from "./ec2-client.js";
 import { EniAgentCore } from "./eni-agent-core.js";
 import type { HostAdapters } from "./host-adapters.js";
 import { ImdsIdentity } from "./imds-identity.js";
@@ -75,6 +80,8 @@ export class Agent {
   readonly identity: ImdsIdentity;
   /** The EC2 client, made on first use (the release plan's; counts API errors). */
   readonly ec2: AgentEc2Client;
+  /** The Auto Scaling client, made on first use (lifecycle actions). */
+  readonly autoScaling: AgentAutoScalingClient;
   readonly devices: DeviceWatcher;
   readonly configWatcher: ConfigWatcher;
   readonly #deps: AgentDeps;
@@ -112,17 +119,22 @@ export class Agent {
       },
       { intervalMs: () => current().imds.identityIntervalMs },
     );
-    this.ec2 = new AgentEc2Client(
-      {
-        region: () => current().ec2.region ?? this.identity.instance()?.region ?? null,
-        endpoint: adapters.ec2Endpoint,
-        credentials: adapters.ec2Credentials,
-      },
+    const region = () => current().ec2.region ?? this.identity.instance()?.region ?? null;
+    const credentials = adapters.ec2Credentials;
+    this.ec2 = agentEc2Client(
+      { region, endpoint: adapters.ec2Endpoint, credentials },
       this.metrics,
     );
+    this.autoScaling = agentAutoScalingClient({
+      region,
+      endpoint: adapters.autoScalingEndpoint,
+      credentials,
+    });
     this.#ec2 = new AgentEc2({
       config: current,
       client: this.ec2,
+      autoScaling: this.autoScaling,
+      imds: adapters.imds,
       instanceId: () => this.identity.instance()?.instanceId ?? null,
       log,
     });
@@ -139,6 +151,19 @@ export class Agent {
               log,
               metrics: this.metrics,
               onNotice: (notice) => this.core.notice(notice),
+              onNoticeChanged: (notice, previousDeadlineMs) => {
+                const plan = this.#ec2.noticeChanged(notice);
+                log.info(
+                  {
+                    notice: notice.key,
+                    deadline: notice.deadlineMs === undefined ? null : new Date(notice.deadlineMs),
+                    previous:
+                      previousDeadlineMs === undefined ? null : new Date(previousDeadlineMs),
+                    plan,
+                  },
+                  "termination notice deadline changed",
+                );
+              },
               refreshHealth: () => this.core.refreshHealth(),
             }),
       (c) => [c.termination, c.imds],
@@ -163,6 +188,7 @@ export class Agent {
           hooks,
           plan: (emit) => this.#ec2.releasePlan(emit, hooks),
           defaultDeadlineMs: () => current().termination.defaultDeadlineMs,
+          log,
         }),
       protectEni: (eniId) => this.#ec2.protectEni(eniId),
     });
@@ -201,6 +227,7 @@ export class Agent {
       .add(adaptersHook(adapters.services))
       .add(this.metrics)
       .add(ec2ClientHook(this.ec2))
+      .add(ec2ClientHook(this.autoScaling, "autoscaling-client"))
       .add(this.identity)
       .add(recoveryHook(this.core, config.transactions.drainTimeoutMs, log))
       .add(hook("desired-bindings", () => this.core.applyDesired()))

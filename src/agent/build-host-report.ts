@@ -75,7 +75,8 @@ export function buildHostReport(input: HostReportInput): HostReport {
         : {
             instanceId: input.instance.instanceId,
             instanceType: input.instance.instanceType,
-            region: input.instance.region,
+            // The report has no "unknown": an empty Region, as for the type and zone.
+            region: input.instance.region ?? "",
             availabilityZone: input.instance.availabilityZone,
             primaryMac: input.instance.primaryMac,
           },

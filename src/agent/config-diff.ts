@@ -25,6 +25,7 @@ export const RESTART_KEYS: readonly string[] = [
   "imds.requestTimeoutMs",
   "ec2.region",
   "ec2.endpoint",
+  "autoScaling.endpoint",
 ];
 
 /** Every leaf key path whose value differs, e.g. ["logLevel", "imds.spotIntervalMs"]. */

@@ -31,6 +31,10 @@ export const RELEASE_POLICIES = [
 /** What the termination plan does with an owned ENI after returning it to the kernel. */
 export type ReleasePolicy = (typeof RELEASE_POLICIES)[number];
 
+export const LIFECYCLE_RESULTS = ["CONTINUE", "ABANDON"] as const;
+/** How a plan ends an Auto Scaling lifecycle action. */
+export type LifecycleResult = (typeof LIFECYCLE_RESULTS)[number];
+
 export const SPOT_ACTIONS = ["terminate", "stop", "hibernate"] as const;
 export type SpotAction = (typeof SPOT_ACTIONS)[number];
 
@@ -131,6 +135,21 @@ export interface AgentConfig {
       readonly createdAtTag: string;
     };
   };
+  readonly autoScaling: {
+    /** null: the Region's public endpoint. */
+    readonly endpoint: string | null;
+    /**
+     * The terminate lifecycle hook whose action a plan for an Auto Scaling
+     * notice completes; null: the agent leaves lifecycle actions alone.
+     */
+    readonly lifecycleHook: {
+      readonly name: string;
+      /** null: the instance's aws:autoscaling:groupName tag, else DescribeAutoScalingInstances. */
+      readonly groupName: string | null;
+      /** The result when the plan failed (a plan that succeeded completes with CONTINUE). */
+      readonly onFailure: LifecycleResult;
+    } | null;
+  };
   readonly termination: {
     readonly act: {
       readonly spot: readonly SpotAction[];
@@ -156,6 +175,7 @@ const HOUR = 3_600_000;
 const HOST_PORT = /^(?:\[[0-9a-fA-F:.]+\]|[A-Za-z0-9.-]+):\d{1,5}$/;
 const ENDPOINT = /^https?:\/\/(?:\[[0-9a-fA-F:.]+\]|[A-Za-z0-9.-]+)(?::\d{1,5})?$/;
 const REGION = /^[a-z]{2}(?:-[a-z]+)+-\d+$/;
+const LIFECYCLE_HOOK_NAME = /^[A-Za-z0-9\-_/]{1,255}$/;
 
 function absolutePath(value: string): string | null {
   return value.startsWith("/") ? null : "must be an absolute path";
@@ -168,6 +188,16 @@ function hostPort(value: string): string | null {
 
 function endpoint(value: string): string | null {
   return ENDPOINT.test(value) ? null : "must be http(s)://host[:port] without a path";
+}
+
+function requiredString(
+  r: ConfigReader,
+  name: string,
+  check: (value: string) => string | null,
+): string {
+  const value = r.optionalString(name, check);
+  if (value === null) throw r.error(name, "is required");
+  return value;
 }
 
 function parsedBy(parse: (value: string) => unknown): (value: string) => string | null {
@@ -309,6 +339,7 @@ export function parseConfig(json: unknown, file: string): AgentConfig {
     "transactions",
     "imds",
     "ec2",
+    "autoScaling",
     "termination",
     "metrics",
   ]);
@@ -386,6 +417,8 @@ export function parseConfig(json: unknown, file: string): AgentConfig {
     "minAgeMs",
     "createdAtTag",
   ]);
+  const autoScaling = r.object("autoScaling", ["endpoint", "lifecycleHook"]);
+  const hook = autoScaling.optionalObject("lifecycleHook", ["name", "groupName", "onFailure"]);
   const termination = r.object("termination", [
     "act",
     "graceMs",
@@ -470,6 +503,20 @@ export function parseConfig(json: unknown, file: string): AgentConfig {
         createdAtTag: sweep.string("createdAtTag", "eni-agent/created-at", (v) =>
           v === "" || v.startsWith("aws:") ? 'must be non-empty and not start with "aws:"' : null,
         ),
+      },
+    },
+    autoScaling: {
+      endpoint: autoScaling.optionalString("endpoint", endpoint),
+      lifecycleHook: hook && {
+        name: requiredString(hook, "name", (v) =>
+          LIFECYCLE_HOOK_NAME.test(v)
+            ? null
+            : "must be 1..255 letters, digits and - _ / (a lifecycle hook name)",
+        ),
+        groupName: hook.optionalString("groupName", (v) =>
+          v.length >= 1 && v.length <= 255 ? null : "must be 1..255 characters",
+        ),
+        onFailure: hook.choice("onFailure", "CONTINUE", LIFECYCLE_RESULTS),
       },
     },
     termination: {

@@ -36,7 +36,7 @@ import type {
 } from "../server/core-types.js";
 import type { HostReport } from "../server/host-report.js";
 import { isUserSpaceDriver } from "../sysfs/index.js";
-import { computeHealth, type MonitoredJournal } from "./agent-health.js";
+import { computeHealth, type MonitoredJournal, STARTUP_COMPONENT } from "./agent-health.js";
 import type { AgentLog } from "./agent-log.js";
 import type { AgentMetrics } from "./agent-metrics.js";
 import { AGENT_VERSION } from "./agent-version.js";
@@ -91,6 +91,8 @@ export class EniAgentCore implements AgentCore {
   /** Aborted when a stop's drain runs out of time: plans pause, journaled, for the next start. */
   readonly #plans = new AbortController();
   #recovered = false;
+  /** The start-up pass over the desired bindings ended (each applied, or failed and logged). */
+  #bootBindingsDone = false;
   #stopping = false;
   #configError: string | null = null;
   #health: HealthReport;
@@ -319,24 +321,28 @@ export class EniAgentCore implements AgentCore {
 
   /** Applies the desired bindings (start-up), in the background. */
   applyDesired(): void {
-    this.#work.background(
-      this.#deps.engine.applyDesired().then((applied) => {
-        for (const a of applied) {
-          if (a.error)
-            this.#deps.log.warn(
-              { binding: a.binding, err: a.error },
-              "desired binding not applied",
-            );
-          else {
-            this.#deps.log.info(
-              { binding: a.binding, op: a.result?.operationId ?? null },
-              "desired binding applied",
-            );
-            if (a.result !== null) this.#protectIfDpdk(a.result.device, a.result.state.driver);
-          }
+    const done = () => {
+      this.#bootBindingsDone = true;
+      this.#deps.log.info({ component: STARTUP_COMPONENT }, "start-up done");
+      this.refreshHealth();
+    };
+    this.#work.background(this.#applyDesired().finally(done));
+  }
+
+  #applyDesired(): Promise<void> {
+    return this.#deps.engine.applyDesired().then((applied) => {
+      for (const a of applied) {
+        if (a.error)
+          this.#deps.log.warn({ binding: a.binding, err: a.error }, "desired binding not applied");
+        else {
+          this.#deps.log.info(
+            { binding: a.binding, op: a.result?.operationId ?? null },
+            "desired binding applied",
+          );
+          if (a.result !== null) this.#protectIfDpdk(a.result.device, a.result.state.driver);
         }
-      }),
-    );
+      }
+    });
   }
 
   /** Finishes termination plans a previous agent left unfinished, in the background. */
@@ -414,6 +420,7 @@ export class EniAgentCore implements AgentCore {
       imds: this.#deps.identity.status(),
       watcher: this.#deps.watcher(),
       configError: this.#configError,
+      bootBindingsDone: this.#bootBindingsDone,
     });
   }
 

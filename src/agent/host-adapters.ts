@@ -4,7 +4,7 @@
  * tests, the kernel simulator with a fake IMDS and a fake EC2 (see
  * simulated-host.ts). The rest of the agent cannot tell them apart.
  */
-import { networkInterfaces, release } from "node:os";
+import { release } from "node:os";
 import { ImdsClient, type MetadataReader } from "../aws/index.js";
 import type { Service } from "../common/index.js";
 import {
@@ -17,6 +17,7 @@ import {
 import {
   type DefaultRouteReader,
   type HolderScanner,
+  InterfaceAddresses,
   RealDefaultRouteReader,
   RealHolderScanner,
   RealSysfs,
@@ -39,23 +40,13 @@ export interface HostAdapters {
   readonly imdsEndpoint: () => string;
   /** Where the EC2 client goes (null: the Region's public endpoint), once it is known. */
   readonly ec2Endpoint: () => string | null;
-  /** Default: the SDK's provider chain (the instance role). */
+  /** Where the Auto Scaling client goes (null: the Region's public endpoint). */
+  readonly autoScalingEndpoint: () => string | null;
+  /** For both clients. Default: the SDK's provider chain (the instance role). */
   readonly ec2Credentials?: { accessKeyId: string; secretAccessKey: string };
   /** Owned by the adapters (simulated endpoints): started first, stopped last. */
   readonly services: readonly Service[];
 }
-
-/** Addresses of an interface, from the kernel via libuv (no file reads, no netlink code). */
-export const osAddresses: AddressProvider = {
-  async addresses(iface) {
-    return (
-      (networkInterfaces()[iface] ?? [])
-        // A link-local IPv6 address is on every up interface; it says nothing about use.
-        .filter((a) => !(a.family === "IPv6" && a.address.toLowerCase().startsWith("fe80:")))
-        .map((a) => a.address)
-    );
-  },
-};
 
 /** An IMDS reader that keeps connections: close() at stop closes them. */
 export interface ClosableImds extends MetadataReader {
@@ -102,13 +93,14 @@ export function realAdapters(config: AgentConfig): HostAdapters {
     // procfs route tables never block; through the thread pool a read costs
     // four round trips and competes with a move's sysfs reads.
     routes: new RealDefaultRouteReader({ procRoot: config.procRoot, blockingReads: true }),
-    addresses: osAddresses,
+    addresses: new InterfaceAddresses(),
     kernelRelease: release(),
     journal: new FileJournal({ stateDir: config.stateDir }),
     desired: new FileDesiredStore({ stateDir: config.stateDir }),
     imds,
     imdsEndpoint: () => config.imds.endpoint,
     ec2Endpoint: () => config.ec2.endpoint,
+    autoScalingEndpoint: () => config.autoScaling.endpoint,
     services: imdsConnections(imds),
   };
 }

@@ -23,7 +23,8 @@ import {
 
 export interface InstanceInfo {
   instanceId: string;
-  region: string;
+  /** null when IMDS names no Region (ec2.region then decides). */
+  region: string | null;
   primaryMac: Mac;
   instanceType: string;
   availabilityZone: string;

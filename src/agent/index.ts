@@ -23,7 +23,7 @@ export {
 export { ConfigWatcher, type ReloadResult, type ReloadTrigger } from "./config-watcher.js";
 export { type DeviceChange, DeviceWatcher } from "./device-watcher.js";
 export { EniAgentCore } from "./eni-agent-core.js";
-export { type HostAdapters, osAddresses, realAdapters } from "./host-adapters.js";
+export { type HostAdapters, realAdapters } from "./host-adapters.js";
 export { ImdsIdentity, type ImdsStatus, type InstanceInfo } from "./imds-identity.js";
 export { type Hook, hook, Lifecycle } from "./lifecycle-hooks.js";
 export {

@@ -12,6 +12,7 @@
 import type {
   TerminationNotice as AwsNotice,
   EniStep,
+  LifecycleStep,
   ManualTrigger,
   PlanTrigger,
   ReleasePlan,
@@ -30,6 +31,7 @@ import type {
   TerminationResult,
   TerminationStep,
 } from "../server/core-types.js";
+import type { AgentLog } from "./agent-log.js";
 import {
   type PlannerHooks,
   type TerminationPlanner,
@@ -43,6 +45,8 @@ export interface ReleasePlanRunnerDeps {
   plan: (emit: (event: ReleasePlanEvent) => void) => ReleasePlan;
   /** Deadline of a manual plan, from now, in ms. */
   defaultDeadlineMs: () => number;
+  /** Says how each plan resumed at start-up ended (no client is watching yet). */
+  log?: Pick<AgentLog, "info" | "warn">;
 }
 
 const ACTION: Record<EniStep["action"], TerminationAction> = {
@@ -83,10 +87,23 @@ export class ReleasePlanRunner implements TerminationPlanner {
     return this.#pending;
   }
 
+  /**
+   * Finishes the plans a previous agent left unfinished. They run before the
+   * listeners open, so no WatchEvents subscriber sees them happen: each is
+   * kept as an operation (GetOperation, ListOperations: how late watchers
+   * catch up) and logged with how it ended.
+   */
   async resume(signal: AbortSignal): Promise<void> {
     for (const result of await this.#plan().resumeUnfinished(signal)) {
       const notice = noticeOf(result.plan.notice);
       this.#pending = notice ?? this.#pending;
+      const operation = this.#operation(result.plan);
+      this.#deps.hooks.remember(operation);
+      const failed = result.plan.status === "failed";
+      this.#deps.log?.[failed ? "warn" : "info"](
+        { op: operation.id, notice: result.plan.key, status: result.plan.status, run: result.run },
+        "termination plan resumed",
+      );
     }
   }
 
@@ -166,6 +183,11 @@ export class ReleasePlanRunner implements TerminationPlanner {
         }
         break;
       }
+      case "lifecycle": {
+        const record = this.#records.get(event.key);
+        if (record) record.lifecycle = event.step;
+        break;
+      }
       case "finished":
         this.#records.set(event.plan.key, event.plan);
         break;
@@ -208,6 +230,7 @@ export class ReleasePlanRunner implements TerminationPlanner {
           value: null,
           status: eniStatus(e),
         })),
+        ...(record.lifecycle === undefined ? [] : [lifecycleStep(record.lifecycle)]),
       ],
       error: error === null ? null : { ...error, operationId: id },
       createdAt: created,
@@ -220,6 +243,30 @@ export class ReleasePlanRunner implements TerminationPlanner {
 
 function noticeOf(trigger: PlanTrigger): TerminationNotice | null {
   return trigger.kind === "manual" ? null : toCoreNotice(trigger);
+}
+
+const LIFECYCLE_STATUS: Record<LifecycleStep["status"], StepStatus> = {
+  pending: "pending",
+  completed: "done",
+  "not-waiting": "skipped",
+  failed: "failed",
+};
+
+/** The Auto Scaling lifecycle action as an operation step. */
+function lifecycleStep(step: LifecycleStep): OperationRecord["steps"][number] {
+  const group = step.groupName ?? "its Auto Scaling group";
+  const outcome =
+    step.status === "completed"
+      ? `: ${step.result}`
+      : step.status === "not-waiting"
+        ? ": nothing waited any more"
+        : "";
+  return {
+    description: `complete lifecycle action of hook ${step.hookName} (${group})${outcome}`,
+    path: null,
+    value: null,
+    status: LIFECYCLE_STATUS[step.status],
+  };
 }
 
 function eniStatus(step: EniStep): StepStatus {
@@ -262,6 +309,7 @@ function firstError(record: ReleasePlanRecord): { code: ErrorCode; message: stri
     record.listError ??
     record.restores.find((r) => r.error)?.error ??
     record.enis.find((e) => e.error)?.error ??
+    record.lifecycle?.error ??
     null
   );
 }

@@ -1,16 +1,25 @@
 /**
  * `serve --simulate`: the whole daemon on the kernel simulator, as an EC2
  * instance with four ENA devices (0000:00:05.0 is the primary), a fake IMDS
- * that knows those ENIs by their MACs, and a fake EC2 holding the same ENIs
- * (the secondary ones tagged as owned by this agent), both on 127.0.0.1
- * ephemeral ports. The simulated kernel is saved in the state directory after
- * every change, next to the journal, so a restarted daemon finds the host as
- * the last one left it (and a killed one leaves a journal to recover).
+ * that knows those ENIs by their MACs, a fake EC2 holding the same ENIs
+ * (the secondary ones tagged as owned by this agent) and a fake Auto
+ * Scaling with the instance in a group (with the configured lifecycle hook,
+ * if any), all on 127.0.0.1 ephemeral ports. The simulated kernel is saved
+ * in the state directory after every change, next to the journal, so a
+ * restarted daemon finds the host as the last one left it (and a killed one
+ * leaves a journal to recover).
+ *
+ * An endpoint set in the configuration replaces its fake (imds.endpoint
+ * other than the instance's own, ec2.endpoint, autoScaling.endpoint): the
+ * simulated kernel then meets external emulators (amazon-ec2-metadata-mock,
+ * LocalStack, moto). The clients always use simulated credentials: a
+ * simulated daemon must never act with a real host's instance role.
  */
 import { join } from "node:path";
+import { IMDS_IPV4_ENDPOINT, IMDS_IPV6_ENDPOINT } from "../aws/index.js";
 import { isAgentError, type Service } from "../common/index.js";
 import { FileDesiredStore, FileJournal } from "../driver/index.js";
-import { FakeEc2, FakeImds, type FakeInterface } from "../sim/aws/index.js";
+import { FakeAutoScaling, FakeEc2, FakeImds, type FakeInterface } from "../sim/aws/index.js";
 import { ec2Host, loadKernelState, persistKernel, type SimKernel } from "../sim/index.js";
 import type { AgentConfig } from "./config-schema.js";
 import { type HostAdapters, imdsClientFor, imdsConnections, lazyImds } from "./host-adapters.js";
@@ -19,9 +28,20 @@ export const SIM_KERNEL_FILE = "sim-kernel.json";
 
 export interface SimulatedHost extends HostAdapters {
   readonly kernel: SimKernel;
+  /** The built-in fakes; one whose endpoint is configured (`external`) is never started. */
   readonly fakeImds: FakeImds;
   readonly fakeEc2: FakeEc2;
+  readonly fakeAutoScaling: FakeAutoScaling;
+  /** The endpoints the configuration names instead of the built-in fakes. */
+  readonly external: {
+    readonly imds: boolean;
+    readonly ec2: boolean;
+    readonly autoScaling: boolean;
+  };
 }
+
+/** The Auto Scaling group the simulated instance is in. */
+export const SIM_ASG_GROUP = "eni-agent-simulated";
 
 export interface SimulatedHostOptions {
   /** A kernel to run on (tests); default: the one saved in the state dir, else ec2Host(). */
@@ -43,10 +63,24 @@ export function simulatedHost(
   const kernel = options.kernel ?? loadOrCreate(file);
   const fakeImds = new FakeImds();
   const fakeEc2 = new FakeEc2({}, { detachDelayMs: 500 });
-  seedEndpoints(kernel, fakeImds, fakeEc2, config);
-  const imds = config.imds.enabled ? lazyImds(() => imdsClientFor(config, fakeImds.url)) : null;
+  const fakeAutoScaling = new FakeAutoScaling();
+  const instanceId = seedEndpoints(kernel, fakeImds, fakeEc2, config);
+  seedAutoScaling(fakeImds, fakeAutoScaling, instanceId, config);
+  const external = {
+    imds:
+      config.imds.endpoint !== IMDS_IPV4_ENDPOINT && config.imds.endpoint !== IMDS_IPV6_ENDPOINT,
+    ec2: config.ec2.endpoint !== null,
+    autoScaling: config.autoScaling.endpoint !== null,
+  };
+  const imdsUrl = () => (external.imds ? config.imds.endpoint : fakeImds.url);
+  const imds = config.imds.enabled ? lazyImds(() => imdsClientFor(config, imdsUrl())) : null;
   // The client's connections close before the fake IMDS stops.
-  const services: Service[] = [fakeImds, fakeEc2, ...imdsConnections(imds)];
+  const services: Service[] = [
+    ...(external.imds ? [] : [fakeImds]),
+    ...(external.ec2 ? [] : [fakeEc2]),
+    ...(external.autoScaling ? [] : [fakeAutoScaling]),
+    ...imdsConnections(imds),
+  ];
   if (options.persist ?? true) services.unshift(persistence(kernel, file));
   return {
     mode: "simulated",
@@ -62,12 +96,43 @@ export function simulatedHost(
     journal: new FileJournal({ stateDir: config.stateDir }),
     desired: new FileDesiredStore({ stateDir: config.stateDir }),
     imds,
-    imdsEndpoint: () => fakeImds.url,
-    ec2Endpoint: () => fakeEc2.url,
-    // The fake checks that requests are signed, not by whom.
+    imdsEndpoint: imdsUrl,
+    ec2Endpoint: () => config.ec2.endpoint ?? fakeEc2.url,
+    autoScalingEndpoint: () => config.autoScaling.endpoint ?? fakeAutoScaling.url,
+    // The fakes check that requests are signed, not by whom; emulators take any key.
     ec2Credentials: { accessKeyId: "SIMULATED", secretAccessKey: "simulated" },
     services,
+    fakeAutoScaling,
+    external,
   };
+}
+
+/**
+ * The instance in an Auto Scaling group, as IMDS and Auto Scaling both say:
+ * the group tag in instance metadata, and the configured terminate hook (a
+ * timeout of termination.asgLifecycleHookTimeoutMs). When the fake IMDS's
+ * target state becomes Terminated (`eni-agent sim notice asg`), the
+ * instance enters Terminating:Wait.
+ */
+function seedAutoScaling(
+  imds: FakeImds,
+  asg: FakeAutoScaling,
+  instanceId: string,
+  config: AgentConfig,
+): void {
+  const hook = config.autoScaling.lifecycleHook;
+  const group = hook?.groupName ?? SIM_ASG_GROUP;
+  asg.model.createGroup(
+    group,
+    hook === null
+      ? []
+      : [{ name: hook.name, heartbeatTimeoutMs: config.termination.asgLifecycleHookTimeoutMs }],
+  );
+  asg.model.addInstance(group, instanceId);
+  imds.data.instanceTags = new Map([["aws:autoscaling:groupName", group]]);
+  imds.onAsgStateChange((state) => {
+    if (state === "Terminated") asg.model.startTermination(instanceId);
+  });
 }
 
 /** The kept host, or a new one when there is none; a kept host that cannot be read is an error, never replaced. */
@@ -99,8 +164,14 @@ function persistence(kernel: SimKernel, file: string): Service {
  * The same ENIs in the fake IMDS (by MAC, device numbers in slot order) and
  * in the fake EC2 (attached to the instance IMDS names, DeleteOnTermination
  * only on the primary, the others tagged with the configured owner tag).
+ * Returns the instance id.
  */
-function seedEndpoints(kernel: SimKernel, imds: FakeImds, ec2: FakeEc2, config: AgentConfig): void {
+function seedEndpoints(
+  kernel: SimKernel,
+  imds: FakeImds,
+  ec2: FakeEc2,
+  config: AgentConfig,
+): string {
   const enas = kernel
     .devices()
     .filter((d) => d.vendor === 0x1d0f && d.mac !== null)
@@ -131,4 +202,5 @@ function seedEndpoints(kernel: SimKernel, imds: FakeImds, ec2: FakeEc2, config: 
     ec2.model.enis.set(eniId, { ...made, id: eniId, mac });
     ec2.model.attach(eniId, instance.id, index, 0, index === 0);
   });
+  return instance.id;
 }

@@ -14,11 +14,18 @@ import {
   type Filter,
   ModifyNetworkInterfaceAttributeCommand,
 } from "@aws-sdk/client-ec2";
-import { AgentError, type EniId, isAgentError, parseEniId, sleep } from "../common/index.js";
+import {
+  AgentError,
+  type Clock,
+  type EniId,
+  isAgentError,
+  parseEniId,
+  wallClock,
+} from "../common/index.js";
+import { ATTACHMENT_NOT_FOUND, ENI_NOT_FOUND, isDryRunSuccess } from "./aws-errors.js";
 import { backoffDelayMs } from "./backoff.js";
 import { describeNetworkInterfaces } from "./describe-network-interfaces.js";
 import { callEc2, type Ec2CallContext, type Ec2CallOptions } from "./ec2-call.js";
-import { ATTACHMENT_NOT_FOUND, ENI_NOT_FOUND, isDryRunSuccess } from "./ec2-errors.js";
 import { type Ec2ApiAction, Ec2RateLimiter, type RateLimit } from "./ec2-rate-limiter.js";
 import { type EniDescription, type EniStatus, refuseUntouchable } from "./eni-description.js";
 
@@ -46,8 +53,8 @@ export interface Ec2ActionsOptions {
 
 export interface Ec2ActionsDeps {
   readonly client: EC2Client;
-  /** Wall clock, epoch ms. */
-  readonly now?: () => number;
+  /** Epoch ms: deadlines, waits and the client-side buckets. Default wallClock. */
+  readonly clock?: Clock;
   readonly random?: () => number;
 }
 
@@ -57,7 +64,7 @@ export type DeleteOnTerminationOutcome = "set" | "already-set" | "dry-run";
 
 export class Ec2Actions {
   private readonly client: EC2Client;
-  private readonly now: () => number;
+  private readonly clock: Clock;
   private readonly random: () => number;
   private readonly owner: OwnerTag;
   private readonly forceDetach: boolean;
@@ -69,7 +76,7 @@ export class Ec2Actions {
 
   constructor(deps: Ec2ActionsDeps, options: Ec2ActionsOptions, shared?: Ec2CallContext) {
     this.client = deps.client;
-    this.now = deps.now ?? Date.now;
+    this.clock = deps.clock ?? wallClock;
     this.random = deps.random ?? Math.random;
     if (options.owner.tagKey === "" || options.owner.tagKey.startsWith("aws:")) {
       throw new AgentError("INVALID_ARGUMENT", "the owner tag key must be non-empty, not aws:*");
@@ -83,7 +90,10 @@ export class Ec2Actions {
     }
     this.options = options;
     // A sibling made by withDryRun() spends from the same client-side buckets.
-    this.context = shared ?? { limiter: new Ec2RateLimiter(options.rateLimits), now: this.now };
+    this.context = shared ?? {
+      limiter: new Ec2RateLimiter(options.rateLimits, this.clock),
+      clock: this.clock,
+    };
     this.waitBackoff = {
       baseMs: options.waitBaseDelayMs ?? 250,
       capMs: options.waitMaxDelayMs ?? 2000,
@@ -103,7 +113,7 @@ export class Ec2Actions {
   withDryRun(): Ec2Actions {
     if (this.dryRun) return this;
     return new Ec2Actions(
-      { client: this.client, now: this.now, random: this.random },
+      { client: this.client, clock: this.clock, random: this.random },
       { ...this.options, dryRun: true },
       this.context,
     );
@@ -420,13 +430,13 @@ export class Ec2Actions {
         last = `describe failing with ${err.awsCode ?? err.code}`;
       }
       const delayMs = backoffDelayMs(attempt, this.waitBackoff, this.random);
-      if (this.now() + delayMs >= call.deadlineMs) throw late();
+      if (this.clock.now() + delayMs >= call.deadlineMs) throw late();
       await this.pause(delayMs, call);
     }
   }
 
   private async pause(delayMs: number, call: Ec2CallOptions): Promise<void> {
-    await sleep(delayMs, call.signal).catch((reason: unknown) => {
+    await this.clock.sleep(delayMs, call.signal).catch((reason: unknown) => {
       throw new AgentError("ABORTED", "EC2 wait aborted", { cause: reason });
     });
   }

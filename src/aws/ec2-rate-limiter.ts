@@ -5,7 +5,7 @@
  * so EC2 may still answer RequestLimitExceeded and the SDK retries then.
  * Waiting for a token is bounded by the call's deadline.
  */
-import { AgentError, sleep } from "../common/index.js";
+import { AgentError, type Clock, wallClock } from "../common/index.js";
 
 export type Ec2ApiAction =
   | "DescribeNetworkInterfaces"
@@ -42,17 +42,20 @@ interface Bucket {
 export class Ec2RateLimiter {
   private readonly buckets = new Map<Ec2ApiAction, Bucket>();
 
-  constructor(private readonly limits: Partial<Record<Ec2ApiAction, RateLimit>> = {}) {}
+  constructor(
+    private readonly limits: Partial<Record<Ec2ApiAction, RateLimit>> = {},
+    private readonly clock: Clock = wallClock,
+  ) {}
 
   /**
    * Takes one token for `action`, waiting for the refill if needed. Throws
-   * DEADLINE_EXCEEDED when the wait would pass `deadlineMono` (a
-   * performance.now() instant), ABORTED when `signal` fires.
+   * DEADLINE_EXCEEDED when the wait would pass `deadlineMs` (on the
+   * limiter's clock), ABORTED when `signal` fires.
    */
-  async acquire(action: Ec2ApiAction, deadlineMono: number, signal?: AbortSignal): Promise<void> {
+  async acquire(action: Ec2ApiAction, deadlineMs: number, signal?: AbortSignal): Promise<void> {
     const bucket = this.bucket(action);
     for (;;) {
-      const now = performance.now();
+      const now = this.clock.now();
       const refill = ((now - bucket.updatedAtMs) / 1000) * bucket.limit.refillPerSecond;
       bucket.tokens = Math.min(bucket.limit.burst, bucket.tokens + refill);
       bucket.updatedAtMs = now;
@@ -61,14 +64,14 @@ export class Ec2RateLimiter {
         return;
       }
       const waitMs = Math.ceil(((1 - bucket.tokens) / bucket.limit.refillPerSecond) * 1000);
-      if (now + waitMs >= deadlineMono) {
+      if (now + waitMs >= deadlineMs) {
         throw new AgentError(
           "DEADLINE_EXCEEDED",
           `${action}: the client-side rate limit would delay the call past its deadline`,
           { remedy: "spread EC2 calls out, or set DeleteOnTermination ahead of time" },
         );
       }
-      await sleep(waitMs, signal).catch((reason: unknown) => {
+      await this.clock.sleep(waitMs, signal).catch((reason: unknown) => {
         throw new AgentError("ABORTED", `${action}: aborted while rate limited`, { cause: reason });
       });
     }
@@ -78,7 +81,7 @@ export class Ec2RateLimiter {
     let bucket = this.buckets.get(action);
     if (!bucket) {
       const limit = this.limits[action] ?? EC2_RATE_LIMITS[action];
-      bucket = { tokens: limit.burst, updatedAtMs: performance.now(), limit };
+      bucket = { tokens: limit.burst, updatedAtMs: this.clock.now(), limit };
       this.buckets.set(action, bucket);
     }
     return bucket;

@@ -29,9 +29,10 @@ export interface EniIdentity {
   readonly deviceNumberSettled: boolean;
   /** Network card index; undefined on single-card types, where IMDS has no such path. */
   readonly networkCard: number | undefined;
-  readonly subnetId: string;
-  readonly vpcId: string;
-  readonly ownerId: string;
+  /** Undefined when IMDS does not serve them (metadata stubs); EC2 always does. */
+  readonly subnetId: string | undefined;
+  readonly vpcId: string | undefined;
+  readonly ownerId: string | undefined;
   readonly localIpv4s: readonly string[];
   /** True only for the MAC at meta-data/mac. */
   readonly primary: boolean;
@@ -39,7 +40,11 @@ export interface EniIdentity {
 
 export interface InstanceIdentity {
   readonly instanceId: string;
-  readonly region: string;
+  /**
+   * null when IMDS has neither placement/region nor an identity document
+   * (a metadata stub): the Region then has to come from the configuration.
+   */
+  readonly region: string | null;
   readonly primaryMac: Mac;
 }
 
@@ -56,7 +61,10 @@ const META = "/latest/meta-data/";
 const MACS = `${META}network/interfaces/macs/`;
 const INSTANCE_ID = /^i-(?:[0-9a-f]{8}|[0-9a-f]{17})$/;
 
-/** Instance id, region (placement/region, else the identity document) and primary MAC. */
+/**
+ * Instance id, Region (placement/region, else the identity document, else
+ * null) and primary MAC. A Region that is there but malformed is an error.
+ */
 export async function readInstanceIdentity(
   imds: MetadataReader,
   options: ImdsGetOptions = {},
@@ -68,7 +76,7 @@ export async function readInstanceIdentity(
   ]);
   if (!INSTANCE_ID.test(instanceId)) throw malformed("instance-id", instanceId);
   const region = placementRegion ?? (await regionFromDocument(imds, options));
-  if (!isAwsRegion(region)) throw malformed("region", region);
+  if (region !== null && !isAwsRegion(region)) throw malformed("region", region);
   return { instanceId, region, primaryMac };
 }
 
@@ -108,7 +116,10 @@ async function readOne(
   }
   const base = `${MACS}${mac}/`;
   // interface-id first: a stale entry (deleted ENI still listed) 404s here,
-  // and we stop before reading its other sub-paths.
+  // and we stop before reading its other sub-paths. interface-id and
+  // device-number are what the agent needs; subnet, VPC and owner are
+  // reported when IMDS has them (EC2 always does; metadata stubs may not,
+  // and treating their absence as staleness left such hosts with no ENIs).
   const eniId = await optional(imds, `${base}interface-id`, options);
   if (eniId === undefined) return skip("stale", "interface-id answers 404");
   const [deviceText, subnetId, vpcId, ownerId, ipv4s, card, cardIndex] = await Promise.all([
@@ -122,18 +133,17 @@ async function readOne(
     // instances answer network-card. Accept either.
     optional(imds, `${base}network-card-index`, options),
   ]);
-  if (deviceText === undefined || subnetId === undefined || vpcId === undefined) {
-    return skip("stale", "device-number, subnet-id or vpc-id answers 404");
-  }
-  if (ownerId === undefined) return skip("stale", "owner-id answers 404");
+  if (deviceText === undefined) return skip("stale", "device-number answers 404");
   const cardText = card ?? cardIndex;
+  const absentOr = (value: string | undefined, pattern: RegExp): boolean =>
+    value === undefined || pattern.test(value);
   const valid =
     isEniId(eniId) &&
     /^\d{1,3}$/.test(deviceText) &&
-    (cardText === undefined || /^\d{1,3}$/.test(cardText)) &&
-    /^subnet-[0-9a-f]+$/.test(subnetId) &&
-    /^vpc-[0-9a-f]+$/.test(vpcId) &&
-    /^\d{12}$/.test(ownerId);
+    absentOr(cardText, /^\d{1,3}$/) &&
+    absentOr(subnetId, /^subnet-[0-9a-f]+$/) &&
+    absentOr(vpcId, /^vpc-[0-9a-f]+$/) &&
+    absentOr(ownerId, /^\d{12}$/);
   if (!valid) return skip("malformed", `unexpected identity values for ${eniId}`);
   const primary = mac === primaryMac;
   const deviceNumber = Number(deviceText);
@@ -157,8 +167,12 @@ async function readPrimaryMac(imds: MetadataReader, options: ImdsGetOptions): Pr
   return mac;
 }
 
-async function regionFromDocument(imds: MetadataReader, options: ImdsGetOptions): Promise<string> {
-  const text = await required(imds, "/latest/dynamic/instance-identity/document", options);
+async function regionFromDocument(
+  imds: MetadataReader,
+  options: ImdsGetOptions,
+): Promise<string | null> {
+  const text = await optional(imds, "/latest/dynamic/instance-identity/document", options);
+  if (text === undefined) return null;
   let region: unknown;
   try {
     region = (JSON.parse(text) as { region?: unknown }).region;

@@ -13,9 +13,16 @@
  * second sighting proves it sat unused for a whole interval). Describes are
  * filtered (owner tag, status) and paginated.
  */
-import { AgentError, type Service, sleep, toAgentError } from "../common/index.js";
+import {
+  AgentError,
+  type Clock,
+  PeriodicJob,
+  type Service,
+  toAgentError,
+  wallClock,
+} from "../common/index.js";
+import { ENI_NOT_FOUND } from "./aws-errors.js";
 import type { Ec2Actions } from "./ec2-actions.js";
-import { ENI_NOT_FOUND } from "./ec2-errors.js";
 import type { EniDescription } from "./eni-description.js";
 
 export interface LeakSweeperOptions {
@@ -43,7 +50,8 @@ export interface LeakSweeperDeps {
   /** Every sweep's report (for logs and metrics). */
   readonly onSweep?: (report: SweepReport) => void;
   readonly onError?: (error: AgentError) => void;
-  readonly now?: () => number;
+  /** Epoch ms: ages, sweep deadlines and the wait between sweeps. Default wallClock. */
+  readonly clock?: Clock;
   readonly random?: () => number;
 }
 
@@ -89,8 +97,9 @@ interface Sighting {
 export class LeakSweeper implements Service {
   readonly name = "leak-sweeper";
   private readonly deps: LeakSweeperDeps;
-  private readonly now: () => number;
+  private readonly clock: Clock;
   private readonly random: () => number;
+  private readonly job: PeriodicJob;
   private readonly intervalMs: number;
   private readonly jitter: number;
   private readonly minAgeMs: number;
@@ -101,12 +110,10 @@ export class LeakSweeper implements Service {
   private readonly dryRun: boolean;
   private readonly seen = new Map<string, Sighting>();
   private sweeps = 0;
-  private controller: AbortController | undefined;
-  private loop: Promise<void> | undefined;
 
   constructor(deps: LeakSweeperDeps, options: LeakSweeperOptions = {}) {
     this.deps = deps;
-    this.now = deps.now ?? Date.now;
+    this.clock = deps.clock ?? wallClock;
     this.random = deps.random ?? Math.random;
     this.intervalMs = options.intervalMs ?? 300_000;
     this.jitter = options.jitter ?? 0.2;
@@ -122,29 +129,26 @@ export class LeakSweeper implements Service {
     if (!Number.isInteger(this.required) || this.required < 1) {
       throw new AgentError("INVALID_ARGUMENT", "sightings must be an integer ≥ 1");
     }
-  }
-
-  /** Sweeps now, then every interval; returns at once. Idempotent. */
-  async start(signal: AbortSignal): Promise<void> {
-    if (this.controller) return;
-    const controller = new AbortController();
-    this.controller = controller;
-    const onAbort = (): void => controller.abort(signal.reason);
-    if (signal.aborted) onAbort();
-    else signal.addEventListener("abort", onAbort, { once: true });
-    this.loop = this.run(controller.signal).finally(() =>
-      signal.removeEventListener("abort", onAbort),
+    this.job = new PeriodicJob(
+      this.name,
+      {
+        // Each wait is drawn anew, so a fleet does not sweep in lock-step.
+        intervalMs: () => Math.round(this.intervalMs * (1 + this.jitter * (2 * this.random() - 1))),
+        runFirst: true,
+        sleep: (ms, signal) => this.clock.sleep(ms, signal),
+      },
+      (signal) => this.round(signal),
     );
   }
 
+  /** Sweeps now, then every interval; returns at once. Idempotent. */
+  start(signal: AbortSignal): Promise<void> {
+    return this.job.start(signal);
+  }
+
   /** Stops sweeping and waits for a sweep in progress to end. Idempotent. */
-  async stop(): Promise<void> {
-    const controller = this.controller;
-    if (!controller) return;
-    controller.abort(new AgentError("ABORTED", "leak sweeper stopped"));
-    await this.loop;
-    this.controller = undefined;
-    this.loop = undefined;
+  stop(): Promise<void> {
+    return this.job.stop();
   }
 
   /**
@@ -152,7 +156,7 @@ export class LeakSweeper implements Service {
    * (or, dry run, reports) those that qualify. Throws what listing threw.
    */
   async sweep(signal?: AbortSignal): Promise<SweepReport> {
-    const atMs = this.now();
+    const atMs = this.clock.now();
     const call = { deadlineMs: atMs + this.sweepTimeoutMs, ...(signal ? { signal } : {}) };
     const actions = await this.deps.actions();
     const available = await actions.describeOwnedEnis(call, { status: "available" });
@@ -185,7 +189,7 @@ export class LeakSweeper implements Service {
 
   /** What a sweep would decide now, without recording a sighting or calling a mutation. */
   async preview(signal?: AbortSignal): Promise<SweepReport> {
-    const atMs = this.now();
+    const atMs = this.clock.now();
     const call = { deadlineMs: atMs + this.sweepTimeoutMs, ...(signal ? { signal } : {}) };
     const actions = await this.deps.actions();
     const available = await actions.describeOwnedEnis(call, { status: "available" });
@@ -200,20 +204,11 @@ export class LeakSweeper implements Service {
     return { atMs, sweep: this.sweeps, dryRun: true, entries };
   }
 
-  private async run(signal: AbortSignal): Promise<void> {
-    while (!signal.aborted) {
-      try {
-        await this.sweep(signal);
-      } catch (err) {
-        if (signal.aborted) return;
-        this.deps.onError?.(toAgentError(err));
-      }
-      const spread = 1 + this.jitter * (2 * this.random() - 1);
-      try {
-        await sleep(Math.round(this.intervalMs * spread), signal);
-      } catch {
-        return;
-      }
+  private async round(signal: AbortSignal): Promise<void> {
+    try {
+      await this.sweep(signal);
+    } catch (err) {
+      if (!signal.aborted) this.deps.onError?.(toAgentError(err));
     }
   }
 

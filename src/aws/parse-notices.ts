@@ -56,7 +56,11 @@ export function parseScheduledDate(text: string, path: string): number {
   return ms;
 }
 
-/** spot/instance-action: {"action": "...", "time": "..."}. */
+/**
+ * spot/instance-action: {"action": "...", "time": "..."}. Keyed by the
+ * action alone: EC2 keeps one time per notice, but a mock may move it on
+ * every request, and a moved time is the same notice with a new deadline.
+ */
 export function parseSpotNotice(body: string): NoticeDetail {
   const value = parseJsonObject(body, SPOT_PATH);
   const action = value.action;
@@ -67,7 +71,7 @@ export function parseSpotNotice(body: string): NoticeDetail {
   const deadlineMs = parseRfc3339(value.time, SPOT_PATH);
   return {
     kind: "spot-interruption",
-    key: `spot:${action}:${deadlineMs}`,
+    key: `spot:${action}`,
     action: action as SpotAction,
     deadlineMs,
   };
@@ -143,7 +147,10 @@ function parseScheduledEntry(entry: unknown): NoticeDetail | undefined {
   };
 }
 
-/** events/recommendations/rebalance: {"noticeTime": "..."}. */
+/**
+ * events/recommendations/rebalance: {"noticeTime": "..."}. One key whatever
+ * the time: a recommendation is acted on (when configured) once per boot.
+ */
 export function parseRebalanceNotice(body: string): NoticeDetail {
   const value = parseJsonObject(body, REBALANCE_PATH);
   if (typeof value.noticeTime !== "string") {
@@ -152,7 +159,7 @@ export function parseRebalanceNotice(body: string): NoticeDetail {
   const noticeTimeMs = parseRfc3339(value.noticeTime, REBALANCE_PATH);
   return {
     kind: "rebalance-recommendation",
-    key: `rebalance:${noticeTimeMs}`,
+    key: "rebalance",
     noticeTimeMs,
     deadlineMs: undefined,
   };

@@ -10,6 +10,7 @@ import type {
   EniReleaseMode,
   EniStep,
   ErrorRecord,
+  LifecycleStep,
   PlanTrigger,
   ReleasePlanRecord,
 } from "./release-plan-types.js";
@@ -29,6 +30,8 @@ export interface BuildPlanInput {
   readonly trustDeleteOnTermination: boolean;
   /** Mark DeleteOnTermination before detaching (time is short). */
   readonly shortOnTime: boolean;
+  /** The terminate lifecycle hook to complete, for a notice from Auto Scaling. */
+  readonly lifecycleHook?: { readonly hookName: string; readonly groupName?: string };
 }
 
 /**
@@ -69,7 +72,17 @@ export function buildReleasePlan(input: BuildPlanInput): ReleasePlanRecord {
     restores: input.bound.map((b) => ({ device: b.device, eniId: b.eniId, status: "pending" })),
     enis,
     ...(listError ? { listError } : {}),
+    ...lifecycleStep(input),
     resumes: 0,
+  };
+}
+
+/** A lifecycle step for an Auto Scaling notice when a hook is configured; none otherwise. */
+function lifecycleStep(input: BuildPlanInput): { lifecycle?: LifecycleStep } {
+  if (input.trigger.kind !== "asg-terminating" || input.lifecycleHook === undefined) return {};
+  const { hookName, groupName } = input.lifecycleHook;
+  return {
+    lifecycle: { hookName, groupName: groupName ?? null, status: "pending", heartbeats: 0 },
   };
 }
 

@@ -3,10 +3,26 @@
  * with the defaults every other release-plan module relies on), and the
  * environment one run works in.
  */
-import type { AgentError } from "../common/index.js";
+import type { AgentError, Clock } from "../common/index.js";
+import type { AsgLifecycleActions, LifecycleActionResult } from "./asg-lifecycle-actions.js";
 import type { Ec2Actions } from "./ec2-actions.js";
 import type { ReleasePlanStore } from "./release-plan-store.js";
 import type { BoundDevice, EniReleaseMode, ReleasePlanEvent } from "./release-plan-types.js";
+
+/** The Auto Scaling terminate lifecycle hook a plan completes (notices from Auto Scaling only). */
+export interface LifecycleHookDeps {
+  readonly hookName: string;
+  /** The group; absent: the instance's aws:autoscaling:groupName tag, else DescribeAutoScalingInstances. */
+  readonly groupName?: string;
+  /** The result when the plan failed; a plan that succeeded always completes with CONTINUE. */
+  readonly onFailure: LifecycleActionResult;
+  /** RecordLifecycleActionHeartbeat this often while the plan runs, in ms (below the hook's heartbeat timeout). */
+  readonly heartbeatIntervalMs: number;
+  /** Asked for when needed (the daemon loads the Auto Scaling SDK on first use). */
+  readonly actions: () => AsgLifecycleActions | Promise<AsgLifecycleActions>;
+  /** The instance's aws:autoscaling:groupName tag from IMDS; undefined when tags are not in metadata. */
+  readonly groupFromMetadata?: (signal: AbortSignal) => Promise<string | undefined>;
+}
 
 export interface ReleasePlanDeps {
   /**
@@ -27,9 +43,18 @@ export interface ReleasePlanDeps {
   readonly emit: (event: ReleasePlanEvent) => void;
   /** The journal failed; the plan goes on without it rather than leave ENIs behind. */
   readonly onJournalError?: (error: AgentError) => void;
-  /** Wall clock, epoch ms. */
-  readonly now?: () => number;
+  /** Epoch ms: deadlines, the grace, backoff and waits. Default wallClock. */
+  readonly clock?: Clock;
+  /**
+   * When this host booted, epoch ms. A finished plan journaled before then
+   * belongs to an earlier boot: a notice with the same key now (a spot
+   * `stop` after a stop and start) is a new one and gets a new plan.
+   * Default 0 (every journaled plan is of this boot).
+   */
+  readonly bootedAtMs?: number;
   readonly random?: () => number;
+  /** Complete the Auto Scaling lifecycle action when the plan ends. Absent: never. */
+  readonly lifecycleHook?: LifecycleHookDeps;
 }
 
 export interface ReleasePlanOptions {
@@ -104,8 +129,9 @@ export function releasePlanSettings(options: ReleasePlanOptions = {}): ReleasePl
 }
 
 export interface ReleaseClock {
-  /** Wall clock, epoch ms. */
+  /** Epoch ms. */
   readonly now: () => number;
+  readonly sleep: Clock["sleep"];
   /** For backoff jitter. */
   readonly random: () => number;
 }

@@ -65,6 +65,7 @@ export async function draftReleasePlan(
     owned,
     trustDeleteOnTermination: s.trustDeleteOnTermination,
     shortOnTime: endsInTermination(trigger) && workDeadlineMs - clock.now() < s.secureFirstBelowMs,
+    ...(deps.lifecycleHook ? { lifecycleHook: deps.lifecycleHook } : {}),
   });
   return {
     record: devicesError ? { ...record, devicesError } : record,

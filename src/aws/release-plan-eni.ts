@@ -3,11 +3,12 @@
  * restarted agent continues where the killed one stopped: detach → wait for
  * `available` → delete, or a single detach, or a single DeleteOnTermination
  * mark. Every step is idempotent against EC2 (a detach of a gone attachment,
- * a delete of a gone ENI: success), and transient failures (throttling past
- * the SDK's retries, 5xx, IncorrectState, an ENI still detaching) are retried
- * with backoff until the plan's deadline.
+ * a delete of a gone ENI: success), and transient failures (see isTransient:
+ * throttling past the SDK's retries, 5xx, IncorrectState, an ENI still
+ * attached or detaching) are retried with backoff until the plan's deadline.
  */
-import { AgentError, type EniId, isAgentError, sleep, toAgentError } from "../common/index.js";
+import { AgentError, type EniId, isAgentError, toAgentError } from "../common/index.js";
+import { isTransient } from "./aws-errors.js";
 import { backoffDelayMs } from "./backoff.js";
 import type { Ec2Actions } from "./ec2-actions.js";
 import type { Ec2CallOptions } from "./ec2-call.js";
@@ -25,8 +26,7 @@ export interface EniWorkContext {
   /** Resolves once the ENI is `available` (undefined: gone); see AvailableWaiter. */
   readonly waitAvailable: (eniId: EniId) => Promise<EniDescription | undefined>;
   readonly call: Ec2CallOptions;
-  readonly now: () => number;
-  readonly random: () => number;
+  readonly clock: ReleaseClock;
   readonly retry: { readonly baseMs: number; readonly capMs: number };
   /** Journals and reports the step after a change; resolves once it is durable. */
   readonly update: (step: EniStep) => Promise<void>;
@@ -48,8 +48,7 @@ export function eniWorkContext(
 ): EniWorkContext {
   const waiter = new AvailableWaiter(actions, call, {
     backoff: { baseMs: tuning.waitBaseDelayMs, capMs: tuning.waitMaxDelayMs },
-    random: clock.random,
-    now: clock.now,
+    clock,
   });
   return {
     actions,
@@ -57,23 +56,10 @@ export function eniWorkContext(
     slot: callLimiter(tuning.concurrency),
     waitAvailable: (eniId) => waiter.wait(eniId),
     seen: () => undefined,
-    now: clock.now,
-    random: clock.random,
+    clock,
     retry: { baseMs: tuning.retryBaseDelayMs, capMs: tuning.retryMaxDelayMs },
     update: async () => {},
   };
-}
-
-/** AWS codes that say "the ENI is between states": re-describe and try again. */
-const TRANSIENT_AWS_CODES = new Set([
-  "IncorrectState",
-  "IncorrectInstanceState",
-  "InvalidNetworkInterface.InUse",
-]);
-
-export function isRetryable(error: AgentError): boolean {
-  if (error.code === "UNAVAILABLE") return true;
-  return error.awsCode !== undefined && TRANSIENT_AWS_CODES.has(error.awsCode);
 }
 
 /**
@@ -97,18 +83,21 @@ export function callLimiter(limit: number): <T>(call: () => Promise<T>) => Promi
 }
 
 /** Runs `attempt` until it succeeds, a failure is not transient, or the deadline comes. */
-export async function withRetries<T>(ctx: EniWorkContext, attempt: () => Promise<T>): Promise<T> {
+export async function withRetries<T>(
+  ctx: Pick<EniWorkContext, "call" | "clock" | "retry">,
+  attempt: () => Promise<T>,
+): Promise<T> {
   let previous: AgentError | undefined;
   for (let n = 0; ; n++) {
     try {
       return await attempt();
     } catch (err) {
       const error = explain(toAgentError(err), previous);
-      if (!isRetryable(error) || ctx.call.signal?.aborted) throw error;
-      const delayMs = backoffDelayMs(n, ctx.retry, ctx.random);
-      if (ctx.now() + delayMs >= ctx.call.deadlineMs) throw error;
+      if (!isTransient(error) || ctx.call.signal?.aborted) throw error;
+      const delayMs = backoffDelayMs(n, ctx.retry, ctx.clock.random);
+      if (ctx.clock.now() + delayMs >= ctx.call.deadlineMs) throw error;
       previous = error;
-      await sleep(delayMs, ctx.call.signal).catch(() => {
+      await ctx.clock.sleep(delayMs, ctx.call.signal).catch(() => {
         throw error;
       });
     }

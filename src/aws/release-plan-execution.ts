@@ -5,11 +5,13 @@
  * before the work that depends on it; an aborted signal pauses the run and
  * leaves the record unfinished for the next start.
  */
-import { sleep, toAgentError } from "../common/index.js";
+import { setMaxListeners } from "node:events";
+import { toAgentError } from "../common/index.js";
 import type { Ec2Actions } from "./ec2-actions.js";
+import type { Ec2CallOptions } from "./ec2-call.js";
 import type { EniDescription } from "./eni-description.js";
 import { planEniSteps } from "./release-plan-build.js";
-import type { ReleasePlanEnv } from "./release-plan-config.js";
+import type { ReleaseClock, ReleasePlanEnv } from "./release-plan-config.js";
 import {
   type EniWorkContext,
   eniWorkContext,
@@ -18,6 +20,7 @@ import {
   withRetries,
 } from "./release-plan-eni.js";
 import { planJournal } from "./release-plan-journal.js";
+import { LifecycleRun } from "./release-plan-lifecycle.js";
 import { type RestoreRun, startRestores } from "./release-plan-restore.js";
 import type { EniStep, ReleasePlanEvent, ReleasePlanRecord } from "./release-plan-types.js";
 
@@ -53,6 +56,9 @@ class PlanExecution {
       ? async () => {}
       : planJournal(env.deps.store, record, env.journalError);
     this.signal = options.signal;
+    // One plan waits on its signal in many places at once (every EC2 call,
+    // wait, retry and heartbeat of every ENI): that is no listener leak.
+    setMaxListeners(0, this.signal);
     this.remember(options.listed);
   }
 
@@ -63,12 +69,14 @@ class PlanExecution {
     // ENI no longer shows up under this instance, so only the journal knows it.
     await this.journal();
     this.emit({ type: "planned", plan: record, resumed: this.options.resumed });
+    const lifecycle = this.lifecycleRun();
+    lifecycle?.startHeartbeats();
     const pending = record.enis.filter((e) => e.phase !== "done");
     const first = pending.length === 0 ? undefined : await this.ec2Context();
     let ctx = first;
     const secure = pending.filter((e) => e.secureFirst && e.phase === "pending");
     await Promise.all([
-      record.dryRun ? undefined : sleepUntil(record.graceEndsAtMs, this.env.clock.now, signal),
+      record.dryRun ? undefined : sleepUntil(record.graceEndsAtMs, this.env.clock, signal),
       first && Promise.all(secure.map((step) => secureEni(first, step))),
     ]);
     const restores = startRestores(record, {
@@ -93,18 +101,40 @@ class PlanExecution {
       await Promise.all(todo.map((step) => this.releaseOne(context, step, restores)));
     })();
     await Promise.all([restores.done, release]);
-    if (!signal.aborted) {
+    if (signal.aborted) await lifecycle?.stop();
+    else {
       const failed =
         record.restores.some((r) => r.status === "failed") ||
         record.enis.some((e) => e.phase === "failed") ||
         record.listError !== undefined ||
         record.devicesError !== undefined;
-      record.status = failed ? "failed" : "succeeded";
+      // The instance waits for this; the plan's own outcome decides the result.
+      await lifecycle?.complete(failed);
+      const lifecycleFailed = record.lifecycle?.status === "failed";
+      record.status = failed || lifecycleFailed ? "failed" : "succeeded";
       record.finishedAtMs = this.env.clock.now();
     }
     await this.journal();
     this.emit({ type: "finished", plan: record });
     return record;
+  }
+
+  /** The lifecycle action's run, for a plan with a lifecycle step to do (never in a dry run). */
+  private lifecycleRun(): LifecycleRun | undefined {
+    const { record, env } = this;
+    const hook = env.deps.lifecycleHook;
+    if (record.dryRun || hook === undefined || record.lifecycle?.status !== "pending") return;
+    return new LifecycleRun(
+      env,
+      hook,
+      record,
+      record.lifecycle,
+      async (step) => {
+        this.emit({ type: "lifecycle", key: record.key, step });
+        await this.journal();
+      },
+      this.signal,
+    );
   }
 
   private remember(owned: readonly EniDescription[] | undefined): void {
@@ -115,7 +145,7 @@ class PlanExecution {
   private async relist(): Promise<boolean> {
     const { record, signal } = this;
     const { deps, settings: s, clock } = this.env;
-    const call = { deadlineMs: record.deadlineMs - s.deadlineMarginMs, signal };
+    const call = workCall(record, s.deadlineMarginMs, signal);
     let actions: Ec2Actions;
     try {
       actions = await deps.actions();
@@ -198,7 +228,7 @@ class PlanExecution {
       return undefined;
     }
     const listed = this.listed;
-    const call = { deadlineMs: record.deadlineMs - s.deadlineMarginMs, signal: this.signal };
+    const call = workCall(record, s.deadlineMarginMs, this.signal);
     return {
       ...eniWorkContext(actions, call, s, clock),
       seen: (eniId) => listed?.get(eniId),
@@ -218,8 +248,26 @@ class PlanExecution {
   }
 }
 
-async function sleepUntil(atMs: number, now: () => number, signal: AbortSignal): Promise<void> {
-  const ms = atMs - now();
+/**
+ * The EC2 calls' deadline, read from the record at each use: a notice that
+ * comes back with an earlier time moves it for calls, waits and retries
+ * already under way (ReleasePlan.noticeChanged).
+ */
+function workCall(
+  record: ReleasePlanRecord,
+  marginMs: number,
+  signal: AbortSignal,
+): Ec2CallOptions {
+  return {
+    get deadlineMs() {
+      return record.deadlineMs - marginMs;
+    },
+    signal,
+  };
+}
+
+async function sleepUntil(atMs: number, clock: ReleaseClock, signal: AbortSignal): Promise<void> {
+  const ms = atMs - clock.now();
   if (ms <= 0) return;
-  await sleep(ms, signal).catch(() => {});
+  await clock.sleep(ms, signal).catch(() => {});
 }

@@ -95,6 +95,28 @@ export interface EniStep {
   error?: ErrorRecord;
 }
 
+/**
+ * The Auto Scaling lifecycle action a terminating instance waits on, when a
+ * hook is configured and the notice came from Auto Scaling:
+ * - `pending`: heartbeats while the plan runs, completion when it ends;
+ * - `completed`: CompleteLifecycleAction accepted `result`;
+ * - `not-waiting`: no action of the hook waited any more (someone else
+ *   completed it, or it timed out): nothing to do;
+ * - `failed`: it could not be completed (`error`); the hook's timeout ends it.
+ */
+export interface LifecycleStep {
+  readonly hookName: string;
+  /** Discovered (IMDS tags, else DescribeAutoScalingInstances) unless configured. */
+  groupName: string | null;
+  status: "pending" | "completed" | "not-waiting" | "failed";
+  result?: "CONTINUE" | "ABANDON";
+  heartbeats: number;
+  /** The last heartbeat that failed, and why (heartbeats never fail the plan). */
+  heartbeatError?: ErrorRecord;
+  completedAtMs?: number;
+  error?: ErrorRecord;
+}
+
 export type PlanStatus = "running" | "succeeded" | "failed";
 
 export interface ReleasePlanRecord {
@@ -108,8 +130,12 @@ export interface ReleasePlanRecord {
   /** The notice ends with the instance terminated (DeleteOnTermination will fire). */
   readonly terminating: boolean;
   readonly createdAtMs: number;
-  /** When the plan must be done, epoch ms; kept from the first run (an ASG notice seen again after a restart would move it). */
-  readonly deadlineMs: number;
+  /**
+   * When the plan must be done, epoch ms; kept from the first run (an ASG
+   * notice seen again after a restart would otherwise move it), and only
+   * ever moved earlier (the notice came back with an earlier time).
+   */
+  deadlineMs: number;
   /** Restores start at this time (epoch ms): DPDK applications get until then to stop. */
   readonly graceEndsAtMs: number;
   status: PlanStatus;
@@ -119,6 +145,8 @@ export interface ReleasePlanRecord {
   listError?: ErrorRecord;
   /** Listing the bound devices failed: nothing could be restored. */
   devicesError?: ErrorRecord;
+  /** The Auto Scaling lifecycle action to complete at the end; absent when none applies. */
+  lifecycle?: LifecycleStep;
   /** How many times a restarted agent picked the plan up again. */
   resumes: number;
   finishedAtMs?: number;
@@ -129,6 +157,7 @@ export type ReleasePlanEvent =
   | { readonly type: "planned"; readonly plan: ReleasePlanRecord; readonly resumed: boolean }
   | { readonly type: "restore"; readonly key: string; readonly step: RestoreStep }
   | { readonly type: "eni"; readonly key: string; readonly step: EniStep }
+  | { readonly type: "lifecycle"; readonly key: string; readonly step: LifecycleStep }
   | { readonly type: "finished"; readonly plan: ReleasePlanRecord };
 
 /**

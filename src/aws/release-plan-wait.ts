@@ -5,11 +5,12 @@
  * is what runs out first; a host releasing 15 ENIs then spends a request
  * per round, not fifteen.
  */
-import { AgentError, type EniId, isAgentError, sleep } from "../common/index.js";
+import { AgentError, type EniId, isAgentError } from "../common/index.js";
 import { backoffDelayMs } from "./backoff.js";
 import type { Ec2Actions } from "./ec2-actions.js";
 import type { Ec2CallOptions } from "./ec2-call.js";
 import type { EniDescription } from "./eni-description.js";
+import type { ReleaseClock } from "./release-plan-config.js";
 
 interface Waiter {
   resolve(eni: EniDescription | undefined): void;
@@ -20,8 +21,7 @@ interface Waiter {
 export interface AvailableWaiterOptions {
   /** Delays between rounds: exponential with jitter from baseMs, capped. */
   readonly backoff: { readonly baseMs: number; readonly capMs: number };
-  readonly random: () => number;
-  readonly now: () => number;
+  readonly clock: Pick<ReleaseClock, "now" | "sleep" | "random">;
 }
 
 export class AvailableWaiter {
@@ -49,7 +49,8 @@ export class AvailableWaiter {
   }
 
   private async run(): Promise<void> {
-    const { backoff, random, now } = this.options;
+    const { backoff, clock } = this.options;
+    const { random, now } = clock;
     // Rounds that failed (throttled) back off further: up to ten times the round cap.
     const failing = { baseMs: backoff.capMs, capMs: 10 * backoff.capMs };
     let failures = 0;
@@ -60,7 +61,7 @@ export class AvailableWaiter {
           : backoffDelayMs(round, backoff, random);
       if (now() + delayMs >= this.call.deadlineMs) return this.fail("deadline");
       try {
-        await sleep(delayMs, this.call.signal);
+        await clock.sleep(delayMs, this.call.signal);
       } catch (reason) {
         return this.fail("aborted", reason);
       }

@@ -14,13 +14,13 @@
  *            the client-side buckets, pinned SDK retries, an AbortSignal per
  *            call derived from the deadline
  *
- * Exactly once per notice: a plan for a key that is running in this process
- * is joined, a finished one in the journal is not run again, an unfinished
- * one is resumed (a killed agent's plan goes on from the journaled phases;
- * "already gone" answers count as success). The restore is injected: this
- * layer never touches sysfs.
+ * Exactly once per notice and boot: a plan for a key that is running in this
+ * process is joined, a finished one in the journal is not run again (unless
+ * it was journaled before this boot), an unfinished one is resumed (a killed
+ * agent's plan goes on from the journaled phases; "already gone" answers
+ * count as success). The restore is injected: this layer never touches sysfs.
  */
-import { toAgentError } from "../common/index.js";
+import { toAgentError, wallClock } from "../common/index.js";
 import {
   type ReleasePlanDeps,
   type ReleasePlanEnv,
@@ -28,10 +28,14 @@ import {
   releasePlanSettings,
 } from "./release-plan-config.js";
 import { draftReleasePlan } from "./release-plan-draft.js";
-import { executeReleasePlan } from "./release-plan-execution.js";
+import { type ExecuteOptions, executeReleasePlan } from "./release-plan-execution.js";
 import type { PlanTrigger, ReleasePlanRecord, ReleasePlanResult } from "./release-plan-types.js";
 
-export type { ReleasePlanDeps, ReleasePlanOptions } from "./release-plan-config.js";
+export type {
+  LifecycleHookDeps,
+  ReleasePlanDeps,
+  ReleasePlanOptions,
+} from "./release-plan-config.js";
 
 export interface RunOptions {
   /** EC2 DryRun on every mutation, no restore, nothing journaled. Default false. */
@@ -48,13 +52,20 @@ export interface RunOptions {
 export class ReleasePlan {
   private readonly env: ReleasePlanEnv;
   private readonly running = new Map<string, Promise<ReleasePlanResult>>();
+  /** The records of the plans running now, by key (to move their deadline). */
+  private readonly live = new Map<string, ReleasePlanRecord>();
 
   /** Throws RangeError on invalid options (see releasePlanSettings). */
   constructor(deps: ReleasePlanDeps, options: ReleasePlanOptions = {}) {
+    const clock = deps.clock ?? wallClock;
     this.env = {
       deps,
       settings: releasePlanSettings(options),
-      clock: { now: deps.now ?? Date.now, random: deps.random ?? Math.random },
+      clock: {
+        now: () => clock.now(),
+        sleep: (ms, signal) => clock.sleep(ms, signal),
+        random: deps.random ?? Math.random,
+      },
       journalError: (err) => deps.onJournalError?.(toAgentError(err, "UNAVAILABLE")),
     };
   }
@@ -81,6 +92,27 @@ export class ReleasePlan {
     return Promise.all(unfinished.map((r) => this.run(r.notice, { signal })));
   }
 
+  /**
+   * The notice came back with another deadline (the same meaning, a moved
+   * time). An earlier deadline applies to the running plan at once (its EC2
+   * calls, waits and retries read it) and is journaled and reported as
+   * `planned`; a later one is ignored, because the first time is the one EC2
+   * promised and a mock moving it must not keep work going past it.
+   */
+  noticeChanged(trigger: PlanTrigger): "moved" | "kept" | "not-running" {
+    const record = this.live.get(trigger.key);
+    if (record === undefined) return "not-running";
+    if (trigger.deadlineMs === undefined || trigger.deadlineMs >= record.deadlineMs) return "kept";
+    record.deadlineMs = trigger.deadlineMs;
+    void this.env.deps.store.save(record).catch((err: unknown) => this.env.journalError(err));
+    try {
+      this.env.deps.emit(structuredClone({ type: "planned", plan: record, resumed: false }));
+    } catch {
+      // A listener's failure must not stop the release.
+    }
+    return "moved";
+  }
+
   /** The plan `trigger` would get now, without acting or journaling (PrepareTermination dry run). */
   async preview(trigger: PlanTrigger): Promise<ReleasePlanRecord> {
     return (await draftReleasePlan(this.env, trigger, true)).record;
@@ -91,13 +123,12 @@ export class ReleasePlan {
       this.env.journalError(err);
       return undefined;
     });
-    if (saved && saved.status !== "running") return { run: "already-finished", plan: saved };
-    if (saved) {
-      const plan = await executeReleasePlan(this.env, saved, {
-        resumed: true,
-        signal,
-        listed: undefined,
-      });
+    const earlierBoot = saved !== undefined && saved.createdAtMs < (this.env.deps.bootedAtMs ?? 0);
+    if (saved && saved.status !== "running" && !earlierBoot) {
+      return { run: "already-finished", plan: saved };
+    }
+    if (saved && saved.status === "running") {
+      const plan = await this.execute(saved, { resumed: true, signal, listed: undefined });
       return { run: "resumed", plan };
     }
     return this.start(trigger, false, signal);
@@ -109,7 +140,20 @@ export class ReleasePlan {
     signal: AbortSignal,
   ): Promise<ReleasePlanResult> {
     const { record, listed } = await draftReleasePlan(this.env, trigger, dryRun);
-    const plan = await executeReleasePlan(this.env, record, { resumed: false, signal, listed });
+    const plan = await this.execute(record, { resumed: false, signal, listed });
     return { run: "started", plan };
+  }
+
+  private async execute(
+    record: ReleasePlanRecord,
+    options: ExecuteOptions,
+  ): Promise<ReleasePlanRecord> {
+    if (record.dryRun) return executeReleasePlan(this.env, record, options);
+    this.live.set(record.key, record);
+    try {
+      return await executeReleasePlan(this.env, record, options);
+    } finally {
+      this.live.delete(record.key);
+    }
   }
 }

@@ -21,7 +21,13 @@ export type AsgTerminatingState = "Terminated" | "Warmed:Terminated";
 export type NoticeSource = "spot" | "asg" | "scheduled" | "rebalance";
 export const NOTICE_SOURCES: readonly NoticeSource[] = ["spot", "asg", "scheduled", "rebalance"];
 
-/** A notice as parsed from one IMDS answer, before the watcher stamps it. */
+/**
+ * A notice as parsed from one IMDS answer, before the watcher stamps it.
+ * `key` says what the notice means, never when it was seen or what time it
+ * carries: spot `spot:<action>`, ASG `asg:<state>`, scheduled
+ * `scheduled:<EventId>`, rebalance `rebalance`. The same key with another
+ * deadline is the same notice, changed.
+ */
 export type NoticeDetail =
   | {
       readonly kind: "spot-interruption";

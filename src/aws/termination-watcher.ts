@@ -6,10 +6,19 @@
  * It never crashes on IMDS trouble and never invents a notice: a failed or
  * unreadable poll changes nothing but health and the next delay (exponential
  * backoff with jitter, capped). Unlike watchers that derive an event id from
- * the clock, every notice is deduplicated by its content (spot action+time,
- * scheduled EventId, rebalance noticeTime) and the ASG state by its edge.
+ * the clock, every notice is deduplicated by what it means (spot action,
+ * ASG target state, scheduled EventId, one rebalance recommendation): a
+ * notice seen again with another deadline (a mock that moves the spot time
+ * on every request) is reported as changed, never as a new notice.
  */
-import { AgentError, type ErrorCode, type Service, sleep, toAgentError } from "../common/index.js";
+import {
+  AgentError,
+  type Clock,
+  type ErrorCode,
+  type Service,
+  toAgentError,
+  wallClock,
+} from "../common/index.js";
 import { backoffDelayMs } from "./backoff.js";
 import type { MetadataReader } from "./imds-client.js";
 import {
@@ -64,12 +73,20 @@ export interface TerminationWatcherDeps {
   readonly imds: MetadataReader;
   /** Called once per new notice, synchronously; a throw is reported to onError. */
   readonly onNotice: (notice: TerminationNotice) => void;
+  /**
+   * A notice already reported came back with another deadline (the same
+   * meaning, a moved time). Optional; a throw is reported to onError.
+   */
+  readonly onNoticeChanged?: (
+    notice: TerminationNotice,
+    previousDeadlineMs: number | undefined,
+  ) => void;
   /** Poll failures and callback failures, for logs. Optional. */
   readonly onError?: (source: NoticeSource, error: AgentError) => void;
   /** After every poll, failed or not: health may have changed. Optional; must not throw. */
   readonly onPolled?: (source: NoticeSource) => void;
-  /** Wall clock, epoch ms. */
-  readonly now?: () => number;
+  /** Epoch ms: sightings, health times and the waits between polls. Default wallClock. */
+  readonly clock?: Clock;
   readonly random?: () => number;
 }
 
@@ -98,7 +115,7 @@ const MAX_REMEMBERED_KEYS = 1024;
 export class TerminationWatcher implements Service {
   readonly name = "termination-watcher";
   private readonly deps: TerminationWatcherDeps;
-  private readonly now: () => number;
+  private readonly clock: Clock;
   private readonly random: () => number;
   private readonly intervals: Record<NoticeSource, number>;
   private readonly errorBackoffMaxMs: number;
@@ -106,14 +123,15 @@ export class TerminationWatcher implements Service {
   private readonly unhealthyAfterErrors: number;
   private readonly sources: readonly NoticeSource[];
   private readonly policy: ReleasePolicy;
-  private readonly seen = new Set<string>();
+  /** Each reported notice by key, as last seen. */
+  private readonly seen = new Map<string, TerminationNotice>();
   private readonly health = new Map<NoticeSource, SourceHealth>();
   private controller: AbortController | undefined;
   private loops: Promise<void>[] = [];
 
   constructor(deps: TerminationWatcherDeps, options: TerminationWatcherOptions = {}) {
     this.deps = deps;
-    this.now = deps.now ?? Date.now;
+    this.clock = deps.clock ?? wallClock;
     this.random = deps.random ?? Math.random;
     this.intervals = {
       spot: options.spotIntervalMs ?? 5000,
@@ -179,9 +197,10 @@ export class TerminationWatcher implements Service {
    * rather than each source keeping a timer of its own.
    */
   private async run(signal: AbortSignal): Promise<void> {
-    const dueAtMs = new Map(this.sources.map((source) => [source, performance.now()]));
+    const { clock } = this;
+    const dueAtMs = new Map(this.sources.map((source) => [source, clock.now()]));
     while (!signal.aborted) {
-      const roundMs = performance.now() + COALESCE_MS;
+      const roundMs = clock.now() + COALESCE_MS;
       const due = this.sources.filter((source) => (dueAtMs.get(source) ?? 0) <= roundMs);
       await Promise.all(
         due.map(async (source) => {
@@ -189,14 +208,14 @@ export class TerminationWatcher implements Service {
           // Counted from the round's start, so that sources stay in step; from
           // the poll's end when the poll outlasted it (never back to back).
           const inStep = roundMs - COALESCE_MS + delayMs;
-          const now = performance.now();
+          const now = clock.now();
           dueAtMs.set(source, inStep > now ? inStep : now + delayMs);
         }),
       );
       if (signal.aborted) return;
       const nextMs = Math.min(...dueAtMs.values());
       try {
-        await sleep(Math.max(0, nextMs - performance.now()), signal);
+        await clock.sleep(Math.max(0, nextMs - clock.now()), signal);
       } catch {
         return;
       }
@@ -253,7 +272,7 @@ export class TerminationWatcher implements Service {
         if (r.kind === "not-found") return none;
         // The state may have turned just after the previous poll: the hook's
         // timeout is counted from then, one interval before this sighting.
-        const changedAtMs = this.now() - this.intervals.asg;
+        const changedAtMs = this.clock.now() - this.intervals.asg;
         const detail = parseAsgState(r.body, changedAtMs, this.hookTimeoutMs);
         return { details: detail ? [detail] : [], partialErrors: [] };
       }
@@ -281,35 +300,56 @@ export class TerminationWatcher implements Service {
   }
 
   private emit(source: NoticeSource, detail: NoticeDetail): void {
-    if (this.seen.has(detail.key)) return;
-    this.seen.add(detail.key);
-    if (this.seen.size > MAX_REMEMBERED_KEYS) {
-      const oldest = this.seen.values().next().value;
-      if (oldest !== undefined) this.seen.delete(oldest);
+    const known = this.seen.get(detail.key);
+    if (known !== undefined) {
+      // The ASG deadline is derived from the sighting, so it moves with
+      // every poll by construction: only a deadline the notice carries changes.
+      if (detail.kind === "asg-terminating" || known.deadlineMs === detail.deadlineMs) return;
+      const changed = {
+        ...known,
+        ...detail,
+        observedAtMs: known.observedAtMs,
+      } as TerminationNotice;
+      this.seen.set(detail.key, changed);
+      this.call(source, () => this.deps.onNoticeChanged?.(changed, known.deadlineMs));
+      return;
     }
     const notice: TerminationNotice = {
       ...detail,
-      observedAtMs: this.now(),
+      observedAtMs: this.clock.now(),
       triggersRelease: triggersRelease(detail, this.policy),
     };
+    this.seen.set(detail.key, notice);
+    if (this.seen.size > MAX_REMEMBERED_KEYS) {
+      const oldest = this.seen.keys().next().value;
+      if (oldest !== undefined) this.seen.delete(oldest);
+    }
+    this.call(source, () => this.deps.onNotice(notice));
+  }
+
+  /** Runs a consumer's callback; its failure is reported, never thrown into the poll. */
+  private call(source: NoticeSource, callback: () => void): void {
     try {
-      this.deps.onNotice(notice);
+      callback();
     } catch (err) {
-      const error = toAgentError(err);
-      this.deps.onError?.(source, error);
+      this.deps.onError?.(source, toAgentError(err));
     }
   }
 
   private recordSuccess(source: NoticeSource): void {
     const previous = this.health.get(source) ?? emptyHealth(source);
-    this.health.set(source, { ...previous, lastSuccessAtMs: this.now(), consecutiveErrors: 0 });
+    this.health.set(source, {
+      ...previous,
+      lastSuccessAtMs: this.clock.now(),
+      consecutiveErrors: 0,
+    });
   }
 
   private recordError(source: NoticeSource, error: AgentError): void {
     const previous = this.health.get(source) ?? emptyHealth(source);
     this.health.set(source, {
       ...previous,
-      lastErrorAtMs: this.now(),
+      lastErrorAtMs: this.clock.now(),
       consecutiveErrors: previous.consecutiveErrors + 1,
       lastErrorCode: error.code,
       lastErrorMessage: error.message,

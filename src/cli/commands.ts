@@ -47,6 +47,10 @@ export const COMMANDS: Readonly<Record<string, CommandSpec>> = {
     summary: "Script the simulated host of serve --simulate: announce a termination notice",
     load: () => import("./commands/sim.js"),
   },
+  ready: {
+    summary: "Wait until the daemon serves and its boot-time bindings are done (ExecStartPost)",
+    load: () => import("./commands/ready.js"),
+  },
   version: {
     summary: "Print this command's version and the daemon's health",
     load: () => import("./commands/version.js"),

@@ -68,12 +68,16 @@ async function prepareDirectory(spec: UnixSocketSpec): Promise<void> {
     await mkdir(dir, { mode: spec.directoryMode });
     // mkdir's mode passes through the umask; set it exactly.
     await chmod(dir, spec.directoryMode);
-    if (spec.gid !== null) await chown(dir, -1, spec.gid);
-    return;
   } catch (err) {
     if (errnoOf(err) !== "EEXIST")
       throw fsError(err, "mkdir", dir, "cannot create socket directory");
+    return checkDirectory(dir);
   }
+  await giveGroup(dir, spec.gid, "socket directory");
+}
+
+/** An existing socket directory: used as it is, unless a symlink or writable by others. */
+async function checkDirectory(dir: string): Promise<void> {
   const st = await lstat(dir).catch((err: unknown) => {
     throw fsError(err, "lstat", dir, "cannot inspect socket directory");
   });
@@ -152,15 +156,56 @@ export async function prepareUnixSocket(
   await clearStaleSocket(spec.path, probeTimeoutMs);
 }
 
-/** After bind: the socket's mode and group. Returns its inode, to remove only our own file later. */
+/**
+ * After bind: the socket's mode and group. Returns its inode, to remove only
+ * our own file later.
+ */
 export async function finishUnixSocket(spec: UnixSocketSpec): Promise<number> {
   try {
     await chmod(spec.path, spec.mode);
-    if (spec.gid !== null) await chown(spec.path, -1, spec.gid);
-    return (await lstat(spec.path)).ino;
   } catch (err) {
     throw fsError(err, "chmod", spec.path, "cannot set socket permissions");
   }
+  return giveGroup(spec.path, spec.gid, "socket");
+}
+
+/**
+ * Gives `path` group `gid` when it was not born with it; returns its inode.
+ * A file takes the creating process's group (or a setgid directory's), so
+ * under the shipped unit (`Group=eni-agent`) the configured group needs no
+ * chown(2), which the unit's system call filter (`~@privileged` holds
+ * `@chown`) answers with EPERM. A group the process cannot give is a
+ * precondition with a remedy.
+ */
+async function giveGroup(path: string, gid: number | null, what: string): Promise<number> {
+  let st: Awaited<ReturnType<typeof lstat>>;
+  try {
+    st = await lstat(path);
+  } catch (err) {
+    throw fsError(err, "lstat", path, `cannot inspect the ${what}`);
+  }
+  if (gid === null || st.gid === gid) return st.ino;
+  try {
+    await chown(path, -1, gid);
+  } catch (err) {
+    const errno = errnoOf(err) ?? "EIO";
+    if (errno !== "EPERM" && errno !== "EACCES") {
+      throw fsError(err, "chown", path, `cannot set the ${what}'s group`);
+    }
+    throw new AgentError(
+      "FAILED_PRECONDITION",
+      `cannot give the ${what} ${path} group ${gid}: the daemon runs as group ${st.gid} and may not change a file's group (${errno})`,
+      {
+        errno,
+        syscall: "chown",
+        path,
+        remedy:
+          "run the daemon with that group (the unit's Group=, in a drop-in), or make the directory setgid to it (chmod g+s), or drop the group key to keep the daemon's",
+        cause: err,
+      },
+    );
+  }
+  return st.ino;
 }
 
 /** Unlinks the socket if it is still the one we bound (same inode). Never throws. */

@@ -7,6 +7,11 @@ export {
 } from "./classify.js";
 export { readPciIds } from "./device-identity.js";
 export { checkPortPath, codeForErrno, type SysfsOperation, sysfsError } from "./errno.js";
+export {
+  InterfaceAddresses,
+  type InterfaceAddressesOptions,
+  type ListInterfaces,
+} from "./interface-addresses.js";
 export { buildInventory, type Inventory, scanInventory } from "./inventory.js";
 export {
   DEFAULT_DRIVER_ALLOWLIST,

@@ -66,6 +66,7 @@ t.test("recovery runs before the listeners; stop runs the hooks in reverse", asy
     "adapters",
     "metrics",
     "ec2-client",
+    "autoscaling-client",
     "imds-identity",
     "journal-recovery",
     "desired-bindings",

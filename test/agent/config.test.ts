@@ -213,3 +213,42 @@ t.test("the watcher reloads on change, keeps the old config on a bad file", asyn
   await watcher.stop();
   await watcher.stop();
 });
+
+t.test("autoScaling: the endpoint and the lifecycle hook (issue 12)", async (t) => {
+  t.same(defaultConfig().autoScaling, { endpoint: null, lifecycleHook: null }, "off by default");
+  const config = parseConfig(
+    {
+      autoScaling: {
+        endpoint: "http://127.0.0.1:4566",
+        lifecycleHook: { name: "eni-agent/drain_1" },
+      },
+    },
+    "config.json",
+  );
+  t.same(config.autoScaling, {
+    endpoint: "http://127.0.0.1:4566",
+    lifecycleHook: { name: "eni-agent/drain_1", groupName: null, onFailure: "CONTINUE" },
+  });
+  const bad: [unknown, string][] = [
+    [{ lifecycleHook: {} }, "autoScaling.lifecycleHook.name: is required"],
+    [{ lifecycleHook: { name: "has space" } }, "autoScaling.lifecycleHook.name: must be"],
+    [{ lifecycleHook: { name: "h", onFailure: "STOP" } }, "autoScaling.lifecycleHook.onFailure"],
+    [{ lifecycleHook: { name: "h", token: "x" } }, "autoScaling.lifecycleHook.token: unknown key"],
+    [{ endpoint: "http://host/path" }, "autoScaling.endpoint: must be http(s)://host[:port]"],
+  ];
+  for (const [autoScaling, message] of bad) {
+    t.throws(() => parseConfig({ autoScaling }, "config.json"), {
+      code: "INVALID_ARGUMENT",
+      message: new RegExp(message.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")),
+    });
+  }
+  const reload = planReload(
+    config,
+    parseConfig(
+      { autoScaling: { endpoint: "http://127.0.0.1:9", lifecycleHook: { name: "other" } } },
+      "config.json",
+    ),
+  );
+  t.same(reload.restart, ["autoScaling.endpoint"], "the client is built once");
+  t.same(reload.live, ["autoScaling.lifecycleHook.name"], "the hook applies to the next plan");
+});

@@ -34,6 +34,7 @@ t.test(
       imds: IMDS_OFF,
       watcher: null,
       configError: null,
+      bootBindingsDone: true,
     };
     t.equal(computeHealth({ ...base, journalIssues: NO_ISSUES }).serving, true);
     const unwritten = computeHealth({

@@ -1,5 +1,6 @@
 import t from "tap";
 import { readInstanceIdentity, refreshEniIdentities } from "../../src/aws/eni-identity.js";
+import { ASG_GROUP_TAG, readInstanceTag } from "../../src/aws/instance-tags.js";
 import type { FakeInterface } from "../../src/sim/aws/fake-imds-data.js";
 import { type ImdsSetup, startImds } from "./helpers.js";
 
@@ -14,12 +15,12 @@ const THIRD: FakeInterface = {
   localIpv4s: ["172.31.15.226", "172.31.15.227"],
 };
 
-/** Refreshes with `listing` as the MAC listing; skipped entries as "mac:reason", sorted. */
+/** Refreshes with `listing` (default: the fake's) as the MAC listing; skipped entries as "mac:reason", sorted. */
 async function refreshListing(
   { client, imds }: Pick<ImdsSetup, "client" | "imds">,
-  listing: string,
+  listing?: string,
 ) {
-  imds.setRaw("/latest/meta-data/network/interfaces/macs/", listing);
+  if (listing !== undefined) imds.setRaw("/latest/meta-data/network/interfaces/macs/", listing);
   const skipped: string[] = [];
   const map = await refreshEniIdentities(client, {
     onSkipped: (mac, reason) => skipped.push(`${mac}:${reason}`),
@@ -37,6 +38,37 @@ t.test("instance identity: id, region, primary MAC", async (t) => {
   imds.setRaw("/latest/meta-data/placement/region", null);
   imds.data.region = "eu-west-3";
   t.equal((await readInstanceIdentity(client)).region, "eu-west-3", "from the identity document");
+});
+
+t.test("no Region anywhere in IMDS is no Region, not a failed identity (issue 12)", async (t) => {
+  // A minimal metadata stub: neither placement/region nor an identity document.
+  const { client, imds } = await startImds(t);
+  imds.setRaw("/latest/meta-data/placement/region", null);
+  imds.setRaw("/latest/dynamic/instance-identity/document", null);
+  t.same(await readInstanceIdentity(client), {
+    instanceId: "i-1234567890abcdef0",
+    region: null,
+    primaryMac: "0e:49:61:0f:c3:11",
+  });
+  imds.setRaw("/latest/dynamic/instance-identity/document", '{"region":"not a region"}');
+  await t.rejects(readInstanceIdentity(client), { code: "INTERNAL" }, "a wrong one still fails");
+});
+
+t.test("a MAC without vpc-id, subnet-id or owner-id is an ENI, not stale (issue 12)", async (t) => {
+  const { client, imds } = await startImds(t);
+  const base = "/latest/meta-data/network/interfaces/macs/0e:49:61:0f:c3:22/";
+  for (const leaf of ["vpc-id", "subnet-id", "owner-id"]) imds.setRaw(`${base}${leaf}`, null);
+  const { map, skipped } = await refreshListing({ client, imds });
+  t.same(skipped, []);
+  t.match(map.get("0e:49:61:0f:c3:22" as never), {
+    eniId: "eni-0a1b2c3d4e5f60718",
+    deviceNumber: 1,
+    subnetId: undefined,
+    vpcId: undefined,
+    ownerId: undefined,
+  });
+  imds.setRaw(`${base}device-number`, null);
+  t.same((await refreshListing({ client, imds })).skipped, ["0e:49:61:0f:c3:22:stale"]);
 });
 
 t.test("every listed ENI with its identity; the mac path marks the primary", async (t) => {
@@ -117,3 +149,12 @@ t.test(
     await t.rejects(refreshEniIdentities(client), { code: /^(UNAVAILABLE|DEADLINE_EXCEEDED)$/ });
   },
 );
+
+t.test("instance tags: the group tag when tags are in metadata, else undefined", async (t) => {
+  const { client, imds } = await startImds(t);
+  t.equal(await readInstanceTag(client, ASG_GROUP_TAG), undefined, "tags not in metadata: 404");
+  imds.data.instanceTags = new Map([[ASG_GROUP_TAG, "dpdk-workers"]]);
+  t.equal(await readInstanceTag(client, ASG_GROUP_TAG), "dpdk-workers");
+  t.equal(await readInstanceTag(client, "Name"), undefined);
+  await t.rejects(readInstanceTag(client, "../mac"), { code: "INVALID_ARGUMENT" });
+});

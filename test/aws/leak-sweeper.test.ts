@@ -7,16 +7,17 @@ const MINUTE = 60_000;
 
 async function setup(t: Teardown, options: ConstructorParameters<typeof LeakSweeper>[1] = {}) {
   const env = await startEc2(t);
-  let clock = Date.now();
-  const now = () => clock;
+  // Sweeps are called by hand here; the ENIs' age moves with this offset.
+  let offset = 0;
+  const now = () => env.clock.now() + offset;
   const reports: SweepReport[] = [];
   const sweeper = new LeakSweeper(
-    { actions: () => env.actions, now, onSweep: (r) => reports.push(r) },
+    { actions: () => env.actions, clock: { ...env.clock, now }, onSweep: (r) => reports.push(r) },
     { minAgeMs: 15 * MINUTE, ...options },
   );
   t.teardown(() => sweeper.stop());
   const advance = (ms: number) => {
-    clock += ms;
+    offset += ms;
   };
   const decisions = (r: SweepReport) =>
     Object.fromEntries(r.entries.map((e) => [e.eniId, e.decision]));
@@ -124,18 +125,37 @@ t.test("as an owned job: sweeps at start and on its interval; stop is idempotent
   const env = await startEc2(t);
   const eni = env.ec2.model.createEni({ tags: OWNED });
   const reports: SweepReport[] = [];
+  const waits: number[] = [];
   const sweeper = new LeakSweeper(
-    { actions: () => env.actions, onSweep: (r) => reports.push(r) },
-    { intervalMs: 20, jitter: 0.5, minAgeMs: 0 },
+    {
+      actions: () => env.actions,
+      clock: {
+        ...env.clock,
+        sleep: (ms, signal) => {
+          waits.push(ms);
+          return env.clock.sleep(ms, signal);
+        },
+      },
+      random: () => 0.9,
+      onSweep: (r) => reports.push(r),
+    },
+    { intervalMs: 300_000, jitter: 0.5, minAgeMs: 0 },
   );
+  const t0 = env.clock.now();
   await sweeper.start(AbortSignal.timeout(30_000));
-  await waitFor(() => !env.ec2.model.enis.has(eni.id));
-  t.ok(reports.length >= 2);
+  // The report follows EC2's answer to the delete: wait for it, not for the model.
+  await waitFor(() => reports.length >= 2);
+  t.notOk(env.ec2.model.enis.has(eni.id), "deleted by the second sweep");
+  t.equal(reports[0]?.atMs, t0, "the first sweep runs at start");
   t.equal(reports[0]?.entries[0]?.decision, "sighted");
+  t.equal(waits[0], 420_000, "each wait is the interval with its jitter (here +40 %)");
+  t.equal(reports[1]?.atMs, t0 + 420_000, "the next sweep after that wait, on the clock");
   await sweeper.stop();
   await sweeper.stop();
   const after = reports.length;
-  await new Promise((r) => setTimeout(r, 60));
+  const sweepsAt = env.clock.now();
+  await env.clock.sleep(3_600_000);
+  t.ok(env.clock.now() >= sweepsAt + 3_600_000, "an hour passed");
   t.equal(reports.length, after, "no sweep after stop");
 });
 

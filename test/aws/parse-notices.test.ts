@@ -31,12 +31,14 @@ t.test("RFC 3339 times parse strictly", async (t) => {
   }
 });
 
-t.test("spot notices key on action and time", async (t) => {
+t.test("spot notices key on the action, not the time (issue 12)", async (t) => {
   const a = parseSpotNotice('{"action":"terminate","time":"2026-01-07T01:03:47Z"}');
-  const b = parseSpotNotice('{"time":"2026-01-07T01:03:47Z","action":"terminate"}');
+  const b = parseSpotNotice('{"time":"2026-01-07T01:05:47Z","action":"terminate"}');
   const c = parseSpotNotice('{"action":"stop","time":"2026-01-07T01:03:47Z"}');
-  t.equal(a.key, b.key, "field order does not matter");
+  t.equal(a.key, b.key, "a moved time is the same notice");
+  t.equal(a.key, "spot:terminate");
   t.not(a.key, c.key);
+  t.not(a.deadlineMs, b.deadlineMs, "the time is the deadline");
   t.throws(() => parseSpotNotice('{"action":"explode","time":"2026-01-07T01:03:47Z"}'));
   t.throws(() => parseSpotNotice('["terminate"]'));
 });
@@ -49,8 +51,10 @@ t.test("ASG: only terminating states are notices", async (t) => {
   t.throws(() => parseAsgState("<html>", 0, 10), { code: "INTERNAL" });
 });
 
-t.test("rebalance notices key on noticeTime", async (t) => {
+t.test("rebalance notices: one key, whatever the noticeTime", async (t) => {
   const n = parseRebalanceNotice('{"noticeTime":"2026-01-07T01:00:00Z"}');
+  const later = parseRebalanceNotice('{"noticeTime":"2026-01-07T02:00:00Z"}');
   t.match(n, { kind: "rebalance-recommendation", noticeTimeMs: Date.UTC(2026, 0, 7, 1) });
+  t.equal(n.key, later.key);
   t.throws(() => parseRebalanceNotice("{}"), { code: "INTERNAL" });
 });

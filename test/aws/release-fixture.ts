@@ -4,9 +4,12 @@
  * a ReleasePlan wired to both with short, scaled-down timings.
  */
 
+import { AsgLifecycleActions } from "../../src/aws/asg-lifecycle-actions.js";
+import { createAutoScalingClient } from "../../src/aws/autoscaling-client.js";
 import type { Ec2ActionsOptions } from "../../src/aws/ec2-actions.js";
 import { ReleasePlan, type ReleasePlanOptions } from "../../src/aws/release-plan.js";
 import { buildReleasePlan } from "../../src/aws/release-plan-build.js";
+import type { LifecycleHookDeps } from "../../src/aws/release-plan-config.js";
 import { MemoryReleasePlanStore, type ReleasePlanStore } from "../../src/aws/release-plan-store.js";
 import type {
   BoundDevice,
@@ -15,7 +18,9 @@ import type {
   ReleasePlanRecord,
 } from "../../src/aws/release-plan-types.js";
 import type { TerminationNotice } from "../../src/aws/termination-notice.js";
-import { AgentError, type EniId } from "../../src/common/index.js";
+import { AgentError, type Clock, type EniId } from "../../src/common/index.js";
+import { FakeAutoScaling } from "../../src/sim/aws/fake-autoscaling.js";
+import type { FakeLifecycleHook } from "../../src/sim/aws/fake-autoscaling-model.js";
 import type { FakeEc2Deps, FakeEc2Options } from "../../src/sim/aws/fake-ec2.js";
 import { seedInstance } from "../../src/sim/aws/seed-instance.js";
 import { OWNER, startEc2, type Teardown } from "./helpers.js";
@@ -39,7 +44,22 @@ export interface ReleaseHostOptions {
   failRestore?: readonly string[];
   /** Called as each restore starts, before the device moves (to see what EC2 saw by then). */
   onRestore?: (device: string) => void;
+  /** Sees every event as the plan emits it, synchronously. */
+  onEvent?: (event: ReleasePlanEvent) => void;
+  /** When this host booted, from its clock. Default: long before the test. */
+  bootedAtMs?: (clock: Clock) => number;
+  /**
+   * The instance is in an Auto Scaling group (a fake on the same clock) with
+   * a terminate hook, and the plan completes its lifecycle actions.
+   */
+  lifecycle?: {
+    hook?: Partial<FakeLifecycleHook>;
+    deps?: Partial<Omit<LifecycleHookDeps, "actions">>;
+  };
 }
+
+export const ASG_GROUP = "dpdk-workers";
+export const ASG_HOOK = "eni-agent-drain";
 
 /** The PCI address the fixture gives the device of the ENI at `deviceIndex`. */
 export function pciOf(deviceIndex: number): string {
@@ -48,7 +68,7 @@ export function pciOf(deviceIndex: number): string {
 
 export async function releaseHost(t: Teardown, options: ReleaseHostOptions = {}) {
   const env = await startEc2(t, {
-    fake: { detachDelayMs: 60, ...options.fake },
+    fake: { detachDelayMs: 2_000, ...options.fake },
     fakeDeps: options.fakeDeps,
     actions: { waitBaseDelayMs: 10, waitMaxDelayMs: 40, ...options.actions },
   });
@@ -68,6 +88,8 @@ export async function releaseHost(t: Teardown, options: ReleaseHostOptions = {})
       : []),
   ];
   for (const [index, eni] of enis) bound.set(pciOf(index), eni.id as EniId);
+  const asg =
+    options.lifecycle && (await startAsg(t, env.clock, seeded.instanceId, options.lifecycle));
   const restored: string[] = [];
   const events: ReleasePlanEvent[] = [];
   const store = options.store ?? new MemoryReleasePlanStore();
@@ -86,44 +108,101 @@ export async function releaseHost(t: Teardown, options: ReleaseHostOptions = {})
         restored.push(device);
         bound.delete(device);
       },
-      emit: (event) => events.push(event),
+      emit: (event) => {
+        events.push(event);
+        options.onEvent?.(event);
+      },
+      clock: env.clock,
+      bootedAtMs: options.bootedAtMs?.(env.clock) ?? 0,
+      ...(asg ? { lifecycleHook: asg.deps } : {}),
     },
     {
-      graceMs: 30,
-      workReserveMs: 100,
-      deadlineMarginMs: 100,
-      retryBaseDelayMs: 10,
-      retryMaxDelayMs: 50,
-      // Plenty of time unless a test says otherwise (a 10 s deadline is "short" by default).
+      // The daemon's timings: the clock is virtual, so they cost no wall time.
+      graceMs: 5_000,
+      workReserveMs: 30_000,
+      deadlineMarginMs: 5_000,
+      // Plenty of time unless a test says otherwise (a 60 s deadline is "short" by default).
       secureFirstBelowMs: 0,
       ...options.plan,
     },
   );
-  return { ...env, ...seeded, bound, restored, events, store, plan };
+  const now = () => env.clock.now();
+  return {
+    ...env,
+    ...seeded,
+    bound,
+    restored,
+    events,
+    store,
+    plan,
+    asg: asg?.fake,
+    /** An Auto Scaling notice: the hook's timeout from now. */
+    asgTerminated: (hookTimeoutMs = 120_000): TerminationNotice => ({
+      kind: "asg-terminating",
+      key: "asg:Terminated",
+      state: "Terminated",
+      deadlineMs: now() + hookTimeoutMs,
+      observedAtMs: now(),
+      triggersRelease: true,
+    }),
+    /** A spot notice `leadMs` ahead of this host's clock. */
+    spot: (leadMs = 120_000, action: "terminate" | "stop" = "terminate") =>
+      spotNotice(leadMs, action, now()),
+    manual: (leadMs = 120_000) => manualTrigger(leadMs, now()),
+  };
+}
+
+/** A fake Auto Scaling with the instance in a group with a terminate hook, and the plan's wiring. */
+async function startAsg(
+  t: Teardown,
+  clock: Clock,
+  instanceId: string,
+  options: NonNullable<ReleaseHostOptions["lifecycle"]>,
+) {
+  const fake = new FakeAutoScaling({ clock });
+  await fake.start(AbortSignal.timeout(60_000));
+  t.teardown(() => fake.stop());
+  const client = createAutoScalingClient({
+    region: "us-east-1",
+    endpoint: fake.url,
+    credentials: { accessKeyId: "AKIDTEST", secretAccessKey: "secret" },
+    maxAttempts: 1,
+  });
+  t.teardown(() => client.destroy());
+  fake.model.createGroup(ASG_GROUP, [{ name: ASG_HOOK, ...options.hook }]);
+  fake.model.addInstance(ASG_GROUP, instanceId);
+  const actions = new AsgLifecycleActions({ client, clock });
+  const deps: LifecycleHookDeps = {
+    hookName: ASG_HOOK,
+    onFailure: "CONTINUE",
+    heartbeatIntervalMs: 30_000,
+    actions: () => actions,
+    ...options.deps,
+  };
+  return { fake, deps };
 }
 
 export function spotNotice(
-  leadMs = 10_000,
-  action: "terminate" | "stop" = "terminate",
-  nowMs = Date.now(),
-): TerminationNotice {
-  const deadlineMs = nowMs + leadMs;
+  leadMs: number,
+  action: "terminate" | "stop",
+  nowMs: number,
+): TerminationNotice & { readonly deadlineMs: number } {
   return {
     kind: "spot-interruption",
-    key: `spot:${action}:${new Date(deadlineMs).toISOString()}`,
+    key: `spot:${action}`,
     action,
-    deadlineMs,
+    deadlineMs: nowMs + leadMs,
     observedAtMs: nowMs,
     triggersRelease: true,
   };
 }
 
-export function manualTrigger(leadMs = 10_000): ManualTrigger {
+export function manualTrigger(leadMs = 120_000, nowMs = Date.now()): ManualTrigger {
   return {
     kind: "manual",
     key: `manual:${Math.random().toString(16).slice(2)}`,
-    deadlineMs: Date.now() + leadMs,
-    observedAtMs: Date.now(),
+    deadlineMs: nowMs + leadMs,
+    observedAtMs: nowMs,
     triggersRelease: true,
   };
 }

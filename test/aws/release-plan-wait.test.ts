@@ -7,7 +7,9 @@ import { OWNER, startEc2 } from "./helpers.js";
 const OWNED = { [OWNER.tagKey]: OWNER.tagValue };
 
 t.test("one describe per round covers every detaching ENI", async (t) => {
-  const { ec2, actions, instanceId, within } = await startEc2(t, { fake: { detachDelayMs: 120 } });
+  const { ec2, actions, instanceId, within, clock } = await startEc2(t, {
+    fake: { detachDelayMs: 120 },
+  });
   const enis = Array.from({ length: 6 }, (_, i) => {
     const eni = ec2.model.createEni({ tags: OWNED });
     ec2.model.attach(eni.id, instanceId, i + 1);
@@ -18,8 +20,7 @@ t.test("one describe per round covers every detaching ENI", async (t) => {
   ec2.model.settle();
   const waiter = new AvailableWaiter(actions, within(5_000), {
     backoff: { baseMs: 20, capMs: 40 },
-    random: () => 0.5,
-    now: Date.now,
+    clock: { ...clock, random: () => 0.5 },
   });
   const before = ec2.requests.length;
   const waits = enis.map((e) => waiter.wait(e.id as EniId));
@@ -40,18 +41,13 @@ t.test("one describe per round covers every detaching ENI", async (t) => {
 });
 
 t.test("the deadline names what each ENI was last seen doing", async (t) => {
-  const { ec2, actions, instanceId } = await startEc2(t);
+  const { ec2, actions, instanceId, within, clock } = await startEc2(t);
   const eni = ec2.model.createEni({ tags: OWNED });
   ec2.model.attach(eni.id, instanceId, 1);
-  const waiter = new AvailableWaiter(
-    actions,
-    { deadlineMs: Date.now() + 200 },
-    {
-      backoff: { baseMs: 20, capMs: 40 },
-      random: Math.random,
-      now: Date.now,
-    },
-  );
+  const waiter = new AvailableWaiter(actions, within(200), {
+    backoff: { baseMs: 20, capMs: 40 },
+    clock: { ...clock, random: Math.random },
+  });
   await t.rejects(waiter.wait(eni.id as EniId), {
     code: "DEADLINE_EXCEEDED",
     message: /last seen in-use/,

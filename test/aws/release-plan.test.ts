@@ -1,9 +1,10 @@
 import t from "tap";
 import { MemoryReleasePlanStore } from "../../src/aws/release-plan-store.js";
 import type { ReleasePlanRecord } from "../../src/aws/release-plan-types.js";
+import type { TerminationNotice } from "../../src/aws/termination-notice.js";
 import { leakedEnis } from "../../src/sim/aws/seed-instance.js";
 import { alternatingRandom } from "./helpers.js";
-import { MUTATING, manualTrigger, pciOf, releaseHost, spotNotice } from "./release-fixture.js";
+import { MUTATING, pciOf, releaseHost } from "./release-fixture.js";
 
 const mutations = <R extends { action: string }>(requests: R[]) =>
   requests.filter((r) => MUTATING.has(r.action));
@@ -12,19 +13,14 @@ t.test(
   "spot terminate: devices restored first, owned ENIs deleted, others untouched",
   async (t) => {
     const host = await releaseHost(t, { owned: 3, notOwned: 1 });
-    const detachesAtRestore: number[] = [];
-    const restore = host.bound;
-    const notice = spotNotice(10_000);
+    const notice = host.spot();
     const before = host.ec2.requests.length;
-    const originalRestored = host.restored;
-    const watch = setInterval(() => {}, 1000);
-    clearInterval(watch);
     const result = await host.plan.run(notice);
     t.equal(result.run, "started");
     t.equal(result.plan.status, "succeeded");
     t.ok((result.plan.finishedAtMs ?? Infinity) < notice.deadlineMs!, "done before the deadline");
-    t.same([...originalRestored].sort(), [pciOf(1), pciOf(2), pciOf(3), pciOf(4)]);
-    t.equal(restore.size, 0, "no device left with DPDK");
+    t.same([...host.restored].sort(), [pciOf(1), pciOf(2), pciOf(3), pciOf(4)]);
+    t.equal(host.bound.size, 0, "no device left with DPDK");
     for (const eni of host.owned) t.notOk(host.ec2.model.enis.has(eni.id), `${eni.id} deleted`);
     const foreign = host.notOwned[0]!;
     t.ok(host.ec2.model.enis.get(foreign.id)?.attachment, "the foreign ENI stays attached");
@@ -36,7 +32,6 @@ t.test(
       result.plan.enis.find((e) => e.eniId === foreign.id),
       { action: "skip", outcome: "skipped" },
     );
-    t.same(detachesAtRestore, []);
   },
 );
 
@@ -50,7 +45,7 @@ t.test("restores happen before the first detach; events frame the run", async (t
         host.ec2.requests.filter((r) => r.action === "DetachNetworkInterface").length,
       ),
   });
-  const notice = spotNotice(10_000);
+  const notice = host.spot();
   await host.plan.run(notice);
   t.same(detachesSeen, [0, 0], "both devices were back with the kernel before any detach");
   const first = host.events[0];
@@ -69,7 +64,7 @@ t.test("restores happen before the first detach; events frame the run", async (t
 
 t.test("a plan acts once per notice: joined while running, refused when finished", async (t) => {
   const host = await releaseHost(t, { owned: 2, notOwned: 0 });
-  const notice = spotNotice(10_000);
+  const notice = host.spot();
   const [a, b] = await Promise.all([host.plan.run(notice), host.plan.run(notice)]);
   t.same([a.run, b.run].sort(), ["joined", "started"]);
   const calls = mutations(host.ec2.requests).length;
@@ -82,7 +77,7 @@ t.test("a plan acts once per notice: joined while running, refused when finished
 
 t.test("DeleteOnTermination set at bind: a terminating plan makes no mutating call", async (t) => {
   const host = await releaseHost(t, { owned: 3, notOwned: 1, deleteOnTermination: true });
-  const result = await host.plan.run(spotNotice(10_000));
+  const result = await host.plan.run(host.spot());
   t.equal(result.plan.status, "succeeded");
   t.same(mutations(host.ec2.requests), [], "no detach, delete or modify");
   t.ok(result.plan.enis.filter((e) => e.action === "covered").length === 3);
@@ -94,7 +89,7 @@ t.test("DeleteOnTermination set at bind: a terminating plan makes no mutating ca
 
 t.test("a stop is not a termination: marked ENIs are still detached and deleted", async (t) => {
   const host = await releaseHost(t, { owned: 2, notOwned: 0, deleteOnTermination: true });
-  const result = await host.plan.run(spotNotice(10_000, "stop"));
+  const result = await host.plan.run(host.spot(120_000, "stop"));
   t.equal(result.plan.terminating, false);
   t.equal(result.plan.status, "succeeded");
   for (const eni of host.owned) t.notOk(host.ec2.model.enis.has(eni.id));
@@ -103,7 +98,7 @@ t.test("a stop is not a termination: marked ENIs are still detached and deleted"
 t.test("dry run: DryRun on every mutation, nothing changes, no restore, no journal", async (t) => {
   const store = new MemoryReleasePlanStore();
   const host = await releaseHost(t, { owned: 3, notOwned: 1, store });
-  const result = await host.plan.run(spotNotice(10_000), { dryRun: true });
+  const result = await host.plan.run(host.spot(), { dryRun: true });
   t.equal(result.plan.dryRun, true);
   const sent = mutations(host.ec2.requests);
   t.ok(sent.length >= 3, `${sent.length} mutating requests, all dry`);
@@ -119,7 +114,7 @@ t.test("dry run: DryRun on every mutation, nothing changes, no restore, no journ
     result.plan.restores.map((r) => r.status),
     ["dry-run", "dry-run", "dry-run", "dry-run"],
   );
-  const real = await host.plan.run(spotNotice(10_000));
+  const real = await host.plan.run(host.spot());
   t.equal(real.run, "started", "a dry run does not use up the notice");
 });
 
@@ -129,7 +124,7 @@ t.test("short on time: DeleteOnTermination is marked before any detach", async (
     notOwned: 0,
     plan: { secureFirstBelowMs: 60_000 },
   });
-  const result = await host.plan.run(spotNotice(10_000));
+  const result = await host.plan.run(host.spot(40_000));
   t.equal(result.plan.status, "succeeded");
   const actions = mutations(host.ec2.requests).map((r) => r.action);
   const firstDetach = actions.indexOf("DetachNetworkInterface");
@@ -143,7 +138,7 @@ t.test("short on time: DeleteOnTermination is marked before any detach", async (
 
 t.test("a device that does not come back keeps its ENI attached, marked", async (t) => {
   const host = await releaseHost(t, { owned: 2, notOwned: 0, failRestore: [pciOf(1)] });
-  const result = await host.plan.run(spotNotice(10_000));
+  const result = await host.plan.run(host.spot());
   t.equal(result.plan.status, "failed");
   const [stuck, fine] = host.owned;
   const attachment = host.ec2.model.enis.get(stuck!.id)?.attachment;
@@ -161,7 +156,7 @@ t.test("50% throttling: still done before the deadline", async (t) => {
     fakeDeps: { random: alternatingRandom() },
   });
   host.ec2.throttleRate = 0.5;
-  const notice = spotNotice(30_000);
+  const notice = host.spot();
   const result = await host.plan.run(notice);
   t.equal(result.plan.status, "succeeded", JSON.stringify(result.plan.enis.map((e) => e.error)));
   t.ok((result.plan.finishedAtMs ?? Infinity) < notice.deadlineMs! - 100);
@@ -172,30 +167,21 @@ t.test("50% throttling: still done before the deadline", async (t) => {
 
 t.test("paused mid-plan and resumed: goes on, already-gone is success", async (t) => {
   const store = new MemoryReleasePlanStore();
-  const host = await releaseHost(t, {
-    owned: 3,
-    notOwned: 0,
-    store,
-    plan: { concurrency: 1 },
-    fake: { detachDelayMs: 150 },
-  });
-  const notice = spotNotice(20_000);
-  // Each EC2 answer takes 50 ms, so the 2 ms poller below pauses the plan
-  // after its first delete even on a loaded machine, before the last one.
-  host.ec2.latencyMs = 50;
+  const host = await releaseHost(t, { owned: 3, notOwned: 0, store, plan: { concurrency: 1 } });
+  const notice = host.spot();
+  // The agent stops the moment EC2 has deleted the first ENI, before the plan hears of it.
   const stop = new AbortController();
-  const waiting = setInterval(() => {
-    if (host.ec2.succeeded("DeleteNetworkInterface") >= 1) stop.abort();
-  }, 2);
-  t.teardown(() => clearInterval(waiting));
+  const deleteEni = host.ec2.model.deleteEni.bind(host.ec2.model);
+  host.ec2.model.deleteEni = (id, dryRun) => {
+    deleteEni(id, dryRun);
+    stop.abort();
+  };
   const paused = await host.plan.run(notice, { signal: stop.signal });
-  clearInterval(waiting);
+  host.ec2.model.deleteEni = deleteEni;
   t.equal(paused.plan.status, "running", "a paused plan stays unfinished");
   const saved = (await store.load(notice.key)) as ReleasePlanRecord;
-  t.ok(
-    saved.enis.some((e) => e.phase !== "done"),
-    "work left",
-  );
+  t.equal(saved.enis.filter((e) => e.phase === "done").length, 0, "the delete was not journaled");
+  t.equal(host.ec2.succeeded("DeleteNetworkInterface"), 1, "EC2 deleted one ENI");
   // Someone else deletes an ENI the plan had not finished (pausing can also
   // land between a delete and its journal entry: the same answer then).
   const left = saved.enis.find((e) => e.phase !== "done")!;
@@ -218,21 +204,24 @@ t.test("the plan is journaled before the first mutating call", async (t) => {
     saves.push(mutations(host.ec2.requests).length);
     await save(record);
   };
-  await host.plan.run(spotNotice(10_000));
+  const notice = host.spot();
+  await host.plan.run(notice);
   t.equal(saves[0], 0);
   t.ok(saves.length >= 3, `${saves.length} saves`);
-  t.equal((await store.load(spotNotice(10_000).key))?.status, undefined, "keys are per notice");
+  t.equal((await store.load(notice.key))?.status, "succeeded", "kept under the notice's key");
+  t.equal((await store.load(host.manual().key))?.status, undefined, "and only under it");
 });
 
 t.test("release modes", async (t) => {
   t.test("detach keeps the ENI", async (t) => {
     const host = await releaseHost(t, { owned: 2, notOwned: 0, plan: { mode: "detach" } });
-    const result = await host.plan.run(manualTrigger());
+    const result = await host.plan.run(host.manual());
     t.equal(result.plan.status, "succeeded");
+    await host.clock.sleep(5_000);
     host.ec2.model.settle();
-    await new Promise((r) => setTimeout(r, 80));
     for (const eni of host.owned) {
       t.ok(host.ec2.model.enis.has(eni.id), "kept");
+      t.equal(host.ec2.model.enis.get(eni.id)?.attachment, undefined, "detached");
     }
     t.equal(host.ec2.succeeded("DeleteNetworkInterface"), 0);
   });
@@ -242,7 +231,7 @@ t.test("release modes", async (t) => {
       notOwned: 0,
       plan: { mode: "delete-on-termination" },
     });
-    const result = await host.plan.run(spotNotice());
+    const result = await host.plan.run(host.spot());
     t.equal(result.plan.status, "succeeded");
     for (const eni of host.owned) {
       t.equal(host.ec2.model.enis.get(eni.id)?.attachment?.deleteOnTermination, true);
@@ -251,7 +240,7 @@ t.test("release modes", async (t) => {
   });
   t.test("none restores devices and calls nothing", async (t) => {
     const host = await releaseHost(t, { owned: 2, notOwned: 0, plan: { mode: "none" } });
-    await host.plan.run(spotNotice());
+    await host.plan.run(host.spot());
     t.same(mutations(host.ec2.requests), []);
     t.equal(host.restored.length, 2);
   });
@@ -260,9 +249,9 @@ t.test("release modes", async (t) => {
 t.test(
   "EC2 unreachable at notice time: devices restored, plan failed with the reason",
   async (t) => {
-    const host = await releaseHost(t, { owned: 2, notOwned: 0, plan: { listBudgetMs: 300 } });
+    const host = await releaseHost(t, { owned: 2, notOwned: 0 });
     await host.ec2.stop();
-    const result = await host.plan.run(spotNotice(5_000));
+    const result = await host.plan.run(host.spot(30_000));
     t.equal(result.plan.status, "failed");
     // Retried until the deadline: the last failure says why.
     t.match(result.plan.listError, {
@@ -278,15 +267,101 @@ t.test("listing throttled at notice time: restores do not wait, the listing goes
   const host = await releaseHost(t, {
     owned: 2,
     notOwned: 0,
-    plan: { listBudgetMs: 100 },
     onRestore: () => describedAtRestore.push(host.ec2.succeeded("DescribeNetworkInterfaces")),
   });
   host.ec2.throttleNext(6, "DescribeNetworkInterfaces");
-  const result = await host.plan.run(spotNotice(20_000));
+  const result = await host.plan.run(host.spot());
   t.same(describedAtRestore, [0, 0], "devices went back before EC2 answered a listing");
   t.equal(result.plan.status, "succeeded");
   t.equal(result.plan.listError, undefined);
   const planned = host.events.filter((e) => e.type === "planned");
   t.equal(planned.length, 2, "planned again once the ENIs were listed");
   for (const eni of host.owned) t.notOk(host.ec2.model.enis.has(eni.id));
+});
+
+t.test(
+  "a delete EC2 answers 'is currently in use' is retried until the ENI is released (issue 12)",
+  async (t) => {
+    // Describe shows `available` a moment before delete accepts it: the race
+    // behind InvalidParameterValue "Network interface '…' is currently in use."
+    const host = await releaseHost(t, {
+      owned: 2,
+      notOwned: 0,
+      fake: { inUseAfterDetachMs: 1_500 },
+    });
+    const result = await host.plan.run(host.spot());
+    t.equal(result.plan.status, "succeeded", JSON.stringify(result.plan.enis.map((e) => e.error)));
+    const refused = host.ec2.requests.filter(
+      (r) => r.action === "DeleteNetworkInterface" && r.errorCode === "InvalidParameterValue",
+    );
+    t.ok(refused.length >= 2, `${refused.length} deletes answered 'in use', then retried`);
+    for (const eni of host.owned) t.notOk(host.ec2.model.enis.has(eni.id), `${eni.id} deleted`);
+  },
+);
+
+t.test("an InvalidParameterValue that is not 'in use' is a bug: not retried", async (t) => {
+  const host = await releaseHost(t, { owned: 1, notOwned: 0 });
+  host.ec2.failNext(1, {
+    action: "DeleteNetworkInterface",
+    code: "InvalidParameterValue",
+    status: 400,
+    message: "Value (eni-) for parameter networkInterfaceId is invalid.",
+  });
+  const result = await host.plan.run(host.spot());
+  t.equal(result.plan.status, "failed");
+  t.match(result.plan.enis[0], {
+    phase: "failed",
+    failedIn: "detached",
+    error: { code: "INVALID_ARGUMENT", awsCode: "InvalidParameterValue" },
+  });
+  t.equal(host.ec2.requests.filter((r) => r.action === "DeleteNetworkInterface").length, 1);
+});
+
+t.test(
+  "once per notice and per boot: a new boot's notice gets a new plan (issue 12)",
+  async (t) => {
+    const store = new MemoryReleasePlanStore();
+    const first = await releaseHost(t, { owned: 1, notOwned: 0, store });
+    const notice = first.spot(120_000, "stop");
+    t.equal((await first.plan.run(notice)).run, "started");
+    t.equal((await first.plan.run(notice)).run, "already-finished", "the same boot: nothing again");
+    // The instance stopped and started again: the notice key is the same
+    // ("spot:stop"), the journal survived, the boot is a new one.
+    const second = await releaseHost(t, {
+      owned: 1,
+      notOwned: 0,
+      store,
+      bootedAtMs: (c) => c.now() + 1,
+    });
+    await second.clock.sleep(10);
+    const again = await second.plan.run(second.spot(120_000, "stop"));
+    t.equal(again.run, "started", "a finished plan of an earlier boot does not answer");
+    t.equal(again.plan.status, "succeeded");
+    t.equal(second.restored.length, 1);
+  },
+);
+
+t.test("an earlier deadline for the running notice moves the plan's (issue 12)", async (t) => {
+  const answers: string[] = [];
+  let earlier: TerminationNotice | undefined;
+  const host = await releaseHost(t, {
+    owned: 2,
+    notOwned: 0,
+    // As soon as it is planned, the notice's time comes back earlier, then later.
+    onEvent: (event) => {
+      if (event.type !== "planned" || earlier !== undefined) return;
+      earlier = { ...notice, deadlineMs: host.clock.now() + 2_000 };
+      answers.push(host.plan.noticeChanged(earlier));
+      answers.push(host.plan.noticeChanged({ ...notice, deadlineMs: notice.deadlineMs + 60_000 }));
+    },
+  });
+  const notice = host.spot(120_000);
+  const result = await host.plan.run(notice);
+  t.same(answers, ["moved", "kept"], "an earlier time applies; a later one never extends the plan");
+  t.equal(result.plan.deadlineMs, earlier?.deadlineMs, "journaled with the earlier deadline");
+  t.equal(result.plan.status, "failed", "2 s (less the margin) is too short to release anything");
+  t.match(result.plan.enis[0], { phase: "failed", error: { code: "DEADLINE_EXCEEDED" } });
+  const planned = host.events.filter((e) => e.type === "planned");
+  t.equal(planned.length, 2, "the change is reported as the plan again");
+  t.equal(host.plan.noticeChanged(notice), "not-running", "nothing to move afterwards");
 });

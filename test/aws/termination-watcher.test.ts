@@ -5,24 +5,26 @@ import {
   type TerminationWatcherOptions,
 } from "../../src/aws/termination-watcher.js";
 import type { AgentError } from "../../src/common/index.js";
-import { formatScheduledDate } from "../../src/sim/aws/fake-imds-data.js";
+import { formatNoticeTime, formatScheduledDate } from "../../src/sim/aws/fake-imds-data.js";
 import { startImds, type Teardown, waitFor } from "./helpers.js";
 
 async function setup(t: Teardown, options: TerminationWatcherOptions = {}, budgetMs = 1000) {
   const env = await startImds(t, { budgetMs, requestTimeoutMs: 500 });
   const notices: TerminationNotice[] = [];
+  const changes: { notice: TerminationNotice; previousDeadlineMs: number | undefined }[] = [];
   const errors: { source: NoticeSource; error: AgentError }[] = [];
   const watcher = new TerminationWatcher(
     {
       imds: env.client,
-      now: env.now,
+      clock: env.clock,
       onNotice: (n) => notices.push(n),
+      onNoticeChanged: (notice, previousDeadlineMs) => changes.push({ notice, previousDeadlineMs }),
       onError: (source, error) => errors.push({ source, error }),
     },
     options,
   );
   t.teardown(() => watcher.stop());
-  return { ...env, watcher, notices, errors };
+  return { ...env, watcher, notices, changes, errors };
 }
 
 t.test("ASG Terminated polled many times is exactly one notice", async (t) => {
@@ -46,7 +48,7 @@ t.test("ASG Terminated polled many times is exactly one notice", async (t) => {
 });
 
 t.test("a spot notice with the same action and time is one notice", async (t) => {
-  const { imds, watcher, notices, advance } = await setup(t);
+  const { imds, watcher, notices, changes, advance } = await setup(t);
   const { time } = imds.announceSpot("terminate", 120_000);
   for (let i = 0; i < 5; i++) {
     await watcher.pollAll();
@@ -55,11 +57,31 @@ t.test("a spot notice with the same action and time is one notice", async (t) =>
   t.equal(notices.length, 1);
   t.match(notices[0], { kind: "spot-interruption", action: "terminate", triggersRelease: true });
   t.equal(notices[0]?.deadlineMs, Date.parse(time), "deadline is the notice's time");
+  t.same(changes, [], "an unchanged time is no change");
   imds.announceSpot("stop", 60_000);
   await watcher.pollAll();
   await watcher.pollAll();
-  t.equal(notices.length, 2, "a different action+time is a new notice");
+  t.equal(notices.length, 2, "a different action is a new notice");
   t.match(notices[1], { action: "stop", triggersRelease: true });
+});
+
+t.test("a spot time that moves on every poll is one notice (issue 12)", async (t) => {
+  // amazon-ec2-metadata-mock's default: the time is request time + 2 minutes.
+  const { imds, watcher, notices, changes, advance } = await setup(t, { sources: ["spot"] });
+  imds.announceSpot("terminate", 120_000, { moving: true });
+  const first = Date.parse(formatNoticeTime(imds.data.spot!.timeMs));
+  for (let i = 0; i < 27; i++) {
+    await watcher.pollAll();
+    advance(5_000);
+  }
+  t.equal(notices.length, 1, "27 polls, one notice");
+  t.equal(notices[0]?.key, "spot:terminate", "keyed by what it means");
+  t.equal(notices[0]?.deadlineMs, first, "the first sighting's time");
+  t.equal(changes.length, 26, "every later time is reported as a change of the same notice");
+  t.match(changes[0], {
+    notice: { key: "spot:terminate", deadlineMs: first + 5_000 },
+    previousDeadlineMs: first,
+  });
 });
 
 t.test("spot hibernate is reported but does not trigger release by default", async (t) => {
@@ -91,6 +113,11 @@ t.test("scheduled events: NotBefore is the deadline, canceled ones are ignored",
   imds.setScheduledState(stopId, "canceled");
   await watcher.pollAll();
   t.equal(notices.length, 2, "a later cancel emits nothing new");
+  t.same(
+    notices.map((n) => n.key),
+    [`scheduled:${stopId}`, `scheduled:${rebootId}`],
+    "keyed by EventId",
+  );
 });
 
 t.test("a malformed scheduled entry does not hide a valid one", async (t) => {
@@ -117,11 +144,15 @@ t.test("a malformed scheduled entry does not hide a valid one", async (t) => {
 });
 
 t.test("rebalance emits an event that does not act, unless configured", async (t) => {
-  const { imds, watcher, notices } = await setup(t);
+  const { imds, watcher, notices, advance } = await setup(t);
   imds.announceRebalance();
   await watcher.pollAll();
+  advance(60_000);
+  imds.announceRebalance();
   await watcher.pollAll();
   t.match(notices, [{ kind: "rebalance-recommendation", triggersRelease: false }]);
+  t.equal(notices.length, 1, "a later noticeTime is the same recommendation: once per boot");
+  t.equal(notices[0]?.key, "rebalance");
   t.equal(notices[0]?.deadlineMs, undefined);
 
   const acting = await setup(t, { policy: { rebalance: true }, sources: ["rebalance"] });

@@ -45,3 +45,25 @@ t.test("health reflects IMDS going down and coming back", async (t) => {
   );
   t.equal(await client.checkHealth("imds"), "SERVING");
 });
+
+t.test("a metadata stub without Region or VPC details is healthy (issue 12)", async (t) => {
+  const h = await agentHarness(t, { start: false, config: { ec2: { region: "us-east-1" } } });
+  const imds = h.host.fakeImds;
+  imds.setRaw("/latest/meta-data/placement/region", null);
+  imds.setRaw("/latest/dynamic/instance-identity/document", null);
+  for (const mac of imds.data.interfaces.keys()) {
+    for (const leaf of ["vpc-id", "owner-id", "subnet-id"]) {
+      imds.setRaw(`/latest/meta-data/network/interfaces/macs/${mac}/${leaf}`, null);
+    }
+  }
+  await h.agent.start();
+  t.teardown(() => h.agent.stop());
+  const imdsHealth = h.agent.core.health().components.find((c) => c.name === "imds");
+  t.equal(imdsHealth?.healthy, true, imdsHealth?.detail ?? "no imds component");
+  t.equal(h.agent.identity.instance()?.region, null, "IMDS named no Region");
+  t.equal(
+    h.agent.identity.byMac([...imds.data.interfaces.keys()][1] as never)?.eniId,
+    [...imds.data.interfaces.values()][1]?.interfaceId,
+    "every ENI is known by its MAC",
+  );
+});

@@ -3,6 +3,7 @@
  * journal in argv[3], against the fake EC2 at argv[2], for the notice in
  * argv[4] (JSON). Restores are appended to <stateDir>/restored.log. Prints
  * "ENI <id> <phase>" on every step change and "RESULT <json>" at the end.
+ * Its waits run on a stepping clock started at the wall clock's reading.
  */
 import { appendFile, readFile } from "node:fs/promises";
 import { join } from "node:path";
@@ -12,6 +13,7 @@ import { ReleasePlan } from "../../src/aws/release-plan.js";
 import { FileReleasePlanStore } from "../../src/aws/release-plan-file-store.js";
 import type { BoundDevice } from "../../src/aws/release-plan-types.js";
 import type { TerminationNotice } from "../../src/aws/termination-notice.js";
+import { steppingClock } from "../../src/common/index.js";
 
 const [endpoint, stateDir, noticeJson, ownerKey, ownerValue, instanceId] = process.argv.slice(2);
 if (!endpoint || !stateDir || !noticeJson || !ownerKey || !ownerValue || !instanceId) {
@@ -19,13 +21,14 @@ if (!endpoint || !stateDir || !noticeJson || !ownerKey || !ownerValue || !instan
 }
 const notice = JSON.parse(noticeJson) as TerminationNotice;
 const bound = JSON.parse(await readFile(join(stateDir, "bound.json"), "utf8")) as BoundDevice[];
+const clock = steppingClock(Date.now());
 const client = createEc2Client({
   region: "us-east-1",
   endpoint,
   credentials: { accessKeyId: "AKIDTEST", secretAccessKey: "secret" },
 });
 const actions = new Ec2Actions(
-  { client },
+  { client, clock },
   { owner: { tagKey: ownerKey, tagValue: ownerValue }, waitBaseDelayMs: 10, waitMaxDelayMs: 40 },
 );
 const plan = new ReleasePlan(
@@ -35,6 +38,7 @@ const plan = new ReleasePlan(
     instanceId: async () => instanceId,
     boundDevices: async () => bound,
     restore: (device) => appendFile(join(stateDir, "restored.log"), `${device}\n`),
+    clock,
     emit: (event) => {
       if (event.type === "eni")
         process.stdout.write(`ENI ${event.step.eniId} ${event.step.phase}\n`);

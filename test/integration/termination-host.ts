@@ -2,8 +2,9 @@
  * An instance for the termination tests without the daemon: a fake IMDS and
  * a fake EC2 that agree on the instance, the termination watcher polling the
  * IMDS through the real client, and a release plan fed by it, the way the
- * agent wires them. Timings are scaled down (notices seconds ahead, polls
- * every 20 ms).
+ * agent wires them. Everything runs on one stepping clock with the daemon's
+ * real timings (polls every 5 s, a 2 s detach, a 5 s grace): virtual time,
+ * so a two-minute notice costs milliseconds.
  */
 
 import { ImdsClient } from "../../src/aws/imds-client.js";
@@ -30,37 +31,30 @@ export async function watchedHost(t: Teardown, options: WatchedHostOptions = {})
   const host = await releaseHost(t, {
     owned: options.owned ?? 3,
     notOwned: options.notOwned ?? 1,
-    fake: { detachDelayMs: 150 },
     fakeDeps: options.fakeDeps,
-    plan: { graceMs: 200, workReserveMs: 1000, deadlineMarginMs: 500, ...options.plan },
+    ...(options.plan ? { plan: options.plan } : {}),
   });
-  host.ec2.latencyMs = 5;
-  const imds = new FakeImds();
+  const now = () => host.clock.now();
+  const imds = new FakeImds({ now });
   imds.data.instanceId = host.instanceId;
   await imds.start(AbortSignal.timeout(120_000));
   t.teardown(() => imds.stop());
   const client = new ImdsClient(
-    {},
-    { endpoint: imds.url, requestTimeoutMs: 200, budgetMs: 400, retryBaseDelayMs: 5 },
+    { now },
+    { endpoint: imds.url, requestTimeoutMs: 200, budgetMs: 100, retryBaseDelayMs: 5 },
   );
   const notices: TerminationNotice[] = [];
   const runs: Promise<ReleasePlanResult>[] = [];
   const watcher = new TerminationWatcher(
     {
       imds: client,
+      clock: host.clock,
       onNotice: (notice) => {
         notices.push(notice);
         if (notice.triggersRelease) runs.push(host.plan.run(notice));
       },
     },
-    {
-      spotIntervalMs: 20,
-      asgIntervalMs: 20,
-      scheduledIntervalMs: 50,
-      rebalanceIntervalMs: 50,
-      errorBackoffMaxMs: 100,
-      asgLifecycleHookTimeoutMs: options.asgHookTimeoutMs ?? 10_000,
-    },
+    { asgLifecycleHookTimeoutMs: options.asgHookTimeoutMs ?? 120_000 },
   );
   await watcher.start(AbortSignal.timeout(120_000));
   t.teardown(() => watcher.stop());

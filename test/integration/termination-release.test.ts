@@ -12,7 +12,7 @@ import { watchedHost } from "./termination-host.js";
 
 t.test("spot notice: devices restored, owned ENIs released, before the deadline", async (t) => {
   const host = await watchedHost(t, { owned: 3, notOwned: 1 });
-  const { time } = host.imds.announceSpot("terminate", 8_000);
+  const { time } = host.imds.announceSpot("terminate", 120_000);
   await waitFor(() => host.runs.length === 1, 5_000);
   const result = await host.runs[0]!;
   t.equal(result.plan.status, "succeeded");
@@ -37,8 +37,10 @@ t.test("ASG Terminated: acted on exactly once though polled many times", async (
   const result = await host.runs[0]!;
   t.equal(result.plan.status, "succeeded");
   const getsBefore = host.imds.stats.gets;
-  await new Promise((r) => setTimeout(r, 600));
-  t.ok(host.imds.stats.gets - getsBefore > 20, "the watcher kept polling");
+  const since = host.clock.now();
+  // Polls come every 5 s of the virtual clock: 40 GETs of 4 paths are 50 s.
+  await waitFor(() => host.imds.stats.gets - getsBefore >= 40, 5_000);
+  t.ok(host.clock.now() - since >= 45_000, "the watcher kept polling for most of a minute");
   t.equal(host.notices.length, 1, "one notice");
   t.equal(host.runs.length, 1, "one plan");
   t.equal(host.restored.length, 3, "each device restored once");
@@ -57,7 +59,7 @@ t.test("50% of EC2 requests throttled: still done before the deadline", async (t
     fakeDeps: { random: alternatingRandom() },
   });
   host.ec2.throttleRate = 0.5;
-  const { time } = host.imds.announceSpot("terminate", 25_000);
+  const { time } = host.imds.announceSpot("terminate", 120_000);
   await waitFor(() => host.runs.length === 1, 5_000);
   const result = await host.runs[0]!;
   t.equal(result.plan.status, "succeeded");
@@ -70,10 +72,10 @@ t.test("50% of EC2 requests throttled: still done before the deadline", async (t
 t.test("IMDS down: no action, and the watcher reports unhealthy", async (t) => {
   const host = await watchedHost(t, { owned: 2, notOwned: 0 });
   host.imds.down = true;
-  host.imds.announceSpot("terminate", 8_000);
+  host.imds.announceSpot("terminate", 120_000);
   host.imds.setAsgState("Terminated");
   await waitFor(() => !host.watcher.getHealth().healthy && failing(host.watcher) >= 3, 5_000);
-  await new Promise((r) => setTimeout(r, 200));
+  await host.clock.sleep(30_000);
   t.same(host.notices, [], "no notice invented");
   t.same(host.runs, []);
   t.same(host.restored, []);

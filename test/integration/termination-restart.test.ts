@@ -13,6 +13,7 @@ import { createInterface } from "node:readline";
 import t from "tap";
 import { FileReleasePlanStore } from "../../src/aws/release-plan-file-store.js";
 import type { ReleasePlanResult } from "../../src/aws/release-plan-types.js";
+import { wallClock } from "../../src/common/index.js";
 import { seedInstance } from "../../src/sim/aws/seed-instance.js";
 import { OWNER, startEc2 } from "../aws/helpers.js";
 import { OWNER_TAG, pciOf, spotNotice } from "../aws/release-fixture.js";
@@ -43,15 +44,16 @@ function startChild(args: string[]): ChildRun {
 t.test("SIGKILL mid-plan, restart: the plan resumes and finishes", async (t) => {
   const dir = await mkdtemp(join(tmpdir(), "termination-restart-"));
   t.teardown(() => rm(dir, { recursive: true, force: true }));
-  const { ec2 } = await startEc2(t, { fake: { detachDelayMs: 300 } });
-  ec2.latencyMs = 10;
+  // The fake runs on the wall clock (the children cannot share a virtual
+  // one) with an instant detach; the children wait on virtual clocks of their own.
+  const { ec2 } = await startEc2(t, { clock: wallClock, fake: { detachDelayMs: 0 } });
   const seeded = seedInstance(ec2.model, { ownerTag: OWNER_TAG, owned: 4, notOwned: 1 });
   const bound = [...seeded.owned, ...seeded.notOwned].map((eni, i) => ({
     device: pciOf(i + 1),
     eniId: eni.id,
   }));
   await writeFile(join(dir, "bound.json"), JSON.stringify(bound));
-  const notice = spotNotice(30_000);
+  const notice = spotNotice(30_000, "terminate", Date.now());
   const args = [
     ec2.url,
     dir,

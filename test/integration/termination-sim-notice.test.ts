@@ -3,27 +3,67 @@
  * serve writes its fake endpoints next to its socket (0600), the command
  * makes the fake IMDS announce the notice, the daemon's watcher picks it up
  * and the release plan returns the DPDK device to the kernel; the file is
- * removed when serve stops.
+ * removed when serve stops. The daemon polls IMDS every 100 ms and gives
+ * DPDK no grace, so the test waits on events, not on the daemon's timers.
  */
 import { spawn } from "node:child_process";
-import { existsSync, mkdtempSync, rmSync, statSync } from "node:fs";
+import { existsSync, mkdtempSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import t from "tap";
+import { runCli } from "../../src/cli/run-cli.js";
 import { cli } from "../cli/daemon-support.js";
 import { until } from "../server/harness.js";
 
 const ROOT = fileURLToPath(new URL("../../", import.meta.url));
+
+/** `eni-agent watch …` in this process; `subscribed` resolves once its stream is open. */
+function watch(argv: readonly string[]) {
+  let stdout = "";
+  let stderr = "";
+  let subscribed!: () => void;
+  const open = new Promise<void>((resolve) => (subscribed = resolve));
+  const done = runCli(["watch", ...argv], {
+    stdout: { write: (text: string) => (stdout += text) },
+    stderr: {
+      write: (text: string) => {
+        stderr += text;
+        if (text.startsWith("watching events at ")) subscribed();
+      },
+      isTTY: false,
+    },
+    env: {},
+  }).then((code) => ({ code, stdout, stderr }));
+  return { open, done };
+}
 
 t.test("sim notice spot: the simulated daemon sees it and releases", async (t) => {
   const dir = mkdtempSync(join(tmpdir(), "simnotice-"));
   const socket = join(dir, "s.sock");
   const endpointsFile = `${socket}.sim.json`;
   let log = "";
+  const config = join(dir, "config.json");
+  writeFileSync(
+    config,
+    JSON.stringify({
+      imds: { spotIntervalMs: 100, asgIntervalMs: 100 },
+      termination: { dpdkGraceMs: 0 },
+    }),
+  );
   const child = spawn(
     process.execPath,
-    ["--import", "tsx", "src/cli/main.ts", "serve", "--simulate", "--socket", socket],
+    [
+      "--import",
+      "tsx",
+      "src/cli/main.ts",
+      "serve",
+      "--simulate",
+      "--socket",
+      socket,
+      "--config",
+      config,
+    ],
     { cwd: ROOT, stdio: ["ignore", "pipe", "pipe"] },
   );
   child.stdout?.on("data", (b: Buffer) => (log += b.toString()));
@@ -41,10 +81,26 @@ t.test("sim notice spot: the simulated daemon sees it and releases", async (t) =
 
   const bound = await run("bind", "0000:00:06.0", "vfio-pci");
   t.equal(bound.code, 0, bound.stderr);
-  const watched = run("watch", "--kind", "termination_notice", "--count", "1", "--json");
+  const watched = watch([
+    "--kind",
+    "termination_notice",
+    "--count",
+    "1",
+    "--json",
+    "--socket",
+    socket,
+  ]);
   // The restore's result and the termination plan's result.
-  const results = run("watch", "--kind", "operation_result", "--count", "2", "--json");
-  await new Promise((r) => setTimeout(r, 300));
+  const results = watch([
+    "--kind",
+    "operation_result",
+    "--count",
+    "2",
+    "--json",
+    "--socket",
+    socket,
+  ]);
+  await Promise.all([watched.open, results.open]);
 
   const bad = await run("sim", "notice", "spot", "--in", "soon");
   t.equal(bad.code, 2, "usage error");
@@ -52,19 +108,9 @@ t.test("sim notice spot: the simulated daemon sees it and releases", async (t) =
   t.equal(announced.code, 0, announced.stderr);
   t.match(announced.stdout, /spot notice \(action=terminate time=\S+Z\)/);
 
-  const notice = JSON.parse((await watched).stdout);
+  const notice = JSON.parse((await watched.done).stdout);
   t.match(notice, { kind: "termination_notice", notice: { source: "spot_interruption" } });
-  let driver: string | null = "vfio-pci";
-  for (let i = 0; i < 200 && driver !== "ena"; i++) {
-    const status = JSON.parse((await run("status", "--json")).stdout);
-    driver = status.devices.find(
-      (d: { pciAddress: string }) => d.pciAddress === "0000:00:06.0",
-    )?.driver;
-    if (driver !== "ena") await new Promise((r) => setTimeout(r, 100));
-  }
-  t.equal(driver, "ena", "the device is back with the kernel");
-
-  const finished = (await results).stdout
+  const finished = (await results.done).stdout
     .trim()
     .split("\n")
     .map((line) => JSON.parse(line));
@@ -72,6 +118,13 @@ t.test("sim notice spot: the simulated daemon sees it and releases", async (t) =
     finished.find((e) => e.operation.kind === "termination"),
     { operation: { status: "succeeded" } },
     "the release plan finished",
+  );
+  // The plan ends after the device is back: one look suffices.
+  const status = JSON.parse((await run("status", "--json")).stdout);
+  t.equal(
+    status.devices.find((d: { pciAddress: string }) => d.pciAddress === "0000:00:06.0")?.driver,
+    "ena",
+    "the device is back with the kernel",
   );
 
   child.kill("SIGTERM");

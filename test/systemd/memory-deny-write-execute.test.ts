@@ -80,8 +80,8 @@ t.test(
     writeFileSync(
       unit,
       readFileSync(UNIT, "utf8").replace(
-        "ExecStart=/usr/bin/eni-agent",
-        `ExecStart=${process.execPath}`,
+        /^(ExecStart(?:Post)?=)\/usr\/bin\/eni-agent/gm,
+        `$1${process.execPath}`,
       ),
     );
     const analyze = () =>

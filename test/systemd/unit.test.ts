@@ -12,14 +12,14 @@ const EXPOSURE_BUDGET = 3.0;
 const unitPath = new URL("../../systemd/eni-agent.service", import.meta.url);
 const hasAnalyze = spawnSync("systemd-analyze", ["--version"]).status === 0;
 
-/** A copy whose ExecStart names a binary that exists here, as verify insists. */
+/** A copy whose ExecStart and ExecStartPost name a binary that exists here, as verify insists. */
 function stagedUnit(): string {
   const dir = mkdtempSync(join(tmpdir(), "eni-agent-unit-"));
   const path = join(dir, "eni-agent.service");
   copyFileSync(unitPath, path);
   const text = readFileSync(path, "utf8").replace(
-    "ExecStart=/usr/bin/eni-agent",
-    `ExecStart=${process.execPath}`,
+    /^(ExecStart(?:Post)?=)\/usr\/bin\/eni-agent/gm,
+    `$1${process.execPath}`,
   );
   writeFileSync(path, text);
   return path;

@@ -1,5 +1,5 @@
 import { spawn } from "node:child_process";
-import { accessSync, constants, existsSync, writeFileSync } from "node:fs";
+import { accessSync, appendFileSync, constants, existsSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { parseEvent } from "./guest/protocol.js";
 import type { GuestConfig, GuestResult } from "./guest-entry.js";
@@ -37,6 +37,17 @@ export interface BootSpec {
   logPath: string;
   /** Keep kernel boot messages on the console (slower under TCG). */
   verbose: boolean;
+  /**
+   * A raw disk image attached as virtio-blk (the systemd guest's root). With
+   * it the guest also gets a second serial port: the console (ttyS0) goes to
+   * `consoleLogPath` and the protocol comes back on ttyS1, away from what
+   * systemd and the kernel print.
+   */
+  disk?: { path: string; consoleLogPath: string };
+  /** More words for the kernel command line. */
+  extraCmdline?: readonly string[];
+  /** Keep the guest's user-mode network from reaching anything outside qemu. */
+  isolatedNetwork?: boolean;
 }
 
 /** The qemu command line for one boot (without the binary). */
@@ -58,7 +69,9 @@ export function qemuArgs(spec: BootSpec): string[] {
       // romfile= : no option ROM; PVH boot needs none, and the host may lack ipxe.
       `e1000e,bus=rp${i},netdev=n${i},romfile=`,
       "-netdev",
-      `user,id=n${i}`,
+      // restrict: nothing leaves qemu; no IPv6: no router advertisement gives
+      // every NIC a default route.
+      `user,id=n${i}${spec.isolatedNetwork ? ",restrict=on,ipv6=off" : ""}`,
     );
   }
   if (spec.virtioNic) {
@@ -86,7 +99,21 @@ export function qemuArgs(spec: BootSpec): string[] {
     `eni.nics=${spec.nics}`,
     `eni.virtio=${spec.virtioNic ? 1 : 0}`,
     `eni.nonce=${spec.nonce}`,
+    ...(spec.extraCmdline ?? []),
   ].join(" ");
+  const disk =
+    spec.disk === undefined
+      ? []
+      : [
+          "-drive",
+          `file=${spec.disk.path},format=raw,if=none,id=root`,
+          "-device",
+          "virtio-blk-pci,drive=root,bus=pcie.0,addr=0x8",
+        ];
+  const serial =
+    spec.disk === undefined
+      ? ["-serial", "stdio"]
+      : ["-serial", `file:${spec.disk.consoleLogPath}`, "-serial", "stdio"];
   return [
     ...accel,
     ...machine,
@@ -97,14 +124,14 @@ export function qemuArgs(spec: BootSpec): string[] {
     "-nodefaults",
     "-nographic",
     "-no-reboot",
-    "-serial",
-    "stdio",
+    ...serial,
     "-kernel",
     spec.kernel,
     "-initrd",
     spec.initrd,
     "-append",
     cmdline,
+    ...disk,
     ...nics,
   ];
 }
@@ -164,7 +191,10 @@ export function boot(spec: BootSpec, qemu = "qemu-system-x86_64"): Promise<BootO
     };
     // Decoded by the stream, so a character split across chunks stays whole.
     child.stdout.setEncoding("utf8");
+    // The log grows as the guest prints, so a long boot can be followed.
+    writeFileSync(spec.logPath, "");
     const onData = (text: string) => {
+      appendFileSync(spec.logPath, text);
       out.log += text;
       pending += text;
       const lines = pending.split("\n");
@@ -173,6 +203,7 @@ export function boot(spec: BootSpec, qemu = "qemu-system-x86_64"): Promise<BootO
     };
     child.stdout.on("data", onData);
     child.stderr.on("data", (chunk: Buffer) => {
+      appendFileSync(spec.logPath, chunk);
       out.log += chunk.toString("utf8");
     });
     const finish = (how: string) => {
@@ -187,7 +218,6 @@ export function boot(spec: BootSpec, qemu = "qemu-system-x86_64"): Promise<BootO
       else if (expected !== out.results.length) {
         out.error ??= `guest announced ${expected} results, sent ${out.results.length}`;
       }
-      writeFileSync(spec.logPath, out.log);
       resolve(out);
     };
     child.on("error", (err) => {

@@ -10,14 +10,14 @@ import { randomBytes } from "node:crypto";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { availableParallelism } from "node:os";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import { GUEST_CONFIGS, type GuestConfigName } from "./guest-entry.js";
+import { harnessEnv } from "./harness-env.js";
 import { buildGuestImage } from "./image/build-guest-image.js";
 import { Apt, onPath } from "./image/debian-packages.js";
 import { loadEntries } from "./load-entries.js";
 import { type BootOutcome, boot, detectAccel } from "./qemu.js";
-import { mapLimit, TapWriter } from "./tap-writer.js";
+import { mapLimit, type TapWriter } from "./tap-writer.js";
 
 const QEMU = "qemu-system-x86_64";
 
@@ -31,19 +31,7 @@ async function main(): Promise<number> {
       "build-only": { type: "boolean", default: false },
     },
   });
-  const vmDir = fileURLToPath(new URL(".", import.meta.url));
-  const repoRoot = join(vmDir, "../..");
-  const cacheDir = process.env.ENI_VM_CACHE ?? join(repoRoot, ".cache/vm");
-  const required = process.env.ENI_VM_REQUIRE === "1";
-  const log = (line: string) => process.stdout.write(`# ${line}\n`);
-  const tap = new TapWriter((line) => process.stdout.write(`${line}\n`));
-  const wallStart = performance.now();
-
-  const skip = (reason: string): number => {
-    tap.skipAll(reason);
-    process.stdout.write(`SKIP: vm tests: ${reason}\n`);
-    return required ? 1 : 0;
-  };
+  const { vmDir, cacheDir, log, tap, wallStart, skip } = harnessEnv("vm tests");
   // The guest runs the host's own node binary, so the host must be x86-64 too.
   if (process.arch !== "x64") return skip(`the guest is x86-64; this host is ${process.arch}`);
   if (!Apt.usable()) return skip("building the guest needs root with apt-get, apt-cache, dpkg-deb");

@@ -8,7 +8,7 @@
  * state directory's lock (so it never races a running daemon), recovers
  * unfinished operations first, then does its one operation.
  */
-import { networkInterfaces, release } from "node:os";
+import { release } from "node:os";
 import { AgentError, type PciAddress, readJsonFile } from "../../common/index.js";
 import {
   type AddressProvider,
@@ -26,6 +26,7 @@ import {
 import {
   type DefaultRouteReader,
   type HolderScanner,
+  InterfaceAddresses,
   parseVendorDevice,
   RealDefaultRouteReader,
   RealHolderScanner,
@@ -135,10 +136,9 @@ export interface HostRoots {
 }
 
 /**
- * The real host. Interface addresses come from getifaddrs (os.networkInterfaces),
- * not a shell; link-local IPv6 does not count as "in use", every interface
- * that is up has one. Under another --sysfs-root the interfaces are not this
- * machine's, so no addresses are reported.
+ * The real host, read the way the daemon reads it (the same adapters). Under
+ * another --sysfs-root the interfaces are not this machine's, so no addresses
+ * are reported.
  */
 export function realHost(roots: HostRoots, pid: number): OfflineHost {
   const local = roots.sysfsRoot === "/sys";
@@ -147,14 +147,7 @@ export function realHost(roots: HostRoots, pid: number): OfflineHost {
     sysfs: new RealSysfs({ root: roots.sysfsRoot }),
     holders,
     routes: new RealDefaultRouteReader({ procRoot: roots.procRoot, blockingReads: true }),
-    addresses: {
-      addresses: async (name) =>
-        local
-          ? (networkInterfaces()[name] ?? [])
-              .filter((a) => !(a.family === "IPv6" && /^fe[89ab]/i.test(a.address)))
-              .map((a) => a.cidr ?? a.address)
-          : [],
-    },
+    addresses: local ? new InterfaceAddresses() : { addresses: async () => [] },
     kernelRelease: local ? release() : null,
     pid,
     // The lock's owner is this process, so it is read in this host's /proc

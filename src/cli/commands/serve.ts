@@ -44,8 +44,11 @@ OPTIONS
                        overriding logLevel.
     --simulate         Run on the kernel simulator: an EC2 host with four ENA
                        devices (0000:00:05.0 is the primary), a fake instance
-                       metadata service and a fake EC2 endpoint on 127.0.0.1.
-                       Needs no root and writes nothing outside its state
+                       metadata service, a fake EC2 and a fake Auto Scaling
+                       endpoint on 127.0.0.1. imds.endpoint, ec2.endpoint and
+                       autoScaling.endpoint in --config replace the fakes (to
+                       drill against amazon-ec2-metadata-mock, LocalStack or
+                       moto). Needs no root and writes nothing outside its state
                        directory. The socket defaults to
                        $XDG_RUNTIME_DIR/eni-agent/eni-agent.sock (else a
                        directory under the system's temp dir); the paths are
@@ -202,22 +205,29 @@ export async function serve(
     }
     const socketPath = config.listeners.socket.path;
     if (sim !== null) {
-      // `eni-agent sim notice` finds the fake IMDS (and its control token) here.
-      await writeSimEndpoints(socketPath, {
-        version: 1,
-        pid: process.pid,
-        imds: sim.fakeImds.url,
-        ec2: sim.fakeEc2.url,
-        controlToken: sim.fakeImds.controlToken,
-      });
+      // `eni-agent sim notice` finds the fake IMDS (and its control token)
+      // here; an external IMDS is scripted with its own tools.
+      if (!sim.external.imds) {
+        await writeSimEndpoints(socketPath, {
+          version: 1,
+          pid: process.pid,
+          imds: sim.fakeImds.url,
+          ec2: sim.ec2Endpoint() ?? "",
+          controlToken: sim.fakeImds.controlToken,
+        });
+      }
+      const which = (external: boolean) => (external ? "configured" : "fake");
       io.stderr.write(
         `eni-agent: simulated EC2 host ready\n` +
-          `  socket     ${config.listeners.socket.path}\n` +
-          `  state dir  ${config.stateDir}\n` +
-          `  fake IMDS  ${sim.fakeImds.url}\n` +
-          `  fake EC2   ${sim.fakeEc2.url}\n` +
-          `  notices    ENI_AGENT_SOCKET=${socketPath} eni-agent sim notice spot\n` +
-          `  try        ENI_AGENT_SOCKET=${config.listeners.socket.path} eni-agent status\n`,
+          `  socket       ${config.listeners.socket.path}\n` +
+          `  state dir    ${config.stateDir}\n` +
+          `  IMDS         ${sim.imdsEndpoint()} (${which(sim.external.imds)})\n` +
+          `  EC2          ${sim.ec2Endpoint()} (${which(sim.external.ec2)})\n` +
+          `  Auto Scaling ${sim.autoScalingEndpoint()} (${which(sim.external.autoScaling)})\n` +
+          (sim.external.imds
+            ? ""
+            : `  notices      ENI_AGENT_SOCKET=${socketPath} eni-agent sim notice spot\n`) +
+          `  try          ENI_AGENT_SOCKET=${config.listeners.socket.path} eni-agent status\n`,
       );
     }
     options.onReady?.({ socket: config.listeners.socket.path, stateDir: config.stateDir });
@@ -233,7 +243,7 @@ export async function serve(
     log.info({ reason: fatal === null ? "signal" : "fatal error" }, "stopping");
     stopHangups();
     await agent.stop();
-    if (sim !== null) await removeSimEndpoints(socketPath);
+    if (sim !== null && !sim.external.imds) await removeSimEndpoints(socketPath);
     log.info({}, "stopped");
     return fatal === null ? EXIT_OK : 1;
   } finally {

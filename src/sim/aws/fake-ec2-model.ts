@@ -43,6 +43,8 @@ export interface FakeEni {
   readonly requesterManaged: boolean;
   readonly tags: Map<string, string>;
   attachment: FakeAttachment | undefined;
+  /** When its last detach completed; deletes may still see the attachment a moment after. */
+  detachedAtMs?: number;
 }
 
 export interface FakeInstance {
@@ -66,6 +68,11 @@ export class FakeEc2Model {
   readonly instances = new Map<string, FakeInstance>();
   /** attached → available takes this long after a detach, in ms. */
   detachDelayMs = 2000;
+  /**
+   * Deletes keep answering "in use" this long after describes show the ENI
+   * `available` (EC2's actions do not see a detach at the same instant), in ms.
+   */
+  inUseAfterDetachMs = 0;
   ownerId = "123456789012";
   availabilityZone = "us-east-1a";
   private ipCounter = 10;
@@ -109,7 +116,9 @@ export class FakeEc2Model {
   ): FakeAttachment {
     const eni = this.requireEni(eniId);
     this.settle();
-    if (eni.attachment) throw new Ec2Fault("InvalidNetworkInterface.InUse", `${eniId} is in use`);
+    // What AttachNetworkInterface answers for an ENI that is attached already.
+    if (eni.attachment)
+      throw new Ec2Fault("InvalidNetworkInterface.InUse", `Interface: [${eniId}] in use.`);
     const instance = this.instances.get(instanceId);
     if (instance?.state !== "running") {
       throw new Ec2Fault("IncorrectInstanceState", `instance ${instanceId} is not running`);
@@ -142,8 +151,10 @@ export class FakeEc2Model {
     const now = this.now();
     for (const eni of this.enis.values()) {
       const requested = eni.attachment?.detachRequestedAtMs;
-      if (requested !== undefined && now >= requested + this.detachDelayMs)
+      if (requested !== undefined && now >= requested + this.detachDelayMs) {
         eni.attachment = undefined;
+        eni.detachedAtMs = requested + this.detachDelayMs;
+      }
     }
   }
 
@@ -186,10 +197,14 @@ export class FakeEc2Model {
     if (eni.requesterManaged) {
       throw new Ec2Fault("OperationNotPermitted", `You do not have permission to access ${eniId}`);
     }
-    if (eni.attachment) {
+    // EC2 overloads InvalidParameterValue here, with this message, for an ENI
+    // that is attached or still detaching (see docs/aws.md for the sources).
+    const settling =
+      eni.detachedAtMs !== undefined && this.now() < eni.detachedAtMs + this.inUseAfterDetachMs;
+    if (eni.attachment || settling) {
       throw new Ec2Fault(
-        "InvalidNetworkInterface.InUse",
-        `The interface ${eniId} is currently in use.`,
+        "InvalidParameterValue",
+        `Network interface '${eniId}' is currently in use.`,
       );
     }
     dryRunCheck(dryRun);
@@ -241,7 +256,10 @@ export class FakeEc2Model {
     for (const eni of [...this.enis.values()]) {
       if (eni.attachment?.instanceId !== instanceId) continue;
       if (eni.attachment.deleteOnTermination) this.enis.delete(eni.id);
-      else eni.attachment = undefined;
+      else {
+        eni.attachment = undefined;
+        eni.detachedAtMs = this.now();
+      }
     }
   }
 

@@ -1,14 +1,5 @@
-/**
- * A fake EC2 endpoint speaking the EC2 Query API over real HTTP (form-encoded
- * POST in, XML out) well enough for `@aws-sdk/client-ec2`: the ENI actions
- * the agent uses plus a minimal DescribeInstances, EC2's error codes and
- * HTTP statuses, per-action token buckets with the documented sizes, DryRun,
- * and injectable throttling, 5xx and latency. It checks that requests are
- * SigV4-signed but not the signature itself.
- */
-import { randomUUID } from "node:crypto";
-import type { IncomingMessage, ServerResponse } from "node:http";
-import { type Service, sleep } from "../../common/index.js";
+import type { IncomingMessage } from "node:http";
+import { type Clock, type Service, wallClock } from "../../common/index.js";
 import { dryRunCheck, Ec2Fault, FakeEc2Model } from "./fake-ec2-model.js";
 import {
   boolParam,
@@ -20,8 +11,13 @@ import {
   requiredParam,
 } from "./fake-ec2-query.js";
 import { eniXml, errorXml, instanceXml, responseXml } from "./fake-ec2-xml.js";
+import {
+  FakeQueryEndpoint,
+  type FakeQueryRequest,
+  type QueryFault,
+} from "./fake-query-endpoint.js";
 import { type BucketSize, EC2_BUCKETS, FakeTokenBucket } from "./fake-token-bucket.js";
-import { LocalHttpServer } from "./local-http-server.js";
+import { FaultQueue } from "./fault-queue.js";
 
 export const FAKE_EC2_ACTIONS = [
   "DescribeNetworkInterfaces",
@@ -34,84 +30,51 @@ export const FAKE_EC2_ACTIONS = [
 export type FakeEc2Action = (typeof FAKE_EC2_ACTIONS)[number];
 
 /** One request as the fake saw it, for assertions on what the agent sent. */
-export interface FakeEc2Request {
-  readonly action: string;
-  readonly params: Readonly<Record<string, string>>;
-  /** The error code answered, or undefined for success. */
-  readonly errorCode: string | undefined;
-}
+export type FakeEc2Request = FakeQueryRequest;
 
 export interface FakeEc2Deps {
-  readonly now?: () => number;
+  /** Epoch ms: detach delays, bucket refills and the answer latency. Default wallClock. */
+  readonly clock?: Clock;
   readonly random?: () => number;
 }
 
 export interface FakeEc2Options {
   /** attached → available after a detach, in ms. Default 2000. */
   readonly detachDelayMs?: number;
+  /** Deletes still answer "in use" this long after the detach completed, in ms. Default 0. */
+  readonly inUseAfterDetachMs?: number;
   /** Overrides the documented bucket size of an action. */
   readonly buckets?: Partial<Record<FakeEc2Action, BucketSize>>;
 }
 
-interface Fault {
-  readonly action: string | undefined;
-  remaining: number;
-  readonly code: string;
-  readonly status: number;
-}
-
 type XmlBody = Parameters<typeof responseXml>[2];
 
-export class FakeEc2 implements Service {
-  readonly name = "fake-ec2";
+export class FakeEc2 extends FakeQueryEndpoint implements Service {
   readonly model: FakeEc2Model;
-  readonly requests: FakeEc2Request[] = [];
-  /** Delay before every answer, in ms. */
-  latencyMs = 0;
   /** Fraction [0, 1] of requests answered RequestLimitExceeded regardless of buckets. */
   throttleRate = 0;
-  private readonly now: () => number;
   private readonly random: () => number;
   private readonly bucketSizes: Partial<Record<FakeEc2Action, BucketSize>>;
   private readonly buckets = new Map<string, FakeTokenBucket>();
-  private readonly faults: Fault[] = [];
-  private readonly http: LocalHttpServer;
+  private readonly faults = new FaultQueue<FakeEc2Action>();
 
   constructor(deps: FakeEc2Deps = {}, options: FakeEc2Options = {}) {
-    this.now = deps.now ?? Date.now;
+    super("fake-ec2", deps.clock ?? wallClock);
     this.random = deps.random ?? Math.random;
-    this.model = new FakeEc2Model(this.now);
+    this.model = new FakeEc2Model(() => this.clock.now());
     if (options.detachDelayMs !== undefined) this.model.detachDelayMs = options.detachDelayMs;
+    if (options.inUseAfterDetachMs !== undefined) {
+      this.model.inUseAfterDetachMs = options.inUseAfterDetachMs;
+    }
     this.bucketSizes = options.buckets ?? {};
-    this.http = new LocalHttpServer(this.name, (req, body, res, signal) =>
-      this.handle(req, body, res, signal),
-    );
   }
 
-  /** Base URL to give the EC2 client as its endpoint. */
-  get url(): string {
-    return this.http.url;
-  }
-
-  start(signal: AbortSignal): Promise<void> {
-    return this.http.start(signal);
-  }
-
-  stop(): Promise<void> {
-    return this.http.stop();
-  }
-
-  /** The next `count` requests (of `action`, or any) fail with `code` and HTTP `status`. */
+  /** The next `count` requests (of `action`, or any) fail with `code`, HTTP `status` and `message`. */
   failNext(
     count: number,
-    options: { action?: FakeEc2Action; code?: string; status?: number } = {},
+    options: { action?: FakeEc2Action; code?: string; status?: number; message?: string } = {},
   ): void {
-    this.faults.push({
-      action: options.action,
-      remaining: count,
-      code: options.code ?? "InternalError",
-      status: options.status ?? 500,
-    });
+    this.faults.add(count, { ...options, code: options.code ?? "InternalError" });
   }
 
   /** The next `count` requests (of `action`, or any) are throttled. */
@@ -124,43 +87,28 @@ export class FakeEc2 implements Service {
     return this.requests.filter((r) => r.action === action && r.errorCode === undefined).length;
   }
 
-  private async handle(
-    req: IncomingMessage,
-    body: string,
-    res: ServerResponse,
-    signal: AbortSignal,
-  ): Promise<void> {
-    if (this.latencyMs > 0) await sleep(this.latencyMs, signal);
-    const params = new URLSearchParams(body);
-    const action = params.get("Action") ?? "";
-    const requestId = randomUUID();
-    try {
-      const xml = this.dispatch(req, action, params, requestId);
-      this.requests.push({ action, params: Object.fromEntries(params), errorCode: undefined });
-      res.writeHead(200, xmlHeaders(requestId));
-      res.end(xml);
-    } catch (err) {
-      const fault = err instanceof Ec2Fault ? err : new Ec2Fault("InternalError", String(err), 500);
-      this.requests.push({ action, params: Object.fromEntries(params), errorCode: fault.code });
-      res.writeHead(fault.status, xmlHeaders(requestId));
-      res.end(errorXml(fault.code, fault.message, requestId));
-    }
+  protected fault(err: unknown): QueryFault {
+    return err instanceof Ec2Fault ? err : new Ec2Fault("InternalError", String(err), 500);
   }
 
-  private dispatch(
-    req: IncomingMessage,
+  protected unsigned(): QueryFault {
+    return new Ec2Fault(
+      "AuthFailure",
+      "AWS was not able to validate the provided credentials",
+      401,
+    );
+  }
+
+  protected errorXml(fault: QueryFault, requestId: string): string {
+    return errorXml(fault.code, fault.message, requestId);
+  }
+
+  protected dispatch(
+    _req: IncomingMessage,
     action: string,
     params: URLSearchParams,
     requestId: string,
   ): string {
-    const auth = req.headers.authorization ?? "";
-    if (req.method !== "POST" || !auth.startsWith("AWS4-HMAC-SHA256 Credential=")) {
-      throw new Ec2Fault(
-        "AuthFailure",
-        "AWS was not able to validate the provided credentials",
-        401,
-      );
-    }
     if (!(FAKE_EC2_ACTIONS as readonly string[]).includes(action)) {
       throw new Ec2Fault(
         "InvalidAction",
@@ -172,13 +120,8 @@ export class FakeEc2 implements Service {
   }
 
   private injectFaults(action: FakeEc2Action, params: URLSearchParams): void {
-    const fault = this.faults.find(
-      (f) => f.remaining > 0 && (f.action === undefined || f.action === action),
-    );
-    if (fault) {
-      fault.remaining -= 1;
-      throw new Ec2Fault(fault.code, `injected ${fault.code}`, fault.status);
-    }
+    const fault = this.faults.take(action);
+    if (fault) throw new Ec2Fault(fault.code, fault.message, fault.status);
     if (this.throttleRate > 0 && this.random() < this.throttleRate) throw throttled();
     if (!this.bucket(action, params).take()) throw throttled();
   }
@@ -200,7 +143,9 @@ export class FakeEc2 implements Service {
     const key = `${action}:${kind}`;
     let bucket = this.buckets.get(key);
     if (!bucket) {
-      bucket = new FakeTokenBucket(this.bucketSizes[action] ?? EC2_BUCKETS[kind], this.now);
+      bucket = new FakeTokenBucket(this.bucketSizes[action] ?? EC2_BUCKETS[kind], () =>
+        this.clock.now(),
+      );
       this.buckets.set(key, bucket);
     }
     return bucket;
@@ -323,8 +268,4 @@ export class FakeEc2 implements Service {
 
 function throttled(): Ec2Fault {
   return new Ec2Fault("RequestLimitExceeded", "Request limit exceeded.", 503);
-}
-
-function xmlHeaders(requestId: string): Record<string, string> {
-  return { "content-type": "text/xml;charset=UTF-8", "x-amzn-requestid": requestId };
 }

@@ -51,10 +51,16 @@ export interface FakeImdsData {
   primaryMac: string;
   interfaces: Map<string, FakeInterface>;
   networkCardPath: NetworkCardPathStyle;
-  spot: { action: SpotAction; timeMs: number } | undefined;
+  /** `leadTimeMs` set: the time moves with every request (the metadata mock's default). */
+  spot: { action: SpotAction; timeMs: number; leadTimeMs?: number } | undefined;
   asgState: string | undefined;
   scheduled: FakeScheduledEvent[];
   rebalanceNoticeMs: number | undefined;
+  /**
+   * The instance's tags under meta-data/tags/instance/ when "instance tags
+   * in metadata" is enabled; undefined (the default) makes those paths 404.
+   */
+  instanceTags: Map<string, string> | undefined;
 }
 
 /** Test data matching the defaults of Amazon's metadata mock, plus a second ENI. */
@@ -92,6 +98,7 @@ export function defaultImdsData(): FakeImdsData {
     asgState: "InService",
     scheduled: [],
     rebalanceNoticeMs: undefined,
+    instanceTags: undefined,
   };
 }
 
@@ -112,12 +119,21 @@ export function formatNoticeTime(ms: number): string {
 
 const META = "/latest/meta-data/";
 const MACS = `${META}network/interfaces/macs/`;
+const TAGS = `${META}tags/instance/`;
+
+/** tags/instance/ lists the keys, one per line; tags/instance/<key> is the value. */
+function renderTagPath(data: FakeImdsData, key: string): string | undefined {
+  if (data.instanceTags === undefined) return undefined;
+  if (key === "") return [...data.instanceTags.keys()].join("\n");
+  return data.instanceTags.get(key);
+}
 
 /** The body served at `path`, or undefined for 404. */
 export function renderImdsPath(data: FakeImdsData, path: string): string | undefined {
   if (path === "/latest/dynamic/instance-identity/document") return identityDocument(data);
   if (!path.startsWith(META)) return undefined;
   if (path.startsWith(MACS)) return renderMacPath(data, path.slice(MACS.length));
+  if (path.startsWith(TAGS)) return renderTagPath(data, path.slice(TAGS.length));
   switch (path.slice(META.length)) {
     case "mac":
       return data.primaryMac;

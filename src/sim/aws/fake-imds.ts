@@ -27,7 +27,7 @@ import {
   type ScheduledState,
   type SpotAction,
 } from "./fake-imds-data.js";
-import { LocalHttpServer } from "./local-http-server.js";
+import { FakeEndpoint } from "./local-http-server.js";
 
 export interface FakeImdsDeps {
   /** Clock for token expiry and notice times, epoch ms. */
@@ -54,8 +54,7 @@ export interface FakeImdsStats {
   faultsServed: number;
 }
 
-export class FakeImds implements Service, SimNoticeTarget {
-  readonly name = "fake-imds";
+export class FakeImds extends FakeEndpoint implements Service, SimNoticeTarget {
   readonly data: FakeImdsData;
   /** Authorizes POST /_sim/notice (header x-eni-agent-sim-token). */
   readonly controlToken: string;
@@ -68,42 +67,33 @@ export class FakeImds implements Service, SimNoticeTarget {
   private readonly tokens = new Map<string, number>();
   private readonly faults: FaultRule[] = [];
   private readonly rawBodies = new Map<string, string | null>();
-  private readonly http: LocalHttpServer;
   private eventCounter = 0;
   /** An ASG state that takes effect at a given time (derived on read: the fake owns no timer). */
   private pendingAsg: { state: string; atMs: number } | undefined;
+  private readonly asgListeners: ((state: string | undefined) => void)[] = [];
 
   constructor(deps: FakeImdsDeps = {}, options: FakeImdsOptions = {}) {
+    super("fake-imds");
     this.now = deps.now ?? Date.now;
     this.data = { ...defaultImdsData(), ...options.data };
     this.controlToken = options.controlToken ?? randomBytes(24).toString("base64url");
-    this.http = new LocalHttpServer(this.name, (req, body, res, signal) =>
-      this.handle(req, body, res, signal),
-    );
-  }
-
-  /** Base URL to give the IMDS client as its endpoint. */
-  get url(): string {
-    return this.http.url;
-  }
-
-  start(signal: AbortSignal): Promise<void> {
-    return this.http.start(signal);
-  }
-
-  stop(): Promise<void> {
-    return this.http.stop();
   }
 
   // --- scripting notices -------------------------------------------------
 
-  /** Schedules a spot interruption `leadTimeMs` from now (AWS gives about 2 minutes). */
+  /**
+   * Schedules a spot interruption `leadTimeMs` from now (AWS gives about 2
+   * minutes). With `moving`, every answer carries request time + lead, as
+   * amazon-ec2-metadata-mock does by default; EC2 keeps one time per notice.
+   */
   announceSpot(
     action: SpotAction = "terminate",
     leadTimeMs = 120_000,
+    options: { moving?: boolean } = {},
   ): { action: SpotAction; time: string } {
-    this.data.spot = { action, timeMs: this.now() + leadTimeMs };
-    return { action, time: formatNoticeTime(this.data.spot.timeMs) };
+    const timeMs = this.now() + leadTimeMs;
+    this.data.spot = { action, timeMs, ...(options.moving ? { leadTimeMs } : {}) };
+    return { action, time: formatNoticeTime(timeMs) };
   }
 
   clearSpot(): void {
@@ -117,7 +107,22 @@ export class FakeImds implements Service, SimNoticeTarget {
       return;
     }
     this.pendingAsg = undefined;
+    this.applyAsgState(state);
+  }
+
+  /**
+   * Calls `listener` whenever the ASG target state changes (a simulated host
+   * moves its fake Auto Scaling along: Terminated puts the instance in
+   * Terminating:Wait).
+   */
+  onAsgStateChange(listener: (state: string | undefined) => void): void {
+    this.asgListeners.push(listener);
+  }
+
+  private applyAsgState(state: string | undefined): void {
+    if (this.data.asgState === state) return;
     this.data.asgState = state;
+    for (const listener of this.asgListeners) listener(state);
   }
 
   /** Adds a scheduled event starting `leadTimeMs` from now; returns its EventId. */
@@ -193,7 +198,7 @@ export class FakeImds implements Service, SimNoticeTarget {
 
   // --- HTTP ------------------------------------------------------------------
 
-  private async handle(
+  protected async handle(
     req: IncomingMessage,
     requestBody: string,
     res: ServerResponse,
@@ -207,9 +212,12 @@ export class FakeImds implements Service, SimNoticeTarget {
     const path = new URL(req.url ?? "/", "http://imds").pathname;
     if (path === SIM_CONTROL_PATH) return this.handleControl(req, requestBody, res);
     if (this.pendingAsg && this.now() >= this.pendingAsg.atMs) {
-      this.data.asgState = this.pendingAsg.state;
+      const { state } = this.pendingAsg;
       this.pendingAsg = undefined;
+      this.applyAsgState(state);
     }
+    const spot = this.data.spot;
+    if (spot?.leadTimeMs !== undefined) spot.timeMs = this.now() + spot.leadTimeMs;
     const fault = this.takeFault(path);
     if (fault !== undefined) {
       this.stats.faultsServed += 1;

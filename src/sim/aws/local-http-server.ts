@@ -4,6 +4,8 @@
  * idempotent. The fakes build on it so that tests and `serve --simulate`
  * exercise real sockets, real fetch and the real AWS SDK.
  */
+
+import { setMaxListeners } from "node:events";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { AgentError } from "../../common/index.js";
@@ -35,6 +37,8 @@ export class LocalHttpServer {
   async start(signal: AbortSignal): Promise<void> {
     if (this.server) return;
     this.controller = new AbortController();
+    // Every request in flight (a fleet's worth with latency) waits on it.
+    setMaxListeners(0, this.controller.signal);
     const server = createServer((req, res) => {
       this.serve(req, res);
     });
@@ -80,4 +84,38 @@ export class LocalHttpServer {
       });
     });
   }
+}
+
+/**
+ * A fake AWS endpoint as a Service: a LocalHttpServer answering with the
+ * subclass's `handle`. `url` is the endpoint to give a client.
+ */
+export abstract class FakeEndpoint {
+  private readonly http: LocalHttpServer;
+
+  constructor(readonly name: string) {
+    this.http = new LocalHttpServer(name, (req, body, res, signal) =>
+      this.handle(req, body, res, signal),
+    );
+  }
+
+  /** Base URL ("http://127.0.0.1:<port>"), available after start(). */
+  get url(): string {
+    return this.http.url;
+  }
+
+  start(signal: AbortSignal): Promise<void> {
+    return this.http.start(signal);
+  }
+
+  stop(): Promise<void> {
+    return this.http.stop();
+  }
+
+  protected abstract handle(
+    req: IncomingMessage,
+    body: string,
+    res: ServerResponse,
+    signal: AbortSignal,
+  ): Promise<void>;
 }

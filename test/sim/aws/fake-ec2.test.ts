@@ -1,14 +1,20 @@
 import {
+  DeleteNetworkInterfaceCommand,
   DescribeInstancesCommand,
   DescribeNetworkInterfacesCommand,
   type DescribeNetworkInterfacesCommandInput,
+  DetachNetworkInterfaceCommand,
   EC2Client,
 } from "@aws-sdk/client-ec2";
 import t from "tap";
+import { steppingClock } from "../../../src/common/index.js";
 import { FakeEc2 } from "../../../src/sim/aws/fake-ec2.js";
 
-async function setup(t: { teardown: (fn: () => unknown) => void }) {
-  const ec2 = new FakeEc2();
+async function setup(
+  t: { teardown: (fn: () => unknown) => void },
+  ...fake: ConstructorParameters<typeof FakeEc2>
+) {
+  const ec2 = new FakeEc2(...fake);
   await ec2.start(AbortSignal.timeout(60_000));
   t.teardown(() => ec2.stop());
   const client = new EC2Client({
@@ -131,4 +137,66 @@ t.test("DescribeInstances shows the instance and its ENIs", async (t) => {
   t.match(described?.NetworkInterfaces, [
     { Attachment: { DeviceIndex: 0, DeleteOnTermination: true } },
   ]);
+});
+
+t.test("the ENI error table answers as EC2 does (issue 12)", async (t) => {
+  const clock = steppingClock(Date.parse("2026-01-07T01:00:00Z"));
+  const { ec2, client } = await setup(
+    t,
+    { clock },
+    { detachDelayMs: 2_000, inUseAfterDetachMs: 500 },
+  );
+  const answer = (sent: Promise<unknown>) =>
+    sent.then(
+      () => ({ code: "ok", message: "" }),
+      (err: { name: string; message: string }) => ({ code: err.name, message: err.message }),
+    );
+  const deleteEni = (id: string) =>
+    answer(client.send(new DeleteNetworkInterfaceCommand({ NetworkInterfaceId: id })));
+  const instance = ec2.model.createInstance();
+  const eni = ec2.model.createEni();
+  const attachment = ec2.model.attach(eni.id, instance.id, 1);
+  const inUse = {
+    code: "InvalidParameterValue",
+    message: `Network interface '${eni.id}' is currently in use.`,
+  };
+
+  t.same(await deleteEni(eni.id), inUse, "attached: InvalidParameterValue, in use");
+  t.same(
+    await answer(
+      client.send(new DetachNetworkInterfaceCommand({ AttachmentId: attachment.attachmentId })),
+    ),
+    { code: "ok", message: "" },
+  );
+  t.same(await deleteEni(eni.id), inUse, "detaching: the same answer");
+  await clock.sleep(2_000);
+  const described = await client.send(
+    new DescribeNetworkInterfacesCommand({ NetworkInterfaceIds: [eni.id] }),
+  );
+  t.equal(described.NetworkInterfaces?.[0]?.Status, "available", "describe says available");
+  t.same(
+    await deleteEni(eni.id),
+    inUse,
+    "while delete still sees the attachment (eventual consistency)",
+  );
+  await clock.sleep(500);
+  t.same(await deleteEni(eni.id), { code: "ok", message: "" }, "then it is deleted");
+  t.match(await deleteEni(eni.id), { code: "InvalidNetworkInterfaceID.NotFound" }, "unknown ENI");
+  t.match(
+    await answer(
+      client.send(new DetachNetworkInterfaceCommand({ AttachmentId: attachment.attachmentId })),
+    ),
+    { code: "InvalidAttachmentID.NotFound" },
+    "unknown attachment",
+  );
+  const primary = [...ec2.model.enis.values()].find((e) => e.attachment?.deviceIndex === 0);
+  t.match(
+    await answer(
+      client.send(
+        new DetachNetworkInterfaceCommand({ AttachmentId: primary!.attachment!.attachmentId }),
+      ),
+    ),
+    { code: "OperationNotPermitted" },
+    "the primary ENI",
+  );
 });

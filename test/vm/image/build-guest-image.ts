@@ -17,7 +17,7 @@ import { bundleGuest } from "./bundle-guest.js";
 import { CpioWriter } from "./cpio-writer.js";
 import { type Apt, type DebPackage, extractDeb } from "./debian-packages.js";
 import { buildBase } from "./guest-base.js";
-import { GUEST_MODULES, LATE_MODULES } from "./kernel-modules.js";
+import { DISK_MODULES, GUEST_MODULES, LATE_MODULES } from "./kernel-modules.js";
 import { sharedLibraries } from "./node-runtime.js";
 
 /** A bootable guest: uncompressed kernel (PVH) and uncompressed cpio initramfs. */
@@ -41,7 +41,7 @@ export interface BuildOptions {
   log(line: string): void;
 }
 
-const sha = (data: string | Uint8Array) => createHash("sha256").update(data).digest("hex");
+export const sha = (data: string | Uint8Array) => createHash("sha256").update(data).digest("hex");
 
 /**
  * Builds (or finds in the cache) the guest image. Two layers, each keyed by
@@ -52,47 +52,10 @@ const sha = (data: string | Uint8Array) => createHash("sha256").update(data).dig
  */
 export async function buildGuestImage(o: BuildOptions): Promise<GuestImage> {
   const started = performance.now();
-  const { kernel: kernelPkg, busybox: busyboxPkg } = o.apt.guestPackages();
-  const packages = [kernelPkg, busyboxPkg];
-  const node = statSync(process.execPath);
-  const libs = sharedLibraries(process.execPath);
-  const builderSources = readdirSync(join(o.vmDir, "image"))
-    .filter((f) => !f.endsWith(".test.ts"))
-    .sort()
-    .map((f) => sha(readFileSync(join(o.vmDir, "image", f))));
-  const baseKey = sha(
-    JSON.stringify({
-      packages,
-      node: [process.execPath, process.version, node.size, node.mtimeMs],
-      libs,
-      modules: [GUEST_MODULES, LATE_MODULES],
-      builderSources,
-    }),
-  ).slice(0, 16);
-  const baseDir = join(o.cacheDir, `base-${baseKey}`);
-  let built: GuestImage["built"] = "cached";
-  if (!existsSync(join(baseDir, "manifest.json"))) {
-    built = "base+initramfs";
-    const debDir = join(o.cacheDir, "debs");
-    mkdirSync(debDir, { recursive: true });
-    const debs = packages.map((p) => o.apt.download(p, debDir));
-    const tmp = `${baseDir}.tmp`;
-    rmSync(tmp, { recursive: true, force: true });
-    mkdirSync(tmp, { recursive: true });
-    const [kernelDeb, busyboxDeb] = debs as [string, string];
-    extractDeb(kernelDeb, join(tmp, "deb-kernel"));
-    extractDeb(busyboxDeb, join(tmp, "deb-busybox"));
-    const manifest = buildBase({ dir: tmp, libs, log: o.log });
-    rmSync(join(tmp, "deb-kernel"), { recursive: true, force: true });
-    rmSync(join(tmp, "deb-busybox"), { recursive: true, force: true });
-    writeFileSync(join(tmp, "manifest.json"), JSON.stringify({ ...manifest, packages }, null, 2));
-    rmSync(baseDir, { recursive: true, force: true });
-    renameSync(tmp, baseDir);
-  }
-  const manifest = JSON.parse(readFileSync(join(baseDir, "manifest.json"), "utf8")) as {
-    kernelVersion: string;
-  };
-
+  const base = await ensureBase(o);
+  let built: GuestImage["built"] = base.built ? "base+initramfs" : "cached";
+  const { baseDir, baseKey, packages } = base;
+  const manifest = { kernelVersion: base.kernelVersion };
   const app = await appFiles(o);
   const imageKey = sha(
     JSON.stringify({ baseKey, app: app.map((f) => [f.path, f.mode, sha(f.data)]) }),
@@ -112,7 +75,7 @@ export async function buildGuestImage(o: BuildOptions): Promise<GuestImage> {
     writer.close();
     renameSync(`${initrd}.tmp`, initrd);
   }
-  prune(o.cacheDir, [baseDir, imageDir]);
+  prune(o.cacheDir, [baseDir, imageDir], /^(base|image)-/);
   return {
     kernel: join(baseDir, "vmlinux"),
     initrd,
@@ -122,6 +85,63 @@ export async function buildGuestImage(o: BuildOptions): Promise<GuestImage> {
     built,
     buildMs: Math.round(performance.now() - started),
   };
+}
+
+/** The base layer (kernel, modules, busybox, node), shared by every guest. */
+export interface BaseLayer {
+  baseDir: string;
+  baseKey: string;
+  kernelVersion: string;
+  packages: DebPackage[];
+  /** True when it had to be built this time. */
+  built: boolean;
+}
+
+/** Builds (or finds in the cache) the base layer; see buildGuestImage. */
+export async function ensureBase(
+  o: Pick<BuildOptions, "vmDir" | "cacheDir" | "apt" | "log">,
+): Promise<BaseLayer> {
+  const { kernel: kernelPkg, busybox: busyboxPkg } = o.apt.guestPackages();
+  const packages = [kernelPkg, busyboxPkg];
+  const node = statSync(process.execPath);
+  const libs = sharedLibraries(process.execPath);
+  const builderSources = readdirSync(join(o.vmDir, "image"))
+    .filter((f) => !f.endsWith(".test.ts"))
+    .sort()
+    .map((f) => sha(readFileSync(join(o.vmDir, "image", f))));
+  const baseKey = sha(
+    JSON.stringify({
+      packages,
+      node: [process.execPath, process.version, node.size, node.mtimeMs],
+      libs,
+      modules: [GUEST_MODULES, LATE_MODULES, DISK_MODULES],
+      builderSources,
+    }),
+  ).slice(0, 16);
+  const baseDir = join(o.cacheDir, `base-${baseKey}`);
+  let built = false;
+  if (!existsSync(join(baseDir, "manifest.json"))) {
+    built = true;
+    const debDir = join(o.cacheDir, "debs");
+    mkdirSync(debDir, { recursive: true });
+    const debs = packages.map((p) => o.apt.download(p, debDir));
+    const tmp = `${baseDir}.tmp`;
+    rmSync(tmp, { recursive: true, force: true });
+    mkdirSync(tmp, { recursive: true });
+    const [kernelDeb, busyboxDeb] = debs as [string, string];
+    extractDeb(kernelDeb, join(tmp, "deb-kernel"));
+    extractDeb(busyboxDeb, join(tmp, "deb-busybox"));
+    const manifest = buildBase({ dir: tmp, libs, log: o.log });
+    rmSync(join(tmp, "deb-kernel"), { recursive: true, force: true });
+    rmSync(join(tmp, "deb-busybox"), { recursive: true, force: true });
+    writeFileSync(join(tmp, "manifest.json"), JSON.stringify({ ...manifest, packages }, null, 2));
+    rmSync(baseDir, { recursive: true, force: true });
+    renameSync(tmp, baseDir);
+  }
+  const manifest = JSON.parse(readFileSync(join(baseDir, "manifest.json"), "utf8")) as {
+    kernelVersion: string;
+  };
+  return { baseDir, baseKey, kernelVersion: manifest.kernelVersion, packages, built };
 }
 
 interface AppFile {
@@ -151,7 +171,7 @@ async function appFiles(o: BuildOptions): Promise<AppFile[]> {
 }
 
 /** Adds a directory tree to the archive in a stable (sorted) order. */
-function addTree(writer: CpioWriter, hostDir: string, archiveDir: string): void {
+export function addTree(writer: CpioWriter, hostDir: string, archiveDir: string): void {
   for (const name of readdirSync(hostDir).sort()) {
     const host = join(hostDir, name);
     const path = archiveDir === "" ? name : `${archiveDir}/${name}`;
@@ -164,11 +184,11 @@ function addTree(writer: CpioWriter, hostDir: string, archiveDir: string): void 
   }
 }
 
-/** Removes cached layers other than the ones in use (each is ~100 MB). */
-function prune(cacheDir: string, keep: string[]): void {
+/** Removes cached layers matching `pattern` other than the ones in use (each is ~100 MB). */
+export function prune(cacheDir: string, keep: string[], pattern: RegExp): void {
   for (const name of readdirSync(cacheDir)) {
     const path = join(cacheDir, name);
-    if (/^(base|image)-/.test(name) && !keep.includes(path)) {
+    if (pattern.test(name) && !keep.includes(path)) {
       rmSync(path, { recursive: true, force: true });
     }
   }

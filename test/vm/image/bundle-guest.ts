@@ -6,8 +6,14 @@ import { build } from "esbuild";
  * guest's node (no npm there). npm packages the entries use are bundled in;
  * packages with native parts cannot work in the guest.
  */
-export async function bundleGuest(vmDir: string, entryNames: readonly string[]): Promise<string> {
-  const imports = entryNames.map((name, i) => `import * as e${i} from "./entries/${name}.ts";`);
+export async function bundleGuest(
+  vmDir: string,
+  entryNames: readonly string[],
+  entriesDir = "entries",
+): Promise<string> {
+  const imports = entryNames.map(
+    (name, i) => `import * as e${i} from "./${entriesDir}/${name}.ts";`,
+  );
   const table = entryNames.map((name, i) => `${JSON.stringify(name)}: e${i}`).join(", ");
   const source = [
     'import { runGuest } from "./guest/run-guest.ts";',

@@ -12,6 +12,7 @@ import { dirname, join } from "node:path";
 import { onPath } from "./debian-packages.js";
 import { extractVmlinux } from "./extract-vmlinux.js";
 import {
+  DISK_MODULES,
   GUEST_MODULES,
   indexModules,
   LATE_MODULES,
@@ -88,7 +89,7 @@ function copyModules(dir: string, root: string, version: string, xz: string[]): 
       .split(",")
       .filter((d) => d !== "")
       .map((d) => d.replaceAll("-", "_"));
-  const names = moduleClosure([...GUEST_MODULES, ...LATE_MODULES], dependsOf);
+  const names = moduleClosure([...GUEST_MODULES, ...LATE_MODULES, ...DISK_MODULES], dependsOf);
   for (const name of names) {
     const rel = (index.get(name) as string).replace(/\.(xz|zst)$/, "");
     mkdirSync(dirname(join(to, rel)), { recursive: true });

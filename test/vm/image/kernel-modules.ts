@@ -22,6 +22,13 @@ export const GUEST_MODULES = [
  */
 export const LATE_MODULES = ["virtio_pci", "virtio_net"] as const;
 
+/**
+ * What the systemd guest needs before its root exists: its root is an ext4
+ * disk on virtio-blk, and busybox modprobe ignores ext4's softdep on crc32c.
+ * The busybox guests carry them too and never load them.
+ */
+export const DISK_MODULES = ["virtio_pci", "virtio_blk", "crc32c_generic", "ext4"] as const;
+
 const MODULE_FILE = /\.ko(\.xz|\.zst)?$/;
 
 /** Module name → path of its file, relative to lib/modules/<version>. */

@@ -7,10 +7,18 @@ import type { GuestResult } from "../guest-entry.js";
 export class Checks {
   readonly results: GuestResult[] = [];
 
-  /** Records one result; `detail` is shown on failure (objects as JSON). */
-  check(id: string, ok: boolean, detail?: unknown): boolean {
+  /**
+   * Records one result; `detail` is shown on failure (objects as JSON),
+   * `report` always (measurements).
+   */
+  check(id: string, ok: boolean, detail?: unknown, report?: string): boolean {
     const text = typeof detail === "string" ? detail : JSON.stringify(detail);
-    this.results.push({ id, ok, ...(text === undefined ? {} : { detail: text }) });
+    this.results.push({
+      id,
+      ok,
+      ...(text === undefined ? {} : { detail: text }),
+      ...(report === undefined ? {} : { report }),
+    });
     return ok;
   }
 

@@ -1,0 +1,55 @@
+/**
+ * An Auto Scaling termination with a lifecycle hook through the whole
+ * daemon (issue 12): the fake IMDS says Terminated, the fake Auto Scaling
+ * holds the instance in Terminating:Wait, the plan returns the devices and
+ * releases the owned ENIs, then completes the action with CONTINUE; the
+ * operation shows the step. The group is found through the instance tag.
+ */
+import t from "tap";
+import { SIM_ASG_GROUP, simEniId } from "../../src/agent/simulated-host.js";
+import { connectAgent } from "../../src/server/client.js";
+import { agentHarness, eventually } from "../agent/harness.js";
+
+t.test("an ASG termination is completed with CONTINUE once the plan ends", async (t) => {
+  const h = await agentHarness(t, {
+    config: {
+      termination: { dpdkGraceMs: 0, asgLifecycleHookTimeoutMs: 60_000 },
+      autoScaling: { lifecycleHook: { name: "eni-agent-drain" } },
+    },
+  });
+  const client = connectAgent({ socketPath: h.socket });
+  t.teardown(() => client.close());
+  await client.bindDevice({ selector: { pciAddress: "0000:00:06.0" }, driver: "vfio-pci" });
+  const asg = h.host.fakeAutoScaling.model;
+  h.host.fakeImds.setAsgState("Terminated");
+  t.equal(asg.instances.values().next().value?.lifecycleState, "Terminating:Wait");
+  await eventually(() => asg.actions[0]?.ended !== undefined, 15_000);
+  t.match(asg.actions[0], {
+    group: SIM_ASG_GROUP,
+    hook: "eni-agent-drain",
+    ended: { result: "CONTINUE", by: "completed" },
+  });
+  t.equal(h.host.kernel.device("0000:00:06.0")?.driver, "ena", "the device went back first");
+  t.notOk(h.host.fakeEc2.model.enis.has(simEniId(8)), "an owned ENI was released first");
+  const asgCalls = h.host.fakeAutoScaling.requests.map((r) => r.action);
+  t.notOk(asgCalls.includes("DescribeAutoScalingInstances"), "the group came from the tag");
+  const termination = async () =>
+    (await client.listOperations({})).operations.find(
+      (o) => o.kind === "OPERATION_KIND_TERMINATION",
+    );
+  // The plan records its end just after Auto Scaling answered.
+  await eventually(async () => (await termination())?.status !== "OPERATION_STATUS_RUNNING");
+  const op = await termination();
+  t.equal(op?.status, "OPERATION_STATUS_SUCCEEDED");
+  t.match(op?.steps.at(-1), {
+    description: `complete lifecycle action of hook eni-agent-drain (${SIM_ASG_GROUP}): CONTINUE`,
+    status: "STEP_STATUS_DONE",
+  });
+});
+
+t.test("without a hook configured, lifecycle actions are left alone", async (t) => {
+  const h = await agentHarness(t, { config: { termination: { dpdkGraceMs: 0 } } });
+  h.host.fakeImds.setAsgState("Terminated");
+  await eventually(() => !h.host.fakeEc2.model.enis.has(simEniId(8)), 15_000);
+  t.same(h.host.fakeAutoScaling.requests, [], "no Auto Scaling call");
+});
