@@ -7,38 +7,45 @@
  * is resolved when the write returns); a missing driver or IOMMU only fails.
  */
 import { AgentError, type DriverName, isAgentError } from "../common/index.js";
-import { type HolderScanner, isVfioDriver, type PciDevice, type Sysfs } from "../sysfs/index.js";
+import { isVfioDriver, type PciDevice, type Sysfs } from "../sysfs/index.js";
 import { moduleHint, NOIOMMU_REMEDY } from "./diagnose.js";
 import type { GuardName } from "./guards.js";
+import { checkNoHolders, type HolderCheckDeps } from "./holder-check.js";
 
-export interface PreflightDeps {
-  sysfs: Sysfs;
-  holders: HolderScanner;
+export type PreflightDeps = HolderCheckDeps;
+
+export interface PreflightResult {
+  /** For the operation's result, e.g. a holder scan that could not prove the device free. */
+  warnings: string[];
+  /** Checks that refused and force overrode. */
+  overridden: GuardName[];
 }
+
+const PASSED: PreflightResult = { warnings: [], overridden: [] };
 
 const NOIOMMU_PARAMETER = "module/vfio/parameters/enable_unsafe_noiommu_mode";
 
 /**
- * Checks, in order: the target driver is registered; for vfio-pci, the
- * device has an IOMMU group or vfio's no-IOMMU mode is on; when the device
- * leaves vfio, nobody holds its /dev/vfio node (the kernel would block the
- * unbind until they let go, possibly forever) unless `force`. Returns the
- * checks force overrode.
+ * Checks: the target driver is registered; for vfio-pci, the device has an
+ * IOMMU group or vfio's no-IOMMU mode is on; when the device leaves vfio,
+ * nobody is using it (holder-check.ts) unless `force`. The checks read at
+ * the same time; when several fail, the first in that order is thrown.
+ * Returns warnings for the operation's result and the checks force overrode.
  */
 export async function preflight(
   device: PciDevice,
   target: DriverName | null,
   deps: PreflightDeps,
   force = false,
-): Promise<GuardName[]> {
-  if (target !== null) {
-    await requireDriver(device, target, deps.sysfs);
-    if (isVfioDriver(target)) await requireIommu(device, deps.sysfs);
-  }
-  if (isVfioDriver(device.driver) && device.driver !== target) {
-    return requireNoHolders(device, deps.holders, force);
-  }
-  return [];
+): Promise<PreflightResult> {
+  const leavesVfio = isVfioDriver(device.driver) && device.driver !== target;
+  const checks = await Promise.allSettled([
+    target === null ? undefined : requireDriver(device, target, deps.sysfs),
+    target !== null && isVfioDriver(target) ? requireIommu(device, deps.sysfs) : undefined,
+    leavesVfio ? holderCheck(device, deps, force) : PASSED,
+  ]);
+  for (const check of checks) if (check.status === "rejected") throw check.reason;
+  return (checks[2] as PromiseFulfilledResult<PreflightResult>).value;
 }
 
 async function requireDriver(device: PciDevice, driver: DriverName, sysfs: Sysfs): Promise<void> {
@@ -72,24 +79,18 @@ async function requireIommu(device: PciDevice, sysfs: Sysfs): Promise<void> {
   );
 }
 
-async function requireNoHolders(
+/** The holder check; with force its refusal is overridden (guard device-in-use), not thrown. */
+async function holderCheck(
   device: PciDevice,
-  holders: HolderScanner,
+  deps: PreflightDeps,
   force: boolean,
-): Promise<GuardName[]> {
-  if (device.devNode === null) return [];
-  const found = await holders.holders([device.devNode]);
-  if (found.length === 0) return [];
-  if (force) return ["device-in-use"];
-  const who = found.map((h) => `pid ${h.pid} (${h.command})`).join(", ");
-  throw new AgentError(
-    "FAILED_PRECONDITION",
-    `device ${device.address} is in use: ${who} holds ${device.devNode}; unbinding it would block in the kernel until released`,
-    {
-      device: device.address,
-      path: device.devNode,
-      guard: "device-in-use",
-      remedy: `stop ${found.length === 1 ? "that process" : "those processes"} (e.g. kill ${found[0]!.pid}), then retry; or pass --force to wait for it to let go`,
-    },
-  );
+): Promise<PreflightResult> {
+  try {
+    return { warnings: await checkNoHolders(device, deps), overridden: [] };
+  } catch (err) {
+    if (force && isAgentError(err) && err.guard === "device-in-use") {
+      return { warnings: [], overridden: ["device-in-use"] };
+    }
+    throw err;
+  }
 }
