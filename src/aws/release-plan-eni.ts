@@ -7,7 +7,7 @@
  * throttling past the SDK's retries, 5xx, IncorrectState, an ENI still
  * attached or detaching) are retried with backoff until the plan's deadline.
  */
-import { AgentError, type EniId, isAgentError, toAgentError } from "../common/index.js";
+import { AgentError, type EniId, isAgentError, Semaphore, toAgentError } from "../common/index.js";
 import { isTransient } from "./aws-errors.js";
 import { backoffDelayMs } from "./backoff.js";
 import type { Ec2Actions } from "./ec2-actions.js";
@@ -46,6 +46,7 @@ export function eniWorkContext(
   >,
   clock: ReleaseClock,
 ): EniWorkContext {
+  const slots = new Semaphore(tuning.concurrency);
   const waiter = new AvailableWaiter(actions, call, {
     backoff: { baseMs: tuning.waitBaseDelayMs, capMs: tuning.waitMaxDelayMs },
     clock,
@@ -53,32 +54,12 @@ export function eniWorkContext(
   return {
     actions,
     call,
-    slot: callLimiter(tuning.concurrency),
+    slot: (call) => slots.run(call),
     waitAvailable: (eniId) => waiter.wait(eniId),
     seen: () => undefined,
     clock,
     retry: { baseMs: tuning.retryBaseDelayMs, capMs: tuning.retryMaxDelayMs },
     update: async () => {},
-  };
-}
-
-/**
- * At most `limit` calls at once; the others wait in order. A slot is handed
- * straight to the next waiter, so a burst cannot slip past the bound.
- */
-export function callLimiter(limit: number): <T>(call: () => Promise<T>) => Promise<T> {
-  let active = 0;
-  const queue: (() => void)[] = [];
-  return async <T>(call: () => Promise<T>): Promise<T> => {
-    if (active < limit) active += 1;
-    else await new Promise<void>((resolve) => queue.push(resolve));
-    try {
-      return await call();
-    } finally {
-      const next = queue.shift();
-      if (next) next();
-      else active -= 1;
-    }
   };
 }
 

@@ -16,7 +16,7 @@
  * and journal I/O, reads and the API keep the rest. A write that cannot get
  * a slot before its deadline fails with DEADLINE_EXCEEDED without starting.
  */
-import { AgentError, type PciAddress } from "../common/index.js";
+import { AgentError, type PciAddress, Semaphore } from "../common/index.js";
 import type { Sysfs } from "../sysfs/sysfs.js";
 import type { Clock } from "./clock.js";
 
@@ -47,65 +47,54 @@ export class WriteGate {
   readonly timeoutMs: number;
   readonly #sysfs: Sysfs;
   readonly #clock: Clock;
-  #inFlight = 0;
-  readonly #waiting: (() => void)[] = [];
+  readonly #slots: Semaphore;
 
   constructor(deps: { sysfs: Sysfs; clock: Clock }, options: WriteGateOptions = {}) {
     this.#sysfs = deps.sysfs;
     this.#clock = deps.clock;
     this.maxInFlight = options.maxInFlight ?? 8;
     this.timeoutMs = options.timeoutMs ?? 30_000;
+    this.#slots = new Semaphore(this.maxInFlight);
   }
 
   /** Writes in flight now, stuck ones included. */
   get inFlight(): number {
-    return this.#inFlight;
+    return this.#slots.active;
   }
 
   /** Throws the write's AgentError (errno set) or DEADLINE_EXCEEDED when no slot freed in time. */
   async write(request: GateWrite): Promise<GateResult> {
-    const deadline = new AbortController();
-    const timer = this.#clock.sleep(this.timeoutMs, deadline.signal).then(
-      () => true,
-      () => false,
+    const done = new AbortController();
+    const expired = new AbortController();
+    // One deadline for the slot wait and the write: it aborts the wait for a
+    // slot, and races the write itself.
+    const deadline = this.#clock.sleep(this.timeoutMs, done.signal).then(
+      () => {
+        expired.abort();
+        return "expired" as const;
+      },
+      () => "cancelled" as const,
     );
     try {
-      const gotSlot = await Promise.race([this.#acquire(deadline.signal), timer]);
-      if (gotSlot === true) throw this.#noSlot(request);
+      let release: () => void;
+      try {
+        release = await this.#slots.acquire(expired.signal);
+      } catch {
+        throw this.#noSlot(request);
+      }
       const write = this.#sysfs.write(request.path, request.data);
       const settled = write.then(
         () => null,
         (err: unknown) => err as AgentError,
       );
-      void settled.finally(() => this.#release());
-      const first = await Promise.race([write.then(() => "done" as const), timer]);
+      // The slot stays taken until the kernel returns, however long after the deadline.
+      void settled.finally(release);
+      const first = await Promise.race([write.then(() => "done" as const), deadline]);
       if (first === "done") return { kind: "done" };
       return { kind: "stuck", error: this.#stuckError(request), settled };
     } finally {
-      deadline.abort();
+      done.abort();
     }
-  }
-
-  /** Resolves with undefined when a slot is ours; never resolves if aborted first. */
-  #acquire(signal: AbortSignal): Promise<undefined> {
-    if (this.#inFlight < this.maxInFlight) {
-      this.#inFlight += 1;
-      return Promise.resolve(undefined);
-    }
-    return new Promise((resolve) => {
-      const grant = (): void => resolve(undefined);
-      this.#waiting.push(grant);
-      signal.addEventListener("abort", () => {
-        const i = this.#waiting.indexOf(grant);
-        if (i >= 0) this.#waiting.splice(i, 1);
-      });
-    });
-  }
-
-  #release(): void {
-    const next = this.#waiting.shift();
-    if (next) next();
-    else this.#inFlight -= 1;
   }
 
   #noSlot(request: GateWrite): AgentError {
