@@ -7,6 +7,7 @@ import type { WatcherHealth } from "../aws/index.js";
 import { NOIOMMU_REMEDY } from "../driver/index.js";
 import type { DeviceRecord, HealthReport, TerminationNotice } from "../server/core-types.js";
 import type { HostCheck, HostReport, WatcherState } from "../server/host-report.js";
+import { isEna } from "../sysfs/index.js";
 import type { KernelFacts } from "./host-facts.js";
 import type { ImdsStatus, InstanceInfo } from "./imds-identity.js";
 
@@ -29,7 +30,9 @@ const SEVERITY_ORDER = { fail: 0, warn: 1, ok: 2 } as const;
 
 export function buildHostReport(input: HostReportInput): HostReport {
   const { facts, imds, watcher } = input;
-  const vfioEnas = input.devices.filter((d) => d.vendorId === "1d0f" && d.driver === "vfio-pci");
+  const vfioEnas = input.devices.filter(
+    (d) => isEna(d.vendorId, d.deviceId) && d.driver === "vfio-pci",
+  );
   const writeCombining = {
     affected: vfioEnas.length > 0,
     detail:

@@ -9,7 +9,14 @@
  */
 import { randomUUID } from "node:crypto";
 import { AgentError, type DriverName, isAgentError, type PciAddress } from "../common/index.js";
-import { DEFAULT_DRIVER_ALLOWLIST, parseDriverName, type Sysfs } from "../sysfs/index.js";
+import {
+  DEFAULT_DRIVER_ALLOWLIST,
+  ENA_IDS,
+  ENA_KERNEL_DRIVER,
+  managedIds,
+  parseDriverName,
+  type Sysfs,
+} from "../sysfs/index.js";
 import { type Clock, realClock } from "./clock.js";
 import { type DesiredApplied, DesiredState } from "./desired-state.js";
 import { DeviceLocks, type Lease } from "./device-locks.js";
@@ -20,7 +27,7 @@ import type {
   DriverEngineOptions,
   RecoveryReport,
 } from "./engine-options.js";
-import { DEFAULT_ALLOWED_IDS, type GuardName } from "./guards.js";
+import type { GuardName } from "./guards.js";
 import type { JournalLoad } from "./journal.js";
 import { describeState, readExisting, stateOf } from "./observe.js";
 import { type JournalIssues, OperationBook } from "./operation-book.js";
@@ -63,8 +70,6 @@ export { type JournalIssues, journalNotes } from "./operation-book.js";
 export type { PlannedOperation } from "./prepare-operation.js";
 export type { OperationResult } from "./types.js";
 
-const ENA_KERNEL_DRIVERS = { "1d0f:ec20": "ena", "1d0f:ec21": "ena" };
-
 export class DriverEngine {
   readonly #sysfs: Sysfs;
   readonly #clock: Clock;
@@ -92,8 +97,11 @@ export class DriverEngine {
       ...deps,
       book: this.#book,
       clock: this.#clock,
-      allowedIds: [...new Set([...DEFAULT_ALLOWED_IDS, ...(options.allowedIds ?? [])])],
-      kernelDrivers: { ...ENA_KERNEL_DRIVERS, ...options.kernelDrivers },
+      allowedIds: managedIds(options.allowedIds ?? []),
+      kernelDrivers: {
+        ...Object.fromEntries(ENA_IDS.map((id) => [id, ENA_KERNEL_DRIVER])),
+        ...options.kernelDrivers,
+      },
     };
     this.#tx = {
       sysfs: deps.sysfs,

@@ -16,9 +16,6 @@ export type GuardName =
   | "interface-in-use"
   | "unknown-device";
 
-/** The ENA ids: the only devices managed unless the configuration adds more. */
-export const DEFAULT_ALLOWED_IDS: readonly string[] = ["1d0f:ec20", "1d0f:ec21"];
-
 /**
  * The instance's primary interface (device-number 0). From configuration
  * until the instance identity arrives from IMDS; null when unknown.

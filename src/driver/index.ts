@@ -27,11 +27,10 @@ export {
   type RecoveryReport,
 } from "./engine.js";
 export { FileJournal, type FileJournalOptions } from "./file-journal.js";
-export {
-  type AddressProvider,
-  DEFAULT_ALLOWED_IDS,
-  type GuardName,
-  type PrimaryProvider,
+export type {
+  AddressProvider,
+  GuardName,
+  PrimaryProvider,
 } from "./guards.js";
 export {
   decodeJournal,

@@ -6,9 +6,8 @@
  * runs out.
  */
 import { AgentError, type PciAddress } from "../common/index.js";
-import { type PciDevice, readDevice, type Sysfs } from "../sysfs/index.js";
+import { isUserSpaceDriver, type PciDevice, readDevice, type Sysfs } from "../sysfs/index.js";
 import type { Clock } from "./clock.js";
-import { isDpdkDriver } from "./plan-transaction.js";
 import type { BindingTarget, DeviceSnapshot, DeviceState } from "./types.js";
 
 export function stateOf(device: PciDevice): DeviceState {
@@ -67,7 +66,7 @@ export function mismatch(state: DeviceState | null, target: BindingTarget): stri
     const show = (v: string | null) => (v === null ? "(null)" : printable(v));
     return `driver_override is ${show(state.override)}, expected ${show(target.override)}`;
   }
-  if (target.driver !== null && isDpdkDriver(target.driver) && state.devNode === null) {
+  if (target.driver !== null && isUserSpaceDriver(target.driver) && state.devNode === null) {
     return `${target.driver} holds the device but no user-space device node appeared`;
   }
   if (target.mac !== null && !state.interfaces.some((net) => net.mac === target.mac)) {

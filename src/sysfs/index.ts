@@ -1,9 +1,14 @@
 export {
   classifyDevice,
   type DeviceKind,
+  ENA_IDS,
+  ENA_KERNEL_DRIVER,
+  isEna,
   isNetworkKind,
   isUserSpaceDriver,
   isVfioDriver,
+  managedIds,
+  pciId,
 } from "./classify.js";
 export { readPciIds } from "./device-identity.js";
 export { checkPortPath, codeForErrno, type SysfsOperation, sysfsError } from "./errno.js";
