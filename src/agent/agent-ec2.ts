@@ -30,7 +30,7 @@ import { AgentError, type EniId, type PciAddress } from "../common/index.js";
 import type { AgentLog } from "./agent-log.js";
 import type { AgentConfig } from "./config-schema.js";
 import type { AgentAutoScalingClient, AgentEc2Client } from "./ec2-client.js";
-import type { PlannerHooks } from "./termination-runner.js";
+import type { PlannerHooks } from "./release-plan-runner.js";
 
 export interface AgentEc2Deps {
   /** The configuration in effect (read at every use). */

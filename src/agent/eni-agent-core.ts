@@ -48,12 +48,7 @@ import type { DeviceChange } from "./device-watcher.js";
 import { EventHub } from "./event-hub.js";
 import { readKernelFacts } from "./host-facts.js";
 import { OperationRecords, plannedRecord, type RequestMeta } from "./operation-records.js";
-import {
-  noEc2Release,
-  type PlannerHooks,
-  type TerminationPlanner,
-  TerminationRunner,
-} from "./termination-runner.js";
+import type { PlannerHooks, TerminationPlanner } from "./release-plan-runner.js";
 import { toCoreNotice } from "./to-core-notice.js";
 import { TrackedWork } from "./tracked-work.js";
 
@@ -65,8 +60,8 @@ export interface CoreDeps extends Omit<DeviceListingDeps, "active"> {
   imdsEndpoint: () => string;
   /** The termination watcher's health; null when IMDS is disabled. */
   watcher: () => WatcherHealth | null;
-  /** Builds the termination plan. Default: restore to the kernel only (no EC2 step). */
-  planner?: (hooks: PlannerHooks) => TerminationPlanner;
+  /** Builds the termination plan. */
+  planner: (hooks: PlannerHooks) => TerminationPlanner;
   /**
    * After a device is bound to a DPDK driver: marks its owned ENI
    * DeleteOnTermination when `ec2.deleteOnTerminationOnBind` is on. Absent: nothing.
@@ -139,15 +134,7 @@ export class EniAgentCore implements AgentCore {
       finished: (ms, ok) =>
         deps.metrics?.terminationPlanSeconds.observe({ result: ok ? "ok" : "failed" }, ms / 1000),
     };
-    this.#runner =
-      deps.planner?.(hooks) ??
-      new TerminationRunner(
-        { ...hooks, releaser: noEc2Release },
-        {
-          graceMs: () => deps.config().termination.graceMs,
-          defaultDeadlineMs: () => deps.config().termination.defaultDeadlineMs,
-        },
-      );
+    this.#runner = deps.planner(hooks);
     this.#changes = new DeviceChangeHandler({
       log: deps.log,
       emit: (payload) => this.#hub.emit(payload),

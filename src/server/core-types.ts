@@ -197,7 +197,8 @@ export type TerminationAction =
   | "skip";
 
 export interface TerminationStep {
-  eniId: EniId;
+  /** null when the device's ENI is not known (its identity was never recorded). */
+  eniId: EniId | null;
   pciAddress: PciAddress | null;
   action: TerminationAction;
   reason: string;

@@ -137,7 +137,7 @@ export function planToProto(plan: TerminationPlan): TerminationPlanProto {
     notice: plan.notice === null ? null : noticeToProto(plan.notice),
     deadlineTime: timestamp(plan.deadline),
     steps: plan.steps.map((s) => ({
-      eniId: s.eniId,
+      eniId: text(s.eniId),
       pciAddress: text(s.pciAddress),
       action: TERMINATION_ACTION[s.action],
       reason: s.reason,

@@ -146,7 +146,7 @@ function renderSummary(plan: PlanJson, op: OperationJson | null, dryRun: boolean
   if (plan.steps.length === 0)
     return `${notice}nothing to do: no device on a DPDK driver, no owned ENI\n`;
   const rows = plan.steps.map((s) => [
-    s.eniId,
+    cell(s.eniId),
     cell(s.pciAddress),
     s.action,
     dryRun ? "planned" : s.status,

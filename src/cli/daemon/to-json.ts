@@ -134,7 +134,7 @@ export function planJson(p: Plan | null) {
     notice: noticeJson(p?.notice ?? null),
     deadline: isoTime(p?.deadlineTime),
     steps: (p?.steps ?? []).map((s) => ({
-      eniId: s.eniId,
+      eniId: text(s.eniId),
       pciAddress: text(s.pciAddress),
       action: enumWord(s.action, "TERMINATION_ACTION_"),
       reason: s.reason,
