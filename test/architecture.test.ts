@@ -16,7 +16,7 @@ const FS_ALLOWED: readonly (readonly [prefix: string, why: string])[] = [
   ["src/common/state-file.ts", "durable state writes: temp file, fsync, rename, fsync dir"],
   ["src/driver/state-lock.ts", "the state directory's lock (and /proc/<pid>/stat of its owner)"],
   ["src/driver/desired-state.ts", "reads the desired-bindings file from the state directory"],
-  ["src/aws/release-plan-file-store.ts", "the release plan's journal: atomic, fsynced records"],
+  ["src/aws/release-plan/plan-store.ts", "the release plan's journal: atomic, fsynced records"],
   ["src/sim/materialize", "writes a simulated host as a real directory tree"],
   ["src/sim/persist.ts", "keeps a simulated kernel across process kills"],
   ["src/server/unix-socket.ts", "socket directory, stale socket and socket mode"],

@@ -1,5 +1,5 @@
 import t from "tap";
-import { releasePlanSettings } from "../../src/aws/release-plan-config.js";
+import { releasePlanSettings } from "../../src/aws/release-plan/index.js";
 
 t.test("defaults fill in what is not set", async (t) => {
   const settings = releasePlanSettings({ graceMs: 0, mode: "detach" });

@@ -1,5 +1,5 @@
 import t from "tap";
-import { AvailableWaiter } from "../../src/aws/release-plan-wait.js";
+import { AvailableWaiter } from "../../src/aws/release-plan/eni-release.js";
 import type { EniId } from "../../src/common/index.js";
 import { OWNER, startEc2 } from "./helpers.js";
 

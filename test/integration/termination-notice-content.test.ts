@@ -10,7 +10,7 @@ import { readdir } from "node:fs/promises";
 import { join } from "node:path";
 import t from "tap";
 import { simEniId } from "../../src/agent/simulated-host.js";
-import { FileReleasePlanStore } from "../../src/aws/release-plan-file-store.js";
+import { FileReleasePlanStore } from "../../src/aws/release-plan/index.js";
 import { connectAgent } from "../../src/server/client.js";
 import { agentHarness, eventually, tempDir } from "../agent/harness.js";
 
