@@ -27,28 +27,47 @@ export function loadResults(dir: string): BenchResult[] {
 const ms = (value: number) => value.toFixed(2);
 
 /**
- * The real-kernel timings come from guest runs (`npm run test:vm -- --entry
- * agent-timing`, `npm run test:vm:systemd`), not from bench/results: their
- * sections of docs/vm-tests.md are carried over as they stand.
+/**
+ * Some sections come from the docs rather than bench/results, carried over as
+ * they stand: the real-kernel timings, from guest runs (`npm run test:vm --
+ * --entry agent-timing`, `npm run test:vm:systemd`, docs/vm-tests.md), and
+ * how long `npm test` takes (docs/testing.md).
  */
 const VM_DOC = new URL("../docs/vm-tests.md", import.meta.url);
-const VM_SECTIONS = [
+const TESTING_DOC = new URL("../docs/testing.md", import.meta.url);
+
+interface CarriedSection {
+  doc: URL;
+  heading: string;
+  title: string;
+  command: string;
+}
+
+const CARRIED: readonly CarriedSection[] = [
   {
+    doc: VM_DOC,
     heading: "## The agent against the bare writes (TCG, for ratios only)",
     title: "## Real kernel (qemu guest): the agent against the bare writes",
     command:
       "Command: `npm run test:vm -- --entry agent-timing` (copied from docs/vm-tests.md; TCG, for ratios only)",
   },
   {
+    doc: VM_DOC,
     heading: "## The systemd guest: unit start to boot bindings done",
     title: "## Real kernel under systemd (qemu guest): unit start → boot bindings done",
     command:
       "Command: `npm run test:vm:systemd` (copied from docs/vm-tests.md; TCG on a shared machine)",
   },
-] as const;
+  {
+    doc: TESTING_DOC,
+    heading: "## How long `npm test` takes",
+    title: "## The test suite: `npm test`",
+    command: "Copied from docs/testing.md, which says how the tests run and why.",
+  },
+];
 
-/** One section of the VM doc under the benchmarks' title, or null when the doc lacks it. */
-function carried(doc: string, s: (typeof VM_SECTIONS)[number]): string | null {
+/** One carried section of `doc` under the benchmarks' title, or null when the doc lacks it. */
+function carried(doc: string, s: CarriedSection): string | null {
   const start = doc.indexOf(s.heading);
   if (start < 0) return null;
   const next = doc.indexOf("\n## ", start + s.heading.length);
@@ -57,12 +76,19 @@ function carried(doc: string, s: (typeof VM_SECTIONS)[number]): string | null {
 }
 
 export function vmTimingSection(doc: string): string | null {
-  return carried(doc, VM_SECTIONS[0]);
+  return carried(doc, CARRIED[0] as CarriedSection);
 }
 
-/** Every VM section the doc has, in order. */
-export function vmSections(doc: string): string[] {
-  return VM_SECTIONS.map((s) => carried(doc, s)).filter((x): x is string => x !== null);
+export function testTimeSection(doc: string): string | null {
+  return carried(doc, CARRIED[2] as CarriedSection);
+}
+
+/** Every carried section of the docs that exist, in order. */
+export function carriedSections(readDoc: (doc: URL) => string | null): string[] {
+  return CARRIED.map((s) => {
+    const text = readDoc(s.doc);
+    return text === null ? null : carried(text, s);
+  }).filter((x): x is string => x !== null);
 }
 
 export function renderReport(
@@ -118,8 +144,8 @@ export function renderReport(
 }
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
-  const vm = existsSync(VM_DOC) ? vmSections(readFileSync(VM_DOC, "utf8")) : [];
-  const text = renderReport(loadResults(RESULTS), vm);
+  const sections = carriedSections((doc) => (existsSync(doc) ? readFileSync(doc, "utf8") : null));
+  const text = renderReport(loadResults(RESULTS), sections);
   if (process.argv.includes("--check")) {
     const current = existsSync(OUTPUT) ? readFileSync(OUTPUT, "utf8") : "";
     if (current !== text) {

@@ -7,7 +7,12 @@ import {
   ratioTo,
   summarize,
 } from "../../bench/support/bench.js";
-import { renderReport, vmSections, vmTimingSection } from "../../scripts/bench-report.js";
+import {
+  carriedSections,
+  renderReport,
+  testTimeSection,
+  vmTimingSection,
+} from "../../scripts/bench-report.js";
 
 t.test("quantiles interpolate between ranks", async (t) => {
   t.equal(quantile([1, 2, 3, 4], 0.5), 2.5);
@@ -105,10 +110,20 @@ t.test("the systemd guest's section is carried over too, after the first", async
   const doc =
     "## The systemd guest: unit start to boot bindings done\n\n| start | 9 |\n\n## Other\n" +
     "## The agent against the bare writes (TCG, for ratios only)\n\n| a |\n";
-  const sections = vmSections(doc);
+  const sections = carriedSections((url) => (url.pathname.endsWith("vm-tests.md") ? doc : null));
   t.equal(sections.length, 2);
   t.match(sections[0], /^## Real kernel \(qemu guest\)/);
   t.match(sections[1], /^## Real kernel under systemd[^\n]*\n\nCommand: `npm run test:vm:systemd`/);
   t.match(sections[1], /\| start \| 9 \|/);
   t.notMatch(sections[1], /Other/);
+});
+
+t.test("the npm test timing section is carried over from the testing doc", async (t) => {
+  const doc =
+    "# x\n\n## How long `npm test` takes\n\nCommand: `npm test`\n\n| wall |\n\n## Next\nno";
+  const section = testTimeSection(doc);
+  t.match(section, /^## The test suite: `npm test`\n\nCopied from docs\/testing\.md/);
+  t.match(section, /Command: `npm test`\n\n\| wall \|$/);
+  t.notMatch(section, /Next/);
+  t.equal(testTimeSection("# nothing here"), null);
 });

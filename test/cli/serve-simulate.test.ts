@@ -10,6 +10,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import t from "tap";
 import { until } from "../server/harness.js";
+import { tsNodeArgs } from "../support/ts-node.js";
 import { cli } from "./daemon-support.js";
 
 const ROOT = fileURLToPath(new URL("../../", import.meta.url));
@@ -20,9 +21,7 @@ async function serve(): Promise<{ socket: string; child: ChildProcess; log: () =
   let log = "";
   const child = spawn(
     process.execPath,
-    [
-      "--import",
-      "tsx",
+    tsNodeArgs(
       "src/cli/main.ts",
       "serve",
       "--simulate",
@@ -30,7 +29,7 @@ async function serve(): Promise<{ socket: string; child: ChildProcess; log: () =
       socket,
       "--state-dir",
       join(dir, "state"),
-    ],
+    ),
     { cwd: ROOT, stdio: ["ignore", "pipe", "pipe"] },
   );
   child.stdout?.on("data", (b: Buffer) => (log += b.toString()));

@@ -9,6 +9,7 @@ import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
 import t from "tap";
 import type { StatusReport } from "../../src/cli/status/status-report.js";
+import { tsNodeArgs } from "../support/ts-node.js";
 import { HOST_PCI_DEVICES, hostView } from "../sysfs/host-view.js";
 
 const ROOT = fileURLToPath(new URL("../../", import.meta.url));
@@ -17,7 +18,7 @@ const skip = existsSync(HOST_PCI_DEVICES) ? false : "no /sys/bus/pci on this mac
 t.test("status --json --all lists every PCI device with its driver", { skip }, async (t) => {
   const { stdout } = await promisify(execFile)(
     process.execPath,
-    ["--import", "tsx", "src/cli/main.ts", "status", "--json", "--all"],
+    tsNodeArgs("src/cli/main.ts", "status", "--json", "--all"),
     { cwd: ROOT },
   );
   const report = JSON.parse(stdout) as StatusReport;

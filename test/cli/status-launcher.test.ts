@@ -84,8 +84,10 @@ function normalized(result: Run): Run {
 
 /** `eni-agent status ARGV` through the launcher, checked against the full CLI. */
 async function sameAsFullCli(t: Test, argv: readonly string[]): Promise<Run> {
-  const fast = await run(BIN, ["status", ...argv]);
-  const full = await run(MAIN, ["status", ...argv]);
+  const [fast, full] = await Promise.all([
+    run(BIN, ["status", ...argv]),
+    run(MAIN, ["status", ...argv]),
+  ]);
   t.same(normalized(fast), normalized(full), `status ${argv.join(" ")}`);
   return fast;
 }

@@ -12,6 +12,7 @@ import { join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { promisify } from "node:util";
 import t from "tap";
+import { TS_LOADER } from "../support/ts-node.js";
 
 const ROOT = fileURLToPath(new URL("../../", import.meta.url));
 
@@ -28,7 +29,7 @@ async function status(hook: string, socket: string): Promise<string> {
     process.execPath,
     [
       "--import",
-      "tsx",
+      TS_LOADER,
       "--import",
       pathToFileURL(hook).href,
       "src/cli/main.ts",

@@ -18,6 +18,7 @@ async function watch(client: AgentClient, request: WatchEventsRequest = {}): Pro
   const controller = new AbortController();
   const events: Event__Output[] = [];
   let subscribed = false;
+  let finished = false;
   const ended = (async () => {
     const stream = client.watchEvents(request, {
       signal: controller.signal,
@@ -27,8 +28,14 @@ async function watch(client: AgentClient, request: WatchEventsRequest = {}): Pro
     });
     for await (const event of stream) events.push(event);
     return null;
-  })().catch((err: unknown) => err);
-  await Promise.race([until(() => subscribed, "the subscription"), ended]);
+  })()
+    .catch((err: unknown) => err)
+    .finally(() => {
+      finished = true;
+    });
+  // A refused watch ends without subscribing; the poll stops then too (left
+  // running, it kept the process alive for seconds after the last test).
+  await until(() => subscribed || finished, "the subscription or the end of the stream");
   return { events, ended, stop: () => controller.abort() } satisfies Watch;
 }
 

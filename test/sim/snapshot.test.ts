@@ -11,6 +11,7 @@ import {
   type SimKernel,
 } from "../../src/sim/index.js";
 import type { Sysfs } from "../../src/sysfs/sysfs.js";
+import { tsNodeArgs } from "../support/ts-node.js";
 
 /** Every path of the tree with what reading it gives (file text, link target, or an errno). */
 async function dumpTree(sysfs: Sysfs): Promise<Record<string, string>> {
@@ -87,7 +88,7 @@ t.test("kill -9 mid-transaction: the saved kernel holds every write that returne
   const file = join(dir, "kernel.json");
   const child = spawn(
     process.execPath,
-    ["--import", "tsx", new URL("./sim-child.ts", import.meta.url).pathname, file],
+    tsNodeArgs(new URL("./sim-child.ts", import.meta.url).pathname, file),
     {
       stdio: ["ignore", "pipe", "inherit"],
     },

@@ -98,7 +98,13 @@ export async function run(ctx: GuestContext): Promise<GuestResult[]> {
     const exit = await child.kill("SIGKILL");
     c.check(`${n}: the agent died of SIGKILL`, exit?.signal === "SIGKILL", exit);
     const lock = readFileSync(join(ctx.stateDir, "lock"), "utf8").trim();
-    c.check(`${n}: the dead agent's lock is left behind`, lock === String(child.pid), lock);
+    // The lock names its owner by pid and start time (see src/driver/state-lock.ts).
+    const [lockPid, lockStart] = lock.split(" ");
+    c.check(
+      `${n}: the dead agent's lock is left behind, naming its pid and start time`,
+      lockPid === String(child.pid) && /^[1-9][0-9]*$/.test(lockStart ?? ""),
+      lock,
+    );
     const open = journalOperations(ctx.stateDir).at(-1);
     c.check(
       `${n}: the journal holds the operation open`,
