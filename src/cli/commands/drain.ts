@@ -3,8 +3,9 @@
  * (PrepareTermination): every DPDK-bound device back to the kernel, owned
  * ENIs detached, deleted or marked DeleteOnTermination per its configuration.
  */
+
+import type { AgentClient } from "../../client/client.js";
 import { isAgentError } from "../../common/index.js";
-import type { AgentClient } from "../../server/client.js";
 import type { CliIo } from "../command.js";
 import {
   CONNECTION_FLAGS,

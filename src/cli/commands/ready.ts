@@ -6,8 +6,9 @@
  * with a logged reason. Node has no AF_UNIX datagram socket for sd_notify;
  * asking the daemon's own health service needs none.
  */
+
+import type { AgentClient } from "../../client/client.js";
 import { AgentError, isAgentError } from "../../common/index.js";
-import type { AgentClient } from "../../server/client.js";
 import type { CliIo } from "../command.js";
 import {
   CONNECTION_FLAGS,

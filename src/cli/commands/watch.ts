@@ -4,8 +4,9 @@
  * stderr and reconnects with capped exponential backoff; events emitted while
  * disconnected are not replayed by the daemon, and the note says that too.
  */
+
+import type { AgentClient } from "../../client/client.js";
 import { AgentError, isAgentError, sleep } from "../../common/index.js";
-import type { AgentClient } from "../../server/client.js";
 import type { EventKind } from "../../server/generated/eniagent/v1/EventKind.js";
 import type { CliIo } from "../command.js";
 import {

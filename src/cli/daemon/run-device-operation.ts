@@ -11,8 +11,9 @@
  *      driver the operation targeted: the daemon verified it, this confirms
  *      that nothing moved it since.
  */
+
+import type { AgentClient } from "../../client/client.js";
 import { AgentError, isAgentError } from "../../common/index.js";
-import type { AgentClient } from "../../server/client.js";
 import type { DeviceSelector } from "../../server/generated/eniagent/v1/DeviceSelector.js";
 import type { Operation__Output } from "../../server/generated/eniagent/v1/Operation.js";
 import type { CliIo } from "../command.js";
