@@ -74,7 +74,7 @@ export function benchAgent(
       emit: () => {},
       ...(lifecycleHook ? { lifecycleHook } : {}),
     },
-    { graceMs: 0, ...options },
+    { dpdkGraceMs: 0, ...options },
   );
   return { instance, client, plan, restored };
 }

@@ -104,7 +104,7 @@ export class AgentEc2 {
       },
       {
         mode: c.ec2.releasePolicy,
-        graceMs: c.termination.dpdkGraceMs,
+        dpdkGraceMs: c.termination.dpdkGraceMs,
         deadlineMarginMs: c.termination.graceMs,
         concurrency: c.termination.concurrency,
         defaultDeadlineMs: c.termination.defaultDeadlineMs,

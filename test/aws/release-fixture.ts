@@ -120,7 +120,7 @@ export async function releaseHost(t: Teardown, options: ReleaseHostOptions = {})
     },
     {
       // The daemon's timings: the clock is virtual, so they cost no wall time.
-      graceMs: 5_000,
+      dpdkGraceMs: 5_000,
       workReserveMs: 30_000,
       deadlineMarginMs: 5_000,
       // Plenty of time unless a test says otherwise (a 60 s deadline is "short" by default).

@@ -46,7 +46,13 @@ const plan = new ReleasePlan(
         process.stdout.write(`ENI ${event.step.eniId} ${event.step.phase}\n`);
     },
   },
-  { graceMs: 0, deadlineMarginMs: 500, workReserveMs: 0, concurrency: 2, secureFirstBelowMs: 0 },
+  {
+    dpdkGraceMs: 0,
+    deadlineMarginMs: 500,
+    workReserveMs: 0,
+    concurrency: 2,
+    secureFirstBelowMs: 0,
+  },
 );
 const result = await plan.run(notice);
 process.stdout.write(`RESULT ${JSON.stringify(result)}\n`);

@@ -218,7 +218,7 @@ export interface ReleasePlanOptions {
   /** What to do with owned ENIs. Default "detach-and-delete". */
   readonly mode?: EniReleaseMode;
   /** How long DPDK applications get to stop before restores start, in ms. Default 5000. */
-  readonly graceMs?: number;
+  readonly dpdkGraceMs?: number;
   /** The grace never eats into the last this-many ms before the work deadline. Default 30000. */
   readonly workReserveMs?: number;
   /** EC2 work aims to end this long before the notice's deadline, in ms. Default 5000. */
@@ -262,7 +262,7 @@ export type ReleasePlanSettings = Required<ReleasePlanOptions>;
 export function releasePlanSettings(options: ReleasePlanOptions = {}): ReleasePlanSettings {
   const settings: ReleasePlanSettings = {
     mode: options.mode ?? "detach-and-delete",
-    graceMs: options.graceMs ?? 5000,
+    dpdkGraceMs: options.dpdkGraceMs ?? 5000,
     workReserveMs: options.workReserveMs ?? 30_000,
     deadlineMarginMs: options.deadlineMarginMs ?? 5000,
     defaultDeadlineMs: options.defaultDeadlineMs ?? 120_000,
@@ -325,7 +325,10 @@ export async function draftReleasePlan(
   const nowMs = clock.now();
   const deadlineMs = trigger.deadlineMs ?? nowMs + s.defaultDeadlineMs;
   const workDeadlineMs = deadlineMs - s.deadlineMarginMs;
-  const graceMs = Math.min(s.graceMs, Math.max(0, workDeadlineMs - nowMs - s.workReserveMs));
+  const dpdkGraceMs = Math.min(
+    s.dpdkGraceMs,
+    Math.max(0, workDeadlineMs - nowMs - s.workReserveMs),
+  );
   let devicesError: ErrorRecord | undefined;
   const bound = await deps.boundDevices().catch((err: unknown) => {
     devicesError = toAgentError(err).toJSON();
@@ -353,7 +356,7 @@ export async function draftReleasePlan(
     dryRun,
     nowMs,
     deadlineMs,
-    graceEndsAtMs: nowMs + graceMs,
+    graceEndsAtMs: nowMs + dpdkGraceMs,
     bound,
     owned,
     trustDeleteOnTermination: s.trustDeleteOnTermination,
