@@ -46,19 +46,19 @@ export async function cli(argv: readonly string[], options: RunOptions = {}): Pr
   return { code, stdout, stderr };
 }
 
-/** The steps a bind of `pci` to `driver` writes, all pending. */
+/** The steps a bind of `pci` to `driver` writes, all pending, described as the daemon does. */
 function plannedSteps(pci: string, from: string | null, to: string): OperationStep[] {
-  const step = (description: string, path: string | null, value: string | null) => ({
-    description,
+  const step = (path: string | null, value: string | null) => ({
+    description: path === null ? "verify" : `write ${JSON.stringify(value)} to ${path}`,
     path,
     value,
     status: "pending" as const,
   });
   return [
-    step(`set driver_override to ${to}`, `bus/pci/devices/${pci}/driver_override`, to),
-    step(`unbind from ${from ?? "(none)"}`, `bus/pci/drivers/${from}/unbind`, pci),
-    step(`bind to ${to}`, `bus/pci/drivers/${to}/bind`, pci),
-    step("verify", null, null),
+    step(`bus/pci/devices/${pci}/driver_override`, to),
+    step(`bus/pci/drivers/${from}/unbind`, pci),
+    step(`bus/pci/drivers/${to}/bind`, pci),
+    step(null, null),
   ];
 }
 
