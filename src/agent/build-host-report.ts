@@ -7,8 +7,7 @@ import type { WatcherHealth } from "../aws/index.js";
 import { NOIOMMU_REMEDY } from "../driver/index.js";
 import type { DeviceRecord, HealthReport, TerminationNotice } from "../server/core-types.js";
 import type { HostCheck, HostReport, WatcherState } from "../server/host-report.js";
-import { isEna } from "../sysfs/index.js";
-import type { KernelFacts } from "./host-facts.js";
+import { isEna, type KernelFacts } from "../sysfs/index.js";
 import type { ImdsStatus, InstanceInfo } from "./imds-identity.js";
 
 export interface HostReportInput {

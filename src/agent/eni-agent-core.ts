@@ -35,7 +35,7 @@ import type {
   TerminationResult,
 } from "../server/core-types.js";
 import type { HostReport } from "../server/host-report.js";
-import { isUserSpaceDriver } from "../sysfs/index.js";
+import { isUserSpaceDriver, readKernelFacts } from "../sysfs/index.js";
 import { computeHealth, type MonitoredJournal, STARTUP_COMPONENT } from "./agent-health.js";
 import type { AgentLog } from "./agent-log.js";
 import type { AgentMetrics } from "./agent-metrics.js";
@@ -46,7 +46,6 @@ import { DeviceChangeHandler } from "./device-change-handler.js";
 import { DeviceListing, type DeviceListingDeps } from "./device-listing.js";
 import type { DeviceChange } from "./device-watcher.js";
 import { EventHub } from "./event-hub.js";
-import { readKernelFacts } from "./host-facts.js";
 import { OperationRecords, plannedRecord, type RequestMeta } from "./operation-records.js";
 import type { PlannerHooks, TerminationPlanner } from "./release-plan-runner.js";
 import { toCoreNotice } from "./to-core-notice.js";

@@ -13,6 +13,13 @@ export {
 export { readPciIds } from "./device-identity.js";
 export { checkPortPath, codeForErrno, type SysfsOperation, sysfsError } from "./errno.js";
 export {
+  type HugepagePool,
+  type KernelFacts,
+  type KernelModule,
+  REPORTED_MODULES,
+  readKernelFacts,
+} from "./host-facts.js";
+export {
   InterfaceAddresses,
   type InterfaceAddressesOptions,
   type ListInterfaces,
