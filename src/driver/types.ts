@@ -65,8 +65,6 @@ export type Step =
   | { kind: "unbind"; driver: DriverName }
   | { kind: "bind"; driver: DriverName };
 
-export type StepKind = Step["kind"];
-
 /** A pure transition: what to write, in order, to go from `from` to `to`. */
 export interface Plan {
   device: PciAddress;

@@ -12,11 +12,7 @@ import { type Clock, type Service, wallClock } from "../../common/index.js";
 import { AutoScalingFault, FakeAutoScalingModel } from "./fake-autoscaling-model.js";
 import { listParam } from "./fake-ec2-query.js";
 import { escapeXml, toXml } from "./fake-ec2-xml.js";
-import {
-  FakeQueryEndpoint,
-  type FakeQueryRequest,
-  type QueryFault,
-} from "./fake-query-endpoint.js";
+import { FakeQueryEndpoint, type QueryFault } from "./fake-query-endpoint.js";
 import { type FakeFault, FaultQueue } from "./fault-queue.js";
 
 export const FAKE_AUTOSCALING_ACTIONS = [
@@ -27,9 +23,6 @@ export const FAKE_AUTOSCALING_ACTIONS = [
 export type FakeAutoScalingAction = (typeof FAKE_AUTOSCALING_ACTIONS)[number];
 
 export const AUTOSCALING_XMLNS = "http://autoscaling.amazonaws.com/doc/2011-01-01/";
-
-/** One request as the fake saw it. */
-export type FakeAutoScalingRequest = FakeQueryRequest;
 
 export interface FakeAutoScalingDeps {
   /** Epoch ms: action timeouts and the answer latency. Default wallClock. */

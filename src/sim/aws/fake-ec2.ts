@@ -11,11 +11,7 @@ import {
   requiredParam,
 } from "./fake-ec2-query.js";
 import { eniXml, errorXml, instanceXml, responseXml } from "./fake-ec2-xml.js";
-import {
-  FakeQueryEndpoint,
-  type FakeQueryRequest,
-  type QueryFault,
-} from "./fake-query-endpoint.js";
+import { FakeQueryEndpoint, type QueryFault } from "./fake-query-endpoint.js";
 import { type BucketSize, EC2_BUCKETS, FakeTokenBucket } from "./fake-token-bucket.js";
 import { FaultQueue } from "./fault-queue.js";
 
@@ -28,9 +24,6 @@ export const FAKE_EC2_ACTIONS = [
   "DescribeInstances",
 ] as const;
 export type FakeEc2Action = (typeof FAKE_EC2_ACTIONS)[number];
-
-/** One request as the fake saw it, for assertions on what the agent sent. */
-export type FakeEc2Request = FakeQueryRequest;
 
 export interface FakeEc2Deps {
   /** Epoch ms: detach delays, bucket refills and the answer latency. Default wallClock. */
