@@ -32,7 +32,7 @@ import type { AgentConfig } from "./config-schema.js";
 import type { AgentAutoScalingClient, AgentEc2Client } from "./ec2-client.js";
 import type { PlannerHooks } from "./release-plan-runner.js";
 
-export interface AgentEc2Deps {
+interface AgentEc2Deps {
   /** The configuration in effect (read at every use). */
   config: () => AgentConfig;
   client: AgentEc2Client;

@@ -17,7 +17,7 @@ import { THROTTLING_CODES } from "../aws/index.js";
 import { AgentError, type Service } from "../common/index.js";
 import type { ProgressEvent } from "../driver/index.js";
 
-export interface MetricsSources {
+interface MetricsSources {
   degradedDevices(): number;
   stuckDevices(): number;
 }
@@ -25,7 +25,7 @@ export interface MetricsSources {
 type Labels<L extends string> = Partial<Record<L, string>>;
 
 /** A counter's values by label set. */
-export class CounterValues<L extends string = never> {
+class CounterValues<L extends string = never> {
   readonly #values = new Map<string, { labels: Labels<L>; value: number }>();
 
   inc(labels: Labels<L> = {}, by = 1): void {
@@ -44,7 +44,7 @@ export class CounterValues<L extends string = never> {
  * A histogram's observations, kept as they came: it has one, the duration
  * of termination plans, of which a daemon sees a handful in its life.
  */
-export class HistogramValues<L extends string> {
+class HistogramValues<L extends string> {
   readonly #observed: { labels: Labels<L>; value: number }[] = [];
 
   observe(labels: Labels<L>, value: number): void {

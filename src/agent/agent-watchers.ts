@@ -11,7 +11,7 @@ import type { AgentMetrics } from "./agent-metrics.js";
 import type { AgentConfig } from "./config-schema.js";
 import { type DeviceChange, DeviceWatcher } from "./device-watcher.js";
 
-export interface WatcherSinks {
+interface WatcherSinks {
   log: AgentLog;
   metrics: Pick<AgentMetrics, "imdsPollErrors">;
   onNotice: (notice: TerminationNotice) => void;

@@ -70,11 +70,11 @@ export interface PlannerHooks {
 }
 
 /** A stable operation id for a notice's plan: the same notice, the same id, across restarts. */
-export function terminationOperationId(key: string): string {
+function terminationOperationId(key: string): string {
   return `term-${createHash("sha256").update(key).digest("hex").slice(0, 20)}`;
 }
 
-export interface ReleasePlanRunnerDeps {
+interface ReleasePlanRunnerDeps {
   hooks: PlannerHooks;
   /** The ReleasePlan to use now (it reports through `emit`). */
   plan: (emit: (event: ReleasePlanEvent) => void) => ReleasePlan;

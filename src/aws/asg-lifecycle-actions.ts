@@ -33,7 +33,7 @@ export interface AsgInstance {
   readonly lifecycleState: string;
 }
 
-export interface AsgLifecycleActionsDeps {
+interface AsgLifecycleActionsDeps {
   readonly client: AutoScalingClient;
   /** Epoch ms (the deadlines' unit). Default wallClock. */
   readonly clock?: Clock;

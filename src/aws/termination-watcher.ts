@@ -71,7 +71,7 @@ export interface TerminationWatcherOptions {
   readonly policy?: Partial<ReleasePolicy>;
 }
 
-export interface TerminationWatcherDeps {
+interface TerminationWatcherDeps {
   readonly imds: MetadataReader;
   /** Called once per new notice, synchronously; a throw is reported to onError. */
   readonly onNotice: (notice: TerminationNotice) => void;
@@ -92,7 +92,7 @@ export interface TerminationWatcherDeps {
   readonly random?: () => number;
 }
 
-export interface SourceHealth {
+interface SourceHealth {
   readonly source: NoticeSource;
   readonly lastSuccessAtMs: number | undefined;
   readonly lastErrorAtMs: number | undefined;

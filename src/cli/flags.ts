@@ -6,16 +6,16 @@
 import { parseArgs } from "node:util";
 import { AgentError, quoteInput } from "../common/index.js";
 
-export interface FlagDef {
+interface FlagDef {
   type: "boolean" | "string";
   short?: string;
 }
 
-export type FlagValues<S extends Record<string, FlagDef>> = {
+type FlagValues<S extends Record<string, FlagDef>> = {
   [K in keyof S]: S[K]["type"] extends "boolean" ? boolean : string | undefined;
 };
 
-export interface ParsedFlags<S extends Record<string, FlagDef>> {
+interface ParsedFlags<S extends Record<string, FlagDef>> {
   values: FlagValues<S>;
   positionals: string[];
 }

@@ -59,7 +59,7 @@ export type AgentTarget =
       };
     };
 
-export interface AgentClientOptions {
+interface AgentClientOptions {
   /** Deadline of each unary call unless the call says otherwise. Default 30 s. */
   deadlineMs?: number;
 }
@@ -71,7 +71,7 @@ export interface CallOptions {
   signal?: AbortSignal;
 }
 
-export interface WatchOptions {
+interface WatchOptions {
   /** Ends the stream quietly (the iteration just stops). */
   signal?: AbortSignal;
   /** Called once the server's subscription is active (events from then on are delivered). */

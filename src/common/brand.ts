@@ -5,7 +5,7 @@
  * path builder by accident.
  */
 declare const brand: unique symbol;
-export type Brand<T, B extends string> = T & { readonly [brand]: B };
+type Brand<T, B extends string> = T & { readonly [brand]: B };
 
 /** Canonical PCI address "dddd:bb:dd.f", lower-case hex. */
 export type PciAddress = Brand<string, "PciAddress">;

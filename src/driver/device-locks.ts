@@ -10,7 +10,7 @@
  */
 import { AgentError, type PciAddress, Semaphore } from "../common/index.js";
 
-export interface LockRequest {
+interface LockRequest {
   /** Identifies equivalent requests: e.g. "bind:vfio-pci". Same key → join. */
   key: string;
   operationId: string;

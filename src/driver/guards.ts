@@ -35,7 +35,7 @@ export interface GuardDeps {
   addresses: AddressProvider;
 }
 
-export interface GuardRequest {
+interface GuardRequest {
   /** "vendor:device" pairs managed by the agent. */
   allowedIds: readonly string[];
   force: boolean;
@@ -45,7 +45,7 @@ export interface GuardRequest {
   takesFromKernel: boolean;
 }
 
-export interface GuardResult {
+interface GuardResult {
   /** Guards that refused but were overridden by force, for the log and the journal. */
   overridden: GuardName[];
 }

@@ -18,7 +18,7 @@ import type {
   OperationView,
 } from "./types.js";
 
-export const JOURNAL_VERSION = 1;
+const JOURNAL_VERSION = 1;
 
 export type JournalRecord =
   | { v: 1; type: "begin"; at: string; op: OperationHeader }

@@ -82,7 +82,7 @@ export interface VerifyOptions {
   pollMs: number;
 }
 
-export type Verification =
+type Verification =
   | { ok: true; state: DeviceState }
   | { ok: false; state: DeviceState | null; why: string };
 

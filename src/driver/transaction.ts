@@ -107,7 +107,7 @@ export async function runTransaction(
  * when the device verifiably is at the target, otherwise roll back to the
  * snapshot. The device stayed locked throughout, so its plan still holds.
  */
-export async function resolveOpen(
+async function resolveOpen(
   deps: TransactionDeps,
   header: OperationHeader,
   cause: AgentError,

@@ -20,14 +20,14 @@ import { AgentError, type PciAddress, Semaphore } from "../common/index.js";
 import type { Sysfs } from "../sysfs/sysfs.js";
 import type { Clock } from "./clock.js";
 
-export interface WriteGateOptions {
+interface WriteGateOptions {
   /** Writes that may hold a threadpool thread at once, stuck ones included. Default 8. */
   maxInFlight?: number;
   /** Deadline of one write, slot wait included, in ms. Default 30 000. */
   timeoutMs?: number;
 }
 
-export interface GateWrite {
+interface GateWrite {
   device: PciAddress;
   path: string;
   data: string;

@@ -28,7 +28,7 @@ import {
 } from "./validate.js";
 import { watchEventsHandler } from "./watch-events.js";
 
-export interface HandlerDeps {
+interface HandlerDeps {
   core: AgentCore;
   policy: ListenerPolicy;
   driverAllowlist: readonly string[];

@@ -15,7 +15,7 @@ export const ERROR_METADATA_KEY = "eni-agent-error-bin";
 /** Longest text kept per detail field: trailing metadata shares the 8 KiB header budget. */
 const MAX_FIELD_CHARS = 1024;
 
-export interface StatusForError {
+interface StatusForError {
   code: grpc.status;
   details: string;
   metadata: grpc.Metadata;
@@ -61,7 +61,7 @@ export function statusForError(error: AgentError): StatusForError {
 }
 
 /** A grpc-js ServiceError for `callback(err)` and `call.emit("error", err)`. */
-export function serviceError(error: AgentError): grpc.ServiceError {
+function serviceError(error: AgentError): grpc.ServiceError {
   const status = statusForError(error);
   return Object.assign(new Error(status.details), {
     code: status.code,

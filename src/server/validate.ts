@@ -29,8 +29,8 @@ import type { RestoreDeviceRequest__Output } from "./generated/eniagent/v1/Resto
 import type { WatchEventsRequest__Output } from "./generated/eniagent/v1/WatchEventsRequest.js";
 import { EVENT_KIND, fromProtoName } from "./proto-enums.js";
 
-export const DEFAULT_PAGE_SIZE = 50;
-export const MAX_PAGE_SIZE = 500;
+const DEFAULT_PAGE_SIZE = 50;
+const MAX_PAGE_SIZE = 500;
 
 const PAGE_TOKEN = /^[A-Za-z0-9._~=-]{1,512}$/;
 

@@ -200,7 +200,7 @@ interface Waiter {
   last: string;
 }
 
-export interface AvailableWaiterOptions {
+interface AvailableWaiterOptions {
   /** Delays between rounds: exponential with jitter from baseMs, capped. */
   readonly backoff: { readonly baseMs: number; readonly capMs: number };
   readonly clock: Pick<ReleaseClock, "now" | "sleep" | "random">;

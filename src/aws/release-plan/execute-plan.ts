@@ -283,7 +283,7 @@ async function sleepUntil(atMs: number, clock: ReleaseClock, signal: AbortSignal
  * the EC2 half waits on `back(device)` before it detaches the device's ENI.
  */
 
-export interface RestoreOptions {
+interface RestoreOptions {
   /** Returns one device to its kernel driver, verified; throws AgentError on failure. */
   readonly restore: (device: string, signal: AbortSignal) => Promise<void>;
   /** Devices restored at once. */
@@ -293,7 +293,7 @@ export interface RestoreOptions {
   readonly update: (step: RestoreStep) => Promise<void>;
 }
 
-export interface RestoreRun {
+interface RestoreRun {
   /** True once the device is back with its kernel driver; false when its restore failed. */
   readonly back: (device: string) => Promise<boolean>;
   /** Settles when every restore has ended; never rejects (failures are in the steps). */

@@ -45,7 +45,7 @@ export interface BoundDevice {
 /** An AgentError as JSON, kept in the record. */
 export type ErrorRecord = { readonly code: ErrorCode; readonly message: string } & ErrorDetails;
 
-export type RestoreStatus = "pending" | "running" | "done" | "failed" | "dry-run";
+type RestoreStatus = "pending" | "running" | "done" | "failed" | "dry-run";
 
 export interface RestoreStep {
   readonly device: string;
@@ -60,12 +60,7 @@ export interface RestoreStep {
  *   ends in termination, so EC2 deletes the ENI itself; no call is needed;
  * - `skip`: never touched (not owned, the primary ENI, requester-managed, mode `none`).
  */
-export type EniAction =
-  | "detach-and-delete"
-  | "detach"
-  | "mark-delete-on-termination"
-  | "covered"
-  | "skip";
+type EniAction = "detach-and-delete" | "detach" | "mark-delete-on-termination" | "covered" | "skip";
 
 /**
  * Where an ENI step stands. The EC2 work moves pending → (secured) →
@@ -123,7 +118,7 @@ export interface LifecycleStep {
   error?: ErrorRecord;
 }
 
-export type PlanStatus = "running" | "succeeded" | "failed";
+type PlanStatus = "running" | "succeeded" | "failed";
 
 export interface ReleasePlanRecord {
   readonly version: 1;
@@ -172,14 +167,14 @@ export type ReleasePlanEvent =
  * - `joined`: a plan for the same notice was already running in this process;
  * - `already-finished`: the journal holds a finished plan for this notice; nothing ran.
  */
-export type RunKind = "started" | "resumed" | "joined" | "already-finished";
+type RunKind = "started" | "resumed" | "joined" | "already-finished";
 
 export interface ReleasePlanResult {
   readonly run: RunKind;
   readonly plan: ReleasePlanRecord;
 }
 
-export interface BuildPlanInput {
+interface BuildPlanInput {
   readonly trigger: PlanTrigger;
   readonly instanceId: string;
   readonly mode: EniReleaseMode;
@@ -250,7 +245,7 @@ function lifecycleStep(input: BuildPlanInput): { lifecycle?: LifecycleStep } {
   };
 }
 
-export type EniPlanInput = Pick<
+type EniPlanInput = Pick<
   BuildPlanInput,
   "bound" | "mode" | "trustDeleteOnTermination" | "shortOnTime"
 >;

@@ -43,7 +43,7 @@ export class MemoryReleasePlanStore implements ReleasePlanStore {
   }
 }
 
-export interface FileReleasePlanStoreOptions {
+interface FileReleasePlanStoreOptions {
   /** The agent's state directory; records go to its `release-plans/` subdirectory. */
   readonly stateDir: string;
   /** An unreadable record (bad JSON, wrong version): it is treated as absent and reported here. */

@@ -181,7 +181,7 @@ export interface LifecycleHookDeps {
   readonly groupFromMetadata?: (signal: AbortSignal) => Promise<string | undefined>;
 }
 
-export interface ReleasePlanDeps {
+interface ReleasePlanDeps {
   /**
    * The EC2 actions (owner tag, buckets, retries), asked for when the plan
    * needs them (the daemon builds its client once the Region is known); a
@@ -310,13 +310,13 @@ export interface ReleasePlanEnv {
  * record, never a reason to plan nothing: restores do not wait for EC2.
  */
 
-export interface DraftedPlan {
+interface DraftedPlan {
   readonly record: ReleasePlanRecord;
   /** The owned ENIs as just listed (saves re-describes); undefined when the listing failed. */
   readonly listed: readonly EniDescription[] | undefined;
 }
 
-export async function draftReleasePlan(
+async function draftReleasePlan(
   env: ReleasePlanEnv,
   trigger: PlanTrigger,
   dryRun: boolean,

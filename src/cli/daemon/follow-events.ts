@@ -10,7 +10,7 @@ import { isAgentError } from "../../common/index.js";
 import type { WatchEventsRequest } from "../../server/generated/eniagent/v1/WatchEventsRequest.js";
 import { type EventJson, eventJson } from "./to-json.js";
 
-export interface EventFollower {
+interface EventFollower {
   /** Ends the subscription and waits for the last event to be handled. */
   stop(): Promise<void>;
   /** Why progress could not be followed; null when it could. */

@@ -13,7 +13,7 @@ import { daemonNotReachable, probeDaemon } from "./probe-daemon.js";
 /** Longest wait for the connect probe: a Unix socket answers at once, a far TCP host may not. */
 const PROBE_TIMEOUT_MS = 5_000;
 
-export interface OpenOptions {
+interface OpenOptions {
   /** Deadline of each unary call. */
   timeoutMs: number;
 }

@@ -64,7 +64,7 @@ export function renderOperationDetail(o: OperationJson): string {
   return `${lines.join("\n")}\n`;
 }
 
-export function renderSteps(o: OperationJson): string[] {
+function renderSteps(o: OperationJson): string[] {
   if (o.steps.length === 0) return ["  (none: nothing to do)"];
   const width = Math.max(...o.steps.map((s) => (STEP_MARK[s.status] ?? s.status).length));
   return o.steps.map((s, i) => {

@@ -29,7 +29,7 @@ import {
   operationJson,
 } from "./to-json.js";
 
-export interface DeviceOperationRequest {
+interface DeviceOperationRequest {
   kind: "bind" | "restore";
   selector: DeviceSelector;
   /** The target driver of a bind; null for restore. */

@@ -26,7 +26,7 @@ const ORDER: Readonly<Record<Severity, number>> = { fail: 0, warn: 1, ok: 2 };
  * queues. igb_uio with wc_activate=1, or a vfio-pci built with the
  * write-combining patch from amzn-drivers, maps it WC.
  */
-export const WRITE_COMBINING_DETAIL =
+const WRITE_COMBINING_DETAIL =
   "ENA's low-latency queues need the device's memory BAR mapped write-combining; stock vfio-pci maps it uncached, so LLQ is slower or the PMD falls back to regular queues";
 const WRITE_COMBINING_REMEDY =
   "use igb_uio loaded with wc_activate=1, or a vfio-pci patched for write-combining (see amzn-drivers, userspace/dpdk); or accept the cost";

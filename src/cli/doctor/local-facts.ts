@@ -13,7 +13,7 @@ import type { DefaultRouteReader, Sysfs } from "../../sysfs/sysfs.js";
 /** Drivers DPDK can use on ENA, and the kernel's own. */
 export const DRIVERS = ["vfio-pci", "uio_pci_generic", "igb_uio", "ena"] as const;
 
-export interface LocalDevice {
+interface LocalDevice {
   pciAddress: string;
   vendorId: string;
   deviceId: string;
@@ -34,7 +34,7 @@ export interface LocalFacts extends KernelFacts {
   devices: LocalDevice[];
 }
 
-export interface LocalRoots {
+interface LocalRoots {
   sysfs: Sysfs;
   routes: DefaultRouteReader;
   procRoot: string;

@@ -15,7 +15,7 @@ import { FakeQueryEndpoint, type QueryFault } from "./fake-query-endpoint.js";
 import { type BucketSize, EC2_BUCKETS, FakeTokenBucket } from "./fake-token-bucket.js";
 import { FaultQueue } from "./fault-queue.js";
 
-export const FAKE_EC2_ACTIONS = [
+const FAKE_EC2_ACTIONS = [
   "DescribeNetworkInterfaces",
   "DetachNetworkInterface",
   "DeleteNetworkInterface",
@@ -23,7 +23,7 @@ export const FAKE_EC2_ACTIONS = [
   "CreateTags",
   "DescribeInstances",
 ] as const;
-export type FakeEc2Action = (typeof FAKE_EC2_ACTIONS)[number];
+type FakeEc2Action = (typeof FAKE_EC2_ACTIONS)[number];
 
 export interface FakeEc2Deps {
   /** Epoch ms: detach delays, bucket refills and the answer latency. Default wallClock. */
