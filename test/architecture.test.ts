@@ -20,6 +20,7 @@ const FS_ALLOWED: readonly (readonly [prefix: string, why: string])[] = [
   ["src/sim/materialize", "writes a simulated host as a real directory tree"],
   ["src/sim/persist.ts", "keeps a simulated kernel across process kills"],
   ["src/server/unix-socket.ts", "socket directory, stale socket and socket mode"],
+  ["src/kubelet/plugin-directory.ts", "creates kubelet's device plugin directory when missing"],
   ["src/agent/config", "loads the configuration file"],
   ["src/agent/descriptor-budget.ts", "reads the process's open-file limit (proc/self/limits)"],
   ["src/cli/", "commands for people"],
@@ -43,9 +44,9 @@ const PACKAGE_RULES: readonly PackageRule[] = [
     allowed: ["src/cli/"],
   },
   {
-    name: "@grpc/grpc-js only in src/server, src/client and src/cli",
+    name: "@grpc/grpc-js only in src/server, src/client, src/kubelet and src/cli",
     matches: (s) => s === "@grpc/grpc-js" || s.startsWith("@grpc/grpc-js/"),
-    allowed: ["src/server/", "src/client/", "src/cli/"],
+    allowed: ["src/server/", "src/client/", "src/kubelet/", "src/cli/"],
   },
   {
     name: "node:fs only in the file-system adapters listed in FS_ALLOWED",
@@ -55,9 +56,8 @@ const PACKAGE_RULES: readonly PackageRule[] = [
 ];
 
 /**
- * What each area of src/ may import besides itself: the README's "cli →
- * server/agent → aws, driver → sysfs → common", with the simulator beside
- * sysfs and the client beside the server. An entry is an area or, with a
+ * What each area of src/ may import besides itself, as the README's Layout
+ * states it. An entry is an area or, with a
  * "/" in it, one folder or file of an area (the client shares only the
  * server's wire contract). Every area is listed: a new one fails the test.
  * Outside src/, only package.json (for the version) may be imported.
@@ -72,7 +72,10 @@ const LAYERS: Readonly<Record<string, readonly string[]>> = {
   aws: ["common"],
   server: ["common", "sysfs"],
   client: ["common", "server/generated/", "server/error-status.js", "server/load-definition.js"],
-  agent: ["common", "sysfs", "sim", "driver", "aws", "server"],
+  // kubelet's device plugin: its own gRPC servers and clients, on the
+  // server's listener and socket helpers; only the agent (which feeds it) imports it.
+  kubelet: ["common", "server"],
+  agent: ["common", "sysfs", "sim", "driver", "aws", "server", "kubelet"],
   cli: ["common", "sysfs", "sim", "driver", "aws", "server", "client", "agent"],
 };
 
@@ -166,6 +169,9 @@ t.test("the checker catches each kind of violation", async (t) => {
     },
     { path: "src/agent/z.ts", source: 'import { connectAgent } from "../client/client.js";\n' },
     { path: "src/newarea/z.ts", source: "export const x = 1;\n" },
+    { path: "src/server/k.ts", source: 'import { DevicePlugin } from "../kubelet/index.js";\n' },
+    { path: "src/cli/k.ts", source: 'import { DevicePlugin } from "../kubelet/index.js";\n' },
+    { path: "src/kubelet/d.ts", source: 'import { engine } from "../driver/engine.js";\n' },
   ];
   const found = checkArchitecture(bad).map((v) => `${v.file} ${v.specifier}`);
   t.same(found, [
@@ -184,6 +190,9 @@ t.test("the checker catches each kind of violation", async (t) => {
     "src/client/z.ts ../server/agent-server.js",
     "src/agent/z.ts ../client/client.js",
     "src/newarea/z.ts ",
+    "src/server/k.ts ../kubelet/index.js",
+    "src/cli/k.ts ../kubelet/index.js",
+    "src/kubelet/d.ts ../driver/engine.js",
   ]);
 });
 
@@ -191,6 +200,8 @@ t.test("allowed places and look-alikes pass", async (t) => {
   const good: SourceFile[] = [
     { path: "src/cli/doctor.ts", source: 'import { execFile } from "node:child_process";\n' },
     { path: "src/server/s.ts", source: 'import * as grpc from "@grpc/grpc-js";\n' },
+    { path: "src/kubelet/s.ts", source: 'import * as grpc from "@grpc/grpc-js";\n' },
+    { path: "src/agent/k.ts", source: 'import { DevicePlugin } from "../kubelet/index.js";\n' },
     { path: "src/sysfs/real-sysfs.ts", source: 'import * as fs from "node:fs";\n' },
     {
       path: "src/sysfs/inventory.ts",

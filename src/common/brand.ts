@@ -5,7 +5,7 @@
  * path builder by accident.
  */
 declare const brand: unique symbol;
-type Brand<T, B extends string> = T & { readonly [brand]: B };
+export type Brand<T, B extends string> = T & { readonly [brand]: B };
 
 /** Canonical PCI address "dddd:bb:dd.f", lower-case hex. */
 export type PciAddress = Brand<string, "PciAddress">;

@@ -8,7 +8,7 @@
  */
 import { randomUUID } from "node:crypto";
 import { closeSync, fsyncSync, openSync, renameSync, rmSync, writeSync } from "node:fs";
-import { mkdir, open, readFile, rename, rm } from "node:fs/promises";
+import { mkdir, open, rename, rm } from "node:fs/promises";
 import { join } from "node:path";
 import { AgentError } from "./agent-error.js";
 
@@ -107,35 +107,4 @@ export function stateIoError(syscall: string, path: string, err: unknown): Agent
         : "check the state directory's disk (space, read-only remount)",
     cause: err,
   });
-}
-
-/** Reads and parses a JSON file (configuration); errors name the file. */
-export async function readJsonFile(path: string): Promise<unknown> {
-  let text: string;
-  try {
-    text = await readFile(path, "utf8");
-  } catch (err) {
-    const errno = (err as NodeJS.ErrnoException).code;
-    throw new AgentError(
-      errno === "ENOENT" ? "NOT_FOUND" : "UNAVAILABLE",
-      `cannot read ${path}: ${errno}`,
-      {
-        errno,
-        path,
-        cause: err,
-      },
-    );
-  }
-  try {
-    return JSON.parse(text);
-  } catch (err) {
-    throw new AgentError(
-      "INVALID_ARGUMENT",
-      `${path} is not valid JSON: ${(err as Error).message}`,
-      {
-        path,
-        cause: err,
-      },
-    );
-  }
 }

@@ -6,9 +6,9 @@
  * serves the notice on the real metadata paths. The daemon's watcher picks it
  * up as it would on EC2; `eni-agent watch` shows the release plan run.
  */
-import { rm } from "node:fs/promises";
+import { readFile, rm } from "node:fs/promises";
 import { basename, dirname } from "node:path";
-import { AgentError, atomicWriteFile, isAgentError, readJsonFile } from "../../common/index.js";
+import { AgentError, atomicWriteFile } from "../../common/index.js";
 import type { CliIo } from "../command.js";
 import { simulatedSocketPath } from "../daemon/default-socket.js";
 import { COMMON_EXIT_LINES, EXIT_OK } from "../exit-codes.js";
@@ -169,14 +169,23 @@ function requestOf(
 
 async function readEndpoints(socket: string): Promise<SimEndpoints> {
   const path = simEndpointsPath(socket);
-  const value = (await readJsonFile(path).catch((err: unknown) => {
-    if (!isAgentError(err) || err.code === "INVALID_ARGUMENT") throw err;
-    throw new AgentError(err.code, `no simulated host behind ${socket}: ${err.message}`, {
-      ...err.details(),
-      remedy: "start one with 'eni-agent serve --simulate', or pass its --socket",
-      cause: err,
-    });
-  })) as Partial<SimEndpoints> | null;
+  let text: string;
+  try {
+    text = await readFile(path, "utf8");
+  } catch (err) {
+    const errno = (err as NodeJS.ErrnoException).code;
+    throw new AgentError(
+      errno === "ENOENT" ? "NOT_FOUND" : "UNAVAILABLE",
+      `no simulated host behind ${socket}: cannot read ${path} (${errno})`,
+      { errno, path, remedy: "start one with 'eni-agent serve --simulate', or pass its --socket" },
+    );
+  }
+  let value: Partial<SimEndpoints> | null = null;
+  try {
+    value = JSON.parse(text) as Partial<SimEndpoints> | null;
+  } catch {
+    // A torn or foreign file: refused below like any file that is not ours.
+  }
   if (value?.version !== 1 || typeof value.imds !== "string" || !value.controlToken) {
     throw new AgentError(
       "FAILED_PRECONDITION",
