@@ -71,3 +71,10 @@ export function usage(command: string, message: string): AgentError {
     remedy: `run 'eni-agent ${command} --help' for usage`,
   });
 }
+
+/** Refuses positional arguments, for the commands that take none. */
+export function noArguments(command: string, positionals: readonly string[]): void {
+  if (positionals.length > 0) {
+    throw usage(command, `unexpected argument ${JSON.stringify(positionals[0])}`);
+  }
+}

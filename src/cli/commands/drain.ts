@@ -25,7 +25,7 @@ import {
   planJson,
 } from "../daemon/to-json.js";
 import { COMMON_EXIT_LINES, EXIT_OK } from "../exit-codes.js";
-import { parseFlags, usage } from "../flags.js";
+import { noArguments, parseFlags } from "../flags.js";
 import { cell, renderTable } from "../table.js";
 
 export const HELP = `NAME
@@ -80,8 +80,7 @@ export async function run(argv: readonly string[], io: CliIo): Promise<number> {
     io.stdout.write(HELP);
     return EXIT_OK;
   }
-  if (positionals.length > 0)
-    throw usage("drain", `unexpected argument ${JSON.stringify(positionals[0])}`);
+  noArguments("drain", positionals);
   const endpoint = endpointOf("drain", values, io);
   const timeoutMs = timeoutMsOf("drain", values, 300);
   const dryRun = values["dry-run"];

@@ -20,7 +20,7 @@ import {
 } from "../daemon/connection-flags.js";
 import { openDaemon } from "../daemon/open-daemon.js";
 import { COMMON_EXIT_LINES, DAEMON_CONNECT_SYSCALL, EXIT_OK } from "../exit-codes.js";
-import { parseFlags, usage } from "../flags.js";
+import { noArguments, parseFlags, usage } from "../flags.js";
 
 export const HELP = `NAME
     eni-agent ready - wait until the daemon serves and its start-up is done
@@ -153,8 +153,7 @@ export async function run(argv: readonly string[], io: CliIo): Promise<number> {
     io.stdout.write(HELP);
     return EXIT_OK;
   }
-  if (positionals.length > 0)
-    throw usage("ready", `unexpected argument ${JSON.stringify(positionals[0])}`);
+  noArguments("ready", positionals);
   const endpoint = endpointOf("ready", values, io);
   const timeoutMs = timeoutMsOf("ready", values, 5);
   const waitMs = waitMsOf(values.wait);

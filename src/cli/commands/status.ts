@@ -20,7 +20,7 @@ import {
 } from "../daemon/connection-flags.js";
 import { daemonNotReachable, probeDaemon } from "../daemon/probe-daemon.js";
 import { COMMON_EXIT_LINES, EXIT_OK } from "../exit-codes.js";
-import { parseFlags, usage } from "../flags.js";
+import { noArguments, parseFlags, usage } from "../flags.js";
 import { renderStatusTable } from "../status/render-status-table.js";
 import { buildStatusReport, type StatusReport } from "../status/status-report.js";
 
@@ -93,9 +93,7 @@ export async function run(argv: readonly string[], io: CliIo): Promise<number> {
     io.stdout.write(HELP);
     return EXIT_OK;
   }
-  if (positionals.length > 0) {
-    throw usage("status", `unexpected argument ${JSON.stringify(positionals[0])}`);
-  }
+  noArguments("status", positionals);
   const offline =
     values.offline ||
     values.all ||

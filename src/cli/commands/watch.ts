@@ -22,7 +22,7 @@ import { openDaemon } from "../daemon/open-daemon.js";
 import { renderEvent } from "../daemon/render-events.js";
 import { eventJson } from "../daemon/to-json.js";
 import { COMMON_EXIT_LINES, EXIT_NO_DAEMON, EXIT_OK, exitCodeFor } from "../exit-codes.js";
-import { parseFlags, usage } from "../flags.js";
+import { noArguments, parseFlags, usage } from "../flags.js";
 
 const KINDS = [
   "device_added",
@@ -107,8 +107,7 @@ export async function run(argv: readonly string[], io: CliIo): Promise<number> {
     io.stdout.write(HELP);
     return EXIT_OK;
   }
-  if (positionals.length > 0)
-    throw usage("watch", `unexpected argument ${JSON.stringify(positionals[0])}`);
+  noArguments("watch", positionals);
   const kinds = kindsOf(values.kind);
   const count = values.count === undefined ? null : Number(values.count);
   if (count !== null && (!/^\d+$/.test(values.count ?? "") || count < 1))
