@@ -10,6 +10,7 @@
  * restart to change, add it to RESTART_KEYS in config-diff.ts.
  */
 import * as v from "valibot";
+import { ENI_RELEASE_MODES } from "../aws/release-plan/plan-record.js";
 import { SPOT_ACTIONS } from "../aws/termination-notice.js";
 import { parseDesiredBinding } from "../driver/desired-state.js";
 import { DEFAULT_LISTENER_LIMITS, type ListenerLimits } from "../server/server-options.js";
@@ -42,12 +43,8 @@ import {
 export const DEFAULT_CONFIG_PATH = "/etc/eni-agent/config.json";
 
 export const LOG_LEVELS = ["fatal", "error", "warn", "info", "debug", "trace", "silent"] as const;
-export const RELEASE_POLICIES = [
-  "detach-and-delete",
-  "detach",
-  "delete-on-termination",
-  "none",
-] as const;
+/** The release plan's modes, under the configuration's name. */
+export const RELEASE_POLICIES = ENI_RELEASE_MODES;
 export const LIFECYCLE_RESULTS = ["CONTINUE", "ABANDON"] as const;
 
 const HOUR = 3_600_000;

@@ -26,13 +26,13 @@ export interface ManualTrigger {
 export type PlanTrigger = TerminationNotice | ManualTrigger;
 
 /** What the plan does in EC2 with an ENI the agent owns, once its device is back with the kernel. */
-export type EniReleaseMode = "detach-and-delete" | "detach" | "delete-on-termination" | "none";
-export const ENI_RELEASE_MODES: readonly EniReleaseMode[] = [
+export const ENI_RELEASE_MODES = [
   "detach-and-delete",
   "detach",
   "delete-on-termination",
   "none",
-];
+] as const;
+export type EniReleaseMode = (typeof ENI_RELEASE_MODES)[number];
 
 /** A managed device that is not under its kernel driver, as the driver layer reports it. */
 export interface BoundDevice {
