@@ -45,7 +45,7 @@ export const DEFAULT_CONFIG_PATH = "/etc/eni-agent/config.json";
 export const LOG_LEVELS = ["fatal", "error", "warn", "info", "debug", "trace", "silent"] as const;
 /** The release plan's modes, under the configuration's name. */
 export const RELEASE_POLICIES = ENI_RELEASE_MODES;
-export const LIFECYCLE_RESULTS = ["CONTINUE", "ABANDON"] as const;
+const LIFECYCLE_RESULTS = ["CONTINUE", "ABANDON"] as const;
 
 const HOUR = 3_600_000;
 const HOST_PORT = /^(?:\[[0-9a-fA-F:.]+\]|[A-Za-z0-9.-]+):\d{1,5}$/;

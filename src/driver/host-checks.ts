@@ -30,7 +30,7 @@ export const WRITE_COMBINING_DETAIL =
 const WRITE_COMBINING_REMEDY =
   "use igb_uio loaded with wc_activate=1, or a vfio-pci patched for write-combining (see amzn-drivers, userspace/dpdk); or accept the cost";
 
-export interface DpdkCheckInput {
+interface DpdkCheckInput {
   facts: KernelFacts;
   /** vfio-pci is there to be used: registered (doctor), or allowed and loaded (daemon). */
   vfio: boolean;

@@ -208,7 +208,7 @@ async function offlineOps(values: OpsValues, limit: number | null, io: CliIo): P
   return EXIT_OK;
 }
 
-export function renderOps(ops: readonly OperationView[]): string {
+function renderOps(ops: readonly OperationView[]): string {
   if (ops.length === 0) return "no operations\n";
   const rows = ops.map((o) => [
     o.header.id,

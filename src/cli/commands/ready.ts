@@ -68,7 +68,7 @@ const POLL_MS = 200;
 /** What one question to the daemon found. */
 export type Readiness = { ready: true } | { ready: false; error: AgentError };
 
-export interface WaitOptions {
+interface WaitOptions {
   /** Give up after this long; 0 asks once. */
   waitMs: number;
   pollMs: number;
@@ -107,7 +107,7 @@ function retryable(error: AgentError): boolean {
 }
 
 /** One question: serving, and the startup component healthy. */
-export async function askReadiness(client: AgentClient, signal?: AbortSignal): Promise<Readiness> {
+async function askReadiness(client: AgentClient, signal?: AbortSignal): Promise<Readiness> {
   const serving = await client.checkHealth("", { signal });
   if (serving !== "SERVING") {
     return notReady(`the daemon answers ${serving} (recovering, or stopping)`);

@@ -89,12 +89,12 @@ const FLAGS = {
 } as const;
 
 /** Where SIGHUP comes from; tests pass their own. */
-export interface HangupSource {
+interface HangupSource {
   /** Calls `handler` on every hangup; returns the function that stops that. */
   onHangup(handler: () => void): () => void;
 }
 
-export interface ServeOptions {
+interface ServeOptions {
   hangups: HangupSource;
   /** Where process warnings come from; without it they are left to node's printer. */
   warnings?: WarningSource;

@@ -78,7 +78,7 @@ const KINDS = ["spot", "asg", "scheduled", "rebalance"] as const;
 type Kind = (typeof KINDS)[number];
 
 /** What serve --simulate leaves next to its socket. */
-export interface SimEndpoints {
+interface SimEndpoints {
   readonly version: 1;
   readonly pid: number;
   /** Base URL of the fake IMDS (also its control path's). */
@@ -88,7 +88,7 @@ export interface SimEndpoints {
   readonly controlToken: string;
 }
 
-export function simEndpointsPath(socket: string): string {
+function simEndpointsPath(socket: string): string {
   return `${socket}.sim.json`;
 }
 

@@ -29,7 +29,7 @@ export class AutoScalingFault extends Error {
 type LifecycleTransition =
   | "autoscaling:EC2_INSTANCE_TERMINATING"
   | "autoscaling:EC2_INSTANCE_LAUNCHING";
-export type LifecycleResult = "CONTINUE" | "ABANDON";
+type LifecycleResult = "CONTINUE" | "ABANDON";
 
 export interface FakeLifecycleHook {
   readonly name: string;
