@@ -10,7 +10,7 @@
  * restart to change, add it to RESTART_KEYS in config-diff.ts.
  */
 import * as v from "valibot";
-import { ENI_RELEASE_MODES } from "../aws/release-plan/plan-record.js";
+import { ENI_RELEASE_MODES, LIFECYCLE_ACTION_RESULTS } from "../aws/release-plan/plan-record.js";
 import { SPOT_ACTIONS } from "../aws/termination-notice.js";
 import { parseDesiredBinding } from "../driver/desired-state.js";
 import { DEFAULT_LISTENER_LIMITS, type ListenerLimits } from "../server/server-options.js";
@@ -45,7 +45,6 @@ export const DEFAULT_CONFIG_PATH = "/etc/eni-agent/config.json";
 export const LOG_LEVELS = ["fatal", "error", "warn", "info", "debug", "trace", "silent"] as const;
 /** The release plan's modes, under the configuration's name. */
 export const RELEASE_POLICIES = ENI_RELEASE_MODES;
-const LIFECYCLE_RESULTS = ["CONTINUE", "ABANDON"] as const;
 
 const HOUR = 3_600_000;
 const HOST_PORT = /^(?:\[[0-9a-fA-F:.]+\]|[A-Za-z0-9.-]+):\d{1,5}$/;
@@ -479,7 +478,7 @@ const autoScaling = section({
           },
         ),
         onFailure: choice(
-          LIFECYCLE_RESULTS,
+          LIFECYCLE_ACTION_RESULTS,
           "CONTINUE",
           "The result when the plan failed (`ABANDON` ends the remaining hooks' actions too). A plan that succeeded always completes with `CONTINUE`.",
         ),

@@ -34,6 +34,15 @@ export const ENI_RELEASE_MODES = [
 ] as const;
 export type EniReleaseMode = (typeof ENI_RELEASE_MODES)[number];
 
+/**
+ * How a plan completes an Auto Scaling lifecycle action: CONTINUE lets the
+ * termination go on (and other hooks run); ABANDON ends the remaining
+ * actions too. Here rather than beside the Auto Scaling calls so that the
+ * configuration can list them without loading the SDK.
+ */
+export const LIFECYCLE_ACTION_RESULTS = ["CONTINUE", "ABANDON"] as const;
+export type LifecycleActionResult = (typeof LIFECYCLE_ACTION_RESULTS)[number];
+
 /** A managed device that is not under its kernel driver, as the driver layer reports it. */
 export interface BoundDevice {
   /** Opaque here (a PCI address): what the injected restore function understands. */
@@ -110,7 +119,7 @@ export interface LifecycleStep {
   /** Discovered (IMDS tags, else DescribeAutoScalingInstances) unless configured. */
   groupName: string | null;
   status: "pending" | "completed" | "not-waiting" | "failed";
-  result?: "CONTINUE" | "ABANDON";
+  result?: LifecycleActionResult;
   heartbeats: number;
   /** The last heartbeat that failed, and why (heartbeats never fail the plan). */
   heartbeatError?: ErrorRecord;
