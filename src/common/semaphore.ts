@@ -37,23 +37,52 @@ export class Semaphore {
    */
   acquire(signal?: AbortSignal): Promise<() => void> {
     if (signal?.aborted) return Promise.reject(signal.reason);
-    if (this.#active < this.limit) {
-      this.#active += 1;
-      return Promise.resolve(this.#releaser());
-    }
+    const now = this.tryAcquire();
+    if (now !== null) return Promise.resolve(now);
+    const turn = this.queue();
+    if (signal === undefined) return turn.granted;
     return new Promise((resolve, reject) => {
-      const grant = (): void => {
-        signal?.removeEventListener("abort", onAbort);
-        resolve(this.#releaser());
-      };
       const onAbort = (): void => {
-        const i = this.#waiting.indexOf(grant);
-        if (i >= 0) this.#waiting.splice(i, 1);
-        reject(signal?.reason);
+        turn.leave();
+        reject(signal.reason);
       };
-      signal?.addEventListener("abort", onAbort, { once: true });
-      this.#waiting.push(grant);
+      signal.addEventListener("abort", onAbort, { once: true });
+      void turn.granted.then((release) => {
+        signal.removeEventListener("abort", onAbort);
+        resolve(release);
+      });
     });
+  }
+
+  /** A slot now, without waiting: the function that frees it, or null when all are taken. */
+  tryAcquire(): (() => void) | null {
+    if (this.#active >= this.limit) return null;
+    this.#active += 1;
+    return this.#releaser();
+  }
+
+  /**
+   * A place in the queue, for callers that time out their wait themselves
+   * (an AbortSignal per call costs more than a hot path can pay). `leave()`
+   * gives the place up; a slot handed over in the meantime goes on to the
+   * next in line.
+   */
+  queue(): { granted: Promise<() => void>; leave: () => void } {
+    let release: (() => void) | null = null;
+    let grant: () => void = () => undefined;
+    const granted = new Promise<() => void>((resolve) => {
+      grant = () => {
+        release = this.#releaser();
+        resolve(release);
+      };
+    });
+    this.#waiting.push(grant);
+    const leave = (): void => {
+      const i = this.#waiting.indexOf(grant);
+      if (i >= 0) this.#waiting.splice(i, 1);
+      else release?.();
+    };
+    return { granted, leave };
   }
 
   #releaser(): () => void {

@@ -52,6 +52,31 @@ t.test("an aborted waiter leaves the queue; the slot goes to the next", async (t
   t.equal(slots.active, 0);
 });
 
+t.test(
+  "tryAcquire takes a free slot or none; a queue place left after its grant frees the slot",
+  async (t) => {
+    const slots = new Semaphore(1);
+    const first = slots.tryAcquire();
+    t.ok(first, "a free slot");
+    t.equal(slots.tryAcquire(), null, "none left");
+    const waiting = slots.queue();
+    const behind = slots.queue();
+    first?.();
+    const release = await waiting.granted;
+    t.equal(slots.active, 1, "handed over, not freed");
+    waiting.leave(); // the caller gave up after all: the slot goes on to the next
+    release(); // and freeing it again does nothing
+    const next = await behind.granted;
+    t.equal(slots.active, 1);
+    next();
+    t.equal(slots.active, 0);
+    const gone = slots.queue();
+    gone.leave(); // left before any grant: nothing to free
+    t.equal(slots.active, 0);
+    t.ok(slots.tryAcquire(), "the queue is empty again");
+  },
+);
+
 t.test("a limit that is not a positive integer is refused", async (t) => {
   for (const limit of [0, -1, 1.5, Number.NaN]) t.throws(() => new Semaphore(limit), RangeError);
 });
