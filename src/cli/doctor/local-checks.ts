@@ -12,6 +12,7 @@ import {
   type Severity,
   worstFirst,
 } from "../../driver/host-checks.js";
+import { isUserSpaceDriver } from "../../sysfs/classify.js";
 import type { LocalFacts } from "./local-facts.js";
 
 export type { Severity };
@@ -44,7 +45,7 @@ export function localChecks(facts: LocalFacts): Finding[] {
   }
 
   // A DPDK-capable driver must be registered, and vfio-pci must have a way to DMA.
-  const userSpace = ["vfio-pci", "uio_pci_generic", "igb_uio"].filter((d) => registered.has(d));
+  const userSpace = [...registered].filter(isUserSpaceDriver);
   if (userSpace.length === 0) {
     add(
       "dpdk-driver",
