@@ -23,6 +23,8 @@ import type {
   DeviceState,
   ErrorSummary,
   OperationHeader,
+  OperationOutcome,
+  OperationView,
   ProgressEvent,
   Step,
 } from "./types.js";
@@ -84,7 +86,7 @@ export async function runTransaction(
   header: OperationHeader,
 ): Promise<TransactionResult> {
   await checkManaged(deps, header.device);
-  await deps.book.begin(header);
+  const waitEnded = await deps.book.begin(header);
   deps.emit({
     type: "begin",
     operationId: header.id,
@@ -92,6 +94,8 @@ export async function runTransaction(
     kind: header.kind,
     steps: header.steps,
   });
+  // A revert's own end reports the wait it ended, with its outcome.
+  if (waitEnded !== null && header.reverts === undefined) emitConfirmation(deps, waitEnded);
   await deps.boundary?.(header.id, "begun");
   const applied = await applySteps(deps, header, header.steps);
   if (applied.kind === "stuck") return stuck(deps, header, applied.result);
@@ -277,7 +281,30 @@ async function finish(
   await deps.book.end(operationId, result.status, result.state, error);
   await deps.boundary?.(operationId, "ended");
   deps.emit({ type: "end", operationId, status: result.status, error });
+  const view = deps.book.get(operationId);
+  if (view?.confirmation?.state === "pending") emitConfirmation(deps, view);
+  const reverted = view?.header.reverts && deps.book.get(view.header.reverts);
+  if (reverted) emitConfirmation(deps, reverted, result.status);
   return result;
+}
+
+/** Where the confirmation of `view` stands now, as an event; `outcome`: of its revert. */
+export function emitConfirmation(
+  deps: Pick<TransactionDeps, "emit">,
+  view: OperationView,
+  outcome: OperationOutcome | null = null,
+): void {
+  const confirmation = view.confirmation;
+  if (confirmation === null) return;
+  deps.emit({
+    type: "confirmation",
+    operationId: view.header.id,
+    device: view.header.device,
+    state: confirmation.state,
+    deadline: confirmation.deadline,
+    by: confirmation.by,
+    revertOutcome: outcome,
+  });
 }
 
 export function summarize(err: AgentError): ErrorSummary {
