@@ -91,6 +91,12 @@ export interface AgentConfig {
   /** Desired bindings declared here: `{ "eniId" | "mac", "driver" }`. */
   readonly bindings: readonly Readonly<Record<string, string>>[];
   readonly repairDrift: boolean;
+  /**
+   * Binds on trial confirm themselves once the check held this long after
+   * the bind ("holder": a process holds the device's vfio group or uio
+   * node). null (the default): only ConfirmOperation confirms.
+   */
+  readonly autoConfirm: { readonly check: "holder"; readonly forMs: number } | null;
   readonly reconcile: {
     readonly intervalMs: number;
     readonly initialBackoffMs: number;
@@ -332,6 +338,7 @@ export function parseConfig(json: unknown, file: string): AgentConfig {
     "guards",
     "bindings",
     "repairDrift",
+    "autoConfirm",
     "reconcile",
     "deviceWatch",
     "transactions",
@@ -453,6 +460,7 @@ export function parseConfig(json: unknown, file: string): AgentConfig {
     },
     bindings: r.objects("bindings", readBinding(file, allowedDrivers)),
     repairDrift: r.boolean("repairDrift", false),
+    autoConfirm: readAutoConfirm(r),
     reconcile: {
       intervalMs: reconcile.integer("intervalMs", 5_000, 100, HOUR),
       initialBackoffMs: reconcile.integer("initialBackoffMs", 1_000, 10, HOUR),
@@ -552,4 +560,14 @@ function isObject(value: unknown): value is object {
 /** The defaults: what a host without a configuration file runs with. */
 export function defaultConfig(): AgentConfig {
   return parseConfig({}, "(defaults)");
+}
+
+function readAutoConfirm(r: ConfigReader): AgentConfig["autoConfirm"] {
+  const auto = r.optionalObject("autoConfirm", ["check", "forMs"]);
+  if (auto === null) return null;
+  // forMs within the longest confirmation window: a longer hold could never confirm.
+  return {
+    check: auto.choice("check", "holder", ["holder"]),
+    forMs: auto.integer("forMs", 10_000, 0, 24 * HOUR),
+  };
 }

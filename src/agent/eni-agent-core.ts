@@ -19,7 +19,7 @@ import {
   type PciAddress,
   toAgentError,
 } from "../common/index.js";
-import type { DriverEngine, RecoveryReport } from "../driver/index.js";
+import type { DriverEngine, ProgressEvent, RecoveryReport } from "../driver/index.js";
 import type { AgentCore, CallContext } from "../server/agent-core.js";
 import type {
   AgentEvent,
@@ -114,8 +114,12 @@ export class EniAgentCore implements AgentCore {
     // Every event says something a listing shows may have changed.
     this.#hub.subscribe(() => this.#devices.invalidate());
     deps.engine.subscribe((event) => {
-      const id = this.#records.observe(event);
       deps.metrics?.observe(event);
+      if (event.type === "confirmation") {
+        this.#confirmation(event);
+        return;
+      }
+      const id = this.#records.observe(event);
       const record = this.#records.get(id);
       if (record === undefined) return;
       const done = event.type === "end" && event.status !== "stuck";
@@ -191,6 +195,7 @@ export class EniAgentCore implements AgentCore {
       this.#deps.engine.bind(device, request.driver, {
         force: request.force,
         persist: request.persist,
+        ...(request.confirmWithinMs === null ? {} : { confirmWithinMs: request.confirmWithinMs }),
       }),
     );
     this.#protect(device);
@@ -211,6 +216,12 @@ export class EniAgentCore implements AgentCore {
     return this.#mutate(device, meta, null, () =>
       this.#deps.engine.restore(device, { persist: request.persist }),
     );
+  }
+
+  async confirmOperation(operationId: string, ctx: CallContext): Promise<OperationRecord> {
+    ctx.signal.throwIfAborted();
+    await this.#work.track(this.#deps.engine.confirm(operationId, "request"));
+    return this.getOperation(operationId, ctx);
   }
 
   async getOperation(operationId: string, _ctx: CallContext): Promise<OperationRecord> {
@@ -301,6 +312,13 @@ export class EniAgentCore implements AgentCore {
         { op: r.operationId, device: r.device, guard: r.guard, reason: r.message },
         "operation left open: recovery refused to act on it",
       );
+    }
+    for (const r of report.reverted) {
+      const fields = { op: r.operationId, device: r.device, revert: r.revertOperationId };
+      if (r.error === null)
+        log.warn(fields, "bind on trial past its deadline at start-up: reverted");
+      else
+        log.error({ ...fields, reason: r.error }, "bind on trial past its deadline: revert failed");
     }
     for (const d of report.drift) {
       this.#deps.metrics?.drift.inc();
@@ -408,6 +426,43 @@ export class EniAgentCore implements AgentCore {
 
   // --- internals ---------------------------------------------------------------
 
+  /** A bind on trial began or ended its wait: the event, and a line in the log. */
+  #confirmation(event: Extract<ProgressEvent, { type: "confirmation" }>): void {
+    const { operationId, device: pciAddress, by } = event;
+    const deadline = new Date(event.deadline);
+    const log = { op: operationId, device: pciAddress, deadline: event.deadline, by };
+    switch (event.state) {
+      case "pending":
+        this.#deps.log.info(log, "bind on trial awaits confirmation");
+        this.#hub.emit({ kind: "confirmation_pending", operationId, pciAddress, deadline });
+        return;
+      case "confirmed":
+        this.#deps.log.info(log, "bind on trial confirmed");
+        this.#hub.emit({ kind: "confirmed", operationId, pciAddress, by: by ?? "request" });
+        return;
+      case "reverted": {
+        const revertStatus = this.#records.get(by ?? "")?.status ?? "failed";
+        this.#deps.log.warn(
+          { ...log, revertStatus },
+          "bind on trial not confirmed by its deadline: reverted",
+        );
+        this.#hub.emit({
+          kind: "reverted_unconfirmed",
+          operationId,
+          pciAddress,
+          deadline,
+          revertOperationId: by ?? "",
+          revertStatus,
+        });
+        return;
+      }
+      case "ended":
+        this.#deps.log.info(log, "bind on trial awaits no more: a later operation began");
+        this.#devices.invalidate();
+        return;
+    }
+  }
+
   #computeHealth(): HealthReport {
     return computeHealth({
       recovered: this.#recovered,
@@ -509,6 +564,7 @@ export class EniAgentCore implements AgentCore {
       updatedAt: now,
       finishedAt: now,
       requestedBy: meta.requestedBy,
+      confirmation: null,
     });
   }
 }

@@ -168,6 +168,7 @@ export class TerminationRunner implements TerminationPlanner {
     const record: OperationRecord = {
       id: terminationOperationId(key),
       kind: "termination",
+      confirmation: null,
       status: "running",
       pciAddress: null,
       fromDriver: null,
