@@ -6,7 +6,7 @@
  * directory is). A crash leaves the old or the new file, never a mix.
  */
 import { randomUUID } from "node:crypto";
-import { mkdir, open, readFile, rename, rm } from "node:fs/promises";
+import { mkdir, open, rename, rm } from "node:fs/promises";
 import { join } from "node:path";
 import { AgentError } from "./agent-error.js";
 
@@ -71,35 +71,4 @@ export function stateIoError(syscall: string, path: string, err: unknown): Agent
         : "check the state directory's disk (space, read-only remount)",
     cause: err,
   });
-}
-
-/** Reads and parses a JSON file (configuration); errors name the file. */
-export async function readJsonFile(path: string): Promise<unknown> {
-  let text: string;
-  try {
-    text = await readFile(path, "utf8");
-  } catch (err) {
-    const errno = (err as NodeJS.ErrnoException).code;
-    throw new AgentError(
-      errno === "ENOENT" ? "NOT_FOUND" : "UNAVAILABLE",
-      `cannot read ${path}: ${errno}`,
-      {
-        errno,
-        path,
-        cause: err,
-      },
-    );
-  }
-  try {
-    return JSON.parse(text);
-  } catch (err) {
-    throw new AgentError(
-      "INVALID_ARGUMENT",
-      `${path} is not valid JSON: ${(err as Error).message}`,
-      {
-        path,
-        cause: err,
-      },
-    );
-  }
 }
