@@ -5,7 +5,8 @@
  *
  *   state dir → adapters → metrics → EC2 client → IMDS identity
  *   → journal recovery (stop: drain) → desired bindings → release plans
- *   → reconciler → device watcher → termination watcher → leak sweeper
+ *   → reconciler → confirmation watch → device watcher → termination watcher
+ *   → leak sweeper
  *   → config watcher → kubelet device plugin (when on) → gRPC listeners
  *
  * The parts are built in agent-engine.ts, agent-watchers.ts, agent-ec2.ts

@@ -297,6 +297,14 @@ export class DriverEngine {
     const name = parseDriverName(driver, this.#allowedDrivers);
     const device = await this.resolve(input);
     const trial = options.confirmWithinMs;
+    if (trial !== undefined && options.persist === true) {
+      // A persisted binding would be applied again after the revert (at start, on hot-attach).
+      throw new AgentError(
+        "INVALID_ARGUMENT",
+        "a bind on trial cannot be persisted: persist it once it is confirmed",
+        { device, remedy: "bind without persist, confirm it, then bind again with persist" },
+      );
+    }
     return this.#run(
       device,
       trial === undefined ? `bind:${name}` : `bind:${name}:try:${trial}`,

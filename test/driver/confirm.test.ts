@@ -282,6 +282,13 @@ t.test("confirm answers: unknown, not on trial, not committed", async (t) => {
     "INVALID_ARGUMENT",
     "a window over a day",
   );
+  t.equal(
+    await code(
+      h.engine.bind("0000:00:07.0", "vfio-pci", { confirmWithinMs: MINUTE, persist: true }),
+    ),
+    "INVALID_ARGUMENT",
+    "persisted: it would come back after the revert",
+  );
 });
 
 t.test("a revert a holder blocks is retried, and the bind still awaits", async (t) => {

@@ -113,9 +113,10 @@ OPTIONS
                        confirmed (from anywhere) or reverted (exit 1), or
                        until Ctrl-C, which stops the countdown, not the
                        trial. Not with --offline: nothing would be left to
-                       revert it. The daemon may also confirm by itself once
-                       a process held the device (configuration
-                       "autoConfirm"; see docs/driver.md).
+                       revert it; not with --persist: bind again with
+                       --persist once it is confirmed. The daemon may also
+                       confirm by itself once a process held the device
+                       (configuration "autoConfirm"; see docs/driver.md).
 ${connectionHelp(120)}
 
   Offline mode (no daemon):
