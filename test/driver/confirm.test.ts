@@ -402,3 +402,50 @@ t.test("the journal checks trial records strictly", async (t) => {
 type BeginRecord = Extract<JournalRecord, { type: "begin" }>;
 type EndRecord = Extract<JournalRecord, { type: "end" }>;
 type ConfirmedRecord = Extract<JournalRecord, { type: "confirmed" }>;
+
+t.test("an end record written late, after a later operation began, sets no wait", async (t) => {
+  const journal = new MemoryJournal();
+  const clock = steppingClock();
+  const h = await harness(ec2Host({ enis: 2 }), { clock, journal });
+  journal.injectFault(2, { kind: "fail", errno: "EIO" });
+  const bound = await h.engine.bind(A, "vfio-pci", { confirmWithinMs: MINUTE });
+  t.match(bound.warnings, [/end record .* was not written/]);
+  const id = bound.operationId as string;
+  const restored = await h.engine.restore(A);
+  t.ok(await h.engine.flushJournal(), "the end record is written now, after the restore's");
+  const types = decodeJournal(journal.text()).records.map((r) =>
+    r.type === "begin" ? `begin ${r.op.kind}` : r.type,
+  );
+  t.same(types, ["begin bind", "begin restore", "end", "end"]);
+  const again = await harness(h.kernel, {
+    clock: steppingClock(10 * MINUTE),
+    journal: new MemoryJournal(journal.text()),
+  });
+  t.match(again.engine.operation(id)?.confirmation, { state: "ended", by: restored.operationId });
+  t.same(again.engine.pendingConfirmations(), []);
+  await atHome(t, h.kernel, "the restore stands; nothing reverted twice");
+  t.equal(again.engine.operations().length, 2);
+});
+
+t.test(
+  "a confirm writes the refused end record first, so a restart keeps it confirmed",
+  async (t) => {
+    const journal = new MemoryJournal();
+    const h = await harness(ec2Host({ enis: 2 }), { journal });
+    journal.injectFault(2, { kind: "fail", errno: "EIO" });
+    const id = (await h.engine.bind(A, "vfio-pci", { confirmWithinMs: MINUTE })).operationId!;
+    journal.injectFault(1, { kind: "fail", errno: "EIO" });
+    t.equal(await code(h.engine.confirm(id)), "UNAVAILABLE", "the end record is refused again");
+    t.equal(await code(h.engine.confirm(id)), "OK");
+    t.same(
+      decodeJournal(journal.text()).records.map((r) => r.type),
+      ["begin", "end", "confirmed"],
+    );
+    const again = await harness(h.kernel, {
+      clock: steppingClock(10 * MINUTE),
+      journal: new MemoryJournal(journal.text()),
+    });
+    t.match(again.engine.operation(id)?.confirmation, { state: "confirmed" });
+    onVfio(t, h.kernel, "after a restart past the deadline");
+  },
+);
