@@ -19,7 +19,7 @@ import {
   type PciAddress,
   toAgentError,
 } from "../common/index.js";
-import type { DriverEngine, ProgressEvent, RecoveryReport } from "../driver/index.js";
+import type { DriverEngine, RecoveryReport } from "../driver/index.js";
 import type { AgentCore, CallContext } from "../server/agent-core.js";
 import type {
   AgentEvent,
@@ -40,6 +40,7 @@ import { computeHealth, type MonitoredJournal, STARTUP_COMPONENT } from "./agent
 import type { AgentLog } from "./agent-log.js";
 import type { AgentMetrics } from "./agent-metrics.js";
 import { AGENT_VERSION } from "./agent-version.js";
+import { announceConfirmation } from "./announce-confirmation.js";
 import { buildHostReport } from "./build-host-report.js";
 import type { AgentConfig } from "./config-schema.js";
 import { DeviceChangeHandler } from "./device-change-handler.js";
@@ -120,7 +121,12 @@ export class EniAgentCore implements AgentCore {
     deps.engine.subscribe((event) => {
       deps.metrics?.observe(event);
       if (event.type === "confirmation") {
-        this.#confirmation(event);
+        announceConfirmation(event, {
+          log: deps.log,
+          emit: (payload) => this.#hub.emit(payload),
+          statusOf: (id) => this.#records.get(id)?.status,
+          invalidate: () => this.#devices.invalidate(),
+        });
         return;
       }
       const id = this.#records.observe(event);
@@ -469,43 +475,6 @@ export class EniAgentCore implements AgentCore {
   }
 
   // --- internals ---------------------------------------------------------------
-
-  /** A bind on trial began or ended its wait: the event, and a line in the log. */
-  #confirmation(event: Extract<ProgressEvent, { type: "confirmation" }>): void {
-    const { operationId, device: pciAddress, by } = event;
-    const deadline = new Date(event.deadline);
-    const log = { op: operationId, device: pciAddress, deadline: event.deadline, by };
-    switch (event.state) {
-      case "pending":
-        this.#deps.log.info(log, "bind on trial awaits confirmation");
-        this.#hub.emit({ kind: "confirmation_pending", operationId, pciAddress, deadline });
-        return;
-      case "confirmed":
-        this.#deps.log.info(log, "bind on trial confirmed");
-        this.#hub.emit({ kind: "confirmed", operationId, pciAddress, by: by ?? "request" });
-        return;
-      case "reverted": {
-        const revertStatus = this.#records.get(by ?? "")?.status ?? "failed";
-        this.#deps.log.warn(
-          { ...log, revertStatus },
-          "bind on trial not confirmed by its deadline: reverted",
-        );
-        this.#hub.emit({
-          kind: "reverted_unconfirmed",
-          operationId,
-          pciAddress,
-          deadline,
-          revertOperationId: by ?? "",
-          revertStatus,
-        });
-        return;
-      }
-      case "ended":
-        this.#deps.log.info(log, "bind on trial awaits no more: a later operation began");
-        this.#devices.invalidate();
-        return;
-    }
-  }
 
   /** Marks kubelet's pools Unhealthy (when the device plugin runs); returns the undo. */
   #terminating(): () => void {
