@@ -59,6 +59,7 @@ export function engineOptions(config: AgentConfig): DriverEngineOptions {
     writeTimeoutMs: config.transactions.writeTimeoutMs,
     maxBlockingWrites: config.transactions.maxBlockingWrites,
     verifyTimeoutMs: config.transactions.verifyTimeoutMs,
+    holderScanTimeoutMs: config.transactions.holderScanTimeoutMs,
   };
 }
 

@@ -333,6 +333,12 @@ const transactions = section({
     HOUR,
     "How long verification waits for the target (a netdev registers after its probe).",
   ),
+  holderScanTimeoutMs: ms(
+    2_000,
+    10,
+    HOUR,
+    "How long the holder check of a device leaving vfio-pci reads `/proc`; past it, the device's `enable` count decides (docs/driver.md, the holder check).",
+  ),
   drainTimeoutMs: ms(
     60_000,
     100,

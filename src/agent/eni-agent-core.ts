@@ -136,7 +136,8 @@ export class EniAgentCore implements AgentCore {
       this.#hub.emit({ kind: done ? "operation_result" : "operation_progress", operation: record });
     });
     const hooks: PlannerHooks = {
-      devices: async () => [...(await this.#devices.list({ fresh: true })).devices],
+      // The plan needs drivers and identities; each restore checks holders itself.
+      devices: () => this.#devices.scanWithoutHolders(),
       restore: async (device) => {
         const withdraw = this.#expect(device, {
           requestedBy: "termination",
@@ -463,6 +464,8 @@ export class EniAgentCore implements AgentCore {
     const settle = async (): Promise<true> => {
       await this.#work.settled();
       await this.#deps.engine.idle();
+      // Nothing writes the journal any more: let go of its file.
+      await this.#deps.journal.close().catch(() => undefined);
       return true;
     };
     try {

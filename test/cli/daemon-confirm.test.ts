@@ -17,6 +17,13 @@ function manualClock(startMs: number) {
   const clock: Clock = {
     now: () => now,
     isoNow: () => new Date(now).toISOString(),
+    after: (ms, fire) => {
+      const sleeper = { due: now + ms, wake: fire };
+      sleepers.push(sleeper);
+      return () => {
+        sleepers = sleepers.filter((s) => s !== sleeper);
+      };
+    },
     sleep: (ms, signal) =>
       new Promise((resolve, reject) => {
         const sleeper = { due: now + ms, wake: () => resolve() };

@@ -212,6 +212,7 @@ t.test("engineOptions maps every engine key of the configuration", async (t) => 
         writeTimeoutMs: 1_234,
         maxBlockingWrites: 5,
         verifyTimeoutMs: 4_321,
+        holderScanTimeoutMs: 567,
       },
     },
     "config.json",
@@ -226,5 +227,6 @@ t.test("engineOptions maps every engine key of the configuration", async (t) => 
     writeTimeoutMs: 1_234,
     maxBlockingWrites: 5,
     verifyTimeoutMs: 4_321,
+    holderScanTimeoutMs: 567,
   });
 });

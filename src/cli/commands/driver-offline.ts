@@ -167,7 +167,7 @@ export function realHost(roots: HostRoots, pid: number): OfflineHost {
   return {
     sysfs: new RealSysfs({ root: roots.sysfsRoot }),
     holders,
-    routes: new RealDefaultRouteReader({ procRoot: roots.procRoot }),
+    routes: new RealDefaultRouteReader({ procRoot: roots.procRoot, blockingReads: true }),
     addresses: local ? new InterfaceAddresses() : { addresses: async () => [] },
     kernelRelease: local ? release() : null,
     pid,

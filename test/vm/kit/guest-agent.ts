@@ -49,7 +49,7 @@ export function guestEngine(roots: GuestRoots, options: GuestEngineOptions = {})
       sysfs: options.sysfs ? options.sysfs(real) : real,
       journal: new FileJournal({ stateDir: roots.stateDir }),
       holders: new RealHolderScanner({ procRoot: roots.procRoot }),
-      routes: new RealDefaultRouteReader({ procRoot: roots.procRoot }),
+      routes: new RealDefaultRouteReader({ procRoot: roots.procRoot, blockingReads: true }),
       primary: { primary: async () => configuredPrimary(config) },
       addresses: { addresses: async () => [] },
       kernelRelease: readFileSync(join(roots.procRoot, "sys/kernel/osrelease"), "utf8").trim(),
