@@ -60,6 +60,7 @@ export class AgentMetrics implements Service {
   readonly name = "metrics";
   readonly operations = new CounterValues<"kind" | "result">();
   readonly rollbacks = new CounterValues();
+  readonly unconfirmedReverts = new CounterValues<"result">();
   readonly drift = new CounterValues();
   readonly imdsPollErrors = new CounterValues<"source" | "code">();
   readonly ec2Errors = new CounterValues<"code">();
@@ -81,7 +82,9 @@ export class AgentMetrics implements Service {
   observe(event: ProgressEvent): void {
     if (event.type === "begin") this.#kinds.set(event.operationId, event.kind);
     else if (event.type === "rollback") this.rollbacks.inc();
-    else if (event.type === "end") {
+    else if (event.type === "confirmation" && event.state === "reverted") {
+      this.unconfirmedReverts.inc({ result: event.revertOutcome ?? "unknown" });
+    } else if (event.type === "end") {
       const kind = this.#kinds.get(event.operationId) ?? "unknown";
       if (event.status !== "stuck") this.#kinds.delete(event.operationId);
       this.operations.inc({ kind, result: event.status });
@@ -194,6 +197,12 @@ export class AgentMetrics implements Service {
       ["kind", "result"],
     );
     counter("eni_agent_rollbacks_total", "Transactions that started rolling back", this.rollbacks);
+    counter(
+      "eni_agent_unconfirmed_reverts_total",
+      "Binds on trial reverted because their deadline passed unconfirmed, by the revert's outcome (committed: the device is home)",
+      this.unconfirmedReverts,
+      ["result"],
+    );
     gauge(
       "eni_agent_degraded_devices",
       "Devices whose last rollback or repair failed (under repair)",

@@ -610,6 +610,28 @@ const root = section(
       false,
       "At recovery, clear a `driver_override` no journal entry explains (otherwise only reported as `drift_found`).",
     ),
+    autoConfirm: key(
+      v.nullish(
+        section({
+          check: choice(
+            ["holder"] as const,
+            "holder",
+            "What must hold: `holder`, a process holds the device's `/dev/vfio` group or `/dev/uioN` (the DPDK application opened it).",
+          ),
+          forMs: ms(
+            10_000,
+            0,
+            24 * HOUR,
+            "How long the check must hold without a break (sampled every second) before the agent confirms.",
+          ),
+        }),
+        null,
+      ),
+      {
+        doc: "A bind on trial (`bind --try`, `confirm_within`) confirms itself once this check held long enough; otherwise only ConfirmOperation confirms it, and it is reverted at its deadline.",
+        shown: "off (`null`)",
+      },
+    ),
     reconcile: defaulted(
       v.pipe(
         section({

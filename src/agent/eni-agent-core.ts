@@ -40,6 +40,7 @@ import { computeHealth, type MonitoredJournal, STARTUP_COMPONENT } from "./agent
 import type { AgentLog } from "./agent-log.js";
 import type { AgentMetrics } from "./agent-metrics.js";
 import { AGENT_VERSION } from "./agent-version.js";
+import { announceConfirmation } from "./announce-confirmation.js";
 import { buildHostReport } from "./build-host-report.js";
 import type { AgentConfig } from "./config-schema.js";
 import { DeviceChangeHandler } from "./device-change-handler.js";
@@ -112,8 +113,17 @@ export class EniAgentCore implements AgentCore {
     // Every event says something a listing shows may have changed.
     this.#hub.subscribe(() => this.#devices.invalidate());
     deps.engine.subscribe((event) => {
-      const id = this.#records.observe(event);
       deps.metrics?.observe(event);
+      if (event.type === "confirmation") {
+        announceConfirmation(event, {
+          log: deps.log,
+          emit: (payload) => this.#hub.emit(payload),
+          statusOf: (id) => this.#records.get(id)?.status,
+          invalidate: () => this.#devices.invalidate(),
+        });
+        return;
+      }
+      const id = this.#records.observe(event);
       const record = this.#records.get(id);
       if (record === undefined) return;
       const done = event.type === "end" && event.status !== "stuck";
@@ -198,6 +208,7 @@ export class EniAgentCore implements AgentCore {
       this.#deps.engine.bind(device, request.driver, {
         force: request.force,
         persist: request.persist,
+        ...(request.confirmWithinMs === null ? {} : { confirmWithinMs: request.confirmWithinMs }),
       }),
     );
     this.#protect(device);
@@ -231,6 +242,12 @@ export class EniAgentCore implements AgentCore {
     return this.#mutate(device, meta, null, () =>
       this.#deps.engine.restore(device, { persist: request.persist }),
     );
+  }
+
+  async confirmOperation(operationId: string, ctx: CallContext): Promise<OperationRecord> {
+    ctx.signal.throwIfAborted();
+    await this.#work.track(this.#deps.engine.confirm(operationId, "request"));
+    return this.getOperation(operationId, ctx);
   }
 
   async getOperation(operationId: string, _ctx: CallContext): Promise<OperationRecord> {
@@ -329,6 +346,13 @@ export class EniAgentCore implements AgentCore {
         { op: r.operationId, device: r.device, guard: r.guard, reason: r.message },
         "operation left open: recovery refused to act on it",
       );
+    }
+    for (const r of report.reverted) {
+      const fields = { op: r.operationId, device: r.device, revert: r.revertOperationId };
+      if (r.error === null)
+        log.warn(fields, "bind on trial past its deadline at start-up: reverted");
+      else
+        log.error({ ...fields, reason: r.error }, "bind on trial past its deadline: revert failed");
     }
     for (const d of report.drift) {
       this.#deps.metrics?.drift.inc();
@@ -567,6 +591,7 @@ export class EniAgentCore implements AgentCore {
       updatedAt: now,
       finishedAt: now,
       requestedBy: meta.requestedBy,
+      confirmation: null,
     });
   }
 }

@@ -245,6 +245,7 @@ export class ReleasePlanRunner implements TerminationPlanner {
     return {
       id,
       kind: "termination",
+      confirmation: null,
       status: record.status === "running" ? "running" : record.status,
       pciAddress: null,
       fromDriver: null,

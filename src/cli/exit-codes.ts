@@ -7,7 +7,7 @@ import { type ErrorCode, isAgentError } from "../common/index.js";
 
 export const EXIT_OK = 0;
 /** The operation failed (INTERNAL, or anything not listed below). */
-const EXIT_FAILURE = 1;
+export const EXIT_FAILURE = 1;
 /** Bad command line or invalid argument. */
 export const EXIT_USAGE = 2;
 /** A device, file or resource named or needed does not exist. */

@@ -21,6 +21,7 @@ import { AgentError, isAgentError } from "../common/index.js";
 import { ERROR_METADATA_KEY } from "../server/error-status.js";
 import type { BindDeviceRequest } from "../server/generated/eniagent/v1/BindDeviceRequest.js";
 import type { BindDeviceResponse__Output } from "../server/generated/eniagent/v1/BindDeviceResponse.js";
+import type { ConfirmOperationResponse__Output } from "../server/generated/eniagent/v1/ConfirmOperationResponse.js";
 import type { Device__Output } from "../server/generated/eniagent/v1/Device.js";
 import type { DeviceSelector } from "../server/generated/eniagent/v1/DeviceSelector.js";
 import type { EniAgentServiceClient } from "../server/generated/eniagent/v1/EniAgentService.js";
@@ -156,6 +157,16 @@ export class AgentClient {
     const { operation } = await this.#unary<RestoreDeviceResponse__Output>(
       (md, opts, cb) => this.#agent.restoreDevice(request, md, opts, cb),
       options,
+    );
+    return required(operation, "operation");
+  }
+
+  /** Idempotent on the daemon (confirming twice is OK), so a reset connection retries it. */
+  async confirmOperation(operationId: string, options?: CallOptions): Promise<Operation__Output> {
+    const { operation } = await this.#unary<ConfirmOperationResponse__Output>(
+      (md, opts, cb) => this.#agent.confirmOperation({ operationId }, md, opts, cb),
+      options,
+      READ_ONLY,
     );
     return required(operation, "operation");
   }

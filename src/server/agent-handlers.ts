@@ -86,6 +86,11 @@ export function agentHandlers(deps: HandlerDeps): EniAgentServiceHandlers {
       return { operation: operationToProto(await core.restoreDevice(restore, ctx)) };
     }),
 
+    ConfirmOperation: unary(deps, async (request, ctx) => {
+      const id = parseOperationId(request.operationId);
+      return { operation: operationToProto(await core.confirmOperation(id, ctx)) };
+    }),
+
     GetOperation: unary(deps, async (request, ctx) => {
       const id = parseOperationId(request.operationId);
       return { operation: operationToProto(await core.getOperation(id, ctx)) };

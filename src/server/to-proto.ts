@@ -27,6 +27,7 @@ import type { Timestamp } from "./generated/google/protobuf/Timestamp.js";
 import type { HostReport } from "./host-report.js";
 import {
   CHECK_SEVERITY,
+  CONFIRMATION_STATE,
   DEVICE_STATE,
   OPERATION_KIND,
   OPERATION_STATUS,
@@ -120,6 +121,15 @@ export function operationToProto(op: OperationRecord): Operation {
     updateTime: timestamp(op.updatedAt),
     finishTime: timestamp(op.finishedAt),
     requestedBy: text(op.requestedBy),
+    confirmation:
+      op.confirmation === null
+        ? null
+        : {
+            deadlineTime: timestamp(op.confirmation.deadline),
+            state: CONFIRMATION_STATE[op.confirmation.state],
+            by: text(op.confirmation.by),
+            updateTime: timestamp(op.confirmation.updatedAt),
+          },
   };
 }
 
@@ -205,6 +215,31 @@ export function eventToProto(event: AgentEvent): Event {
       };
     case "health_changed":
       return { ...head, healthChanged: { health: healthToProto(event.health) } };
+    case "confirmation_pending":
+      return {
+        ...head,
+        confirmationPending: {
+          operationId: event.operationId,
+          pciAddress: event.pciAddress,
+          deadlineTime: timestamp(event.deadline),
+        },
+      };
+    case "confirmed":
+      return {
+        ...head,
+        confirmed: { operationId: event.operationId, pciAddress: event.pciAddress, by: event.by },
+      };
+    case "reverted_unconfirmed":
+      return {
+        ...head,
+        revertedUnconfirmed: {
+          operationId: event.operationId,
+          pciAddress: event.pciAddress,
+          deadlineTime: timestamp(event.deadline),
+          revertOperationId: event.revertOperationId,
+          revertStatus: OPERATION_STATUS[event.revertStatus],
+        },
+      };
     default: {
       const unreachable: never = event;
       return unreachable;

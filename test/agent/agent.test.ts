@@ -72,6 +72,7 @@ t.test("recovery runs before the listeners; stop runs the hooks in reverse", asy
     "desired-bindings",
     "release-plans",
     "reconciler",
+    "confirmation-watch",
     "device-watcher",
     "termination-watcher",
     "leak-sweeper",

@@ -7,6 +7,7 @@
 import type { Test } from "tap";
 import type { CliIo } from "../../src/cli/command.js";
 import { runCli } from "../../src/cli/run-cli.js";
+import type { Clock } from "../../src/common/clock.js";
 import type { DriverName } from "../../src/common/index.js";
 import type { CallContext } from "../../src/server/agent-core.js";
 import type {
@@ -28,6 +29,11 @@ export interface CliRun {
 
 export interface RunOptions {
   tty?: boolean;
+  /** Standard output is a terminal (a person watches: countdowns). */
+  stdoutTty?: boolean;
+  clock?: Clock;
+  /** Called with what stdout holds so far, after each write. */
+  onStdout?: (text: string) => void;
   signal?: AbortSignal;
   env?: Record<string, string>;
 }
@@ -37,9 +43,16 @@ export async function cli(argv: readonly string[], options: RunOptions = {}): Pr
   let stdout = "";
   let stderr = "";
   const io: CliIo = {
-    stdout: { write: (text: string) => (stdout += text) },
+    stdout: {
+      write: (text: string) => {
+        stdout += text;
+        options.onStdout?.(stdout);
+      },
+      isTTY: options.stdoutTty ?? false,
+    },
     stderr: { write: (text: string) => (stderr += text), isTTY: options.tty ?? false },
     env: options.env ?? {},
+    ...(options.clock ? { clock: options.clock } : {}),
     ...(options.signal ? { signal: options.signal } : {}),
   };
   const code = await runCli(argv, io);
@@ -77,7 +90,18 @@ export class DaemonLikeCore extends FakeCore {
   override async bindDevice(request: BindRequest, ctx: CallContext): Promise<OperationRecord> {
     if (request.dryRun || this.failures.has("bindDevice")) return super.bindDevice(request, ctx);
     this.received.push({ method: "bindDevice", args: [request], ctx });
-    return this.#run("bind", request.selector, request.driver, request);
+    const op = await this.#run("bind", request.selector, request.driver, request);
+    if (request.confirmWithinMs === null) return op;
+    // A bind on trial: committed, awaiting confirmation from its finish on.
+    const stored = this.operations.find((o) => o.id === op.id)!;
+    stored.status = "awaiting_confirmation";
+    stored.confirmation = {
+      deadline: new Date(stored.finishedAt!.getTime() + request.confirmWithinMs),
+      state: "pending",
+      by: null,
+      updatedAt: null,
+    };
+    return { ...stored };
   }
 
   override async restoreDevice(

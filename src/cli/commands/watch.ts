@@ -35,6 +35,9 @@ const KINDS = [
   "termination_planned",
   "eni_released",
   "health_changed",
+  "confirmation_pending",
+  "confirmed",
+  "reverted_unconfirmed",
 ] as const;
 
 export const HELP = `NAME
@@ -58,6 +61,10 @@ DESCRIPTION
       termination_planned            the termination plan was computed
       eni_released                   an ENI was detached, deleted or marked
       health_changed                 the daemon's health changed
+      confirmation_pending           a bind on trial awaits confirmation
+      confirmed                      a bind on trial was confirmed
+      reverted_unconfirmed           a bind on trial was reverted: not
+                                     confirmed by its deadline
 
     Sequence numbers increase by one per event the daemon emits; a gap means
     events were filtered out (by --device or --kind) or dropped.
