@@ -11,7 +11,7 @@ import type { PciDevice } from "../sysfs/index.js";
 import type { AgentLog } from "./agent-log.js";
 import type { DeviceChange } from "./device-watcher.js";
 
-export interface DeviceChangeDeps {
+interface DeviceChangeDeps {
   log: AgentLog;
   emit: (payload: AgentEventPayload) => void;
   /** The record of a device as read. */

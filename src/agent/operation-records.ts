@@ -19,6 +19,7 @@ import {
   stepWrite,
 } from "../driver/index.js";
 import type {
+  OperationConfirmation,
   OperationPage,
   OperationQuery,
   OperationRecord,
@@ -194,9 +195,10 @@ export function journaledRecord(
 ): OperationRecord {
   const { header } = view;
   const request = requestOf(header);
-  const status = STATUS[view.status];
+  const status = statusOf(view);
+  const outcome = STATUS[view.status];
   const fallback: StepStatus =
-    status === "succeeded" ? "done" : status === "running" ? "pending" : "undone";
+    outcome === "succeeded" ? "done" : outcome === "running" ? "pending" : "undone";
   const createdAt = new Date(header.startedAt);
   const finishedAt = view.endedAt === null ? null : new Date(view.endedAt);
   return {
@@ -215,6 +217,26 @@ export function journaledRecord(
     updatedAt: finishedAt ?? createdAt,
     finishedAt,
     requestedBy: request.requestedBy,
+    confirmation: confirmationOf(view),
+  };
+}
+
+/** A bind on trial awaits (or was reverted) whatever its journal outcome says. */
+function statusOf(view: OperationView): OperationStatus {
+  const state = view.confirmation?.state;
+  if (state === "pending") return "awaiting_confirmation";
+  if (state === "reverted") return "reverted";
+  return STATUS[view.status];
+}
+
+function confirmationOf(view: OperationView): OperationConfirmation | null {
+  const c = view.confirmation;
+  if (c === null) return null;
+  return {
+    deadline: new Date(c.deadline),
+    state: c.state,
+    by: c.by,
+    updatedAt: c.at === null ? null : new Date(c.at),
   };
 }
 
@@ -241,6 +263,7 @@ export function plannedRecord(
     updatedAt: now,
     finishedAt: now,
     requestedBy: meta.requestedBy,
+    confirmation: null,
   };
 }
 
@@ -268,6 +291,7 @@ export function noopRecord(
     updatedAt: now,
     finishedAt: now,
     requestedBy: meta.requestedBy,
+    confirmation: null,
   };
 }
 

@@ -81,6 +81,11 @@ export interface RequestOptions {
 export interface BindOptions extends RequestOptions {
   /** "reapply": the agent re-applies a desired binding (start-up, hot-attach). Default "bind". */
   kind?: "bind" | "reapply";
+  /**
+   * A bind on trial: once committed it awaits `confirm()` this long (1 s to
+   * 24 h) and is reverted to the kernel driver when none comes.
+   */
+  confirmWithinMs?: number;
 }
 
 export interface RecoveryReport {
@@ -91,4 +96,11 @@ export interface RecoveryReport {
   refused: { operationId: string; device: PciAddress; guard: string | null; message: string }[];
   drift: { device: PciAddress; override: string; driver: string | null; repaired: boolean }[];
   degraded: PciAddress[];
+  /** Binds on trial found past their deadline unconfirmed, and their revert (or why it failed). */
+  reverted: {
+    operationId: string;
+    device: PciAddress;
+    revertOperationId: string | null;
+    error: string | null;
+  }[];
 }

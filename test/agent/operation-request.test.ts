@@ -53,6 +53,7 @@ t.test(
         force: false,
         dryRun: false,
         persist: false,
+        confirmWithinMs: null,
       },
       alice,
     );
@@ -124,7 +125,14 @@ t.test(
     const bob = callerContext("unix:bob");
     const selector = { by: "pci" as const, pciAddress: A };
     await core.bindDevice(
-      { selector, driver: VFIO, force: false, dryRun: false, persist: false },
+      {
+        selector,
+        driver: VFIO,
+        force: false,
+        dryRun: false,
+        persist: false,
+        confirmWithinMs: null,
+      },
       bob,
     );
     const kernel = h.host.kernel;

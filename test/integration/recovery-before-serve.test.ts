@@ -7,9 +7,9 @@ import { mkdir } from "node:fs/promises";
 import { join } from "node:path";
 import t from "tap";
 import { SIM_KERNEL_FILE } from "../../src/agent/simulated-host.js";
+import { connectAgent } from "../../src/client/client.js";
 import type { DriverName, PciAddress } from "../../src/common/index.js";
 import { DriverEngine, FileJournal } from "../../src/driver/index.js";
-import { connectAgent } from "../../src/server/client.js";
 import { ec2Host, persistKernel } from "../../src/sim/index.js";
 import { agentHarness, tempDir } from "../agent/harness.js";
 

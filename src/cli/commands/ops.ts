@@ -16,7 +16,11 @@ import {
 } from "../daemon/connection-flags.js";
 import { pciAddressOf } from "../daemon/device-selector.js";
 import { withDaemon } from "../daemon/open-daemon.js";
-import { renderOperationDetail, renderOperationTable } from "../daemon/render-operations.js";
+import {
+  describeConfirmation,
+  renderOperationDetail,
+  renderOperationTable,
+} from "../daemon/render-operations.js";
 import {
   JSON_SCHEMA_VERSION,
   type OperationJson,
@@ -212,7 +216,7 @@ async function offlineOps(values: OpsValues, limit: number | null, io: CliIo): P
   return EXIT_OK;
 }
 
-export function renderOps(ops: readonly OperationView[]): string {
+function renderOps(ops: readonly OperationView[]): string {
   if (ops.length === 0) return "no operations\n";
   const rows = ops.map((o) => [
     o.header.id,
@@ -233,6 +237,8 @@ export function renderOps(ops: readonly OperationView[]): string {
   ops.forEach((o, i) => {
     out += line(rows[i]!);
     if (o.error !== null) out += `    ${o.error.message}\n`;
+    if (o.confirmation !== null)
+      out += `    ${describeConfirmation(o.header.id, o.confirmation)}\n`;
   });
   return out;
 }

@@ -48,6 +48,18 @@ export const EventKind = {
    * The agent's health changed.
    */
   EVENT_KIND_HEALTH_CHANGED: 'EVENT_KIND_HEALTH_CHANGED',
+  /**
+   * A bind on trial committed and awaits confirmation.
+   */
+  EVENT_KIND_CONFIRMATION_PENDING: 'EVENT_KIND_CONFIRMATION_PENDING',
+  /**
+   * A bind on trial was confirmed.
+   */
+  EVENT_KIND_CONFIRMED: 'EVENT_KIND_CONFIRMED',
+  /**
+   * A bind on trial was not confirmed by its deadline and was reverted.
+   */
+  EVENT_KIND_REVERTED_UNCONFIRMED: 'EVENT_KIND_REVERTED_UNCONFIRMED',
 } as const;
 
 /**
@@ -109,6 +121,21 @@ export type EventKind =
    */
   | 'EVENT_KIND_HEALTH_CHANGED'
   | 10
+  /**
+   * A bind on trial committed and awaits confirmation.
+   */
+  | 'EVENT_KIND_CONFIRMATION_PENDING'
+  | 11
+  /**
+   * A bind on trial was confirmed.
+   */
+  | 'EVENT_KIND_CONFIRMED'
+  | 12
+  /**
+   * A bind on trial was not confirmed by its deadline and was reverted.
+   */
+  | 'EVENT_KIND_REVERTED_UNCONFIRMED'
+  | 13
 
 /**
  * The kinds of events, for filtering WatchEvents.

@@ -8,7 +8,8 @@ import type { StepStatus as _eniagent_v1_StepStatus, StepStatus__Output as _enia
  */
 export interface TerminationStep {
   /**
-   * The ENI.
+   * The ENI; unset when the device's ENI is not known (a device the agent
+   * never saw under its kernel driver, with no IMDS identity).
    */
   'eniId'?: (string);
   /**
@@ -27,6 +28,7 @@ export interface TerminationStep {
    * Where the step stands.
    */
   'status'?: (_eniagent_v1_StepStatus);
+  '_eniId'?: "eniId";
   '_pciAddress'?: "pciAddress";
 }
 
@@ -35,9 +37,10 @@ export interface TerminationStep {
  */
 export interface TerminationStep__Output {
   /**
-   * The ENI.
+   * The ENI; unset when the device's ENI is not known (a device the agent
+   * never saw under its kernel driver, with no IMDS identity).
    */
-  'eniId': (string);
+  'eniId'?: (string);
   /**
    * Its PCI address; unset when it has no device on this host.
    */
@@ -54,5 +57,6 @@ export interface TerminationStep__Output {
    * Where the step stands.
    */
   'status': (_eniagent_v1_StepStatus__Output);
+  '_eniId'?: "eniId";
   '_pciAddress'?: "pciAddress";
 }
