@@ -4,9 +4,9 @@
  * branded values. Failures are INVALID_ARGUMENT naming the field.
  */
 
+import { isConfirmWindow } from "../common/confirm-window.js";
 import type { PciAddress } from "../common/index.js";
 import { AgentError, isAgentError, quoteInput } from "../common/index.js";
-import { isConfirmWindow } from "../driver/confirm-window.js";
 import {
   DEFAULT_DRIVER_ALLOWLIST,
   isOperationId,
