@@ -61,6 +61,9 @@ const LAYERS: Readonly<Record<string, readonly string[]>> = {
   // The AWS layer takes the driver's restore and the clock injected: it
   // imports nothing but common.
   aws: ["common"],
+  // The controller contract's intents take the engine, IMDS and the
+  // inventory as injected ports, like aws/.
+  intents: ["common"],
 };
 
 export interface SourceFile {

@@ -155,7 +155,7 @@ export class EniAgentCore implements AgentCore {
       recentOperation: (device) =>
         this.#records.recent(device, deps.config().deviceWatch.pollIntervalMs),
       refreshIdentity: () => deps.identity.refresh(),
-      mayBind: () => !this.#stopping && this.#runner.pendingNotice() === null,
+      mayBind: () => this.mayBind(),
       expect: (device, meta) => this.#expect(device, meta),
       applyDesired: (device) => deps.engine.deviceAdded(device),
       applied: (device, driver) => this.#protectIfDpdk(device, driver),
@@ -284,6 +284,11 @@ export class EniAgentCore implements AgentCore {
 
   health(): HealthReport {
     return this.#health;
+  }
+
+  /** False while stopping or terminating: no new binding then (hot-attach, intents). */
+  mayBind(): boolean {
+    return !this.#stopping && this.#runner.pendingNotice() === null;
   }
 
   // --- for the composition root -----------------------------------------------

@@ -35,7 +35,7 @@ export const MAX_PAGE_SIZE = 500;
 const PAGE_TOKEN = /^[A-Za-z0-9._~=-]{1,512}$/;
 
 /** Runs a parser; its INVALID_ARGUMENT gets the field name in front. */
-function field<T>(name: string, parse: () => T): T {
+export function field<T>(name: string, parse: () => T): T {
   try {
     return parse();
   } catch (err) {
