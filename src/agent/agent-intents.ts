@@ -40,7 +40,7 @@ export function agentIntents(deps: AgentIntentsDeps): EniIntents {
         reason: `instance metadata cannot say where ${eniId} is (${imds.lastError || "not reachable"})`,
       };
     },
-    deviceOf: (mac) => deviceOf(deps, mac),
+    deviceOf: (mac) => deviceByMac(deps.sysfs, deps.engine, mac),
     bind: async (address, driver) => {
       await deps.engine.bind(address, driver);
     },
@@ -57,13 +57,17 @@ export function agentIntents(deps: AgentIntentsDeps): EniIntents {
  * moved off the kernel has no netdev, and the journal's home snapshot names
  * its slot. A slot whose live netdev has another MAC holds another ENI now.
  */
-async function deviceOf(deps: AgentIntentsDeps, mac: Mac): Promise<PresentDevice | null> {
-  const inventory = await scanInventory(deps.sysfs);
+export async function deviceByMac(
+  sysfs: Sysfs,
+  engine: Pick<DriverEngine, "resolve">,
+  mac: Mac,
+): Promise<PresentDevice | null> {
+  const inventory = await scanInventory(sysfs);
   const live = inventory.byMac(mac);
   if (live !== undefined) return present(live);
   let address: string;
   try {
-    address = await deps.engine.resolve(mac);
+    address = await engine.resolve(mac);
   } catch (err) {
     if (isAgentError(err) && err.code === "NOT_FOUND") return null;
     throw err;

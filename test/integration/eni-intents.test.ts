@@ -9,17 +9,9 @@ import t from "tap";
 import { simEniId } from "../../src/agent/simulated-host.js";
 import { type AgentError, isAgentError } from "../../src/common/index.js";
 import { connectAgent } from "../../src/server/client.js";
-import { ec2Mac } from "../../src/sim/index.js";
+import { ENA_HARDWARE, ec2Mac } from "../../src/sim/index.js";
 import { agentHarness, eventually } from "../agent/harness.js";
 
-const ENA = {
-  vendor: 0x1d0f,
-  device: 0xec20,
-  subsystemVendor: 0x1d0f,
-  subsystemDevice: 0xec20,
-  class: 0x020000,
-  numaNode: 0,
-};
 const OWNER = "nodeeni/3f0c2a9e-uid";
 
 async function rejection(p: Promise<unknown>): Promise<AgentError> {
@@ -117,7 +109,7 @@ t.test("an intent put before attach is applied when the ENI appears", async (t) 
     ownerId: h.host.fakeEc2.model.ownerId,
     localIpv4s: ["10.0.0.20"],
   });
-  h.host.kernel.addDevice({ ...ENA, address: "0000:00:09.0", mac });
+  h.host.kernel.addDevice({ ...ENA_HARDWARE, address: "0000:00:09.0", mac });
   await eventually(async () => (await client.getEni(eni)).phase === "ENI_PHASE_BOUND");
   t.equal(h.host.kernel.device("0000:00:09.0")?.driver, "vfio-pci");
   t.same(
