@@ -8,6 +8,7 @@ import { isAgentError, type Mac } from "../common/index.js";
 import type { DriverEngine } from "../driver/index.js";
 import {
   EniIntents,
+  type EniStatus,
   FileIntentStore,
   type IntentStore,
   type PresentDevice,
@@ -23,6 +24,8 @@ export interface AgentIntentsDeps {
   identity: Pick<ImdsIdentity, "eniMac" | "status">;
   mayBind: () => boolean;
   log: AgentLog;
+  /** Phase changes, for WatchEvents. */
+  publish?: (status: EniStatus) => void;
   /** Default: `<stateDir>/intents.json`. */
   store?: IntentStore;
 }
@@ -49,6 +52,7 @@ export function agentIntents(deps: AgentIntentsDeps): EniIntents {
     },
     mayBind: deps.mayBind,
     log: deps.log,
+    publish: deps.publish,
   });
 }
 

@@ -209,6 +209,7 @@ export class Agent {
       identity: this.identity,
       mayBind: () => this.core.mayBind(),
       log,
+      publish: (status) => this.core.publish({ kind: "eni_phase_changed", status }),
     });
     this.intents = intents;
     this.#reconciler = new Rebuildable(

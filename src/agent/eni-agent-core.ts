@@ -23,6 +23,7 @@ import type { DriverEngine, RecoveryReport } from "../driver/index.js";
 import type { AgentCore, CallContext } from "../server/agent-core.js";
 import type {
   AgentEvent,
+  AgentEventPayload,
   BindRequest,
   DeviceList,
   DeviceRecord,
@@ -284,6 +285,11 @@ export class EniAgentCore implements AgentCore {
 
   health(): HealthReport {
     return this.#health;
+  }
+
+  /** Sends an event to every WatchEvents subscriber (the contract's phase changes). */
+  publish(payload: AgentEventPayload): void {
+    this.#hub.emit(payload);
   }
 
   /** False while stopping or terminating: no new binding then (hot-attach, intents). */

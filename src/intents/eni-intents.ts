@@ -52,6 +52,8 @@ export interface EniIntentsDeps {
   /** False while the agent stops or the instance terminates: nothing binds then. */
   mayBind: () => boolean;
   log: IntentLog;
+  /** Each change of an ENI's phase or observed generation, as its status (WatchEvents). */
+  publish?: (status: EniStatus) => void;
 }
 
 export interface PutIntentRequest extends PutRequest {}
@@ -102,6 +104,8 @@ export class EniIntents implements Service {
   readonly #busy = new Map<EniId, Busy>();
   readonly #failures = new Map<EniId, AgentError>();
   readonly #observed = new Map<EniId, number>();
+  /** The last phase published per ENI, "phase/observed generation". */
+  readonly #published = new Map<EniId, string>();
   readonly #inflight = new Set<Promise<unknown>>();
   #sweep: Promise<void> | null = null;
   #sweepAgain = false;
@@ -147,7 +151,7 @@ export class EniIntents implements Service {
           });
           if (decision !== null) this.#failures.delete(request.eniId);
           await this.#apply(request.eniId);
-          return this.#observe(request.eniId);
+          return this.#announce(await this.#observe(request.eniId));
         }),
       ),
     );
@@ -176,7 +180,7 @@ export class EniIntents implements Service {
             caller,
           );
           const outcome = await this.#release(request.eniId, intent);
-          return { outcome, status: await this.#observe(request.eniId) };
+          return { outcome, status: this.#announce(await this.#observe(request.eniId)) };
         }),
       ),
     );
@@ -293,11 +297,12 @@ export class EniIntents implements Service {
   async #reconcileOne(eniId: EniId): Promise<void> {
     const intent = this.#intent(eniId);
     if (intent === undefined) return;
-    if (intent.releasing) {
-      await this.#release(eniId, intent);
-      return;
-    }
-    await this.#apply(eniId);
+    if (intent.releasing) await this.#release(eniId, intent);
+    else await this.#apply(eniId);
+    await this.#observe(eniId).then(
+      (status) => this.#announce(status),
+      () => undefined,
+    );
   }
 
   /** Brings the ENI's device to its intent's driver, when the ENI is present. Never rejects for a failed bind. */
@@ -314,6 +319,7 @@ export class EniIntents implements Service {
     }
     if (!this.#deps.mayBind() || this.#stopped) return;
     this.#busy.set(eniId, "binding");
+    await this.#announceNow(eniId);
     try {
       await this.#deps.bind(found.device.address, intent.driver);
       this.#observed.set(eniId, intent.generation);
@@ -347,6 +353,7 @@ export class EniIntents implements Service {
       }));
     }
     this.#busy.set(eniId, "releasing");
+    await this.#announceNow(eniId);
     try {
       const known = intent?.mac ?? this.#tombstone(eniId)?.mac ?? null;
       const found = await this.#find(eniId, known);
@@ -454,6 +461,25 @@ export class EniIntents implements Service {
       detail,
       error: phase === "FAILED" ? failure : null,
     };
+  }
+
+  /** Publishes the status when its phase or observed generation changed; returns it. */
+  #announce(status: EniStatus): EniStatus {
+    const key = `${status.phase}/${status.observedGeneration}`;
+    if (this.#published.get(status.eniId) !== key) {
+      this.#published.set(status.eniId, key);
+      this.#deps.publish?.(status);
+    }
+    return status;
+  }
+
+  async #announceNow(eniId: EniId): Promise<void> {
+    if (this.#deps.publish === undefined) return;
+    try {
+      this.#announce(await this.#observe(eniId));
+    } catch {
+      // No intent and no tombstone: nothing to announce.
+    }
   }
 
   #intent(eniId: EniId): EniIntent | undefined {

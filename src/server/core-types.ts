@@ -13,6 +13,7 @@ import type {
   Mac,
   PciAddress,
 } from "../common/index.js";
+import type { EniStatus } from "../intents/index.js";
 import type { DeviceHolder } from "../sysfs/sysfs.js";
 
 export type { DeviceHolder };
@@ -256,6 +257,8 @@ export type AgentEventPayload =
   | { kind: "termination_notice"; notice: TerminationNotice }
   | { kind: "termination_planned"; plan: TerminationPlan }
   | { kind: "eni_released"; eniId: EniId; pciAddress: PciAddress | null; action: ReleaseAction }
-  | { kind: "health_changed"; health: HealthReport };
+  | { kind: "health_changed"; health: HealthReport }
+  /** An ENI of the controller contract changed phase or observed generation. */
+  | { kind: "eni_phase_changed"; status: EniStatus };
 
 export type AgentEventKind = AgentEventPayload["kind"];

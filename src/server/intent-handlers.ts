@@ -6,14 +6,13 @@
  */
 
 import { AgentError, type EniId, parseEniId, parseMac } from "../common/index.js";
-import type { EniIntents, EniStatus, IntentCaller, PutIntentRequest } from "../intents/index.js";
+import type { EniIntents, IntentCaller, PutIntentRequest } from "../intents/index.js";
 import { parseGeneration, parseOwner, parseRequestId } from "../intents/index.js";
 import { parseDriverName } from "../sysfs/parse.js";
 import type { Caller } from "./agent-core.js";
 import type { EniAgentServiceHandlers } from "./generated/eniagent/v1/EniAgentService.js";
 import type { EniIntent__Output } from "./generated/eniagent/v1/EniIntent.js";
-import type { EniStatus as EniStatusProto } from "./generated/eniagent/v1/EniStatus.js";
-import { errorToProto } from "./to-proto.js";
+import { eniStatusToProto, errorToProto } from "./to-proto.js";
 import { type UnaryDeps, unary } from "./unary-call.js";
 import { field } from "./validate.js";
 
@@ -55,21 +54,6 @@ export function parseIntent(
   };
 }
 
-export function statusToProto(status: EniStatus): EniStatusProto {
-  return {
-    eniId: status.eniId,
-    owner: status.owner,
-    phase: `ENI_PHASE_${status.phase}`,
-    generation: String(status.generation),
-    observedGeneration: String(status.observedGeneration),
-    driver: status.driver ?? "",
-    pciAddress: status.pciAddress ?? "",
-    macAddress: status.mac ?? "",
-    detail: status.detail,
-    error: status.error === null ? null : errorToProto(status.error.toJSON()),
-  };
-}
-
 function eniIdOf(input: string): EniId {
   return field("eni_id", () => parseEniId(input));
 }
@@ -88,7 +72,7 @@ export function intentHandlers(deps: IntentHandlerDeps): Pick<EniAgentServiceHan
         },
         intentCaller(ctx.caller),
       );
-      return { status: statusToProto(status) };
+      return { status: eniStatusToProto(status) };
     }),
 
     ReleaseEni: unary(deps, async (request, ctx) => {
@@ -101,7 +85,7 @@ export function intentHandlers(deps: IntentHandlerDeps): Pick<EniAgentServiceHan
         },
         intentCaller(ctx.caller),
       );
-      return { outcome: `RELEASE_OUTCOME_${done.outcome}`, status: statusToProto(done.status) };
+      return { outcome: `RELEASE_OUTCOME_${done.outcome}`, status: eniStatusToProto(done.status) };
     }),
 
     SyncEniIntents: unary(deps, async (request, ctx) => {
@@ -122,7 +106,7 @@ export function intentHandlers(deps: IntentHandlerDeps): Pick<EniAgentServiceHan
         intentCaller(ctx.caller),
       );
       return {
-        statuses: result.statuses.map(statusToProto),
+        statuses: result.statuses.map(eniStatusToProto),
         failures: result.failures.map((f) => ({
           eniId: f.eniId,
           error: errorToProto(f.error.toJSON()),
@@ -131,12 +115,12 @@ export function intentHandlers(deps: IntentHandlerDeps): Pick<EniAgentServiceHan
     }),
 
     GetEni: unary(deps, async (request) => ({
-      status: statusToProto(await served(intents).get(eniIdOf(request.eniId))),
+      status: eniStatusToProto(await served(intents).get(eniIdOf(request.eniId))),
     })),
 
     ListEnis: unary(deps, async (request) => {
       const owner = request.owner === "" ? null : field("owner", () => parseOwner(request.owner));
-      return { statuses: (await served(intents).list(owner)).map(statusToProto) };
+      return { statuses: (await served(intents).list(owner)).map(eniStatusToProto) };
     }),
   };
 }

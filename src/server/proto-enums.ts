@@ -64,6 +64,7 @@ export const EVENT_KIND = {
   termination_planned: "EVENT_KIND_TERMINATION_PLANNED",
   eni_released: "EVENT_KIND_ENI_RELEASED",
   health_changed: "EVENT_KIND_HEALTH_CHANGED",
+  eni_phase_changed: "EVENT_KIND_ENI_PHASE_CHANGED",
 } as const satisfies Record<AgentEventKind, string>;
 
 export const TERMINATION_SOURCE = {

@@ -4,8 +4,9 @@
  * branded values. Failures are INVALID_ARGUMENT naming the field.
  */
 
-import type { PciAddress } from "../common/index.js";
+import type { EniId, PciAddress } from "../common/index.js";
 import { AgentError, isAgentError, quoteInput } from "../common/index.js";
+import { parseOwner } from "../intents/index.js";
 import {
   DEFAULT_DRIVER_ALLOWLIST,
   isOperationId,
@@ -146,6 +147,10 @@ export interface WatchFilter {
   /** null: every kind. */
   kinds: ReadonlySet<AgentEventKind> | null;
   pciAddress: PciAddress | null;
+  /** Contract events of this owner only; null: all. */
+  owner: string | null;
+  /** Events about this ENI only; null: all. */
+  eniId: EniId | null;
 }
 
 export function parseWatchFilter(request: WatchEventsRequest__Output): WatchFilter {
@@ -163,5 +168,7 @@ export function parseWatchFilter(request: WatchEventsRequest__Output): WatchFilt
   return {
     kinds: kinds.size === 0 ? null : kinds,
     pciAddress: optionalPci("pci_address", request.pciAddress),
+    owner: request.owner === "" ? null : field("owner", () => parseOwner(request.owner)),
+    eniId: request.eniId === "" ? null : field("eni_id", () => parseEniId(request.eniId)),
   };
 }

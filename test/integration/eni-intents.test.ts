@@ -11,6 +11,7 @@ import { type AgentError, isAgentError } from "../../src/common/index.js";
 import { connectAgent } from "../../src/server/client.js";
 import { ENA_HARDWARE, ec2Mac } from "../../src/sim/index.js";
 import { agentHarness, eventually } from "../agent/harness.js";
+import { collectEvents } from "./events.js";
 
 const OWNER = "nodeeni/3f0c2a9e-uid";
 
@@ -242,3 +243,51 @@ t.test(
     );
   },
 );
+
+t.test("WatchEvents sends phase changes, filtered by owner and by ENI", async (t) => {
+  const h = await agentHarness(t);
+  const client = connectAgent({ socketPath: h.socket });
+  t.teardown(() => client.close());
+  const mine = await collectEvents(client, {
+    kinds: ["EVENT_KIND_ENI_PHASE_CHANGED"],
+    owner: OWNER,
+  });
+  t.teardown(() => mine.stop());
+  const others = await collectEvents(client, { owner: "other/uid" });
+  t.teardown(() => others.stop());
+  const seven = await collectEvents(client, { eniId: simEniId(7) });
+  t.teardown(() => seven.stop());
+
+  await client.putEniIntent({ intent: intent(simEniId(6), 1), owner: OWNER, requestId: "w1" });
+  await client.putEniIntent({
+    intent: intent(simEniId(7), 1),
+    owner: "other/uid",
+    requestId: "w2",
+  });
+  await mine.waitFor((e) => e.eniPhaseChanged?.phase === "ENI_PHASE_BOUND");
+  await client.releaseEni({ eniId: simEniId(6), owner: OWNER, requestId: "w3" });
+  await mine.waitFor((e) => e.eniPhaseChanged?.phase === "ENI_PHASE_SAFE_TO_DETACH");
+  t.same(
+    [...new Set(mine.events.map((e) => e.eniPhaseChanged?.eniId))],
+    [simEniId(6)],
+    "only the owner's ENI",
+  );
+  t.same(
+    mine.events.map((e) => e.eniPhaseChanged?.phase).filter((p) => p !== "ENI_PHASE_RELEASING"),
+    ["ENI_PHASE_BINDING", "ENI_PHASE_BOUND", "ENI_PHASE_SAFE_TO_DETACH"],
+  );
+  await others.waitFor(
+    (e) =>
+      e.eniPhaseChanged?.eniId === simEniId(7) && e.eniPhaseChanged.phase === "ENI_PHASE_BOUND",
+  );
+  t.notOk(
+    others.events.some((e) => e.eniPhaseChanged !== null && e.eniPhaseChanged?.owner === OWNER),
+    "the other owner's watch sees none of this owner's phases",
+  );
+  await seven.waitFor((e) => e.eniPhaseChanged?.phase === "ENI_PHASE_BOUND");
+  t.same(
+    [...new Set(seven.events.map((e) => e.eniPhaseChanged?.eniId).filter(Boolean))],
+    [simEniId(7)],
+    "an ENI filter passes only that ENI's phases",
+  );
+});

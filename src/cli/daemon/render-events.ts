@@ -49,6 +49,8 @@ function what(e: EventJson): string {
         .join("");
       return `${e.health.serving ? "serving" : "NOT SERVING"}${bad}`;
     }
+    case "eni_phase_changed":
+      return `${e.eniId} ${e.phase} (generation ${e.observedGeneration}/${e.generation}, ${e.owner ?? "no owner"})${e.pciAddress ? ` at ${e.pciAddress}` : ""}${e.detail ? `: ${e.detail}` : ""}`;
     default:
       return "";
   }

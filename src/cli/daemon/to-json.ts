@@ -229,6 +229,20 @@ export function eventJson(e: Event) {
         kind: "health_changed" as const,
         health: healthJson(e.healthChanged?.health ?? null),
       };
+    case "eniPhaseChanged": {
+      const st = e.eniPhaseChanged;
+      return {
+        ...head,
+        kind: "eni_phase_changed" as const,
+        eniId: st?.eniId ?? null,
+        owner: text(st?.owner),
+        phase: enumWord(st?.phase ?? 0, "ENI_PHASE_"),
+        generation: Number(st?.generation ?? 0),
+        observedGeneration: Number(st?.observedGeneration ?? 0),
+        pciAddress: text(st?.pciAddress),
+        detail: text(st?.detail),
+      };
+    }
     default:
       return { ...head, kind: "unknown" as const };
   }

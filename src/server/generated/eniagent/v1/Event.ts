@@ -11,6 +11,7 @@ import type { TerminationNotice as _eniagent_v1_TerminationNotice, TerminationNo
 import type { TerminationPlanned as _eniagent_v1_TerminationPlanned, TerminationPlanned__Output as _eniagent_v1_TerminationPlanned__Output } from '../../eniagent/v1/TerminationPlanned.js';
 import type { EniReleased as _eniagent_v1_EniReleased, EniReleased__Output as _eniagent_v1_EniReleased__Output } from '../../eniagent/v1/EniReleased.js';
 import type { HealthChanged as _eniagent_v1_HealthChanged, HealthChanged__Output as _eniagent_v1_HealthChanged__Output } from '../../eniagent/v1/HealthChanged.js';
+import type { EniStatus as _eniagent_v1_EniStatus, EniStatus__Output as _eniagent_v1_EniStatus__Output } from '../../eniagent/v1/EniStatus.js';
 import type { Long } from '@grpc/proto-loader';
 
 /**
@@ -67,9 +68,13 @@ export interface Event {
    */
   'healthChanged'?: (_eniagent_v1_HealthChanged | null);
   /**
+   * An ENI of the controller contract changed phase: its status now.
+   */
+  'eniPhaseChanged'?: (_eniagent_v1_EniStatus | null);
+  /**
    * What happened.
    */
-  'payload'?: "deviceAdded"|"deviceRemoved"|"driverChanged"|"operationProgress"|"operationResult"|"driftFound"|"terminationNotice"|"terminationPlanned"|"eniReleased"|"healthChanged";
+  'payload'?: "deviceAdded"|"deviceRemoved"|"driverChanged"|"operationProgress"|"operationResult"|"driftFound"|"terminationNotice"|"terminationPlanned"|"eniReleased"|"healthChanged"|"eniPhaseChanged";
 }
 
 /**
@@ -126,7 +131,11 @@ export interface Event__Output {
    */
   'healthChanged'?: (_eniagent_v1_HealthChanged__Output | null);
   /**
+   * An ENI of the controller contract changed phase: its status now.
+   */
+  'eniPhaseChanged'?: (_eniagent_v1_EniStatus__Output | null);
+  /**
    * What happened.
    */
-  'payload'?: "deviceAdded"|"deviceRemoved"|"driverChanged"|"operationProgress"|"operationResult"|"driftFound"|"terminationNotice"|"terminationPlanned"|"eniReleased"|"healthChanged";
+  'payload'?: "deviceAdded"|"deviceRemoved"|"driverChanged"|"operationProgress"|"operationResult"|"driftFound"|"terminationNotice"|"terminationPlanned"|"eniReleased"|"healthChanged"|"eniPhaseChanged";
 }

@@ -48,6 +48,10 @@ export const EventKind = {
    * The agent's health changed.
    */
   EVENT_KIND_HEALTH_CHANGED: 'EVENT_KIND_HEALTH_CHANGED',
+  /**
+   * An ENI of the controller contract changed phase (or observed generation).
+   */
+  EVENT_KIND_ENI_PHASE_CHANGED: 'EVENT_KIND_ENI_PHASE_CHANGED',
 } as const;
 
 /**
@@ -109,6 +113,11 @@ export type EventKind =
    */
   | 'EVENT_KIND_HEALTH_CHANGED'
   | 10
+  /**
+   * An ENI of the controller contract changed phase (or observed generation).
+   */
+  | 'EVENT_KIND_ENI_PHASE_CHANGED'
+  | 11
 
 /**
  * The kinds of events, for filtering WatchEvents.
