@@ -38,7 +38,7 @@ export interface ContractPort {
     requestId: string;
   }): Promise<{ phase: string }>;
   release(request: { eniId: string; owner: string; requestId: string }): Promise<{
-    outcome: "SAFE_TO_DETACH" | "NOT_PRESENT";
+    outcome: "SAFE_TO_DETACH" | "NOT_PRESENT" | "DELETED";
   }>;
   /** null: no intent ever named it (NOT_FOUND). */
   get(eniId: string): Promise<{ phase: string; observedGeneration: number } | null>;

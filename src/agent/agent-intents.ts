@@ -4,7 +4,7 @@
  * once a DPDK driver took the netdev away, through the journal's home
  * snapshot), and moves made by the driver engine's transactions.
  */
-import { isAgentError, type Mac } from "../common/index.js";
+import { type EniId, isAgentError, type Mac } from "../common/index.js";
 import type { DriverEngine } from "../driver/index.js";
 import {
   EniIntents,
@@ -24,6 +24,8 @@ export interface AgentIntentsDeps {
   identity: Pick<ImdsIdentity, "eniMac" | "status">;
   mayBind: () => boolean;
   log: AgentLog;
+  /** ReleaseEni's detach-and-delete mode; absent: that mode is refused. */
+  detachAndDelete?: (eniId: EniId) => Promise<void>;
   /** Phase changes, for WatchEvents. */
   publish?: (status: EniStatus) => void;
   /** Default: `<stateDir>/intents.json`. */
@@ -53,6 +55,7 @@ export function agentIntents(deps: AgentIntentsDeps): EniIntents {
     mayBind: deps.mayBind,
     log: deps.log,
     publish: deps.publish,
+    detachAndDelete: deps.detachAndDelete,
   });
 }
 

@@ -210,6 +210,7 @@ export class Agent {
       mayBind: () => this.core.mayBind(),
       log,
       publish: (status) => this.core.publish({ kind: "eni_phase_changed", status }),
+      detachAndDelete: (eniId) => this.#ec2.detachAndDelete(eniId),
     });
     this.intents = intents;
     this.#reconciler = new Rebuildable(

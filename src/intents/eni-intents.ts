@@ -30,6 +30,7 @@ import type {
   EniStatus,
   IntentCaller,
   PresentDevice,
+  ReleaseMode,
   ReleaseOutcome,
 } from "./intent-types.js";
 import { RequestLedger } from "./request-ledger.js";
@@ -52,6 +53,12 @@ export interface EniIntentsDeps {
   /** False while the agent stops or the instance terminates: nothing binds then. */
   mayBind: () => boolean;
   log: IntentLog;
+  /**
+   * Detaches the ENI, waits until EC2 shows it available, deletes it; only
+   * an ENI this agent owns (FAILED_PRECONDITION, guard "not-owned",
+   * otherwise). Absent: mode detach-and-delete is FAILED_PRECONDITION.
+   */
+  detachAndDelete?: (eniId: EniId) => Promise<void>;
   /** Each change of an ENI's phase or observed generation, as its status (WatchEvents). */
   publish?: (status: EniStatus) => void;
 }
@@ -63,6 +70,8 @@ export interface ReleaseRequest {
   owner: string;
   requestId: string;
   force: boolean;
+  /** Default "restore". */
+  mode?: ReleaseMode;
 }
 
 export interface ReleaseResult {
@@ -179,7 +188,11 @@ export class EniIntents implements Service {
             request.force,
             caller,
           );
-          const outcome = await this.#release(request.eniId, intent);
+          let outcome = await this.#release(request.eniId, intent);
+          if (request.mode === "detach-and-delete") {
+            await this.#detachAndDelete(request.eniId);
+            outcome = "DELETED";
+          }
           return { outcome, status: this.#announce(await this.#observe(request.eniId)) };
         }),
       ),
@@ -401,6 +414,22 @@ export class EniIntents implements Service {
     } finally {
       this.#busy.delete(eniId);
     }
+  }
+
+  /**
+   * After the handshake: EC2's detach (never forced here: the device is on
+   * its kernel driver), the wait for available, the delete. A retry after a
+   * crash runs it again; each step is idempotent against EC2.
+   */
+  async #detachAndDelete(eniId: EniId): Promise<void> {
+    const run = this.#deps.detachAndDelete;
+    if (run === undefined) {
+      throw new AgentError("FAILED_PRECONDITION", "this agent cannot detach or delete ENIs", {
+        remedy: "release with the default mode and detach from the controller",
+      });
+    }
+    await run(eniId);
+    this.#deps.log.info({ eni: eniId }, "released ENI detached and deleted");
   }
 
   /** The ENI's MAC (the intent's, else IMDS's) and its device now. */

@@ -58,8 +58,14 @@ export interface EniStatus {
   error: AgentError | null;
 }
 
-/** How a release ended: the device is on its kernel driver, or the ENI is not on this host. */
-export type ReleaseOutcome = "SAFE_TO_DETACH" | "NOT_PRESENT";
+/**
+ * How a release ended: the device is on its kernel driver, or the ENI is not
+ * on this host, or (mode detach-and-delete) the agent detached and deleted it.
+ */
+export type ReleaseOutcome = "SAFE_TO_DETACH" | "NOT_PRESENT" | "DELETED";
+
+/** restore: the handshake only; detach-and-delete: then detach and delete the owned ENI too. */
+export type ReleaseMode = "restore" | "detach-and-delete";
 
 /** Where IMDS (or the intent) says an ENI is. */
 export type EniLocation =

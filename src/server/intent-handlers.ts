@@ -82,6 +82,7 @@ export function intentHandlers(deps: IntentHandlerDeps): Pick<EniAgentServiceHan
           owner: field("owner", () => parseOwner(request.owner)),
           requestId: field("request_id", () => parseRequestId(request.requestId)),
           force: request.force,
+          mode: request.mode === "RELEASE_MODE_DETACH_AND_DELETE" ? "detach-and-delete" : "restore",
         },
         intentCaller(ctx.caller),
       );

@@ -291,3 +291,44 @@ t.test("WatchEvents sends phase changes, filtered by owner and by ENI", async (t
     "an ENI filter passes only that ENI's phases",
   );
 });
+
+t.test(
+  "mode DETACH_AND_DELETE: an owned ENI is detached and deleted after the handshake",
+  async (t) => {
+    const h = await agentHarness(t);
+    const client = connectAgent({ socketPath: h.socket });
+    t.teardown(() => client.close());
+    const [owned, foreign] = [simEniId(6), simEniId(7)];
+    await client.putEniIntent({ intent: intent(owned, 1), owner: OWNER, requestId: "d1" });
+    await client.putEniIntent({ intent: intent(foreign, 1), owner: OWNER, requestId: "d2" });
+    // Not tagged as this agent's: it must not be deleted.
+    h.host.fakeEc2.model.enis.get(foreign)?.tags.clear();
+
+    const deleted = await client.releaseEni({
+      eniId: owned,
+      owner: OWNER,
+      requestId: "d3",
+      mode: "RELEASE_MODE_DETACH_AND_DELETE",
+    });
+    t.equal(deleted.outcome, "RELEASE_OUTCOME_DELETED");
+    t.notOk(h.host.fakeEc2.model.enis.has(owned), "EC2 no longer has it");
+    t.notOk(
+      h.host.fakeEc2.model.enis.get(owned)?.attachment?.forced,
+      "and nothing was force-detached",
+    );
+
+    const refused = await rejection(
+      client.releaseEni({
+        eniId: foreign,
+        owner: OWNER,
+        requestId: "d4",
+        mode: "RELEASE_MODE_DETACH_AND_DELETE",
+      }),
+    );
+    t.equal(refused.code, "FAILED_PRECONDITION");
+    t.equal(refused.guard, "not-owned");
+    t.ok(h.host.fakeEc2.model.enis.has(foreign), "a foreign ENI stays");
+    t.equal(h.host.kernel.device("0000:00:07.0")?.driver, "ena", "the handshake itself was done");
+    t.equal((await client.getEni(foreign)).phase, "ENI_PHASE_SAFE_TO_DETACH");
+  },
+);

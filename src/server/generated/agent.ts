@@ -143,6 +143,7 @@ export interface ProtoGrpcType {
       ReleaseAction: EnumTypeDefinition
       ReleaseEniRequest: MessageTypeDefinition<_eniagent_v1_ReleaseEniRequest, _eniagent_v1_ReleaseEniRequest__Output>
       ReleaseEniResponse: MessageTypeDefinition<_eniagent_v1_ReleaseEniResponse, _eniagent_v1_ReleaseEniResponse__Output>
+      ReleaseMode: EnumTypeDefinition
       ReleaseOutcome: EnumTypeDefinition
       RestoreDeviceRequest: MessageTypeDefinition<_eniagent_v1_RestoreDeviceRequest, _eniagent_v1_RestoreDeviceRequest__Output>
       RestoreDeviceResponse: MessageTypeDefinition<_eniagent_v1_RestoreDeviceResponse, _eniagent_v1_RestoreDeviceResponse__Output>

@@ -1,5 +1,6 @@
 // Original file: proto/eniagent/v1/agent.proto
 
+import type { ReleaseMode as _eniagent_v1_ReleaseMode, ReleaseMode__Output as _eniagent_v1_ReleaseMode__Output } from '../../eniagent/v1/ReleaseMode.js';
 
 /**
  * Request of ReleaseEni.
@@ -22,6 +23,10 @@ export interface ReleaseEniRequest {
    * administrator socket. It never overrides a process holding the device.
    */
   'force'?: (boolean);
+  /**
+   * What to do after the handshake; unset: RESTORE.
+   */
+  'mode'?: (_eniagent_v1_ReleaseMode);
 }
 
 /**
@@ -45,4 +50,8 @@ export interface ReleaseEniRequest__Output {
    * administrator socket. It never overrides a process holding the device.
    */
   'force': (boolean);
+  /**
+   * What to do after the handshake; unset: RESTORE.
+   */
+  'mode': (_eniagent_v1_ReleaseMode__Output);
 }

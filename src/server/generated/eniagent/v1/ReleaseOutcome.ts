@@ -16,6 +16,10 @@ export const ReleaseOutcome = {
    * The ENI is not attached to this instance: nothing to do.
    */
   RELEASE_OUTCOME_NOT_PRESENT: 'RELEASE_OUTCOME_NOT_PRESENT',
+  /**
+   * Mode DETACH_AND_DELETE: the agent also detached and deleted the ENI.
+   */
+  RELEASE_OUTCOME_DELETED: 'RELEASE_OUTCOME_DELETED',
 } as const;
 
 /**
@@ -37,6 +41,11 @@ export type ReleaseOutcome =
    */
   | 'RELEASE_OUTCOME_NOT_PRESENT'
   | 2
+  /**
+   * Mode DETACH_AND_DELETE: the agent also detached and deleted the ENI.
+   */
+  | 'RELEASE_OUTCOME_DELETED'
+  | 3
 
 /**
  * How a release ended.
