@@ -20,6 +20,7 @@ const FS_ALLOWED: readonly (readonly [prefix: string, why: string])[] = [
   ["src/sim/materialize", "writes a simulated host as a real directory tree"],
   ["src/sim/persist.ts", "keeps a simulated kernel across process kills"],
   ["src/server/unix-socket.ts", "socket directory, stale socket and socket mode"],
+  ["src/kubelet/plugin-directory.ts", "creates kubelet's device plugin directory when missing"],
   ["src/agent/config", "loads the configuration file"],
   ["src/agent/descriptor-budget.ts", "reads the process's open-file limit (proc/self/limits)"],
   ["src/cli/", "commands for people"],
@@ -43,9 +44,9 @@ const PACKAGE_RULES: readonly PackageRule[] = [
     allowed: ["src/cli/"],
   },
   {
-    name: "@grpc/grpc-js only in src/server and src/cli",
+    name: "@grpc/grpc-js only in src/server, src/kubelet and src/cli",
     matches: (s) => s === "@grpc/grpc-js" || s.startsWith("@grpc/grpc-js/"),
-    allowed: ["src/server/", "src/cli/"],
+    allowed: ["src/server/", "src/kubelet/", "src/cli/"],
   },
   {
     name: "node:fs only in the file-system adapters listed in FS_ALLOWED",
@@ -64,6 +65,14 @@ const LAYERS: Readonly<Record<string, readonly string[]>> = {
   // The controller contract's intents take the engine, IMDS and the
   // inventory as injected ports, like aws/.
   intents: ["common"],
+  // kubelet's device plugin: its own gRPC servers and clients, on the
+  // server's listener and socket helpers; the agent feeds it.
+  kubelet: ["common", "server"],
+};
+
+/** Areas only some others may import (the composition root wires them). */
+const IMPORTERS: Readonly<Record<string, readonly string[]>> = {
+  kubelet: ["agent"],
 };
 
 export interface SourceFile {
@@ -88,10 +97,19 @@ export function checkArchitecture(files: readonly SourceFile[]): Violation[] {
           violations.push({ file: file.path, specifier, rule: rule.name });
         }
       }
-      const allowedAreas = LAYERS[area];
-      if (allowedAreas === undefined || !specifier.startsWith(".")) continue;
+      if (!specifier.startsWith(".")) continue;
       const target = posix.join(posix.dirname(file.path), specifier);
       const targetArea = target.startsWith("src/") ? target.split("/")[1]! : "(outside src)";
+      const importers = IMPORTERS[targetArea];
+      if (targetArea !== area && importers !== undefined && !importers.includes(area)) {
+        violations.push({
+          file: file.path,
+          specifier,
+          rule: `src/${targetArea} may be imported only by ${importers.map((a) => `src/${a}`).join(", ")}`,
+        });
+      }
+      const allowedAreas = LAYERS[area];
+      if (allowedAreas === undefined) continue;
       if (targetArea !== area && !allowedAreas.includes(targetArea)) {
         violations.push({
           file: file.path,
@@ -132,6 +150,8 @@ t.test("the checker catches each kind of violation", async (t) => {
     { path: "src/common/z.ts", source: 'import { parseMac } from "../sysfs/parse.js";\n' },
     { path: "src/sysfs/z.ts", source: 'import { engine } from "../driver/engine.js";\n' },
     { path: "src/aws/z.ts", source: 'import { steppingClock } from "../driver/clock.js";\n' },
+    { path: "src/server/k.ts", source: 'import { DevicePlugin } from "../kubelet/index.js";\n' },
+    { path: "src/kubelet/d.ts", source: 'import { engine } from "../driver/engine.js";\n' },
   ];
   const found = checkArchitecture(bad).map((v) => `${v.file} ${v.specifier}`);
   t.same(found, [
@@ -144,6 +164,8 @@ t.test("the checker catches each kind of violation", async (t) => {
     "src/common/z.ts ../sysfs/parse.js",
     "src/sysfs/z.ts ../driver/engine.js",
     "src/aws/z.ts ../driver/clock.js",
+    "src/server/k.ts ../kubelet/index.js",
+    "src/kubelet/d.ts ../driver/engine.js",
   ]);
 });
 
@@ -151,6 +173,8 @@ t.test("allowed places and look-alikes pass", async (t) => {
   const good: SourceFile[] = [
     { path: "src/cli/doctor.ts", source: 'import { execFile } from "node:child_process";\n' },
     { path: "src/server/s.ts", source: 'import * as grpc from "@grpc/grpc-js";\n' },
+    { path: "src/kubelet/s.ts", source: 'import * as grpc from "@grpc/grpc-js";\n' },
+    { path: "src/agent/k.ts", source: 'import { DevicePlugin } from "../kubelet/index.js";\n' },
     { path: "src/sysfs/real-sysfs.ts", source: 'import * as fs from "node:fs";\n' },
     {
       path: "src/sysfs/inventory.ts",

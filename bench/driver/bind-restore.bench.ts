@@ -95,6 +95,9 @@ export default defineBench({
     const onDisk = await engineOn(host(true), new FileJournal({ stateDir: disk }));
     const bare8 = host(true, 9);
     const engine8 = await engineOn(host(true, 9), new MemoryJournal());
+    const disk8 = mkdtempSync(join(tmpdir(), "eni-agent-bench-journal-"));
+    dirs.push(disk8);
+    const engine8Disk = await engineOn(host(true, 9), new FileJournal({ stateDir: disk8 }));
     cases.push(
       { name: "bare writes, kernel model", run: () => bareRoundTrip(bare, DEVICE) },
       { name: "engine, memory journal, kernel model", run: () => engineRoundTrip(memory, DEVICE) },
@@ -117,6 +120,12 @@ export default defineBench({
           await Promise.all(EIGHT.map((d) => engineRoundTrip(engine8, d)));
         },
       },
+      {
+        name: "engine, 8 devices in parallel, journal on disk, kernel model",
+        run: async () => {
+          await Promise.all(EIGHT.map((d) => engineRoundTrip(engine8Disk, d)));
+        },
+      },
     );
   },
   async teardown() {
@@ -130,6 +139,8 @@ export default defineBench({
     "engine, memory journal, no latency": "bare writes, no latency",
     "engine, 8 devices in parallel, kernel model":
       "bare writes, 8 devices in parallel, kernel model",
+    "engine, 8 devices in parallel, journal on disk, kernel model":
+      "bare writes, 8 devices in parallel, kernel model",
   },
   targets: [
     {
@@ -140,6 +151,10 @@ export default defineBench({
       case: "engine, journal on tmpfs, kernel model",
       maxRatio: { baseline: "bare writes, kernel model", ratio: 1.2 },
     },
+    {
+      case: "engine, 8 devices in parallel, kernel model",
+      maxRatio: { baseline: "bare writes, 8 devices in parallel, kernel model", ratio: 1.5 },
+    },
   ],
   notes: [
     "One sample = bind to vfio-pci + restore to ena of one device (two operations, seven writes).",
@@ -147,7 +162,6 @@ export default defineBench({
     "the disk case adds those four fdatasyncs per round trip to the tmpfs case.",
     "Throughput: 8 devices in parallel complete 16 operations per sample (bound: maxParallel 8).",
     "No latency: the engine's reads (snapshot, verification) against instant writes, for scale only.",
-    "8 in parallel: the engine's extra time is CPU in the simulator (its sysfs tree is rebuilt after",
-    "every state change, and eight devices reading while others write rebuild it often), not waiting.",
+    "8 in parallel: nothing in the engine serializes eight devices (one lock each, maxParallel 8, 8 write slots; appends to the file journal that arrive while one is written share its fdatasync). What remains above the bare writes is CPU, which one thread runs one device at a time: the engine's reads, planning and journal records, and the simulator answering them. It was 2.8× before the simulator kept its tree per state version, the memory journal stopped flattening its text on every append, and a move stopped reading the device twice.",
   ],
 });

@@ -2,8 +2,16 @@
  * The driver engine, wired to the host's ports and to what IMDS knows: the
  * primary ENI (never taken without force) and the MAC of an ENI a binding
  * names by id. Options that need a restart are read once, from `config`.
+ * engineOptions and configuredPrimary are also how the offline commands
+ * configure their engine, so both read the file the same way.
  */
-import { DriverEngine, type Journal, realClock } from "../driver/index.js";
+import type { InterfaceName, Mac } from "../common/index.js";
+import {
+  DriverEngine,
+  type DriverEngineOptions,
+  type Journal,
+  realClock,
+} from "../driver/index.js";
 import type { AgentConfig } from "./config-schema.js";
 import type { HostAdapters } from "./host-adapters.js";
 import type { ImdsIdentity } from "./imds-identity.js";
@@ -27,10 +35,7 @@ export function buildEngine(
         primary: async () => {
           const instance = identity.instance();
           if (instance !== null) return { mac: instance.primaryMac, interface: null };
-          const { primaryMac, primaryInterface } = current().guards;
-          return primaryMac === null && primaryInterface === null
-            ? null
-            : { mac: primaryMac, interface: primaryInterface };
+          return configuredPrimary(current());
         },
       },
       kernelRelease: adapters.kernelRelease,
@@ -38,14 +43,32 @@ export function buildEngine(
       eniMac: (eniId) => identity.eniMac(eniId),
       clock: realClock,
     },
-    {
-      allowedIds: config.allowedDevices,
-      allowedDrivers: config.allowedDrivers,
-      desiredBindings: config.bindings,
-      maxParallel: config.transactions.maxParallel,
-      writeTimeoutMs: config.transactions.writeTimeoutMs,
-      verifyTimeoutMs: config.transactions.verifyTimeoutMs,
-      repairDrift: config.repairDrift,
-    },
+    engineOptions(config),
   );
+}
+
+/** The engine's options, every one from the configuration (the one place that maps them). */
+export function engineOptions(config: AgentConfig): DriverEngineOptions {
+  return {
+    allowedIds: config.allowedDevices,
+    allowedDrivers: config.allowedDrivers,
+    kernelDrivers: config.kernelDrivers,
+    desiredBindings: config.bindings,
+    repairDrift: config.repairDrift,
+    maxParallel: config.transactions.maxParallel,
+    writeTimeoutMs: config.transactions.writeTimeoutMs,
+    maxBlockingWrites: config.transactions.maxBlockingWrites,
+    verifyTimeoutMs: config.transactions.verifyTimeoutMs,
+    holderScanTimeoutMs: config.transactions.holderScanTimeoutMs,
+  };
+}
+
+/** The primary interface the configuration names (`guards`), or null when it names none. */
+export function configuredPrimary(
+  config: AgentConfig,
+): { mac: Mac | null; interface: InterfaceName | null } | null {
+  const { primaryMac, primaryInterface } = config.guards;
+  return primaryMac === null && primaryInterface === null
+    ? null
+    : { mac: primaryMac, interface: primaryInterface };
 }

@@ -54,6 +54,10 @@ export class MonitoredJournal implements Journal {
     return this.#watch(this.#inner.replace(records));
   }
 
+  async close(): Promise<void> {
+    await this.#inner.close?.();
+  }
+
   async #watch<T>(work: Promise<T>): Promise<T> {
     try {
       const value = await work;

@@ -6,11 +6,12 @@
  *   state dir → adapters → metrics → EC2 client → IMDS identity
  *   → journal recovery (stop: drain) → desired bindings → ENI intents → release plans
  *   → reconciler → device watcher → termination watcher → leak sweeper
- *   → config watcher → gRPC listeners
+ *   → config watcher → kubelet device plugin (when on) → gRPC listeners
  *
  * The parts are built in agent-engine.ts, agent-watchers.ts, agent-ec2.ts
- * (the EC2 side, its SDK loaded on first use), agent-hooks.ts (the hooks
- * that are not services) and listener-options.ts (the gRPC server's).
+ * (the EC2 side, its SDK loaded on first use), agent-kubelet.ts (kubelet's
+ * device plugin, loaded when it is on), agent-hooks.ts (the hooks that are
+ * not services) and listener-options.ts (the gRPC server's).
  *
  * Recovery resolves every unfinished transaction before the listeners
  * accept work; stop runs in reverse, so the listeners close first, then the
@@ -34,6 +35,7 @@ import {
   stateDirHook,
 } from "./agent-hooks.js";
 import { agentIntents } from "./agent-intents.js";
+import { AgentKubelet } from "./agent-kubelet.js";
 import { type AgentLog, progressLogger } from "./agent-log.js";
 import { AgentMetrics } from "./agent-metrics.js";
 import { deviceWatcherFor, terminationWatcherFor } from "./agent-watchers.js";
@@ -88,6 +90,8 @@ export class Agent {
   readonly autoScaling: AgentAutoScalingClient;
   readonly devices: DeviceWatcher;
   readonly configWatcher: ConfigWatcher;
+  /** kubelet's device plugin (`devicePlugin.enabled`). */
+  readonly kubelet: AgentKubelet;
   readonly #deps: AgentDeps;
   readonly #lifecycle: Lifecycle;
   readonly #reconciler: Rebuildable<Reconciler, AgentConfig>;
@@ -200,6 +204,7 @@ export class Agent {
           log,
         }),
       protectEni: (eniId) => this.#ec2.protectEni(eniId),
+      pools: () => this.kubelet.guard(),
     });
     this.core = core;
     intents = agentIntents({
@@ -213,6 +218,13 @@ export class Agent {
       detachAndDelete: (eniId) => this.#ec2.detachAndDelete(eniId),
     });
     this.intents = intents;
+    this.kubelet = new AgentKubelet({
+      config: current,
+      core,
+      identity: this.identity,
+      ec2: this.#ec2,
+      log,
+    });
     this.#reconciler = new Rebuildable(
       "reconciler",
       config,
@@ -261,6 +273,7 @@ export class Agent {
       .add(this.#watcher)
       .add(this.#sweeper)
       .add(this.configWatcher)
+      .add(this.kubelet)
       .add(this.server);
   }
 

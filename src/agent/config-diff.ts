@@ -26,6 +26,7 @@ export const RESTART_KEYS: readonly string[] = [
   "ec2.region",
   "ec2.endpoint",
   "autoScaling.endpoint",
+  "devicePlugin",
 ];
 
 /** Every leaf key path whose value differs, e.g. ["logLevel", "imds.spotIntervalMs"]. */

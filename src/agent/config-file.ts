@@ -8,7 +8,7 @@
 import { readFile } from "node:fs/promises";
 import { AgentError } from "../common/index.js";
 import { type TlsField, tlsMaterialProblem } from "../server/tls-material.js";
-import { configError } from "./config-reader.js";
+import { configError } from "./config-kit.js";
 import { type AgentConfig, parseConfig } from "./config-schema.js";
 
 export interface LoadConfigOptions {

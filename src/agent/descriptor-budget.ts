@@ -8,7 +8,7 @@
  */
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
-import { configError } from "./config-reader.js";
+import { configError } from "./config-kit.js";
 import type { AgentConfig } from "./config-schema.js";
 
 /**

@@ -55,6 +55,15 @@ export class DeviceListing {
     return this.#view.list(options);
   }
 
+  /**
+   * Every managed device read now, without the processes holding their
+   * nodes (`holders` empty): for the termination plan, which needs drivers
+   * and identities only. Not kept as a listing.
+   */
+  async scanWithoutHolders(): Promise<DeviceRecord[]> {
+    return this.#build(false);
+  }
+
   /** What a listing shows may have changed (an event went out). */
   invalidate(): void {
     this.#view.invalidate();
@@ -109,8 +118,12 @@ export class DeviceListing {
     }
   }
 
-  async #build(): Promise<DeviceRecord[]> {
-    const [devices, context] = await Promise.all([this.#inventory(), this.#context()]);
+  /**
+   * Records of every managed device. Their holder scans start together and
+   * so share one walk over /proc (see RealHolderScanner).
+   */
+  async #build(withHolders = true): Promise<DeviceRecord[]> {
+    const [devices, context] = await Promise.all([this.#inventory(), this.#context(withHolders)]);
     const deps = this.#recordDeps();
     return Promise.all(devices.map((d) => deviceRecord(d, deps, context)));
   }
@@ -127,7 +140,7 @@ export class DeviceListing {
     return DEFAULT_ALLOWED_IDS.includes(id) || this.#deps.config().allowedDevices.includes(id);
   }
 
-  async #context(): Promise<ListingContext> {
+  async #context(withHolders = true): Promise<ListingContext> {
     const config = this.#deps.config();
     const [routes, desired] = await Promise.all([
       this.#deps.routes.defaultRoutes().catch(() => []),
@@ -139,6 +152,7 @@ export class DeviceListing {
       routed: new Set(routes.map((r) => r.interface)),
       primary: { mac: config.guards.primaryMac, interface: config.guards.primaryInterface },
       desired,
+      withHolders,
     };
   }
 

@@ -36,6 +36,12 @@ export interface ListingContext {
   routed: ReadonlySet<string>;
   primary: { mac: Mac | null; interface: string | null };
   desired: DesiredLookup;
+  /**
+   * Whether records name the processes holding each device node. Finding them
+   * reads every process's descriptors (seconds on a host with thousands of
+   * processes), so callers that do not show them skip it.
+   */
+  withHolders: boolean;
 }
 
 export type DesiredLookup = (mac: Mac | null, eniId: EniId | null) => DriverName | null;
@@ -100,7 +106,10 @@ export async function deviceRecord(
     management,
     desiredDriver: listing.desired(mac, eni?.eniId ?? null),
     activeOperationId,
-    holders: device.devNode === null ? [] : await deps.holders.holders([device.devNode]),
+    holders:
+      device.devNode === null || !listing.withHolders
+        ? []
+        : await deps.holders.holders([device.devNode]),
     devNode: device.devNode,
   };
 }

@@ -48,7 +48,9 @@ import { DeviceListing, type DeviceListingDeps } from "./device-listing.js";
 import type { DeviceChange } from "./device-watcher.js";
 import { EventHub } from "./event-hub.js";
 import { readKernelFacts } from "./host-facts.js";
+import type { PoolGuard } from "./kubelet-pools.js";
 import { OperationRecords, plannedRecord, type RequestMeta } from "./operation-records.js";
+import { guardPodDevice } from "./pod-device-guard.js";
 import {
   noEc2Release,
   type PlannerHooks,
@@ -79,6 +81,8 @@ export interface CoreDeps extends Omit<DeviceListingDeps, "active"> {
   config: () => AgentConfig;
   /** A bug in background work: the daemon stops (see AgentDeps.shutdown). */
   fatal: (error: AgentError) => void;
+  /** kubelet's device plugin, when it runs: asked before a device leaves its DPDK driver. */
+  pools?: () => PoolGuard | null;
 }
 
 export class EniAgentCore implements AgentCore {
@@ -123,15 +127,19 @@ export class EniAgentCore implements AgentCore {
       this.#hub.emit({ kind: done ? "operation_result" : "operation_progress", operation: record });
     });
     const hooks: PlannerHooks = {
-      devices: async () => [...(await this.#devices.list({ fresh: true })).devices],
+      // The plan needs drivers and identities; each restore checks holders itself.
+      devices: () => this.#devices.scanWithoutHolders(),
       restore: async (device) => {
         const withdraw = this.#expect(device, {
           requestedBy: "termination",
           persist: false,
         });
+        // Kubelet's pools turn Unhealthy before any device of a plan is taken back.
+        const unmark = this.#terminating();
         try {
           await deps.engine.restore(device);
         } finally {
+          unmark();
           withdraw();
         }
       },
@@ -178,6 +186,19 @@ export class EniAgentCore implements AgentCore {
   async bindDevice(request: BindRequest, ctx: CallContext): Promise<OperationRecord> {
     this.#refuseWhenClosing(ctx);
     const device = await this.#devices.resolve(request.selector);
+    const release = await this.#podGuard(device, request.driver, request);
+    try {
+      return await this.#bind(device, request, ctx);
+    } finally {
+      release();
+    }
+  }
+
+  async #bind(
+    device: PciAddress,
+    request: BindRequest,
+    ctx: CallContext,
+  ): Promise<OperationRecord> {
     const meta = { requestedBy: ctx.caller.identity, persist: request.persist };
     if (request.dryRun) {
       const planned = await this.#deps.engine.planBind(device, request.driver, {
@@ -201,6 +222,19 @@ export class EniAgentCore implements AgentCore {
   async restoreDevice(request: RestoreRequest, ctx: CallContext): Promise<OperationRecord> {
     this.#refuseWhenClosing(ctx);
     const device = await this.#devices.resolve(request.selector);
+    const release = await this.#podGuard(device, null, request);
+    try {
+      return await this.#restore(device, request, ctx);
+    } finally {
+      release();
+    }
+  }
+
+  async #restore(
+    device: PciAddress,
+    request: RestoreRequest,
+    ctx: CallContext,
+  ): Promise<OperationRecord> {
     const meta = { requestedBy: ctx.caller.identity, persist: request.persist };
     if (request.dryRun) {
       const planned = await this.#deps.engine.planRestore(device);
@@ -273,14 +307,17 @@ export class EniAgentCore implements AgentCore {
       });
     }
     ctx.signal.throwIfAborted();
-    return this.#work.track(
-      // The plan's signal, not the call's: a client that hangs up must not pause it.
-      this.#runner.run(null, {
-        dryRun: request.dryRun,
-        requestedBy: ctx.caller.identity,
-        signal: this.#plans.signal,
-      }),
-    );
+    const unmark = request.dryRun ? () => {} : this.#terminating();
+    return this.#work
+      .track(
+        // The plan's signal, not the call's: a client that hangs up must not pause it.
+        this.#runner.run(null, {
+          dryRun: request.dryRun,
+          requestedBy: ctx.caller.identity,
+          signal: this.#plans.signal,
+        }),
+      )
+      .finally(unmark);
   }
 
   health(): HealthReport {
@@ -298,6 +335,11 @@ export class EniAgentCore implements AgentCore {
   }
 
   // --- for the composition root -----------------------------------------------
+
+  /** The device listing (ListDevices without a call): kept, or scanned now when `fresh`. */
+  deviceList(fresh: boolean): Promise<DeviceList> {
+    return this.#devices.list({ fresh });
+  }
 
   /** Resolves unfinished operations; reports drift. The listeners start after this. */
   async recover(): Promise<RecoveryReport> {
@@ -357,7 +399,8 @@ export class EniAgentCore implements AgentCore {
 
   /** Finishes termination plans a previous agent left unfinished, in the background. */
   resumeTermination(): void {
-    this.#work.background(this.#runner.resume(this.#plans.signal));
+    const unmark = this.#terminating();
+    this.#work.background(this.#runner.resume(this.#plans.signal).finally(unmark));
   }
 
   /** Device events from the watcher; a device that appeared gets its desired binding. */
@@ -371,6 +414,8 @@ export class EniAgentCore implements AgentCore {
     this.#deps.log.warn({ notice, acts: aws.triggersRelease }, "termination notice");
     this.#hub.emit({ kind: "termination_notice", notice });
     if (!aws.triggersRelease) return;
+    // The instance is going away: kubelet's pools stay Unhealthy from now on.
+    this.#terminating();
     const signal = this.#plans.signal;
     this.#work.background(
       this.#runner.run(aws, { dryRun: false, requestedBy: null, signal }).catch((err: unknown) => {
@@ -406,6 +451,8 @@ export class EniAgentCore implements AgentCore {
     const settle = async (): Promise<true> => {
       await this.#work.settled();
       await this.#deps.engine.idle();
+      // Nothing writes the journal any more: let go of its file.
+      await this.#deps.journal.close().catch(() => undefined);
       return true;
     };
     try {
@@ -418,6 +465,31 @@ export class EniAgentCore implements AgentCore {
   }
 
   // --- internals ---------------------------------------------------------------
+
+  /** Marks kubelet's pools Unhealthy (when the device plugin runs); returns the undo. */
+  #terminating(): () => void {
+    return this.#deps.pools?.()?.terminating() ?? (() => {});
+  }
+
+  /** The pod guard of a move (pod-device-guard.ts); resolves with the withdrawal's end. */
+  async #podGuard(
+    device: PciAddress,
+    target: DriverName | null,
+    request: { force: boolean; dryRun: boolean },
+  ): Promise<() => void> {
+    const guard = this.#deps.pools?.() ?? null;
+    if (guard === null) return () => {};
+    // A device the listing cannot read is the engine's to refuse, with its own reason.
+    const driver = await this.#devices.get({ by: "pci", pciAddress: device }).then(
+      (record) => record.driver,
+      () => null,
+    );
+    return guardPodDevice(
+      guard,
+      { device, driver, target, force: request.force, dryRun: request.dryRun },
+      this.#deps.log,
+    );
+  }
 
   #computeHealth(): HealthReport {
     return computeHealth({

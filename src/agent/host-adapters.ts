@@ -90,7 +90,9 @@ export function realAdapters(config: AgentConfig): HostAdapters {
     mode: "real",
     sysfs: new RealSysfs({ root: config.sysfsRoot }),
     holders: new RealHolderScanner({ procRoot: config.procRoot }),
-    routes: new RealDefaultRouteReader({ procRoot: config.procRoot }),
+    // procfs route tables never block; through the thread pool a read costs
+    // four round trips and competes with a move's sysfs reads.
+    routes: new RealDefaultRouteReader({ procRoot: config.procRoot, blockingReads: true }),
     addresses: new InterfaceAddresses(),
     kernelRelease: release(),
     journal: new FileJournal({ stateDir: config.stateDir }),

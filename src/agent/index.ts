@@ -9,7 +9,7 @@ export { type AgentLog, createLog, progressLogger } from "./agent-log.js";
 export { AgentMetrics } from "./agent-metrics.js";
 export { type ConfigChange, changedKeys, planReload, RESTART_KEYS } from "./config-diff.js";
 export { loadConfigFile, readTlsFiles, resolveGroup } from "./config-file.js";
-export { configError } from "./config-reader.js";
+export { configError } from "./config-kit.js";
 export {
   type AgentConfig,
   DEFAULT_CONFIG_PATH,

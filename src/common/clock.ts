@@ -11,6 +11,8 @@ export interface Clock {
   now(): number;
   /** Resolves after `ms`; rejects with the signal's reason when aborted first. */
   sleep(ms: number, signal?: AbortSignal): Promise<void>;
+  /** Calls `fire` after `ms` unless the returned function is called first (idempotent). */
+  after(ms: number, fire: () => void): () => void;
   /** ISO-8601 wall time, for records people read. */
   isoNow(): string;
 }
@@ -19,6 +21,7 @@ export interface Clock {
 export const realClock: Clock = {
   now: () => performance.now(),
   sleep,
+  after: timeout,
   isoNow: () => new Date().toISOString(),
 };
 
@@ -26,8 +29,14 @@ export const realClock: Clock = {
 export const wallClock: Clock = {
   now: () => Date.now(),
   sleep,
+  after: timeout,
   isoNow: () => new Date().toISOString(),
 };
+
+function timeout(ms: number, fire: () => void): () => void {
+  const timer = setTimeout(fire, ms);
+  return () => clearTimeout(timer);
+}
 
 /**
  * Virtual time for simulations and tests, a discrete-event clock: pending
@@ -62,6 +71,15 @@ export function steppingClock(startMs = 0): Clock {
     // A small startMs is a monotonic reading: shown as a date in 2026; an epoch one as itself.
     isoNow: () =>
       new Date((startMs < EPOCH_2000_MS ? Date.UTC(2026, 0, 1) : 0) + now).toISOString(),
+    after: (ms, fire) => {
+      const timer = { due: now + ms, seq: seq++, fire };
+      timers.push(timer);
+      schedule();
+      return () => {
+        const i = timers.indexOf(timer);
+        if (i >= 0) timers.splice(i, 1);
+      };
+    },
     sleep: (ms, signal) =>
       new Promise((resolve, reject) => {
         if (signal?.aborted) {

@@ -45,6 +45,17 @@ export async function atomicWriteFile(dir: string, name: string, text: string): 
   await syncDir(dir);
 }
 
+/** The text of `<dir>/<name>`; null when the file does not exist (nothing stored yet). */
+export async function readStateFile(dir: string, name: string): Promise<string | null> {
+  const path = join(dir, name);
+  try {
+    return await readFile(path, "utf8");
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === "ENOENT") return null;
+    throw stateIoError("read", path, err);
+  }
+}
+
 export async function syncDir(dir: string): Promise<void> {
   try {
     const handle = await open(dir, "r");
@@ -71,35 +82,4 @@ export function stateIoError(syscall: string, path: string, err: unknown): Agent
         : "check the state directory's disk (space, read-only remount)",
     cause: err,
   });
-}
-
-/** Reads and parses a JSON file (configuration); errors name the file. */
-export async function readJsonFile(path: string): Promise<unknown> {
-  let text: string;
-  try {
-    text = await readFile(path, "utf8");
-  } catch (err) {
-    const errno = (err as NodeJS.ErrnoException).code;
-    throw new AgentError(
-      errno === "ENOENT" ? "NOT_FOUND" : "UNAVAILABLE",
-      `cannot read ${path}: ${errno}`,
-      {
-        errno,
-        path,
-        cause: err,
-      },
-    );
-  }
-  try {
-    return JSON.parse(text);
-  } catch (err) {
-    throw new AgentError(
-      "INVALID_ARGUMENT",
-      `${path} is not valid JSON: ${(err as Error).message}`,
-      {
-        path,
-        cause: err,
-      },
-    );
-  }
 }

@@ -94,6 +94,7 @@ export class DriverEngine {
       clock: this.#clock,
       allowedIds: [...new Set([...DEFAULT_ALLOWED_IDS, ...(options.allowedIds ?? [])])],
       kernelDrivers: { ...ENA_KERNEL_DRIVERS, ...options.kernelDrivers },
+      holderScanTimeoutMs: options.holderScanTimeoutMs ?? 2_000,
     };
     this.#tx = {
       sysfs: deps.sysfs,
@@ -392,12 +393,15 @@ export class DriverEngine {
     return this.#locked(device, lockKey, `op-${randomUUID()}`, label, async (id, lease) => {
       const planned = await prepare();
       let done: OperationResult;
-      if (planned === null || planned.noop) {
+      if (planned === null) {
         const current = await readExisting(this.#sysfs, device);
-        done = result(null, device, stateOf(current), planned?.overriddenGuards ?? [], "noop");
+        done = result(null, device, stateOf(current), [], "noop");
+      } else if (planned.noop) {
+        done = result(null, device, planned.state, planned.overriddenGuards, "noop");
       } else {
         done = await this.#execute(id, planned, lease);
       }
+      done.warnings.unshift(...(planned?.warnings ?? []));
       if (persist !== null) {
         await this.#desired.persist(done, persist.driver, this.#book.homeFor(device)?.mac ?? null);
       }
@@ -422,7 +426,7 @@ export class DriverEngine {
       force: planned.overriddenGuards.length > 0,
       startedAt: this.#clock.isoNow(),
     };
-    const outcome = this.#settle(await runTransaction(this.#tx, header), lease);
+    const outcome = this.#settle(await runTransaction(this.#tx, header, planned.ids), lease);
     switch (outcome.status) {
       case "committed": {
         const done = result(

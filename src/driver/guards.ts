@@ -84,7 +84,7 @@ export function checkAllowlist(
   throw refusal(device, {
     guard: "vendor-allowlist",
     message: `device ${device.address} (${id}${device.name ? `, ${device.name}` : ""}) is not a managed device; managed ids: ${allowedIds.join(", ")}`,
-    remedy: `if this device really is a NIC for DPDK, add its id: --allow ${id} (or "allowedIds" in the configuration); force does not override this`,
+    remedy: `if this device really is a NIC for DPDK, add its id: --allow ${id} offline, or allowedDevices in the configuration; force does not override this`,
   });
 }
 

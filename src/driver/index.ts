@@ -15,7 +15,6 @@ export {
   NOIOMMU_REMEDY,
   parseKernelRelease,
 } from "./diagnose.js";
-export { type DriverConfig, parseDriverConfig } from "./driver-config.js";
 export {
   type BindOptions,
   DriverEngine,

@@ -65,6 +65,11 @@ export interface Journal {
   append(record: JournalRecord): Promise<void>;
   /** Atomically replaces the whole journal (compaction). */
   replace(records: readonly JournalRecord[]): Promise<void>;
+  /**
+   * Lets go of what the adapter keeps open between appends (the file
+   * adapter's descriptor), after pending appends; the next append reopens.
+   */
+  close?(): Promise<void>;
 }
 
 export function encodeRecord(record: JournalRecord): string {

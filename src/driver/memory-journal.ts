@@ -20,12 +20,29 @@ export type JournalFault =
 
 export class MemoryJournal implements Journal {
   readonly description = "memory journal";
-  #text: string;
+  /**
+   * The text in pieces, joined when read: appending to one growing string
+   * and asking whether it ends in a newline flattens the whole string on
+   * every append, which made a long benchmark quadratic in its own journal.
+   */
+  #chunks: string[];
+  #endsMidLine: boolean;
   #appends = 0;
   readonly #faults = new Map<number, JournalFault>();
 
   constructor(initialText = "") {
-    this.#text = initialText;
+    this.#chunks = [initialText];
+    this.#endsMidLine = initialText.length > 0 && !initialText.endsWith("\n");
+  }
+
+  get #text(): string {
+    if (this.#chunks.length > 1) this.#chunks = [this.#chunks.join("")];
+    return this.#chunks[0] ?? "";
+  }
+
+  set #text(text: string) {
+    this.#chunks = [text];
+    this.#endsMidLine = text.length > 0 && !text.endsWith("\n");
   }
 
   /** Makes the `nth` append from now (1-based) fail with `fault`. */
@@ -53,7 +70,7 @@ export class MemoryJournal implements Journal {
     const fault = this.#faults.get(this.#appends);
     this.#faults.delete(this.#appends);
     const line = encodeRecord(record);
-    const prefix = this.#text.length > 0 && !this.#text.endsWith("\n") ? "\n" : "";
+    const prefix = this.#endsMidLine ? "\n" : "";
     if (fault?.kind === "fail") {
       throw new AgentError("UNAVAILABLE", `journal append: ${fault.errno} (injected)`, {
         errno: fault.errno,
@@ -61,13 +78,15 @@ export class MemoryJournal implements Journal {
       });
     }
     if (fault?.kind === "tear") {
-      this.#text += prefix + line.slice(0, Math.floor(line.length / 2));
+      this.#chunks.push(prefix + line.slice(0, Math.floor(line.length / 2)));
+      this.#endsMidLine = true;
       throw new AgentError("UNAVAILABLE", "journal append: torn write (injected)", {
         errno: "EIO",
         syscall: "append",
       });
     }
-    this.#text += prefix + line;
+    this.#chunks.push(prefix + line);
+    this.#endsMidLine = false;
   }
 
   async replace(records: readonly JournalRecord[]): Promise<void> {

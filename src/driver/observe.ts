@@ -6,12 +6,18 @@
  * runs out.
  */
 import { AgentError, type PciAddress } from "../common/index.js";
-import { type PciDevice, readDevice, type Sysfs } from "../sysfs/index.js";
+import {
+  type PciBinding,
+  type PciDevice,
+  readBinding,
+  readDevice,
+  type Sysfs,
+} from "../sysfs/index.js";
 import type { Clock } from "./clock.js";
 import { isDpdkDriver } from "./plan-transaction.js";
 import type { BindingTarget, DeviceSnapshot, DeviceState } from "./types.js";
 
-export function stateOf(device: PciDevice): DeviceState {
+export function stateOf(device: PciBinding): DeviceState {
   return {
     address: device.address,
     driver: device.driver,
@@ -97,7 +103,7 @@ export async function verify(
 ): Promise<Verification> {
   const until = clock.now() + options.timeoutMs;
   for (;;) {
-    const device = await readDevice(sysfs, address);
+    const device = await readBinding(sysfs, address);
     const state = device === null ? null : stateOf(device);
     const why = mismatch(state, target);
     if (why === null && state !== null) return { ok: true, state };

@@ -4,34 +4,35 @@
  * force overrides none of these: each one predicts a failed or blocked move.
  */
 import { AgentError, type DriverName, isAgentError } from "../common/index.js";
-import { type HolderScanner, isVfioDriver, type PciDevice, type Sysfs } from "../sysfs/index.js";
+import { isVfioDriver, type PciDevice, type Sysfs } from "../sysfs/index.js";
 import { moduleHint, NOIOMMU_REMEDY } from "./diagnose.js";
+import { checkNoHolders, type HolderCheckDeps } from "./holder-check.js";
 
-export interface PreflightDeps {
-  sysfs: Sysfs;
-  holders: HolderScanner;
-}
+export type PreflightDeps = HolderCheckDeps;
 
 const NOIOMMU_PARAMETER = "module/vfio/parameters/enable_unsafe_noiommu_mode";
 
 /**
- * Checks, in order: the target driver is registered; for vfio-pci, the
- * device has an IOMMU group or vfio's no-IOMMU mode is on; when the device
- * leaves vfio, nobody holds its /dev/vfio node (the kernel would block the
- * unbind until they let go, possibly forever).
+ * Checks: the target driver is registered; for vfio-pci, the device has an
+ * IOMMU group or vfio's no-IOMMU mode is on; when the device leaves vfio,
+ * nobody is using it (holder-check.ts). The checks read at the same time;
+ * when several fail, the first in that order is thrown. Returns warnings
+ * for the operation's result.
  */
 export async function preflight(
   device: PciDevice,
   target: DriverName | null,
   deps: PreflightDeps,
-): Promise<void> {
-  if (target !== null) {
-    await requireDriver(device, target, deps.sysfs);
-    if (isVfioDriver(target)) await requireIommu(device, deps.sysfs);
-  }
-  if (isVfioDriver(device.driver) && device.driver !== target) {
-    await requireNoHolders(device, deps.holders);
-  }
+): Promise<string[]> {
+  const leavesVfio = isVfioDriver(device.driver) && device.driver !== target;
+  const checks = await Promise.allSettled([
+    target === null ? undefined : requireDriver(device, target, deps.sysfs),
+    target !== null && isVfioDriver(target) ? requireIommu(device, deps.sysfs) : undefined,
+    leavesVfio ? checkNoHolders(device, deps) : [],
+  ]);
+  for (const check of checks) if (check.status === "rejected") throw check.reason;
+  const holders = checks[2] as PromiseFulfilledResult<string[]>;
+  return holders.value;
 }
 
 async function requireDriver(device: PciDevice, driver: DriverName, sysfs: Sysfs): Promise<void> {
@@ -62,21 +63,5 @@ async function requireIommu(device: PciDevice, sysfs: Sysfs): Promise<void> {
     "FAILED_PRECONDITION",
     `vfio-pci cannot take device ${device.address}: it has no IOMMU group ${why}`,
     { device: device.address, path: NOIOMMU_PARAMETER, remedy: NOIOMMU_REMEDY },
-  );
-}
-
-async function requireNoHolders(device: PciDevice, holders: HolderScanner): Promise<void> {
-  if (device.devNode === null) return;
-  const found = await holders.holders([device.devNode]);
-  if (found.length === 0) return;
-  const who = found.map((h) => `pid ${h.pid} (${h.command})`).join(", ");
-  throw new AgentError(
-    "FAILED_PRECONDITION",
-    `device ${device.address} is in use: ${who} holds ${device.devNode}; unbinding it would block in the kernel until released`,
-    {
-      device: device.address,
-      path: device.devNode,
-      remedy: `stop ${found.length === 1 ? "that process" : "those processes"} (e.g. kill ${found[0]!.pid}), then retry`,
-    },
   );
 }

@@ -16,7 +16,7 @@ import {
   takesFromKernel,
 } from "./plan-transaction.js";
 import { type PreflightDeps, preflight } from "./preflight.js";
-import type { BindingTarget, DeviceSnapshot, OperationKind, Plan } from "./types.js";
+import type { BindingTarget, DeviceSnapshot, DeviceState, OperationKind, Plan } from "./types.js";
 
 /** What a request would do, without doing it (--dry-run). */
 export interface PlannedOperation {
@@ -24,12 +24,21 @@ export interface PlannedOperation {
   device: PciAddress;
   /** The device now: rollback returns here. */
   snapshot: DeviceSnapshot;
+  /** The device's binding as prepare read it (a no-op's result). */
+  state: DeviceState;
   plan: Plan;
   /** True when the device already is at the target: nothing to write or journal. */
   noop: boolean;
   /** The device under its kernel driver (MAC, interface), carried by the operation. */
   home: DeviceSnapshot | null;
   overriddenGuards: GuardName[];
+  /** What the caller should know although the operation may go ahead. */
+  warnings: string[];
+  /**
+   * The device's ids as prepare read them from sysfs, under the operation's
+   * lock: the executor's allowlist check uses them rather than reading again.
+   */
+  ids: { vendor: string; device: string };
 }
 
 export interface PrepareContext extends GuardDeps, PreflightDeps {
@@ -47,19 +56,32 @@ export async function prepareBind(
   driver: DriverName,
   force: boolean,
 ): Promise<PlannedOperation> {
+  // The network guards' reads do not depend on the device: they start with
+  // its read rather than after it.
+  const network = startNetworkReads(ctx);
   const current = await readExisting(ctx.sysfs, device);
   const home = homeOf(ctx, current);
   if (current.driver === driver) {
     const here = { driver, override: current.driverOverride, mac: null };
-    return planned(ctx, "bind", current, here, home, [], true);
+    return planned(ctx, "bind", current, here, home, { noop: true });
   }
-  const guards = await checkGuards(
-    current,
-    { allowedIds: ctx.allowedIds, force, home, takesFromKernel: takesFromKernel(current, driver) },
-    ctx,
+  const [guards, warnings] = await firstFailure(
+    checkGuards(
+      current,
+      {
+        allowedIds: ctx.allowedIds,
+        force,
+        home,
+        takesFromKernel: takesFromKernel(current, driver),
+      },
+      network,
+    ),
+    preflight(current, driver, ctx),
   );
-  await preflight(current, driver, ctx);
-  return planned(ctx, "bind", current, bindTarget(driver, home), home, guards.overridden);
+  return planned(ctx, "bind", current, bindTarget(driver, home), home, {
+    overriddenGuards: guards.overridden,
+    warnings,
+  });
 }
 
 /** Back to the kernel driver of the home snapshot (or the configured one), override cleared. */
@@ -85,10 +107,10 @@ export async function prepareRestore(
   const mac = current.interfaces.length > 0 ? null : (home?.mac ?? null);
   const target: BindingTarget = { driver, override: null, mac };
   if (mismatch(stateOf(current), target) === null) {
-    return planned(ctx, "restore", current, target, home, [], true);
+    return planned(ctx, "restore", current, target, home, { noop: true });
   }
-  await preflight(current, driver, ctx);
-  return planned(ctx, "restore", current, target, home, []);
+  const warnings = await preflight(current, driver, ctx);
+  return planned(ctx, "restore", current, target, home, { warnings });
 }
 
 /**
@@ -105,8 +127,8 @@ export async function prepareRepair(
   const current = await readExisting(ctx.sysfs, device);
   const target =
     latest.header.kind === "repair" ? latest.header.target : snapshotTarget(latest.header.snapshot);
-  await preflight(current, target.driver, ctx);
-  return planned(ctx, "repair", current, target, latest.header.home, []);
+  const warnings = await preflight(current, target.driver, ctx);
+  return planned(ctx, "repair", current, target, latest.header.home, { warnings });
 }
 
 /** Clears a driver_override no journal entry explains, leaving the binding as it is. */
@@ -116,7 +138,7 @@ export async function prepareDriftRepair(
 ): Promise<PlannedOperation> {
   const current = await readExisting(ctx.sysfs, device);
   const target: BindingTarget = { driver: current.driver, override: null, mac: null };
-  return planned(ctx, "drift", current, target, ctx.book.homeFor(device), []);
+  return planned(ctx, "drift", current, target, ctx.book.homeFor(device));
 }
 
 function planned(
@@ -125,19 +147,58 @@ function planned(
   current: PciDevice,
   target: BindingTarget,
   home: DeviceSnapshot | null,
-  overriddenGuards: GuardName[],
-  noop = false,
+  extra: { overriddenGuards?: GuardName[]; noop?: boolean; warnings?: string[] } = {},
 ): PlannedOperation {
   const from = { driver: current.driver, override: current.driverOverride };
   return {
     kind,
     device: current.address,
     snapshot: snapshotOf(current, ctx.clock.isoNow()),
+    state: stateOf(current),
     plan: planTransition(current.address, from, target),
-    noop,
+    noop: extra.noop ?? false,
     home,
-    overriddenGuards,
+    overriddenGuards: extra.overriddenGuards ?? [],
+    warnings: extra.warnings ?? [],
+    ids: { vendor: current.vendor, device: current.device },
   };
+}
+
+/**
+ * The default routes and the primary interface, read now and answered to
+ * the guards later. A failure surfaces only if a guard asks: a move that
+ * takes no netdev from the kernel never does.
+ */
+function startNetworkReads(ctx: PrepareContext): GuardDeps {
+  const routes = settle(ctx.routes.defaultRoutes());
+  const primary = settle(ctx.primary.primary());
+  return {
+    routes: { defaultRoutes: () => routes.then(unwrap) },
+    primary: { primary: () => primary.then(unwrap) },
+    addresses: ctx.addresses,
+  };
+}
+
+type Settled<T> = { ok: true; value: T } | { ok: false; error: unknown };
+
+function settle<T>(promise: Promise<T>): Promise<Settled<T>> {
+  return promise.then(
+    (value) => ({ ok: true, value }),
+    (error: unknown) => ({ ok: false, error }),
+  );
+}
+
+function unwrap<T>(settled: Settled<T>): T {
+  if (settled.ok) return settled.value;
+  throw settled.error;
+}
+
+/** Both results once both ran; the first one's failure wins when both fail. */
+async function firstFailure<A, B>(a: Promise<A>, b: Promise<B>): Promise<[A, B]> {
+  const [x, y] = await Promise.allSettled([a, b]);
+  if (x.status === "rejected") throw x.reason;
+  if (y.status === "rejected") throw y.reason;
+  return [x.value, y.value];
 }
 
 /** The device now when its kernel netdev driver has it, else the journal's home snapshot. */

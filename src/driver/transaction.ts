@@ -11,7 +11,7 @@
  * not have taken effect, and only the kernel knows which.
  */
 import { AgentError, isAgentError, type PciAddress } from "../common/index.js";
-import { type PciDevice, readDevice, readPciIds, type Sysfs } from "../sysfs/index.js";
+import { type PciDevice, readBinding, readDevice, readPciIds, type Sysfs } from "../sysfs/index.js";
 import type { Clock } from "./clock.js";
 import { type KernelVersion, stepError } from "./diagnose.js";
 import { checkAllowlist, checkNetdevGuards, type GuardDeps } from "./guards.js";
@@ -64,10 +64,10 @@ type Applied =
 
 /**
  * The allowlist check every sysfs write of the engine passes: writes happen
- * only in `runTransaction` and in the recovery of an open operation, and
- * both call this first. The ids are the kernel's, read now, never a
- * record's (a journal record can lie; an NVMe disk is a PCI device too).
- * A device that is gone has nothing to write to.
+ * only in `runTransaction` (which checks the ids prepare read) and in the
+ * recovery of an open operation, which calls this first. The ids are the
+ * kernel's, read now, never a record's (a journal record can lie; an NVMe
+ * disk is a PCI device too). A device that is gone has nothing to write to.
  */
 async function checkManaged(deps: TransactionDeps, address: PciAddress): Promise<void> {
   const ids = await readPciIds(deps.sysfs, address);
@@ -77,13 +77,16 @@ async function checkManaged(deps: TransactionDeps, address: PciAddress): Promise
 /**
  * Journals `header` (durably) and runs it. Throws, before anything is
  * journaled or written, when the device is not managed; otherwise only when
- * the journal refuses the begin record.
+ * the journal refuses the begin record. `ids` are the device's as prepare
+ * read them from sysfs under this operation's lock, moments ago: the kernel's,
+ * not a record's, so the allowlist check needs no second read.
  */
 export async function runTransaction(
   deps: TransactionDeps,
   header: OperationHeader,
+  ids: { vendor: string; device: string },
 ): Promise<TransactionResult> {
-  await checkManaged(deps, header.device);
+  checkAllowlist({ address: header.device, ...ids }, deps.allowedIds);
   await deps.book.begin(header);
   deps.emit({
     type: "begin",
@@ -112,7 +115,7 @@ export async function resolveOpen(
   header: OperationHeader,
   cause: AgentError,
 ): Promise<TransactionResult> {
-  const device = await readDevice(deps.sysfs, header.device);
+  const device = await readBinding(deps.sysfs, header.device);
   if (device !== null && mismatch(stateOf(device), header.target) === null) {
     return finish(deps, header.id, { status: "committed", state: stateOf(device) });
   }
@@ -213,7 +216,7 @@ async function rollback(
   const target = snapshotTarget(header.snapshot);
   let lastError: AgentError | null = null;
   for (let round = 0; round < 2; round += 1) {
-    const device = await readDevice(deps.sysfs, header.device);
+    const device = await readBinding(deps.sysfs, header.device);
     if (device === null) break;
     const steps = planSteps({ driver: device.driver, override: device.driverOverride }, target);
     deps.emit({ type: "rollback", operationId: header.id, reason: summarize(cause), steps });

@@ -8,10 +8,9 @@ import {
   AgentError,
   atomicWriteFile,
   type DriverName,
-  isAgentError,
   parseEniId,
   parseMac,
-  readJsonFile,
+  readStateFile,
 } from "../common/index.js";
 import type { EniIntent, ReleasedIntent } from "./intent-types.js";
 import { parseGeneration, parseOwner, parseRequestId } from "./parse-intent.js";
@@ -57,14 +56,16 @@ export class FileIntentStore implements IntentStore {
   }
 
   async load(): Promise<IntentState> {
+    const path = `${this.#dir}/${INTENTS_FILE}`;
+    const text = await readStateFile(this.#dir, INTENTS_FILE);
+    if (text === null) return { intents: [], released: [] };
     let doc: unknown;
     try {
-      doc = await readJsonFile(`${this.#dir}/${INTENTS_FILE}`);
+      doc = JSON.parse(text);
     } catch (err) {
-      if (isAgentError(err) && err.code === "NOT_FOUND") return { intents: [], released: [] };
-      throw err;
+      throw damaged(path, (err as Error).message, err);
     }
-    return parseIntentState(doc, `${this.#dir}/${INTENTS_FILE}`);
+    return parseIntentState(doc, path);
   }
 
   async save(state: IntentState): Promise<void> {
@@ -105,12 +106,16 @@ export function parseIntentState(doc: unknown, path: string): IntentState {
     });
     return { intents, released };
   } catch (err) {
-    throw new AgentError("FAILED_PRECONDITION", `${path} is damaged: ${(err as Error).message}`, {
-      path,
-      remedy: "fix the file, or remove it and let each controller sync its intents again",
-      cause: err,
-    });
+    throw damaged(path, (err as Error).message, err);
   }
+}
+
+function damaged(path: string, why: string, cause: unknown): AgentError {
+  return new AgentError("FAILED_PRECONDITION", `${path} is damaged: ${why}`, {
+    path,
+    remedy: "fix the file, or remove it and let each controller sync its intents again",
+    cause,
+  });
 }
 
 function object(value: unknown): Record<string, unknown> {

@@ -268,7 +268,12 @@ export class DriverCore {
     const waits = children.map((child) => this.removeTree(child)).filter((p) => p !== null);
     const finish = (): Promise<void> | null => {
       const waiting = this.release(dev);
-      if (waiting) return waiting.then(() => this.detach(dev));
+      if (waiting) {
+        return waiting.then(() => {
+          this.detach(dev);
+          this.#changed();
+        });
+      }
       this.detach(dev);
       return null;
     };
@@ -337,7 +342,13 @@ export class DriverCore {
   /** Runs `action` now, or after a blocked unbind of `dev` released the device lock. */
   private afterLock(dev: SimDeviceState, action: () => StoreResult): StoreOutcome {
     const pending = this.pendingRelease(dev);
-    return pending ? pending.then(action) : action();
+    if (!pending) return action();
+    return pending.then(() => {
+      const result = action();
+      // Announce the change now: readers keep the tree of a state version.
+      this.#changed();
+      return result;
+    });
   }
 
   private findByName(bytes: Uint8Array): SimDeviceState | undefined {

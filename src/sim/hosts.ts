@@ -21,6 +21,13 @@ export interface Ec2HostOptions {
   errnoStyle?: SimKernelConfig["errnoStyle"];
   /** vfio's unsafe no-IOMMU mode, on by default (EC2 has no IOMMU). */
   noiommu?: boolean;
+  /**
+   * An IOMMU (a metal instance): every ENA in its own group, numbered from
+   * 10 in slot order. Default false.
+   */
+  iommu?: boolean;
+  /** NUMA nodes the ENAs are spread over, round robin in slot order. Default 1. */
+  numaNodes?: number;
 }
 
 /** The primary interface of ec2Host() (device-number 0, default route). */
@@ -44,7 +51,7 @@ export function ec2Host(options: Ec2HostOptions = {}): SimKernel {
     config: {
       release: "6.1.0-ec2-sim",
       errnoStyle: options.errnoStyle ?? "modern",
-      iommu: false,
+      iommu: options.iommu ?? false,
       noiommuSupported: true,
       naming: "slot",
       slotPrefix: "ens",
@@ -88,7 +95,13 @@ export function ec2Host(options: Ec2HostOptions = {}): SimKernel {
     irq: 11,
   });
   const count = options.enis ?? 4;
-  for (let i = 0; i < count; i++) kernel.addDevice(enaSpec(5 + i, 0));
+  const numaNodes = options.numaNodes ?? 1;
+  for (let i = 0; i < count; i++) {
+    kernel.addDevice({
+      ...enaSpec(5 + i, 0, i % numaNodes),
+      iommuGroup: options.iommu ? 10 + i : null,
+    });
+  }
   kernel.loadModule("nvme");
   kernel.loadModule("ena");
   kernel.loadModule("vfio", { enable_unsafe_noiommu_mode: options.noiommu ?? true });

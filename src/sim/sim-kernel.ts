@@ -78,7 +78,7 @@ export class SimKernel {
   readonly #pipeline: PortPipeline;
   readonly #listeners = new Set<(kernel: SimKernel) => void>();
   #version = 0;
-  #index: { version: number; index: TreeIndex } | null = null;
+  #index: { version: number; index: TreeIndex; root: SimDir } | null = null;
 
   constructor(options: SimKernelOptions = {}) {
     this.#state = emptyState({ ...DEFAULT_CONFIG, ...options.config }, options.catalog);
@@ -338,11 +338,18 @@ export class SimKernel {
     for (const listener of this.#listeners) listener(this);
   }
 
+  /**
+   * The tree of the current state version. Directories remember the nodes
+   * they made (sim-node.ts), so the tree is kept per version: every state
+   * change bumps the version and the next access starts a new tree.
+   */
   #root(): SimDir {
     if (this.#index?.version !== this.#version) {
-      this.#index = { version: this.#version, index: new TreeIndex(this.#state) };
+      const index = new TreeIndex(this.#state);
+      const root = rootDir({ state: this.#state, core: this.#core, index });
+      this.#index = { version: this.#version, index, root };
     }
-    return rootDir({ state: this.#state, core: this.#core, index: this.#index.index });
+    return this.#index.root;
   }
 }
 

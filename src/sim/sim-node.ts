@@ -1,7 +1,9 @@
 /**
- * The nodes of the simulated sysfs tree. The tree is not stored: every
- * directory computes its entries from the kernel state when asked, so the
- * tree can never disagree with the model. Links hold their target as an
+ * The nodes of the simulated sysfs tree. The tree is not stored between
+ * state changes: a directory computes its entries from the kernel state when
+ * first asked and remembers the nodes it made, and the kernel starts a new
+ * tree after every change (SimKernel's state version), so the tree can never
+ * disagree with the model. Files show and store against the live state. Links hold their target as an
  * absolute path (components under the sysfs root); `readlink` renders it
  * relative to the link's directory the way kernfs does.
  */
@@ -41,7 +43,7 @@ export function dir(children: Record<string, Thunk | undefined>): SimDir {
   return {
     kind: "dir",
     entries: () => present().map(([name]) => name),
-    child: (name) => (Object.hasOwn(children, name) ? children[name]?.() : undefined),
+    child: remembered((name) => (Object.hasOwn(children, name) ? children[name]?.() : undefined)),
   };
 }
 
@@ -50,7 +52,20 @@ export function bigDir(
   entries: () => string[],
   child: (name: string) => SimNode | undefined,
 ): SimDir {
-  return { kind: "dir", entries, child };
+  return { kind: "dir", entries, child: remembered(child) };
+}
+
+/** `make`, called at most once per name. */
+function remembered(
+  make: (name: string) => SimNode | undefined,
+): (name: string) => SimNode | undefined {
+  const made = new Map<string, SimNode | undefined>();
+  return (name) => {
+    if (made.has(name)) return made.get(name);
+    const node = make(name);
+    made.set(name, node);
+    return node;
+  };
 }
 
 export function ro(show: () => ShowResult | Promise<ShowResult>): SimFile {

@@ -10,7 +10,7 @@
  * and no longer count as holders, as in /proc/<pid>/fd.
  */
 import { sysfsError } from "../sysfs/errno.js";
-import type { DeviceHolder, HolderScanner } from "../sysfs/sysfs.js";
+import type { DeviceHolder, HolderScan, HolderScanner, HolderScanOptions } from "../sysfs/sysfs.js";
 import { devNodes, vfioGroupNode } from "./device-effects.js";
 import type { DriverCore } from "./driver-core.js";
 import type { SimFdState, SimKernelState, SimProcessState } from "./sim-state.js";
@@ -123,9 +123,18 @@ export class SimHolderScanner implements HolderScanner {
   }
 
   async holders(nodes: readonly string[]): Promise<DeviceHolder[]> {
+    const found = await this.scan(nodes);
+    return found.status === "held" ? found.holders : [];
+  }
+
+  /** Reads the whole table at once, so it never runs out of time: "free" or "held". */
+  async scan(nodes: readonly string[], options: HolderScanOptions = {}): Promise<HolderScan> {
     const wanted = new Set(nodes);
     const found: DeviceHolder[] = [];
-    for (const proc of this.#state().processes) {
+    const processes = [...this.#state().processes].sort((a, b) => a.pid - b.pid);
+    let read = 0;
+    for (const proc of processes) {
+      read += 1;
       const held = new Set(
         proc.fds
           // A device fd is an anonymous inode in /proc/<pid>/fd, not the group node.
@@ -133,7 +142,11 @@ export class SimHolderScanner implements HolderScanner {
           .map((fd) => fd.node),
       );
       for (const node of held) found.push({ pid: proc.pid, command: proc.command, node });
+      if (options.firstOnly && found.length > 0) break;
     }
-    return found.sort((a, b) => a.pid - b.pid || a.node.localeCompare(b.node));
+    const listed = processes.length;
+    if (found.length === 0) return { status: "free", read, listed };
+    found.sort((a, b) => a.pid - b.pid || a.node.localeCompare(b.node));
+    return { status: "held", holders: found, read, listed };
   }
 }

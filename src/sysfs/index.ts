@@ -32,8 +32,10 @@ export { pciDeviceName, pciVendorName } from "./pci-ids.js";
 export {
   type IommuGroup,
   type NetInterface,
+  type PciBinding,
   type PciDevice,
   type ReadDeviceOptions,
+  readBinding,
   readDevice,
 } from "./read-device.js";
 export {
@@ -49,6 +51,8 @@ export type {
   DefaultRoute,
   DefaultRouteReader,
   DeviceHolder,
+  HolderScan,
   HolderScanner,
+  HolderScanOptions,
   Sysfs,
 } from "./sysfs.js";

@@ -90,27 +90,17 @@ export async function readDevice(
   const entries = await vanishedAsNull(sysfs.list(dir));
   if (entries === null) return null;
   const has = new Set(entries);
-  const attr = (name: string): Promise<string | null> =>
-    has.has(name) ? optional(sysfs.read(`${dir}/${name}`).then(chomp)) : Promise.resolve(null);
-  const link = (name: string): Promise<string | null> =>
-    has.has(name)
-      ? optional(sysfs.readlink(`${dir}/${name}`).then(basename))
-      : Promise.resolve(null);
-
-  const [identity, revision, numa, override, group, uio, nets] = await Promise.all([
+  const attr = attrReader(sysfs, dir, has);
+  const [identity, revision, numa, binding] = await Promise.all([
     readIdentity(sysfs, dir, has),
     attr("revision"),
     attr("numa_node"),
-    attr("driver_override"),
-    link("iommu_group"),
-    has.has("uio") ? optional(sysfs.list(`${dir}/uio`)) : null,
-    readInterfaces(sysfs, dir, entries),
+    readBindingParts(sysfs, dir, entries, options),
   ]);
   if (identity === null) return null;
   const { vendor, device, classCode } = identity;
   const driverName = identity.driver as DriverName | null;
-  const iommuGroup = await readIommuGroup(sysfs, group, driverName);
-  const devRoot = options.devRoot ?? "/dev";
+  const made = await binding(driverName);
   return {
     address,
     vendor,
@@ -122,11 +112,81 @@ export async function readDevice(
     kind: classifyDevice(vendor, device, classCode),
     name: pciDeviceName(vendor, device, classCode),
     driver: driverName,
-    driverOverride: override === "(null)" ? null : override,
+    driverOverride: made.driverOverride,
     numaNode: parseNuma(numa),
-    iommuGroup,
-    devNode: deviceNode(devRoot, driverName, iommuGroup, uio),
-    interfaces: nets,
+    iommuGroup: made.iommuGroup,
+    devNode: made.devNode,
+    interfaces: made.interfaces,
+  };
+}
+
+/** What a device's binding shows: the driver and what it made. */
+export type PciBinding = Pick<
+  PciDevice,
+  "address" | "driver" | "driverOverride" | "iommuGroup" | "devNode" | "interfaces"
+>;
+
+/**
+ * The binding of the device at `address` alone, for watching a move: the
+ * `driver` link instead of `uevent` (one system call instead of an open, a
+ * read and a close), and no ids, revision or NUMA node, which a move does
+ * not change. null when the device does not exist.
+ */
+export async function readBinding(
+  sysfs: Sysfs,
+  address: PciAddress,
+  options: ReadDeviceOptions = {},
+): Promise<PciBinding | null> {
+  const dir = `bus/pci/devices/${address}`;
+  const entries = await vanishedAsNull(sysfs.list(dir));
+  if (entries === null) return null;
+  const has = new Set(entries);
+  const [driver, binding] = await Promise.all([
+    has.has("driver") ? optional(sysfs.readlink(`${dir}/driver`).then(basename)) : null,
+    readBindingParts(sysfs, dir, entries, options),
+  ]);
+  const driverName = driver as DriverName | null;
+  return { address, driver: driverName, ...(await binding(driverName)) };
+}
+
+function attrReader(
+  sysfs: Sysfs,
+  dir: string,
+  has: ReadonlySet<string>,
+): (name: string) => Promise<string | null> {
+  return (name) =>
+    has.has(name) ? optional(sysfs.read(`${dir}/${name}`).then(chomp)) : Promise.resolve(null);
+}
+
+/**
+ * Reads the override, iommu group link, uio directory and netdevs at once;
+ * resolves to a function that completes them once the driver is known (a
+ * no-IOMMU group's name is read only under vfio).
+ */
+async function readBindingParts(
+  sysfs: Sysfs,
+  dir: string,
+  entries: readonly string[],
+  options: ReadDeviceOptions,
+): Promise<(driver: DriverName | null) => Promise<Omit<PciBinding, "address" | "driver">>> {
+  const has = new Set(entries);
+  const [override, group, uio, interfaces] = await Promise.all([
+    attrReader(sysfs, dir, has)("driver_override"),
+    has.has("iommu_group")
+      ? optional(sysfs.readlink(`${dir}/iommu_group`).then(basename))
+      : Promise.resolve(null),
+    has.has("uio") ? optional(sysfs.list(`${dir}/uio`)) : null,
+    readInterfaces(sysfs, dir, entries),
+  ]);
+  const devRoot = options.devRoot ?? "/dev";
+  return async (driver) => {
+    const iommuGroup = await readIommuGroup(sysfs, group, driver);
+    return {
+      driverOverride: override === "(null)" ? null : override,
+      iommuGroup,
+      devNode: deviceNode(devRoot, driver, iommuGroup, uio),
+      interfaces,
+    };
   };
 }
 

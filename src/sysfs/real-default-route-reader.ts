@@ -20,8 +20,9 @@ export interface RealDefaultRouteReaderOptions {
   /** Directory that stands for `/proc`. Default "/proc". */
   procRoot?: string;
   /**
-   * Read with synchronous system calls, for one-shot commands: it spares
-   * them starting libuv's thread pool. procfs route tables never block.
+   * Read with synchronous system calls: procfs route tables never block, a
+   * one-shot command never starts libuv's thread pool, and a daemon's move
+   * does not queue its route read behind its sysfs reads.
    */
   blockingReads?: boolean;
 }

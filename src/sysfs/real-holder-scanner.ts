@@ -1,26 +1,39 @@
 /**
  * The real HolderScanner: which processes hold given device nodes open, found
- * the way fuser does it, by reading every `<procRoot>/<pid>/fd/*` link.
+ * the way fuser does it, by reading every `<procRoot>/<pid>/fd/*` link (see
+ * fd-walk.ts for how the walk is bounded and shared).
  *
  * Processes come and go during a scan, and an unprivileged caller cannot read
- * other users' fd tables: ENOENT, ESRCH, EACCES and EPERM on one process skip
- * that process. Only a failure to list `<procRoot>` itself throws.
+ * other users' fd tables: those are skipped. Only a failure to list
+ * `<procRoot>` itself throws.
  */
-import { readdir, readFile, readlink } from "node:fs/promises";
+import { readFile } from "node:fs/promises";
 import { resolve } from "node:path";
-import { sysfsError } from "./errno.js";
-import type { DeviceHolder, HolderScanner } from "./sysfs.js";
+import { FdWalk } from "./fd-walk.js";
+import type { DeviceHolder, HolderScan, HolderScanner, HolderScanOptions } from "./sysfs.js";
 
 export interface RealHolderScannerOptions {
   /** Directory that stands for `/proc`. Default "/proc". */
   procRoot?: string;
+  /** Longest synchronous stretch of reading before yielding to the event loop. Default 5 ms. */
+  sliceMs?: number;
+  /** Monotonic milliseconds (tests make time pass with it). Default performance.now. */
+  now?: () => number;
 }
 
 export class RealHolderScanner implements HolderScanner {
   readonly procRoot: string;
+  readonly #walk: FdWalk;
+  readonly #now: () => number;
 
   constructor(options: RealHolderScannerOptions = {}) {
     this.procRoot = resolve(options.procRoot ?? "/proc");
+    this.#now = options.now ?? (() => performance.now());
+    this.#walk = new FdWalk({
+      procRoot: this.procRoot,
+      now: this.#now,
+      sliceMs: options.sliceMs ?? 5,
+    });
   }
 
   /**
@@ -30,61 +43,54 @@ export class RealHolderScanner implements HolderScanner {
    * match: that descriptor belongs to a device instance that no longer exists.
    */
   async holders(nodes: readonly string[]): Promise<DeviceHolder[]> {
-    if (nodes.length === 0) return [];
-    const wanted = new Set(nodes);
-    let entries: string[];
-    try {
-      entries = await readdir(this.procRoot);
-    } catch (err) {
-      throw sysfsError("list", this.procRoot, errnoOf(err), err);
-    }
-    const pids = entries.filter((name) => /^[0-9]+$/.test(name));
-    const perProcess = await Promise.all(pids.map((pid) => this.scanProcess(pid, wanted)));
-    return perProcess.flat().sort((a, b) => a.pid - b.pid || a.node.localeCompare(b.node));
+    const found = await this.scan(nodes);
+    return found.status === "held" ? found.holders : [];
   }
 
-  private async scanProcess(pid: string, wanted: ReadonlySet<string>): Promise<DeviceHolder[]> {
-    const fdDir = `${this.procRoot}/${pid}/fd`;
-    const fds = await tolerant(readdir(fdDir));
-    if (!fds) return [];
-    const targets = await Promise.all(fds.map((fd) => tolerant(readlink(`${fdDir}/${fd}`))));
-    const held = new Set<string>();
-    for (const target of targets) {
-      if (target !== undefined && wanted.has(target)) held.add(target);
+  async scan(nodes: readonly string[], options: HolderScanOptions = {}): Promise<HolderScan> {
+    if (nodes.length === 0) return { status: "free", read: 0, listed: 0 };
+    const started = this.#now();
+    const answer = await this.#walk.request({
+      nodes: new Set(nodes),
+      firstOnly: options.firstOnly ?? false,
+      deadline:
+        options.timeoutMs === undefined ? Number.POSITIVE_INFINITY : started + options.timeoutMs,
+    });
+    const { read, listed } = answer;
+    if (answer.found.length > 0) {
+      const commands = new Map<number, Promise<string>>();
+      for (const { pid } of answer.found) {
+        if (!commands.has(pid)) commands.set(pid, this.#command(pid));
+      }
+      const holders = await Promise.all(
+        answer.found.map(async ({ pid, node }) => ({
+          pid,
+          command: await commands.get(pid)!,
+          node,
+        })),
+      );
+      holders.sort((a, b) => a.pid - b.pid || a.node.localeCompare(b.node));
+      return { status: "held", holders, read, listed };
     }
-    if (held.size === 0) return [];
-    const command = await this.command(pid);
-    return [...held].map((node) => ({ pid: Number(pid), command, node }));
+    if (answer.complete) return { status: "free", read, listed };
+    return { status: "unproven", read, listed, elapsedMs: this.#now() - started };
   }
 
   /** `comm` (the kernel's 15-byte name), else argv[0] from `cmdline`, else "?". */
-  private async command(pid: string): Promise<string> {
-    const comm = await tolerant(readFile(`${this.procRoot}/${pid}/comm`, "utf8"));
+  async #command(pid: number): Promise<string> {
+    const comm = await quiet(readFile(`${this.procRoot}/${pid}/comm`, "utf8"));
     if (comm?.trim()) return comm.trim();
-    const cmdline = await tolerant(readFile(`${this.procRoot}/${pid}/cmdline`, "utf8"));
+    const cmdline = await quiet(readFile(`${this.procRoot}/${pid}/cmdline`, "utf8"));
     const argv0 = cmdline?.split("\0")[0];
     return argv0 ? argv0 : "?";
   }
 }
 
-const VANISHED_OR_PRIVATE = new Set(["ENOENT", "ESRCH", "EACCES", "EPERM", "ENOTDIR"]);
-
-/** The value, or undefined when the process vanished or is not ours to read. */
-async function tolerant<T>(promise: Promise<T>): Promise<T | undefined> {
+/** A holder's name is for people: any failure to read it leaves it unknown. */
+async function quiet<T>(promise: Promise<T>): Promise<T | undefined> {
   try {
     return await promise;
-  } catch (err) {
-    if (VANISHED_OR_PRIVATE.has(errnoOf(err))) return undefined;
-    throw sysfsError("read", pathOf(err), errnoOf(err), err);
+  } catch {
+    return undefined;
   }
-}
-
-function errnoOf(err: unknown): string {
-  const code = (err as { code?: unknown } | null)?.code;
-  return typeof code === "string" ? code : "EIO";
-}
-
-function pathOf(err: unknown): string {
-  const path = (err as { path?: unknown } | null)?.path;
-  return typeof path === "string" ? path : "?";
 }

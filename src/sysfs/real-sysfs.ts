@@ -79,11 +79,11 @@ export class RealSysfs implements Sysfs {
       written = await call<number>("write", path, (cb) =>
         fs.write(fd, bytes, 0, bytes.byteLength, null, cb),
       );
-    } catch (err) {
+    } finally {
+      // The store ran in write(2) and answered there; closing an attribute
+      // reports nothing, so the caller does not wait for it.
       fs.close(fd, ignore);
-      throw err;
     }
-    await call<void>("write", path, (cb) => fs.close(fd, cb));
     if (written !== bytes.byteLength) {
       // The kernel consumed only part of the payload: the store saw a
       // truncated value. Never retry the rest; report it.

@@ -37,13 +37,42 @@ export interface DeviceHolder {
   node: string;
 }
 
+export interface HolderScanOptions {
+  /** Stop at the first holder found: enough to answer "is it held?". Default false. */
+  firstOnly?: boolean;
+  /**
+   * Give up after this many milliseconds and answer "unproven" instead of
+   * reading on. Default: no limit.
+   */
+  timeoutMs?: number;
+}
+
 /**
- * Who holds a device node open. The real adapter scans /proc/<pid>/fd; the
+ * The answer to "who holds these nodes?":
+ * - "free": every process was read and none holds a node;
+ * - "held": at least these processes do (with `firstOnly`, the scan stopped
+ *   at the first);
+ * - "unproven": the time ran out before every process was read and none read
+ *   so far holds a node. Nothing is known about the other processes.
+ * `read` counts the processes whose descriptors were read, `listed` the
+ * processes the scan knew of when it answered.
+ */
+export type HolderScan =
+  | { status: "free"; read: number; listed: number }
+  | { status: "held"; holders: DeviceHolder[]; read: number; listed: number }
+  | { status: "unproven"; read: number; listed: number; elapsedMs: number };
+
+/**
+ * Who holds a device node open. The real adapter reads /proc/<pid>/fd; the
  * simulator answers from its own table. Never throws for processes that vanish
- * mid-scan or cannot be read.
+ * mid-scan or cannot be read; throws AgentError when the process list itself
+ * cannot be read.
  */
 export interface HolderScanner {
+  /** Every holder of `nodes`, one entry per process and node, sorted by pid then node. */
   holders(nodes: readonly string[]): Promise<DeviceHolder[]>;
+  /** Whether `nodes` are held, bounded by `options` (see HolderScan). */
+  scan(nodes: readonly string[], options?: HolderScanOptions): Promise<HolderScan>;
 }
 
 /** A default route as procfs shows it. */

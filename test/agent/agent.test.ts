@@ -77,6 +77,8 @@ t.test("recovery runs before the listeners; stop runs the hooks in reverse", asy
     "termination-watcher",
     "leak-sweeper",
     "config-watcher",
+    // Always a hook; it starts nothing while devicePlugin.enabled is false.
+    "device-plugin",
     "grpc-server",
   ]);
   const stopped = events.filter((e) => e.startsWith("stopped ")).map((e) => e.slice(8));

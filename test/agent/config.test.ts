@@ -37,7 +37,7 @@ t.test("errors name the file, the key and the reason", async (t) => {
   const cases: [unknown, string][] = [
     [
       { listeners: { tcp: { address: "0.0.0.0:50551", writers: ["CN=c"] } } },
-      "config.json: listeners.tcp.address: plaintext TCP is refused; set tls.cert, tls.key and tls.clientCa",
+      "config.json: listeners.tcp.tls: plaintext TCP is refused; set tls.cert, tls.key and tls.clientCa",
     ],
     [{ imds: { enabeld: false } }, "config.json: imds.enabeld: unknown key"],
     [{ logLevel: "loud" }, "config.json: logLevel: must be one of"],
@@ -202,7 +202,7 @@ t.test("the watcher reloads on change, keeps the old config on a bad file", asyn
   );
   await seen;
   t.equal(refused.length, 1);
-  t.match(refused[0], /listeners\.tcp\.address: plaintext TCP is refused/);
+  t.match(refused[0], /listeners\.tcp\.tls: plaintext TCP is refused/);
 
   const result = await watcher.reload("signal");
   t.equal(result.ok, false, "SIGHUP on the same bad file is refused again");
@@ -212,6 +212,56 @@ t.test("the watcher reloads on change, keeps the old config on a bad file", asyn
   t.equal(ok.ok && ok.config.logLevel, "warn");
   await watcher.stop();
   await watcher.stop();
+});
+
+t.test("devicePlugin: off by default, one default pool, bad pools refused", async (t) => {
+  const c = parseConfig({}, "c.json").devicePlugin;
+  t.equal(c.enabled, false);
+  t.equal(c.directory, "/var/lib/kubelet/device-plugins");
+  t.equal(c.podResourcesSocket, "/var/lib/kubelet/pod-resources/kubelet.sock");
+  t.same(c.pools, [
+    { resourceName: "eni-agent.io/ena-dpdk", driver: null, subnetIds: [], eniTags: {} },
+  ]);
+  const bad = (devicePlugin: unknown, message: RegExp) =>
+    t.throws(() => parseConfig({ devicePlugin }, "c.json"), { code: "INVALID_ARGUMENT", message });
+  bad({ pools: [{ resourceName: "ena" }] }, /devicePlugin\.pools\[0\]\.resourceName: .*domain/);
+  bad({ pools: [{ resourceName: "kubernetes.io/ena" }] }, /reserved/);
+  bad({ pools: [{ resourceName: "a.io/x", driver: "ena" }] }, /DPDK driver/);
+  bad({ pools: [{ resourceName: "a.io/x", subnetIds: ["net-1"] }] }, /subnet id/);
+  bad({ pools: [{ resourceName: "a.io/x", eniTags: { role: 1 } }] }, /eniTags\.role/);
+  bad({ pools: [{ resourceName: "a.io/x" }, { resourceName: "a.io/x" }] }, /same resource/);
+  bad({ pools: [{ resourceName: "a.io/x_y" }, { resourceName: "a.io/x.y" }] }, /share the socket/);
+  bad({ pools: [] }, /at least one pool/);
+  bad({ directory: "dp" }, /absolute/);
+  bad({ enabeld: true }, /unknown key/);
+  bad({ pools: [{}] }, /pools\[0\]\.resourceName: is required/);
+  bad(
+    { pools: [{ resourceName: "a.io/x" }, { resourceName: "a.io/x" }] },
+    /pools\[1\]\.resourceName: the same resource as pools\[0\]/,
+  );
+  // The pool's driver is checked against the file's own allowedDrivers.
+  t.throws(
+    () =>
+      parseConfig(
+        {
+          allowedDrivers: ["ena", "uio_pci_generic"],
+          devicePlugin: { pools: [{ resourceName: "a.io/x", driver: "vfio-pci" }] },
+        },
+        "c.json",
+      ),
+    {
+      message:
+        /devicePlugin\.pools\[0\]\.driver: must be a DPDK driver of allowedDrivers: uio_pci_generic$/,
+    },
+  );
+  t.same(
+    parseConfig(
+      { devicePlugin: { pools: [{ resourceName: "a.io/x", driver: "vfio-pci" }] } },
+      "c.json",
+    ).devicePlugin.pools,
+    [{ resourceName: "a.io/x", driver: "vfio-pci", subnetIds: [], eniTags: {} }],
+    "a pool given without its lists gets them empty",
+  );
 });
 
 t.test("autoScaling: the endpoint and the lifecycle hook (issue 12)", async (t) => {

@@ -3,67 +3,14 @@
  * commands' host seam) and once on the real adapters over a materialized
  * tree in a temp directory. Never on this machine's /sys.
  */
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import t, { type Test } from "tap";
-import type { CliIo } from "../../src/cli/command.js";
+import t from "tap";
 import { runBind } from "../../src/cli/commands/bind.js";
-import type { OfflineHost } from "../../src/cli/commands/driver-offline.js";
 import { runRestore } from "../../src/cli/commands/restore.js";
-import { ec2Host, ec2Mac, materialize, type SimKernel } from "../../src/sim/index.js";
+import { ec2Host, ec2Mac, materialize } from "../../src/sim/index.js";
+import { capture, simHost, stateDir } from "./offline-host.js";
 import { runCaptured } from "./run.js";
-
-/** A /proc with this "process" (4242) and one other live one (777), for the state lock. */
-const PROC = mkdtempSync(join(tmpdir(), "cli-proc-"));
-t.teardown(() => rmSync(PROC, { recursive: true, force: true }));
-for (const [pid, start] of [
-  [4242, 10],
-  [777, 20],
-]) {
-  mkdirSync(join(PROC, String(pid)));
-  const fields = "S 0 1 1 0 -1 0 0 0 0 0 1 2 0 0 20 0 1 0";
-  writeFileSync(join(PROC, String(pid), "stat"), `${pid} (node) ${fields} ${start} 1 1\n`);
-}
-
-function simHost(kernel: SimKernel): OfflineHost {
-  return {
-    sysfs: kernel.sysfs,
-    holders: kernel.holders,
-    routes: { defaultRoutes: async () => kernel.defaultRoutes() },
-    addresses: { addresses: async () => [] },
-    kernelRelease: kernel.config.release,
-    pid: 4242,
-    procRoot: PROC,
-  };
-}
-
-async function capture(fn: (io: CliIo) => Promise<number>) {
-  let stdout = "";
-  let stderr = "";
-  const io: CliIo = {
-    stdout: { write: (s: string) => (stdout += s) },
-    stderr: { write: (s: string) => (stderr += s) },
-    env: {},
-  };
-  let code: number;
-  try {
-    code = await fn(io);
-  } catch (err) {
-    // runCli maps errors to exit codes; the seam functions throw them.
-    const { exitCodeFor } = await import("../../src/cli/exit-codes.js");
-    stderr += `${(err as Error).message}\n${(err as { remedy?: string }).remedy ?? ""}\n`;
-    code = exitCodeFor(err);
-  }
-  return { code, stdout, stderr };
-}
-
-async function stateDir(t: Test) {
-  const dir = await mkdtemp(join(tmpdir(), "cli-driver-"));
-  t.teardown(() => rm(dir, { recursive: true, force: true }));
-  return dir;
-}
 
 t.test("bind, restore and ops on a simulated host", async (t) => {
   const kernel = ec2Host();
@@ -228,7 +175,10 @@ t.test("--timeout with --offline is refused before anything is touched", async (
   const bind = await capture((io) => runBind(["ens6", "vfio-pci", ...offline], io, host));
   t.equal(bind.code, 2, bind.stderr);
   t.match(bind.stderr, /--timeout only applies through the daemon/);
-  t.match(bind.stderr, /"writeTimeoutMs", "verifyTimeoutMs" in --config/);
+  t.match(
+    bind.stderr,
+    /transactions\.writeTimeoutMs and transactions\.verifyTimeoutMs in the configuration/,
+  );
   t.match(bind.stderr, /eni-agent bind --help/);
   const restore = await capture((io) => runRestore(["ens6", ...offline], io, host));
   t.equal(restore.code, 2, restore.stderr);
@@ -289,7 +239,10 @@ t.test(
   async (t) => {
     const dir = await stateDir(t);
     await materialize(ec2Host(), join(dir, "sys"));
-    await writeFile(join(dir, "config.json"), JSON.stringify({ verifyTimeoutMs: 100 }));
+    await writeFile(
+      join(dir, "config.json"),
+      JSON.stringify({ transactions: { verifyTimeoutMs: 100 } }),
+    );
     const roots = [
       "--offline",
       "--sysfs-root",

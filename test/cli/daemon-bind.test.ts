@@ -3,6 +3,7 @@
  * from the daemon's events, results read back, exit codes per error kind,
  * and the offline mode refusing to run next to a daemon.
  */
+import { join } from "node:path";
 import t from "tap";
 import { AgentError } from "../../src/common/index.js";
 import type { BindRequest } from "../../src/server/core-types.js";
@@ -214,6 +215,25 @@ t.test("--offline refuses when a daemon answers on the socket", async (t) => {
     const out = await d.run(argv);
     t.equal(out.code, 4, argv.join(" "));
     t.match(out.stderr, /a daemon answers at .*: \w+ --offline would race it/);
+    t.match(out.stderr, /guard daemon-running/);
+  }
+  t.same(d.core.received, [], "the daemon was not asked anything");
+});
+
+t.test("--offline also asks the socket the configuration gives the daemon", async (t) => {
+  const d = await startDaemon(t);
+  const dir = t.testdir({
+    "config.json": JSON.stringify({ listeners: { socket: { path: d.socketPath } } }),
+  });
+  const config = join(dir, "config.json");
+  const elsewhere = join(dir, "no-daemon.sock");
+  for (const argv of [
+    ["bind", "ens6", "vfio-pci", "--dry-run"],
+    ["restore", "ens6"],
+  ]) {
+    const out = await cli([...argv, "--offline", "--config", config, "--socket", elsewhere]);
+    t.equal(out.code, 4, argv.join(" "));
+    t.match(out.stderr, `a daemon answers at ${d.socketPath}`);
     t.match(out.stderr, /guard daemon-running/);
   }
   t.same(d.core.received, [], "the daemon was not asked anything");

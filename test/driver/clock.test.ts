@@ -19,3 +19,16 @@ t.test("an aborted sleep rejects and never fires", async (t) => {
   await clock.sleep(20);
   t.equal(clock.now(), 20);
 });
+
+t.test("a timer set with after fires in due order among sleeps, unless cancelled", async (t) => {
+  const clock = steppingClock();
+  const fired: string[] = [];
+  clock.after(30, () => fired.push(`late@${clock.now()}`));
+  const cancel = clock.after(10, () => fired.push(`cancelled@${clock.now()}`));
+  clock.after(20, () => fired.push(`early@${clock.now()}`));
+  cancel();
+  cancel();
+  await clock.sleep(40);
+  t.same(fired, ["early@20", "late@30"]);
+  t.equal(clock.now(), 40);
+});

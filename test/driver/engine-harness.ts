@@ -7,7 +7,7 @@ import type { Journal } from "../../src/driver/journal.js";
 import { MemoryJournal } from "../../src/driver/memory-journal.js";
 import type { ProgressEvent } from "../../src/driver/types.js";
 import { ec2Host, type SimKernel } from "../../src/sim/index.js";
-import type { Sysfs } from "../../src/sysfs/index.js";
+import type { HolderScanner, Sysfs } from "../../src/sysfs/index.js";
 
 export interface Harness {
   kernel: SimKernel;
@@ -31,6 +31,8 @@ export interface HarnessOptions {
   journal?: Journal;
   /** Wraps the kernel's port (fault arming, counting). */
   sysfs?: (sysfs: Sysfs) => Sysfs;
+  /** Wraps the kernel's holder scanner (a scan that runs out of time). */
+  holders?: (holders: HolderScanner) => HolderScanner;
   clock?: Clock;
   primaryMac?: string;
   recover?: boolean;
@@ -48,7 +50,7 @@ export async function harness(
     {
       sysfs: options.sysfs ? options.sysfs(kernel.sysfs) : kernel.sysfs,
       journal,
-      holders: kernel.holders,
+      holders: options.holders ? options.holders(kernel.holders) : kernel.holders,
       routes: { defaultRoutes: async () => kernel.defaultRoutes() },
       primary: {
         primary: async () =>

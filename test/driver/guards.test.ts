@@ -3,7 +3,14 @@ import type { DriverName, InterfaceName, Mac, PciAddress } from "../../src/commo
 import { AgentError } from "../../src/common/index.js";
 import { checkGuards, DEFAULT_ALLOWED_IDS, type GuardDeps } from "../../src/driver/guards.js";
 import { preflight } from "../../src/driver/preflight.js";
-import type { DefaultRoute, DeviceHolder, PciDevice, Sysfs } from "../../src/sysfs/index.js";
+import type {
+  DefaultRoute,
+  DeviceHolder,
+  HolderScanner,
+  HolderScanOptions,
+  PciDevice,
+  Sysfs,
+} from "../../src/sysfs/index.js";
 
 function ena(overrides: Partial<PciDevice> = {}): PciDevice {
   return {
@@ -144,15 +151,34 @@ function files(entries: Record<string, string | null>): Sysfs {
 }
 
 const vfio = "vfio-pci" as DriverName;
-const noHolders = { holders: async (): Promise<DeviceHolder[]> => [] };
+/** A scanner that answers every scan with `holders` (of the nodes asked about). */
+function scannerOf(found: (nodes: readonly string[]) => DeviceHolder[]): HolderScanner {
+  return {
+    holders: async (nodes) => found(nodes),
+    scan: async (nodes) => {
+      const holders = found(nodes);
+      return holders.length === 0
+        ? { status: "free", read: 1, listed: 1 }
+        : { status: "held", holders, read: 1, listed: 1 };
+    },
+  };
+}
+const noHolders = scannerOf(() => []);
 
 t.test("preflight: the target driver must be loaded, with the module to load", async (t) => {
-  await t.rejects(preflight(ena(), vfio, { sysfs: files({}), holders: noHolders }), {
-    code: "FAILED_PRECONDITION",
-    remedy: "load its module: modprobe vfio-pci",
-  });
   await t.rejects(
-    preflight(ena(), "igb_uio" as DriverName, { sysfs: files({}), holders: noHolders }),
+    preflight(ena(), vfio, { sysfs: files({}), holders: noHolders, holderScanTimeoutMs: 1000 }),
+    {
+      code: "FAILED_PRECONDITION",
+      remedy: "load its module: modprobe vfio-pci",
+    },
+  );
+  await t.rejects(
+    preflight(ena(), "igb_uio" as DriverName, {
+      sysfs: files({}),
+      holders: noHolders,
+      holderScanTimeoutMs: 1000,
+    }),
     {
       code: "FAILED_PRECONDITION",
       remedy: /insmod igb_uio\.ko/,
@@ -163,20 +189,32 @@ t.test("preflight: the target driver must be loaded, with the module to load", a
 t.test("preflight: vfio-pci needs an IOMMU group or noiommu mode", async (t) => {
   const loaded = { "bus/pci/drivers/vfio-pci": null };
   const param = "module/vfio/parameters/enable_unsafe_noiommu_mode";
-  await t.rejects(preflight(ena(), vfio, { sysfs: files(loaded), holders: noHolders }), {
-    message: /no IOMMU group and vfio offers no no-IOMMU mode/,
-    remedy: /modprobe vfio enable_unsafe_noiommu_mode=1.*CONFIG_VFIO_NOIOMMU/,
-  });
   await t.rejects(
-    preflight(ena(), vfio, { sysfs: files({ ...loaded, [param]: "N\n" }), holders: noHolders }),
+    preflight(ena(), vfio, { sysfs: files(loaded), holders: noHolders, holderScanTimeoutMs: 1000 }),
+    {
+      message: /no IOMMU group and vfio offers no no-IOMMU mode/,
+      remedy: /modprobe vfio enable_unsafe_noiommu_mode=1.*CONFIG_VFIO_NOIOMMU/,
+    },
+  );
+  await t.rejects(
+    preflight(ena(), vfio, {
+      sysfs: files({ ...loaded, [param]: "N\n" }),
+      holders: noHolders,
+      holderScanTimeoutMs: 1000,
+    }),
     {
       message: /no-IOMMU mode is off/,
     },
   );
-  await preflight(ena(), vfio, { sysfs: files({ ...loaded, [param]: "Y\n" }), holders: noHolders });
+  await preflight(ena(), vfio, {
+    sysfs: files({ ...loaded, [param]: "Y\n" }),
+    holders: noHolders,
+    holderScanTimeoutMs: 1000,
+  });
   await preflight(ena({ iommuGroup: { id: 6, noiommu: false } }), vfio, {
     sysfs: files(loaded),
     holders: noHolders,
+    holderScanTimeoutMs: 1000,
   });
   t.pass("IOMMU group or noiommu mode pass");
 });
@@ -188,15 +226,68 @@ t.test("preflight: a held vfio device names the holder and is refused", async (t
     iommuGroup: { id: 0, noiommu: true },
     devNode: "/dev/vfio/noiommu-0",
   });
-  const held = {
-    holders: async (nodes: readonly string[]) =>
-      nodes.map((node) => ({ pid: 4242, command: "dpdk-testpmd", node })),
-  };
+  const held = scannerOf((nodes) =>
+    nodes.map((node) => ({ pid: 4242, command: "dpdk-testpmd", node })),
+  );
   await t.rejects(
     preflight(onVfio, "ena" as DriverName, {
       sysfs: files({ "bus/pci/drivers/ena": null }),
       holders: held,
+      holderScanTimeoutMs: 1000,
     }),
     { message: /pid 4242 \(dpdk-testpmd\) holds \/dev\/vfio\/noiommu-0/, remedy: /kill 4242/ },
   );
 });
+
+t.test(
+  "preflight: a holder scan that runs out of time lets the enable count decide (issue 18)",
+  async (t) => {
+    const onVfio = ena({
+      driver: vfio,
+      interfaces: [],
+      iommuGroup: { id: 0, noiommu: true },
+      devNode: "/dev/vfio/noiommu-0",
+    });
+    let asked: HolderScanOptions | undefined;
+    const outOfTime: HolderScanner = {
+      holders: async () => [],
+      scan: async (_nodes, options) => {
+        asked = options;
+        return { status: "unproven", read: 1200, listed: 20_000, elapsedMs: 250 };
+      },
+    };
+    const enable = "bus/pci/devices/0000:00:06.0/enable";
+    const deps = (extra: Record<string, string>) => ({
+      sysfs: files({ "bus/pci/drivers/ena": null, ...extra }),
+      holders: outOfTime,
+      holderScanTimeoutMs: 250,
+    });
+    const ena_ = "ena" as DriverName;
+
+    const warnings = await preflight(onVfio, ena_, deps({ [enable]: "0\n" }));
+    t.same(asked, { firstOnly: true, timeoutMs: 250 }, "asks a yes/no question, bounded");
+    t.match(warnings, [
+      /could not prove device 0000:00:06\.0 is free: no process of the 1200 read \(of 20000\) holds \/dev\/vfio\/noiommu-0.*enable 0\), so the unbind cannot block/,
+    ]);
+
+    await t.rejects(preflight(onVfio, ena_, deps({ [enable]: "1\n" })), {
+      code: "FAILED_PRECONDITION",
+      message:
+        /device 0000:00:06\.0 is in use: the kernel shows its vfio device open \(enable 1\) and no process of the 1200 read/,
+      remedy: /stop the DPDK application/,
+    });
+
+    t.match(
+      await preflight(onVfio, ena_, deps({})),
+      [/enable count could not be read; the write deadline bounds a blocked unbind/],
+      "an unreadable count does not block the move",
+    );
+
+    const free = await preflight(onVfio, ena_, {
+      sysfs: files({ "bus/pci/drivers/ena": null, [enable]: "1\n" }),
+      holders: noHolders,
+      holderScanTimeoutMs: 250,
+    });
+    t.same(free, [], "a scan that read every process decides alone, as before");
+  },
+);

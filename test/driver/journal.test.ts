@@ -85,6 +85,47 @@ t.test("file journal: the journal contract", async (t) => {
   });
 });
 
+t.test("file journal: appends made together all land, in the order they were made", async (t) => {
+  const dir = await mkdtemp(join(tmpdir(), "journal-"));
+  t.teardown(() => rm(dir, { recursive: true, force: true }));
+  const journal = new FileJournal({ stateDir: dir });
+  const ids = Array.from({ length: 40 }, (_, i) => `op-${i}`);
+  // They arrive while earlier ones are being written and share their writes.
+  await Promise.all(
+    ids.map((id, i) =>
+      journal.append(begin(id, `0000:${(i + 1).toString(16).padStart(2, "0")}:00.0`)),
+    ),
+  );
+  const loaded = await new FileJournal({ stateDir: dir }).load();
+  t.same(loaded.problems, []);
+  t.same(
+    loaded.records.map((r) => (r.type === "begin" ? r.op.id : r.id)),
+    ids,
+  );
+});
+
+t.test("file journal: the kept file follows the name (deleted, replaced, closed)", async (t) => {
+  const dir = await mkdtemp(join(tmpdir(), "journal-"));
+  t.teardown(() => rm(dir, { recursive: true, force: true }));
+  const path = join(dir, "journal.log");
+  const journal = new FileJournal({ stateDir: dir });
+  const ids = async () =>
+    decodeJournal(await readFile(path, "utf8")).records.map((r) =>
+      r.type === "begin" ? r.op.id : r.id,
+    );
+  await journal.append(begin("op-1"));
+  await rm(path);
+  await journal.append(begin("op-2"));
+  t.same(await ids(), ["op-2"], "an operator deleted it: the next record starts a new one");
+  await journal.replace([begin("op-1")]);
+  await journal.append(end("op-1"));
+  t.same(await ids(), ["op-1", "op-1"], "after a replace, appends go to the new file");
+  await journal.close();
+  await journal.close();
+  await journal.append(begin("op-3", "0000:00:07.0"));
+  t.same(await ids(), ["op-1", "op-1", "op-3"], "closed: the next append reopens");
+});
+
 t.test(
   "a torn last record is reported, not thrown, and the next append starts a fresh line",
   async (t) => {

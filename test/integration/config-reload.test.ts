@@ -46,7 +46,7 @@ t.test("a bad configuration file keeps the old one", async (t) => {
       e.healthChanged?.health?.components.some((c) => c.name === "config" && !c.healthy) === true,
   );
   const detail = health.healthChanged?.health?.components.find((c) => c.name === "config")?.detail;
-  t.match(detail, /config\.json: listeners\.tcp\.address: plaintext TCP is refused/);
+  t.match(detail, /config\.json: listeners\.tcp\.tls: plaintext TCP is refused/);
   t.equal(h.agent.config().logLevel, "warn", "the running configuration stayed");
   t.equal(h.agent.config().listeners.tcp, null);
 

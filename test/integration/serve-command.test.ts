@@ -119,7 +119,7 @@ t.test("serve refuses bad flags and a bad configuration with the key", async (t)
     serve(["--simulate", "--socket", join(dir, "s.sock"), "--config", config], io(signal), none),
     {
       code: "INVALID_ARGUMENT",
-      message: `${config}: listeners.tcp.address: plaintext TCP is refused; set tls.cert, tls.key and tls.clientCa`,
+      message: `${config}: listeners.tcp.tls: plaintext TCP is refused; set tls.cert, tls.key and tls.clientCa`,
     },
   );
   await t.rejects(serve(["--config", join(dir, "missing.json")], io(signal), none), {

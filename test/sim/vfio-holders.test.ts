@@ -21,11 +21,22 @@ t.test("a DPDK process holding the group shows up as a holder until the node goe
   t.same(await k.holders.holders(["/dev/vfio/noiommu-0"]), [
     { pid: dpdk.pid, command: "dpdk-testpmd", node: "/dev/vfio/noiommu-0" },
   ]);
+  t.same(
+    await k.holders.scan(["/dev/vfio/noiommu-0", "/dev/vfio/vfio"], { firstOnly: true }),
+    {
+      status: "held",
+      holders: [{ pid: dpdk.pid, command: "dpdk-testpmd", node: "/dev/vfio/noiommu-0" }],
+      read: 1,
+      listed: 1,
+    },
+    "a yes/no scan answers like the real one",
+  );
   const other = k.spawn("other");
   t.equal(await errnoOf(Promise.resolve().then(() => other.open("/dev/vfio/noiommu-0"))), "EBUSY");
   // A group fd alone does not block the unbind; the node disappears with it.
   await k.sysfs.write("bus/pci/drivers/vfio-pci/unbind", ENA);
   t.same(await k.holders.holders(["/dev/vfio/noiommu-0"]), []);
+  t.same(await k.holders.scan(["/dev/vfio/noiommu-0"]), { status: "free", read: 2, listed: 2 });
   t.equal(dpdk.fds()[0]?.deleted, true);
 });
 

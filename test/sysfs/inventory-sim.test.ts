@@ -9,6 +9,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import t, { type Test } from "tap";
 import { ec2Host, materialize, qemuGuestHost, type SimKernel } from "../../src/sim/index.js";
+import { parsePciAddress, readBinding, readDevice } from "../../src/sysfs/index.js";
 import { scanInventory } from "../../src/sysfs/inventory.js";
 import { RealSysfs } from "../../src/sysfs/real-sysfs.js";
 
@@ -93,3 +94,26 @@ t.test("a qemu guest with an IOMMU: permanent groups, /dev/vfio/<group>", async 
   const virtio = inventory.devices.find((d) => d.vendor === "1af4" && d.device === "1041");
   t.equal(virtio?.interfaces.length, 1, "virtio-net's interface is found under virtio<N>/net");
 });
+
+t.test(
+  "a device's binding alone reads as the full read does (vfio, uio, kernel, virtio)",
+  async (t) => {
+    for (const kernel of [ec2Host({ enis: 4 }), qemuGuestHost({ mode: "iommu" })]) {
+      const moved = kernel.devices().filter((d) => d.driver !== null && d.net !== null);
+      await handOver(kernel, moved[1]!.address, "vfio-pci");
+      await handOver(kernel, moved[2]!.address, "uio_pci_generic");
+      const sysfs = await written(t, kernel);
+      for (const dev of kernel.devices()) {
+        const address = parsePciAddress(dev.address);
+        const full = (await readDevice(sysfs, address))!;
+        const { driver, driverOverride, iommuGroup, devNode, interfaces } = full;
+        t.same(
+          await readBinding(sysfs, address),
+          { address, driver, driverOverride, iommuGroup, devNode, interfaces },
+          `${dev.address} (${dev.driver ?? "unbound"})`,
+        );
+      }
+      t.equal(await readBinding(sysfs, parsePciAddress("0000:7f:1f.7")), null, "absent: null");
+    }
+  },
+);

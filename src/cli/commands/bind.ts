@@ -17,16 +17,16 @@ import { COMMON_EXIT_LINES, EXIT_OK } from "../exit-codes.js";
 import { parseFlags } from "../flags.js";
 import {
   HOST_FLAGS,
+  type HostRoots,
+  OFFLINE_HOST_HELP,
   type OfflineHost,
   oneDevice,
   progressPrinter,
   realHost,
-  refuseNextToDaemon,
   rejectDaemonFlags,
   rejectOfflineFlags,
   renderDone,
   renderPlan,
-  rootsOf,
   takeAllow,
   withEngine,
 } from "./driver-offline.js";
@@ -80,14 +80,14 @@ DESCRIPTION
     locks); there is no override: stop the daemon first. Offline there is
     no waiting to bound: this process carries the move to its end, committed
     or rolled back, so --timeout is refused (exit 2); each sysfs write and
-    the verification have their own deadlines, "writeTimeoutMs" (default
-    30000) and "verifyTimeoutMs" (default 10000) in --config, and a write
-    still blocked in the kernel past its deadline is reported at once (exit
-    6, device STUCK; see docs/driver.md).
+    the verification have their own deadlines, transactions.writeTimeoutMs
+    (default 30000) and transactions.verifyTimeoutMs (default 10000) in the
+    configuration, and a write still blocked in the kernel past its deadline
+    is reported at once (exit 6, device STUCK; see docs/driver.md).
 
 GUARDS
     vendor-allowlist   only ENA (1d0f:ec20, 1d0f:ec21) and configured ids
-                       (offline: --allow or "allowedIds"); --force does NOT
+                       (allowedDevices; offline also --allow); --force does NOT
                        override it
     default-route      the interface carries an IPv4 or IPv6 default route
     primary-interface  the instance's primary interface
@@ -108,10 +108,7 @@ ${connectionHelp(120)}
     --offline          Do the work in this process instead of the daemon.
     --allow VENDOR:DEVICE
                        Also manage this PCI id (repeatable), e.g. 8086:10d3.
-    --config FILE      JSON configuration (see docs/driver.md).
-    --state-dir DIR    Journal and desired bindings (default /var/lib/eni-agent).
-    --sysfs-root DIR   Directory standing for /sys (default /sys).
-    --proc-root DIR    Directory standing for /proc (default /proc).
+${OFFLINE_HOST_HELP}
     These four and --allow are refused without --offline; --address and
     --timeout are refused with it. --socket still names the socket that
     must NOT answer.
@@ -157,7 +154,7 @@ export function run(argv: readonly string[], io: CliIo): Promise<number> {
 export async function runBind(
   argv: readonly string[],
   io: CliIo,
-  hostFor: (roots: ReturnType<typeof rootsOf>) => OfflineHost,
+  hostFor: (roots: HostRoots) => OfflineHost,
 ): Promise<number> {
   const { argv: rest, allow } = takeAllow("bind", argv);
   const { values, positionals } = parseFlags("bind", rest, FLAGS);
@@ -183,17 +180,16 @@ export async function runBind(
     );
   }
   rejectDaemonFlags("bind", endpoint, values);
-  await refuseNextToDaemon("bind", endpoint);
-  const host = hostFor(rootsOf(values));
+  const offline = { command: "bind", endpoint, values, allow, hostFor, io };
   const options = { force: values.force, persist: values.persist };
   if (values["dry-run"]) {
-    return withEngine(values, allow, host, io, "read", async ({ engine }) => {
+    return withEngine({ ...offline, mode: "read" }, async ({ engine }) => {
       const planned = await engine.planBind(device, driver, options);
       io.stdout.write(values.json ? `${JSON.stringify(planned, null, 2)}\n` : renderPlan(planned));
       return EXIT_OK;
     });
   }
-  return withEngine(values, allow, host, io, "write", async ({ engine }) => {
+  return withEngine({ ...offline, mode: "write" }, async ({ engine }) => {
     engine.subscribe(progressPrinter(io));
     const result = await engine.bind(device, driver, options);
     for (const warning of result.warnings) io.stderr.write(`warning: ${warning}\n`);

@@ -9,10 +9,13 @@
  * unfinished operations first, then does its one operation.
  */
 import { release } from "node:os";
-import { AgentError, type PciAddress, readJsonFile } from "../../common/index.js";
+import { configuredPrimary, engineOptions } from "../../agent/agent-engine.js";
+import { loadConfigFile } from "../../agent/config-file.js";
+import { type AgentConfig, DEFAULT_CONFIG_PATH } from "../../agent/config-schema.js";
+import { AgentError, type PciAddress } from "../../common/index.js";
 import {
   type AddressProvider,
-  type DriverConfig,
+  type Clock,
   DriverEngine,
   describeState,
   describeStep,
@@ -21,7 +24,6 @@ import {
   lockStateDir,
   type PlannedOperation,
   type ProgressEvent,
-  parseDriverConfig,
 } from "../../driver/index.js";
 import {
   type DefaultRouteReader,
@@ -38,7 +40,13 @@ import { describeEndpoint, type Endpoint } from "../daemon/connection-flags.js";
 import { probeDaemon } from "../daemon/probe-daemon.js";
 import { usage } from "../flags.js";
 
-export const DEFAULT_STATE_DIR = "/var/lib/eni-agent";
+/** The --help lines of HOST_FLAGS that bind and restore share. */
+export const OFFLINE_HOST_HELP = `    --config FILE      The daemon's configuration file, read as the daemon
+                       reads it (default /etc/eni-agent/config.json, if it
+                       exists; docs/daemon.md).
+    --state-dir DIR    Journal and desired bindings (default: stateDir).
+    --sysfs-root DIR   Directory standing for /sys (default: sysfsRoot).
+    --proc-root DIR    Directory standing for /proc (default: procRoot).`;
 
 /** Flags of every driver command in offline mode (besides the repeatable --allow). */
 export const HOST_FLAGS = {
@@ -94,7 +102,7 @@ export function rejectDaemonFlags(
   if (values.timeout !== undefined) {
     throw usage(
       command,
-      '--timeout only applies through the daemon: offline, this process carries the move to its end (committed or rolled back) and cannot stop half-way; each sysfs write and the verification have their own deadlines ("writeTimeoutMs", "verifyTimeoutMs" in --config)',
+      "--timeout only applies through the daemon: offline, this process carries the move to its end (committed or rolled back) and cannot stop half-way; each sysfs write and the verification have their own deadlines (transactions.writeTimeoutMs and transactions.verifyTimeoutMs in the configuration)",
     );
   }
 }
@@ -103,19 +111,30 @@ export function rejectDaemonFlags(
  * Offline mode must never run next to a daemon: two writers on one device
  * would defeat the per-device locks (the state-directory lock only helps
  * when both use the same directory). There is deliberately no override: an
- * operator who wants to act offline stops the daemon first.
+ * operator who wants to act offline stops the daemon first. Both the socket
+ * the command was pointed at and the one the configuration gives the
+ * daemon (listeners.socket.path) are asked.
  */
-export async function refuseNextToDaemon(command: string, endpoint: Endpoint): Promise<void> {
-  const reach = await probeDaemon(endpoint, 2_000);
-  if (!reach.answering) return;
-  throw new AgentError(
-    "FAILED_PRECONDITION",
-    `a daemon answers at ${describeEndpoint(endpoint)}: ${command} --offline would race it`,
-    {
-      guard: "daemon-running",
-      remedy: `drop --offline to let the daemon do it, or stop the daemon first (systemctl stop eni-agent)`,
-    },
-  );
+async function refuseNextToDaemon(
+  command: string,
+  endpoint: Endpoint,
+  config: AgentConfig,
+): Promise<void> {
+  const configured: Endpoint = { kind: "unix", socketPath: config.listeners.socket.path };
+  const sockets =
+    describeEndpoint(endpoint) === configured.socketPath ? [endpoint] : [endpoint, configured];
+  for (const socket of sockets) {
+    const reach = await probeDaemon(socket, 2_000);
+    if (!reach.answering) continue;
+    throw new AgentError(
+      "FAILED_PRECONDITION",
+      `a daemon answers at ${describeEndpoint(socket)}: ${command} --offline would race it`,
+      {
+        guard: "daemon-running",
+        remedy: `drop --offline to let the daemon do it, or stop the daemon first (systemctl stop eni-agent)`,
+      },
+    );
+  }
 }
 
 /** The host the engine works on. Tests pass a simulated one. */
@@ -125,6 +144,8 @@ export interface OfflineHost {
   routes: DefaultRouteReader;
   addresses: AddressProvider;
   kernelRelease: string | null;
+  /** The engine's deadlines run on it. Default: real time (tests pass a stepping clock). */
+  clock?: Clock;
   /** This process, for the state-directory lock: its pid and the /proc that shows it. */
   pid: number;
   procRoot: string;
@@ -146,7 +167,7 @@ export function realHost(roots: HostRoots, pid: number): OfflineHost {
   return {
     sysfs: new RealSysfs({ root: roots.sysfsRoot }),
     holders,
-    routes: new RealDefaultRouteReader({ procRoot: roots.procRoot }),
+    routes: new RealDefaultRouteReader({ procRoot: roots.procRoot, blockingReads: true }),
     addresses: local ? new InterfaceAddresses() : { addresses: async () => [] },
     kernelRelease: local ? release() : null,
     pid,
@@ -189,13 +210,23 @@ export interface EngineFlagValues {
   config?: string | undefined;
 }
 
-export async function loadConfig(values: EngineFlagValues): Promise<DriverConfig> {
-  if (values.config === undefined) return parseDriverConfig({});
-  return parseDriverConfig(await readJsonFile(values.config), values.config);
+/**
+ * The daemon's configuration file, read with the daemon's schema: --config,
+ * else the daemon's default path (absent there: the defaults). Offline, the
+ * command stands in for the daemon, so it works under the same rules.
+ */
+export async function loadConfig(values: EngineFlagValues): Promise<AgentConfig> {
+  return loadConfigFile(values.config ?? DEFAULT_CONFIG_PATH, {
+    explicit: values.config !== undefined,
+  });
 }
 
-export function rootsOf(values: EngineFlagValues): HostRoots {
-  return { sysfsRoot: values["sysfs-root"] ?? "/sys", procRoot: values["proc-root"] ?? "/proc" };
+/** The roots: the flags, else the configuration's. */
+export function rootsOf(values: EngineFlagValues, config: AgentConfig): HostRoots {
+  return {
+    sysfsRoot: values["sysfs-root"] ?? config.sysfsRoot,
+    procRoot: values["proc-root"] ?? config.procRoot,
+  };
 }
 
 export interface OfflineEngine {
@@ -203,29 +234,44 @@ export interface OfflineEngine {
   stateDir: string;
 }
 
+/** What an offline bind or restore runs with. */
+export interface OfflineRun {
+  command: string;
+  /** The daemon's socket as the flags name it: it must not answer. */
+  endpoint: Endpoint;
+  values: EngineFlagValues;
+  /** The ids of --allow. */
+  allow: readonly string[];
+  hostFor: (roots: HostRoots) => OfflineHost;
+  io: CliIo;
+  /** "write" takes the lock and recovers first; "read" only reads the journal (dry runs). */
+  mode: "write" | "read";
+}
+
 /**
- * Builds the engine on `host` with the state in the state directory.
- * `mode: "write"` takes the lock and recovers first; "read" only reads the
- * journal (dry runs).
+ * Reads the configuration, refuses to run next to a daemon, then builds
+ * the engine on the host `hostFor` gives for the roots, with the state in
+ * the state directory and every option from the configuration (plus the
+ * ids of --allow).
  */
 export async function withEngine<T>(
-  values: EngineFlagValues,
-  allow: readonly string[],
-  host: OfflineHost,
-  io: CliIo,
-  mode: "write" | "read",
+  run: OfflineRun,
   fn: (offline: OfflineEngine) => Promise<T>,
 ): Promise<T> {
+  const { values, allow, hostFor, io, mode } = run;
   const config = await loadConfig(values);
-  const stateDir = values["state-dir"] ?? config.stateDir ?? DEFAULT_STATE_DIR;
+  await refuseNextToDaemon(run.command, run.endpoint, config);
+  const host = hostFor(rootsOf(values, config));
+  const stateDir = values["state-dir"] ?? config.stateDir;
+  const options = engineOptions(config);
   const engine = new DriverEngine(
     {
       ...host,
       journal: new FileJournal({ stateDir }),
       desired: new FileDesiredStore({ stateDir }),
-      primary: { primary: async () => config.primary },
+      primary: { primary: async () => configuredPrimary(config) },
     },
-    { ...config.engine, allowedIds: [...(config.engine.allowedIds ?? []), ...allow] },
+    { ...options, allowedIds: [...(options.allowedIds ?? []), ...allow] },
   );
   if (mode === "read") {
     await engine.inspect();
@@ -249,7 +295,7 @@ export async function withEngine<T>(
     for (const d of report.drift) {
       io.stderr.write(
         `note: ${d.device} has driver_override "${d.override}" that no operation explains` +
-          `${d.repaired ? " (cleared)" : ' (set "repairDrift": true to clear it)'}\n`,
+          `${d.repaired ? " (cleared)" : ' (set "repairDrift": true in the configuration to clear it)'}\n`,
       );
     }
     return await fn({ engine, stateDir });

@@ -19,7 +19,7 @@ import { renderOperationDetail, renderOperationTable } from "../daemon/render-op
 import { JSON_SCHEMA_VERSION, type OperationJson, operationJson } from "../daemon/to-json.js";
 import { COMMON_EXIT_LINES, EXIT_OK } from "../exit-codes.js";
 import { parseFlags, usage } from "../flags.js";
-import { DEFAULT_STATE_DIR, loadConfig, rejectOfflineFlags } from "./driver-offline.js";
+import { loadConfig, rejectOfflineFlags } from "./driver-offline.js";
 
 export const HELP = `NAME
     eni-agent ops - list operations, or show one with its steps
@@ -66,8 +66,9 @@ ${connectionHelp(10)}
 
   Offline mode:
     --offline          Read the journal instead of asking the daemon.
-    --state-dir DIR    State directory (default /var/lib/eni-agent).
-    --config FILE      JSON configuration (its "stateDir" is used).
+    --state-dir DIR    State directory (default: stateDir of the configuration).
+    --config FILE      The daemon's configuration file (default
+                       /etc/eni-agent/config.json, if it exists).
 
 JSON
     {"version": 1, "operations": [OPERATION...], "journalNotes": [TEXT...]}
@@ -182,7 +183,7 @@ export async function run(argv: readonly string[], io: CliIo): Promise<number> {
 /** The journal, read directly: oldest first, in the journal's own terms. */
 async function offlineOps(values: OpsValues, limit: number | null, io: CliIo): Promise<number> {
   const config = await loadConfig(values);
-  const stateDir = values["state-dir"] ?? config.stateDir ?? DEFAULT_STATE_DIR;
+  const stateDir = values["state-dir"] ?? config.stateDir;
   const loaded = await new FileJournal({ stateDir }).load();
   let ops = foldJournal(loaded.records);
   if (values.device !== undefined) {

@@ -17,16 +17,16 @@ import { COMMON_EXIT_LINES, EXIT_OK } from "../exit-codes.js";
 import { parseFlags, usage } from "../flags.js";
 import {
   HOST_FLAGS,
+  type HostRoots,
+  OFFLINE_HOST_HELP,
   type OfflineHost,
   oneDevice,
   progressPrinter,
   realHost,
-  refuseNextToDaemon,
   rejectDaemonFlags,
   rejectOfflineFlags,
   renderDone,
   renderPlan,
-  rootsOf,
   takeAllow,
   withEngine,
 } from "./driver-offline.js";
@@ -68,8 +68,8 @@ DESCRIPTION
     With --offline, this process does the work (see 'eni-agent bind --help'),
     and refuses to run when a daemon answers on the socket. --timeout is
     refused with --offline (exit 2): this process carries the restore to its
-    end; the configuration's "writeTimeoutMs" and "verifyTimeoutMs" bound
-    each write and the verification.
+    end; the configuration's transactions.writeTimeoutMs and
+    transactions.verifyTimeoutMs bound each write and the verification.
 
 OPTIONS
     --force            Override the guards that may be overridden.
@@ -82,10 +82,7 @@ ${connectionHelp(120)}
     --offline          Do the work in this process instead of the daemon.
     --allow VENDOR:DEVICE
                        Also manage this PCI id (repeatable).
-    --config FILE      JSON configuration (see docs/driver.md).
-    --state-dir DIR    Journal and desired bindings (default /var/lib/eni-agent).
-    --sysfs-root DIR   Directory standing for /sys (default /sys).
-    --proc-root DIR    Directory standing for /proc (default /proc).
+${OFFLINE_HOST_HELP}
 
 JSON
     As bind: {"version": 1, "operation": OPERATION, "device": DEVICE}.
@@ -122,7 +119,7 @@ export function run(argv: readonly string[], io: CliIo): Promise<number> {
 export async function runRestore(
   argv: readonly string[],
   io: CliIo,
-  hostFor: (roots: ReturnType<typeof rootsOf>) => OfflineHost,
+  hostFor: (roots: HostRoots) => OfflineHost,
 ): Promise<number> {
   const { argv: rest, allow } = takeAllow("restore", argv);
   const { values, positionals } = parseFlags("restore", rest, FLAGS);
@@ -149,16 +146,15 @@ export async function runRestore(
   }
   rejectDaemonFlags("restore", endpoint, values);
   if (values.force) throw usage("restore", "--force has no meaning for an offline restore");
-  await refuseNextToDaemon("restore", endpoint);
-  const host = hostFor(rootsOf(values));
+  const offline = { command: "restore", endpoint, values, allow, hostFor, io };
   if (values["dry-run"]) {
-    return withEngine(values, allow, host, io, "read", async ({ engine }) => {
+    return withEngine({ ...offline, mode: "read" }, async ({ engine }) => {
       const planned = await engine.planRestore(device);
       io.stdout.write(values.json ? `${JSON.stringify(planned, null, 2)}\n` : renderPlan(planned));
       return EXIT_OK;
     });
   }
-  return withEngine(values, allow, host, io, "write", async ({ engine }) => {
+  return withEngine({ ...offline, mode: "write" }, async ({ engine }) => {
     engine.subscribe(progressPrinter(io));
     const result = await engine.restore(device, { persist: values.persist });
     for (const warning of result.warnings) io.stderr.write(`warning: ${warning}\n`);

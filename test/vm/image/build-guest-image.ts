@@ -150,23 +150,32 @@ interface AppFile {
   mode: number;
 }
 
+/**
+ * The guests' `/etc/eni-agent/config.json`, in the daemon's format (a unit
+ * test parses it with the schema). The emulated e1000e stands in for ENA:
+ * admit it explicitly, and name its kernel driver (the agent knows ENA's,
+ * not e1000e's), for restores the journal has no record of.
+ */
+export const GUEST_CONFIG = {
+  allowedDevices: [EMULATED_NIC_ID],
+  kernelDrivers: { [EMULATED_NIC_ID]: "e1000e" },
+  stateDir: "/var/lib/eni-agent",
+};
+
 /** The per-change layer: /init, the bundled guest program, eni-agent's config. */
 async function appFiles(o: BuildOptions): Promise<AppFile[]> {
   const init = readFileSync(join(o.vmDir, "guest/init.sh"), "utf8")
     .replace("@MODULES@", GUEST_MODULES.join(" "))
     .replace("@LATE_MODULES@", LATE_MODULES.join(" "));
   const bundle = await bundleGuest(o.vmDir, o.entryNames);
-  const config = {
-    // The emulated e1000e stands in for ENA: admit it explicitly, and name
-    // its kernel driver (the agent knows ENA's, not e1000e's).
-    allowedIds: [EMULATED_NIC_ID],
-    kernelDrivers: { [EMULATED_NIC_ID]: "e1000e" },
-    stateDir: "/var/lib/eni-agent",
-  };
   return [
     { path: "init", data: Buffer.from(init), mode: 0o755 },
     { path: "eni/guest.mjs", data: Buffer.from(bundle), mode: 0o644 },
-    { path: "etc/eni-agent/config.json", data: Buffer.from(JSON.stringify(config)), mode: 0o644 },
+    {
+      path: "etc/eni-agent/config.json",
+      data: Buffer.from(JSON.stringify(GUEST_CONFIG)),
+      mode: 0o644,
+    },
   ];
 }
 

@@ -6,7 +6,8 @@
  */
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { parseDriverConfig } from "../../../src/driver/driver-config.js";
+import { configuredPrimary, engineOptions } from "../../../src/agent/agent-engine.js";
+import { parseConfig } from "../../../src/agent/config-schema.js";
 import {
   DriverEngine,
   type DriverEngineDeps,
@@ -41,20 +42,20 @@ export interface GuestEngineOptions {
 
 export function guestEngine(roots: GuestRoots, options: GuestEngineOptions = {}): DriverEngine {
   requireTestGuest(roots.procRoot);
-  const config = parseDriverConfig(JSON.parse(readFileSync(roots.configPath, "utf8")));
+  const config = parseConfig(JSON.parse(readFileSync(roots.configPath, "utf8")), roots.configPath);
   const real = new RealSysfs({ root: roots.sysRoot });
   return new DriverEngine(
     {
       sysfs: options.sysfs ? options.sysfs(real) : real,
       journal: new FileJournal({ stateDir: roots.stateDir }),
       holders: new RealHolderScanner({ procRoot: roots.procRoot }),
-      routes: new RealDefaultRouteReader({ procRoot: roots.procRoot }),
-      primary: { primary: async () => config.primary },
+      routes: new RealDefaultRouteReader({ procRoot: roots.procRoot, blockingReads: true }),
+      primary: { primary: async () => configuredPrimary(config) },
       addresses: { addresses: async () => [] },
       kernelRelease: readFileSync(join(roots.procRoot, "sys/kernel/osrelease"), "utf8").trim(),
       boundary: options.boundary,
     },
-    { ...config.engine, ...options.engine },
+    { ...engineOptions(config), ...options.engine },
   );
 }
 

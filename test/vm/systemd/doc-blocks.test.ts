@@ -39,8 +39,9 @@ t.test("every documented daemon configuration passes the daemon's schema", async
   const configs = [
     ...documentedConfigs("README.md", read("README.md")),
     ...documentedConfigs("docs/daemon.md", read("docs/daemon.md")),
+    ...documentedConfigs("docs/driver.md", read("docs/driver.md")),
   ];
-  t.ok(configs.length >= 2, configs.map((c) => c.source).join(", "));
+  t.ok(configs.length >= 3, configs.map((c) => c.source).join(", "));
   for (const c of configs)
     t.doesNotThrow(() => parseConfig(JSON.parse(c.text), c.source), c.source);
   t.same(

@@ -131,7 +131,9 @@ export async function killMidBind(checks: Checks): Promise<void> {
       Number(unitProp("eni-agent", "NRestarts")) === restartsBefore + 1 &&
       unitProp("eni-agent", "ActiveState") === "active" &&
       Number(unitProp("eni-agent", "MainPID")) !== caught!.pid,
-    120_000,
+    // Past the unit's TimeoutStartSec (180 s): the restart's ExecStartPost
+    // waits for readiness, which under emulation on a loaded host took over 120 s.
+    200_000,
   );
   const invocation = unitProp("eni-agent", "InvocationID");
   const records = daemonRecords().filter((r) => r.invocation === invocation);

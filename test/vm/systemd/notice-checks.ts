@@ -60,21 +60,7 @@ async function noticeThenStop(checks: Checks): Promise<void> {
     DROP_IN,
     "[Service]\nEnvironment=AWS_ACCESS_KEY_ID=FAKE AWS_SECRET_ACCESS_KEY=fake\n",
   );
-  writeConfig(
-    testConfig({
-      imds: {
-        enabled: true,
-        endpoint: endpoints.imds,
-        spotIntervalMs: 1000,
-        asgIntervalMs: 1000,
-        scheduledIntervalMs: 1000,
-        rebalanceIntervalMs: 1000,
-      },
-      ec2: { region: "us-east-1", endpoint: endpoints.ec2, ownerTag: OWNER_TAG },
-      // Long enough that the stop comes while the plan waits for DPDK applications.
-      termination: { dpdkGraceMs: 20_000 },
-    }),
-  );
+  writeConfig(noticeConfig(endpoints));
   const restart = run("sh", ["-ec", "systemctl daemon-reload && systemctl restart eni-agent"], {
     timeoutMs: 240_000,
   });
@@ -160,5 +146,22 @@ async function noticeThenStop(checks: Checks): Promise<void> {
   writeConfig(testConfig());
   run("sh", ["-ec", "systemctl daemon-reload && systemctl start eni-agent"], {
     timeoutMs: 240_000,
+  });
+}
+
+/** The configuration of the stop-during-notice check: IMDS and EC2 from the fakes, fast polls. */
+export function noticeConfig(endpoints: { imds: string; ec2: string }): Record<string, unknown> {
+  return testConfig({
+    imds: {
+      enabled: true,
+      endpoint: endpoints.imds,
+      spotIntervalMs: 1000,
+      asgIntervalMs: 1000,
+      scheduledIntervalMs: 1000,
+      rebalanceIntervalMs: 1000,
+    },
+    ec2: { region: "us-east-1", endpoint: endpoints.ec2, ownerTag: OWNER_TAG },
+    // Long enough that the stop comes while the plan waits for DPDK applications.
+    termination: { dpdkGraceMs: 20_000 },
   });
 }
