@@ -12,6 +12,7 @@ import { importsOf } from "./support/imports.js";
 /** Where node:fs may be imported, and why. A prefix ending in "/" is a folder. */
 const FS_ALLOWED: readonly (readonly [prefix: string, why: string])[] = [
   ["src/sysfs/real-", "the real Sysfs, HolderScanner and DefaultRouteReader adapters"],
+  ["src/sysfs/fd-walk.ts", "the real HolderScanner's walk over <procRoot>/<pid>/fd"],
   ["src/driver/file-journal.ts", "the journal's file adapter"],
   ["src/common/state-file.ts", "durable state writes: temp file, fsync, rename, fsync dir"],
   ["src/driver/state-lock.ts", "the state directory's lock (and /proc/<pid>/stat of its owner)"],
