@@ -34,6 +34,7 @@ const KINDS = [
   "termination_planned",
   "eni_released",
   "health_changed",
+  "eni_phase_changed",
 ] as const;
 
 export const HELP = `NAME
@@ -57,6 +58,8 @@ DESCRIPTION
       termination_planned            the termination plan was computed
       eni_released                   an ENI was detached, deleted or marked
       health_changed                 the daemon's health changed
+      eni_phase_changed              an ENI of the controller contract changed
+                                     phase (docs/controllers.md)
 
     Sequence numbers increase by one per event the daemon emits; a gap means
     events were filtered out (by --device or --kind) or dropped.
