@@ -56,7 +56,7 @@ export async function simulateLifecycleFleet(
     const agent = benchAgent(
       ec2,
       instance,
-      { graceMs: 5_000, deadlineMarginMs: 5_000 },
+      { dpdkGraceMs: 5_000, deadlineMarginMs: 5_000 },
       {
         hookName: HOOK,
         onFailure: "CONTINUE",

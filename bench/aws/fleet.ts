@@ -59,7 +59,7 @@ async function simulate(
   const fleet = Array.from({ length: agents }, () =>
     benchAgent(ec2, seed(ec2, enisPerAgent, deleteOnTermination), {
       // The daemon's defaults: 5 s for DPDK applications, done 5 s before the deadline.
-      graceMs: 5_000,
+      dpdkGraceMs: 5_000,
       deadlineMarginMs: 5_000,
     }),
   );

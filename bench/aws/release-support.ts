@@ -8,12 +8,12 @@ import type { EC2Client } from "@aws-sdk/client-ec2";
 import { Ec2Actions } from "../../src/aws/ec2-actions.js";
 import { createEc2Client } from "../../src/aws/ec2-client.js";
 import {
+  type BoundDevice,
   type LifecycleHookDeps,
+  MemoryReleasePlanStore,
   ReleasePlan,
   type ReleasePlanOptions,
-} from "../../src/aws/release-plan.js";
-import { MemoryReleasePlanStore } from "../../src/aws/release-plan-store.js";
-import type { BoundDevice } from "../../src/aws/release-plan-types.js";
+} from "../../src/aws/release-plan/index.js";
 import type { TerminationNotice } from "../../src/aws/termination-notice.js";
 import type { EniId } from "../../src/common/index.js";
 import { FakeEc2 } from "../../src/sim/aws/fake-ec2.js";
@@ -74,7 +74,7 @@ export function benchAgent(
       emit: () => {},
       ...(lifecycleHook ? { lifecycleHook } : {}),
     },
-    { graceMs: 0, ...options },
+    { dpdkGraceMs: 0, ...options },
   );
   return { instance, client, plan, restored };
 }

@@ -22,7 +22,7 @@ import { buildAgent } from "../../src/agent/agent.js";
 import { createLog } from "../../src/agent/agent-log.js";
 import { parseConfig } from "../../src/agent/config-schema.js";
 import { simulatedHost } from "../../src/agent/simulated-host.js";
-import { connectAgent } from "../../src/server/client.js";
+import { connectAgent } from "../../src/client/client.js";
 import { FakeKubelet } from "../../test/support/fake-kubelet.js";
 import { defineBench } from "../support/bench.js";
 

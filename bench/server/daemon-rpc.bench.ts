@@ -13,8 +13,8 @@ import { type Agent, buildAgent } from "../../src/agent/agent.js";
 import { createLog } from "../../src/agent/agent-log.js";
 import { parseConfig } from "../../src/agent/config-schema.js";
 import { simulatedHost } from "../../src/agent/simulated-host.js";
+import { type AgentClient, connectAgent } from "../../src/client/client.js";
 import type { CallContext } from "../../src/server/agent-core.js";
-import { type AgentClient, connectAgent } from "../../src/server/client.js";
 import { type BenchCase, defineBench } from "../support/bench.js";
 import { benchTempDir } from "../support/sim-host.js";
 

@@ -16,7 +16,7 @@
 import { setMaxListeners } from "node:events";
 import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
-import type { AgentClient } from "../../src/server/client.js";
+import type { AgentClient } from "../../src/client/client.js";
 import { clientsOnOwnConnections } from "../support/agent-clients.js";
 import { defineBench, type Measurement, type TargetResult } from "../support/bench.js";
 import { daemonFixture } from "../support/daemon-process.js";

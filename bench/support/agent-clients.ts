@@ -8,7 +8,7 @@
  */
 import { mkdirSync, symlinkSync } from "node:fs";
 import { join } from "node:path";
-import { type AgentClient, connectAgent } from "../../src/server/client.js";
+import { type AgentClient, connectAgent } from "../../src/client/client.js";
 
 /**
  * `count` clients of the daemon listening on `socketPath`, client i through

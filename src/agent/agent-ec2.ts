@@ -30,9 +30,9 @@ import { AgentError, type EniId, type PciAddress } from "../common/index.js";
 import type { AgentLog } from "./agent-log.js";
 import type { AgentConfig } from "./config-schema.js";
 import type { AgentAutoScalingClient, AgentEc2Client } from "./ec2-client.js";
-import type { PlannerHooks } from "./termination-runner.js";
+import type { PlannerHooks } from "./release-plan-runner.js";
 
-export interface AgentEc2Deps {
+interface AgentEc2Deps {
   /** The configuration in effect (read at every use). */
   config: () => AgentConfig;
   client: AgentEc2Client;
@@ -110,7 +110,7 @@ export class AgentEc2 {
       },
       {
         mode: c.ec2.releasePolicy,
-        graceMs: c.termination.dpdkGraceMs,
+        dpdkGraceMs: c.termination.dpdkGraceMs,
         deadlineMarginMs: c.termination.graceMs,
         concurrency: c.termination.concurrency,
         defaultDeadlineMs: c.termination.defaultDeadlineMs,

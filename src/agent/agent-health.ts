@@ -83,7 +83,7 @@ export class MonitoredJournal implements Journal {
  */
 export const STARTUP_COMPONENT = "startup";
 
-export interface HealthInputs {
+interface HealthInputs {
   recovered: boolean;
   stopping: boolean;
   journalError: string | null;

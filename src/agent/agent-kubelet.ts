@@ -20,7 +20,7 @@ import { EniTags } from "./eni-tags.js";
 import type { ImdsIdentity } from "./imds-identity.js";
 import { KubeletPools, type PoolGuard } from "./kubelet-pools.js";
 
-export interface AgentKubeletDeps {
+interface AgentKubeletDeps {
   config: () => AgentConfig;
   core: EniAgentCore;
   identity: ImdsIdentity;

@@ -17,7 +17,7 @@ import { THROTTLING_CODES } from "../aws/index.js";
 import { AgentError, type Service } from "../common/index.js";
 import type { ProgressEvent } from "../driver/index.js";
 
-export interface MetricsSources {
+interface MetricsSources {
   degradedDevices(): number;
   stuckDevices(): number;
 }
@@ -25,7 +25,7 @@ export interface MetricsSources {
 type Labels<L extends string> = Partial<Record<L, string>>;
 
 /** A counter's values by label set. */
-export class CounterValues<L extends string = never> {
+class CounterValues<L extends string = never> {
   readonly #values = new Map<string, { labels: Labels<L>; value: number }>();
 
   inc(labels: Labels<L> = {}, by = 1): void {
@@ -44,7 +44,7 @@ export class CounterValues<L extends string = never> {
  * A histogram's observations, kept as they came: it has one, the duration
  * of termination plans, of which a daemon sees a handful in its life.
  */
-export class HistogramValues<L extends string> {
+class HistogramValues<L extends string> {
   readonly #observed: { labels: Labels<L>; value: number }[] = [];
 
   observe(labels: Labels<L>, value: number): void {
@@ -60,6 +60,7 @@ export class AgentMetrics implements Service {
   readonly name = "metrics";
   readonly operations = new CounterValues<"kind" | "result">();
   readonly rollbacks = new CounterValues();
+  readonly unconfirmedReverts = new CounterValues<"result">();
   readonly drift = new CounterValues();
   readonly imdsPollErrors = new CounterValues<"source" | "code">();
   readonly ec2Errors = new CounterValues<"code">();
@@ -81,7 +82,9 @@ export class AgentMetrics implements Service {
   observe(event: ProgressEvent): void {
     if (event.type === "begin") this.#kinds.set(event.operationId, event.kind);
     else if (event.type === "rollback") this.rollbacks.inc();
-    else if (event.type === "end") {
+    else if (event.type === "confirmation" && event.state === "reverted") {
+      this.unconfirmedReverts.inc({ result: event.revertOutcome ?? "unknown" });
+    } else if (event.type === "end") {
       const kind = this.#kinds.get(event.operationId) ?? "unknown";
       if (event.status !== "stuck") this.#kinds.delete(event.operationId);
       this.operations.inc({ kind, result: event.status });
@@ -194,6 +197,12 @@ export class AgentMetrics implements Service {
       ["kind", "result"],
     );
     counter("eni_agent_rollbacks_total", "Transactions that started rolling back", this.rollbacks);
+    counter(
+      "eni_agent_unconfirmed_reverts_total",
+      "Binds on trial reverted because their deadline passed unconfirmed, by the revert's outcome (committed: the device is home)",
+      this.unconfirmedReverts,
+      ["result"],
+    );
     gauge(
       "eni_agent_degraded_devices",
       "Devices whose last rollback or repair failed (under repair)",

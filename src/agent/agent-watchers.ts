@@ -5,16 +5,13 @@
  */
 import { type MetadataReader, type TerminationNotice, TerminationWatcher } from "../aws/index.js";
 import type { AgentError } from "../common/index.js";
-import type { Sysfs } from "../sysfs/index.js";
+import { managedIds, pciId, type Sysfs } from "../sysfs/index.js";
 import type { AgentLog } from "./agent-log.js";
 import type { AgentMetrics } from "./agent-metrics.js";
 import type { AgentConfig } from "./config-schema.js";
 import { type DeviceChange, DeviceWatcher } from "./device-watcher.js";
 
-/** ENA's vendor:device ids (ec21 adds low-latency queues), always managed. */
-const ENA_IDS = ["1d0f:ec20", "1d0f:ec21"];
-
-export interface WatcherSinks {
+interface WatcherSinks {
   log: AgentLog;
   metrics: Pick<AgentMetrics, "imdsPollErrors">;
   onNotice: (notice: TerminationNotice) => void;
@@ -63,11 +60,11 @@ export function deviceWatcherFor(
   current: () => AgentConfig,
   deps: { sysfs: Sysfs; log: AgentLog; onChanges: (changes: DeviceChange[]) => void },
 ): DeviceWatcher {
-  const ids = () => [...ENA_IDS, ...current().allowedDevices];
+  const ids = () => managedIds(current().allowedDevices);
   return new DeviceWatcher(
     {
       sysfs: deps.sysfs,
-      managed: (d) => ids().includes(`${d.vendor}:${d.device}`),
+      managed: (d) => ids().includes(pciId(d.vendor, d.device)),
       onChanges: deps.onChanges,
       onError: (err) => deps.log.warn({ err }, "device scan failed"),
     },

@@ -5,7 +5,8 @@
  *
  *   state dir → adapters → metrics → EC2 client → IMDS identity
  *   → journal recovery (stop: drain) → desired bindings → ENI intents → release plans
- *   → reconciler → device watcher → termination watcher → leak sweeper
+ *   → reconciler → confirmation watch → device watcher → termination watcher
+ *   → leak sweeper
  *   → config watcher → kubelet device plugin (when on) → gRPC listeners
  *
  * The parts are built in agent-engine.ts, agent-watchers.ts, agent-ec2.ts
@@ -21,7 +22,7 @@
  */
 import type { TerminationWatcher as AwsWatcher, LeakSweeper } from "../aws/index.js";
 import { type AgentError, toAgentError } from "../common/index.js";
-import { type DriverEngine, Reconciler, realClock } from "../driver/index.js";
+import { ConfirmationWatch, type DriverEngine, Reconciler, realClock } from "../driver/index.js";
 import type { EniIntents } from "../intents/index.js";
 import { AgentServer, type AgentServerOptions } from "../server/index.js";
 import { AgentEc2 } from "./agent-ec2.js";
@@ -95,6 +96,7 @@ export class Agent {
   readonly #deps: AgentDeps;
   readonly #lifecycle: Lifecycle;
   readonly #reconciler: Rebuildable<Reconciler, AgentConfig>;
+  readonly #confirmations: Rebuildable<ConfirmationWatch, AgentConfig>;
   readonly #watcher: Rebuildable<AwsWatcher, AgentConfig>;
   readonly #sweeper: Rebuildable<LeakSweeper, AgentConfig>;
   readonly #ec2: AgentEc2;
@@ -231,6 +233,21 @@ export class Agent {
       (c) => new Reconciler({ engine: this.engine, clock: realClock }, c.reconcile),
       (c) => c.reconcile,
     );
+    this.#confirmations = new Rebuildable(
+      "confirmation-watch",
+      config,
+      (c) =>
+        new ConfirmationWatch(
+          {
+            engine: this.engine,
+            clock: realClock,
+            failed: (op, action, err) =>
+              log.warn({ op, err }, `bind on trial: ${action} failed; retrying`),
+          },
+          { autoConfirm: c.autoConfirm },
+        ),
+      (c) => c.autoConfirm,
+    );
     this.#sweeper = new Rebuildable(
       "leak-sweeper",
       config,
@@ -269,6 +286,7 @@ export class Agent {
       .add(this.intents)
       .add(hook("release-plans", () => this.core.resumeTermination()))
       .add(this.#reconciler)
+      .add(this.#confirmations)
       .add(this.devices)
       .add(this.#watcher)
       .add(this.#sweeper)
@@ -308,6 +326,7 @@ export class Agent {
     log.level = this.#config.logLevel;
     try {
       await this.#reconciler.reconfigure(this.#config);
+      await this.#confirmations.reconfigure(this.#config);
       await this.#watcher.reconfigure(this.#config);
       await this.#sweeper.reconfigure(this.#config);
       if (change.live.some((k) => k.startsWith("metrics."))) {

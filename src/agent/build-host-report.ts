@@ -4,10 +4,10 @@
  * worst first.
  */
 import type { WatcherHealth } from "../aws/index.js";
-import { NOIOMMU_REMEDY } from "../driver/index.js";
+import { dpdkChecks, WRITE_COMBINING_DETAIL, worstFirst } from "../driver/host-checks.js";
 import type { DeviceRecord, HealthReport, TerminationNotice } from "../server/core-types.js";
 import type { HostCheck, HostReport, WatcherState } from "../server/host-report.js";
-import type { KernelFacts } from "./host-facts.js";
+import { isEna, isUserSpaceDriver, type KernelFacts } from "../sysfs/index.js";
 import type { ImdsStatus, InstanceInfo } from "./imds-identity.js";
 
 export interface HostReportInput {
@@ -25,15 +25,15 @@ export interface HostReportInput {
   health: HealthReport;
 }
 
-const SEVERITY_ORDER = { fail: 0, warn: 1, ok: 2 } as const;
-
 export function buildHostReport(input: HostReportInput): HostReport {
   const { facts, imds, watcher } = input;
-  const vfioEnas = input.devices.filter((d) => d.vendorId === "1d0f" && d.driver === "vfio-pci");
+  const vfioEnas = input.devices.filter(
+    (d) => isEna(d.vendorId, d.deviceId) && d.driver === "vfio-pci",
+  );
   const writeCombining = {
     affected: vfioEnas.length > 0,
     detail:
-      "ENA's low-latency queues need the device's memory BAR mapped write-combining; vfio-pci maps it uncached, so LLQ runs slower or the PMD falls back; igb_uio with wc_activate=1 maps it write-combining" +
+      WRITE_COMBINING_DETAIL +
       (vfioEnas.length > 0
         ? ` (bound to vfio-pci: ${vfioEnas.map((d) => d.pciAddress).join(", ")})`
         : ""),
@@ -90,9 +90,7 @@ export function buildHostReport(input: HostReportInput): HostReport {
     checks: [],
     health: input.health,
   };
-  report.checks = checks(input, report).sort(
-    (a, b) => SEVERITY_ORDER[a.severity] - SEVERITY_ORDER[b.severity],
-  );
+  report.checks = worstFirst(checks(input, report));
   return report;
 }
 
@@ -101,37 +99,24 @@ function checks(input: HostReportInput, report: HostReport): HostCheck[] {
   const add = (name: string, severity: HostCheck["severity"], message: string, remedy = "") =>
     out.push({ name, severity, message, remedy });
   const loaded = new Set(report.modules.filter((m) => m.loaded).map((m) => m.name));
-  if (input.allowedDrivers.includes("vfio-pci")) {
-    if (!loaded.has("vfio_pci")) {
-      add("vfio-pci-module", "warn", "vfio-pci is not loaded", "modprobe vfio-pci");
-    } else if (!report.iommu.present && !report.noiommu.enabled) {
-      add(
-        "vfio-noiommu",
-        "fail",
-        "no IOMMU and vfio's no-IOMMU mode is off: every vfio-pci bind will fail",
-        NOIOMMU_REMEDY,
-      );
-    } else if (!report.iommu.present) {
-      add(
-        "vfio-noiommu",
-        "warn",
-        "vfio runs in unsafe no-IOMMU mode: DPDK processes can DMA anywhere in memory",
-      );
-    } else {
-      add("vfio-noiommu", "ok", `IOMMU present (${report.iommu.groupCount} groups)`);
-    }
+  const vfioAllowed = input.allowedDrivers.includes("vfio-pci");
+  if (vfioAllowed && !loaded.has("vfio_pci")) {
+    add("vfio-pci-module", "warn", "vfio-pci is not loaded", "modprobe vfio-pci");
   }
-  const pages = report.hugepages.reduce((n, p) => n + p.totalPages, 0);
-  if (pages === 0) {
-    add(
-      "hugepages",
-      "warn",
-      "no hugepages are reserved; DPDK needs them",
-      "reserve some, e.g. echo 1024 > /sys/devices/system/node/node0/hugepages/hugepages-2048kB/nr_hugepages",
-    );
-  } else add("hugepages", "ok", `${pages} hugepages reserved`);
-  if (report.writeCombining.affected) {
-    add("write-combining", "warn", report.writeCombining.detail, "");
+  const enas = input.devices.filter((d) => isEna(d.vendorId, d.deviceId));
+  for (const f of dpdkChecks({
+    facts: input.facts,
+    vfio: vfioAllowed && loaded.has("vfio_pci"),
+    otherUserSpaceDriver: input.allowedDrivers.some(
+      (d) => d !== "vfio-pci" && isUserSpaceDriver(d) && loaded.has(d),
+    ),
+    devices: enas.map((d) => ({
+      pciAddress: d.pciAddress,
+      numaNode: d.numaNode,
+      driver: d.driver,
+    })),
+  })) {
+    add(f.name, f.severity, f.message, f.remedy ?? "");
   }
   if (input.imds.enabled && !input.imds.reachable) {
     add(

@@ -25,7 +25,7 @@ import {
   text,
 } from "./config-kit.js";
 
-export const DEFAULT_POOL = "eni-agent.io/ena-dpdk";
+const DEFAULT_POOL = "eni-agent.io/ena-dpdk";
 const SUBNET = /^subnet-[0-9a-f]{8,17}$/;
 const TAGS_REASON = "tag keys are 1 to 128 characters, values strings of at most 256";
 

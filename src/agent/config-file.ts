@@ -11,7 +11,7 @@ import { type TlsField, tlsMaterialProblem } from "../server/tls-material.js";
 import { configError } from "./config-kit.js";
 import { type AgentConfig, parseConfig } from "./config-schema.js";
 
-export interface LoadConfigOptions {
+interface LoadConfigOptions {
   /** True when the path came from --config: then it must exist. */
   explicit: boolean;
   /**
@@ -62,7 +62,7 @@ export async function loadConfigFile(
 const MAX_CONFIG_DEPTH = 32;
 
 /** Whether arrays and objects nest deeper than `max`; iterative, so any depth is safe to ask about. */
-export function nestedDeeperThan(value: unknown, max: number): boolean {
+function nestedDeeperThan(value: unknown, max: number): boolean {
   const pending: [unknown, number][] = [[value, 0]];
   for (let next = pending.pop(); next !== undefined; next = pending.pop()) {
     const [item, depth] = next;

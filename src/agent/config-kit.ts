@@ -10,7 +10,7 @@ import { AgentError, isAgentError } from "../common/index.js";
 
 /** What the reference table says about a key (config-reference.ts renders it). */
 // A type, not an interface: valibot's metadata wants an index signature.
-export type KeyDoc = {
+type KeyDoc = {
   /** The Meaning column. */
   readonly doc: string;
   /** The Default column when the value alone would not say it ("from IMDS", "off"). */
@@ -163,7 +163,7 @@ export function rule<T extends object>(find: (value: T) => RuleFinding | null) {
 }
 
 /** valibot path items for `keys` inside `root`, so the error names the key. */
-export function pathTo(
+function pathTo(
   root: unknown,
   keys: readonly (string | number)[],
 ): [v.IssuePathItem, ...v.IssuePathItem[]] {
@@ -182,7 +182,7 @@ export function pathTo(
 }
 
 /** `listeners.tcp.tls.cert`, `bindings[0]`; "(top level)" for the whole file. */
-export function keyPathOf(issue: v.BaseIssue<unknown>): string {
+function keyPathOf(issue: v.BaseIssue<unknown>): string {
   let out = "";
   for (const item of issue.path ?? []) {
     const k = item.key;

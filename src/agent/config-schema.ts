@@ -10,6 +10,7 @@
  * restart to change, add it to RESTART_KEYS in config-diff.ts.
  */
 import * as v from "valibot";
+import { ENI_RELEASE_MODES, LIFECYCLE_ACTION_RESULTS } from "../aws/release-plan/plan-record.js";
 import { SPOT_ACTIONS } from "../aws/termination-notice.js";
 import { parseDesiredBinding } from "../driver/desired-state.js";
 import { DEFAULT_LISTENER_LIMITS, type ListenerLimits } from "../server/server-options.js";
@@ -42,13 +43,8 @@ import {
 export const DEFAULT_CONFIG_PATH = "/etc/eni-agent/config.json";
 
 export const LOG_LEVELS = ["fatal", "error", "warn", "info", "debug", "trace", "silent"] as const;
-export const RELEASE_POLICIES = [
-  "detach-and-delete",
-  "detach",
-  "delete-on-termination",
-  "none",
-] as const;
-export const LIFECYCLE_RESULTS = ["CONTINUE", "ABANDON"] as const;
+/** The release plan's modes, under the configuration's name. */
+export const RELEASE_POLICIES = ENI_RELEASE_MODES;
 
 const HOUR = 3_600_000;
 const HOST_PORT = /^(?:\[[0-9a-fA-F:.]+\]|[A-Za-z0-9.-]+):\d{1,5}$/;
@@ -488,7 +484,7 @@ const autoScaling = section({
           },
         ),
         onFailure: choice(
-          LIFECYCLE_RESULTS,
+          LIFECYCLE_ACTION_RESULTS,
           "CONTINUE",
           "The result when the plan failed (`ABANDON` ends the remaining hooks' actions too). A plan that succeeded always completes with `CONTINUE`.",
         ),
@@ -613,6 +609,28 @@ const root = section(
     repairDrift: flag(
       false,
       "At recovery, clear a `driver_override` no journal entry explains (otherwise only reported as `drift_found`).",
+    ),
+    autoConfirm: key(
+      v.nullish(
+        section({
+          check: choice(
+            ["holder"] as const,
+            "holder",
+            "What must hold: `holder`, a process holds the device's `/dev/vfio` group or `/dev/uioN` (the DPDK application opened it).",
+          ),
+          forMs: ms(
+            10_000,
+            0,
+            24 * HOUR,
+            "How long the check must hold without a break (sampled every second) before the agent confirms.",
+          ),
+        }),
+        null,
+      ),
+      {
+        doc: "A bind on trial (`bind --try`, `confirm_within`) confirms itself once this check held long enough; otherwise only ConfirmOperation confirms it, and it is reverted at its deadline.",
+        shown: "off (`null`)",
+      },
     ),
     reconcile: defaulted(
       v.pipe(

@@ -14,7 +14,7 @@ export type ReloadTrigger = "file" | "signal";
 
 export type ReloadResult = { ok: true; config: AgentConfig } | { ok: false; error: AgentError };
 
-export interface ConfigWatcherDeps {
+interface ConfigWatcherDeps {
   /** Reads and validates the file. */
   load: () => Promise<AgentConfig>;
   /** Called with every configuration that loaded; the daemon applies what it can. */
@@ -23,7 +23,7 @@ export interface ConfigWatcherDeps {
   refused: (error: AgentError, trigger: ReloadTrigger) => void;
 }
 
-export interface ConfigWatcherOptions {
+interface ConfigWatcherOptions {
   /** The file to watch; null: reload on signal only. */
   path: string | null;
   /**

@@ -12,7 +12,7 @@ import type { AgentLog } from "./agent-log.js";
 import type { DeviceChange } from "./device-watcher.js";
 import type { RequestMeta } from "./operation-records.js";
 
-export interface DeviceChangeDeps {
+interface DeviceChangeDeps {
   log: AgentLog;
   emit: (payload: AgentEventPayload) => void;
   /** The record of a device as read. */

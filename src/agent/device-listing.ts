@@ -5,12 +5,16 @@
  * the desired bindings. Listings are kept in a DeviceView between calls.
  */
 import { AgentError, isAgentError, type PciAddress, toAgentError } from "../common/index.js";
-import { DEFAULT_ALLOWED_IDS, type DesiredStore, type DriverEngine } from "../driver/index.js";
+import type { DesiredStore, DriverEngine } from "../driver/index.js";
 import type { DeviceList, DeviceRecord, DeviceSelector } from "../server/core-types.js";
 import {
   type DefaultRouteReader,
+  ENA_KERNEL_DRIVER,
   type HolderScanner,
+  isEna,
+  managedIds,
   type PciDevice,
+  pciId,
   readDevice,
   type Sysfs,
   scanInventory,
@@ -136,8 +140,9 @@ export class DeviceListing {
   }
 
   #managed(device: PciDevice): boolean {
-    const id = `${device.vendor}:${device.device}`;
-    return DEFAULT_ALLOWED_IDS.includes(id) || this.#deps.config().allowedDevices.includes(id);
+    return managedIds(this.#deps.config().allowedDevices).includes(
+      pciId(device.vendor, device.device),
+    );
   }
 
   async #context(withHolders = true): Promise<ListingContext> {
@@ -164,7 +169,8 @@ export class DeviceListing {
       identity,
       holders,
       allowedDrivers: this.#deps.config().allowedDrivers,
-      kernelDriver: (d) => (d.vendor === "1d0f" ? "ena" : (engine.home(d.address)?.driver ?? null)),
+      kernelDriver: (d) =>
+        isEna(d.vendor, d.device) ? ENA_KERNEL_DRIVER : (engine.home(d.address)?.driver ?? null),
     };
   }
 }

@@ -44,7 +44,7 @@ export interface ListingContext {
   withHolders: boolean;
 }
 
-export type DesiredLookup = (mac: Mac | null, eniId: EniId | null) => DriverName | null;
+type DesiredLookup = (mac: Mac | null, eniId: EniId | null) => DriverName | null;
 
 /** Desired bindings from the store and the configuration; a stored one wins for the same key. */
 export async function desiredLookup(

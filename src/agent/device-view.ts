@@ -21,7 +21,7 @@
  */
 import type { DeviceList } from "../server/core-types.js";
 
-export interface DeviceViewDeps {
+interface DeviceViewDeps {
   /** Reads sysfs and joins it into records (the expensive part). */
   build: () => Promise<DeviceList["devices"]>;
   /** Objects a listing was joined with; a change of identity in any rebuilds it. */

@@ -41,7 +41,7 @@ export type DeviceChange =
   | { kind: "removed"; device: PciDevice }
   | { kind: "driver_changed"; device: PciDevice; from: DriverName | null };
 
-export interface DeviceWatcherDeps {
+interface DeviceWatcherDeps {
   sysfs: Sysfs;
   /** Which devices are watched (the managed vendor:device ids). */
   managed: (device: PciDevice) => boolean;
@@ -51,7 +51,7 @@ export interface DeviceWatcherDeps {
   onError?: (error: AgentError) => void;
 }
 
-export interface DeviceWatcherOptions {
+interface DeviceWatcherOptions {
   /** Read before every wait, so a reload takes effect at the next round. */
   pollIntervalMs: () => number;
   read?: ReadDeviceOptions;

@@ -18,7 +18,7 @@ import type { Ec2ClientOptions } from "../aws/index.js";
 import { AgentError } from "../common/index.js";
 import type { AgentMetrics } from "./agent-metrics.js";
 
-export function instrumentEc2Client(client: EC2Client, count: (code: string) => void): EC2Client {
+function instrumentEc2Client(client: EC2Client, count: (code: string) => void): EC2Client {
   client.middlewareStack.add(
     (next) => async (args) => {
       try {
@@ -34,7 +34,7 @@ export function instrumentEc2Client(client: EC2Client, count: (code: string) => 
   return client;
 }
 
-export interface AwsClientSource {
+interface AwsClientSource {
   /** The configured Region, else the one IMDS reports; null while neither is known. */
   region(): string | null;
   /** null: the Region's public endpoint. */
@@ -45,7 +45,7 @@ export interface AwsClientSource {
 type BaseOptions = Pick<Ec2ClientOptions, "region" | "endpoint" | "credentials">;
 
 /** One client per daemon, made when first asked for; `destroy()` closes its sockets. */
-export class LazyAwsClient<C extends { destroy(): void }> {
+class LazyAwsClient<C extends { destroy(): void }> {
   readonly #source: AwsClientSource;
   readonly #build: (options: BaseOptions) => Promise<C>;
   #client: C | null = null;

@@ -36,27 +36,22 @@ import type {
   TerminationResult,
 } from "../server/core-types.js";
 import type { HostReport } from "../server/host-report.js";
-import { isUserSpaceDriver } from "../sysfs/index.js";
+import { isUserSpaceDriver, readKernelFacts } from "../sysfs/index.js";
 import { computeHealth, type MonitoredJournal, STARTUP_COMPONENT } from "./agent-health.js";
 import type { AgentLog } from "./agent-log.js";
 import type { AgentMetrics } from "./agent-metrics.js";
 import { AGENT_VERSION } from "./agent-version.js";
+import { announceConfirmation } from "./announce-confirmation.js";
 import { buildHostReport } from "./build-host-report.js";
 import type { AgentConfig } from "./config-schema.js";
 import { DeviceChangeHandler } from "./device-change-handler.js";
 import { DeviceListing, type DeviceListingDeps } from "./device-listing.js";
 import type { DeviceChange } from "./device-watcher.js";
 import { EventHub } from "./event-hub.js";
-import { readKernelFacts } from "./host-facts.js";
 import type { PoolGuard } from "./kubelet-pools.js";
 import { OperationRecords, plannedRecord, type RequestMeta } from "./operation-records.js";
 import { guardPodDevice } from "./pod-device-guard.js";
-import {
-  noEc2Release,
-  type PlannerHooks,
-  type TerminationPlanner,
-  TerminationRunner,
-} from "./termination-runner.js";
+import type { PlannerHooks, TerminationPlanner } from "./release-plan-runner.js";
 import { toCoreNotice } from "./to-core-notice.js";
 import { TrackedWork } from "./tracked-work.js";
 
@@ -68,8 +63,8 @@ export interface CoreDeps extends Omit<DeviceListingDeps, "active"> {
   imdsEndpoint: () => string;
   /** The termination watcher's health; null when IMDS is disabled. */
   watcher: () => WatcherHealth | null;
-  /** Builds the termination plan. Default: restore to the kernel only (no EC2 step). */
-  planner?: (hooks: PlannerHooks) => TerminationPlanner;
+  /** Builds the termination plan. */
+  planner: (hooks: PlannerHooks) => TerminationPlanner;
   /**
    * After a device is bound to a DPDK driver: marks its owned ENI
    * DeleteOnTermination when `ec2.deleteOnTerminationOnBind` is on. Absent: nothing.
@@ -119,8 +114,17 @@ export class EniAgentCore implements AgentCore {
     // Every event says something a listing shows may have changed.
     this.#hub.subscribe(() => this.#devices.invalidate());
     deps.engine.subscribe((event) => {
-      const id = this.#records.observe(event);
       deps.metrics?.observe(event);
+      if (event.type === "confirmation") {
+        announceConfirmation(event, {
+          log: deps.log,
+          emit: (payload) => this.#hub.emit(payload),
+          statusOf: (id) => this.#records.get(id)?.status,
+          invalidate: () => this.#devices.invalidate(),
+        });
+        return;
+      }
+      const id = this.#records.observe(event);
       const record = this.#records.get(id);
       if (record === undefined) return;
       const done = event.type === "end" && event.status !== "stuck";
@@ -148,15 +152,7 @@ export class EniAgentCore implements AgentCore {
       finished: (ms, ok) =>
         deps.metrics?.terminationPlanSeconds.observe({ result: ok ? "ok" : "failed" }, ms / 1000),
     };
-    this.#runner =
-      deps.planner?.(hooks) ??
-      new TerminationRunner(
-        { ...hooks, releaser: noEc2Release },
-        {
-          graceMs: () => deps.config().termination.graceMs,
-          defaultDeadlineMs: () => deps.config().termination.defaultDeadlineMs,
-        },
-      );
+    this.#runner = deps.planner(hooks);
     this.#changes = new DeviceChangeHandler({
       log: deps.log,
       emit: (payload) => this.#hub.emit(payload),
@@ -213,6 +209,7 @@ export class EniAgentCore implements AgentCore {
       this.#deps.engine.bind(device, request.driver, {
         force: request.force,
         persist: request.persist,
+        ...(request.confirmWithinMs === null ? {} : { confirmWithinMs: request.confirmWithinMs }),
       }),
     );
     this.#protect(device);
@@ -246,6 +243,12 @@ export class EniAgentCore implements AgentCore {
     return this.#mutate(device, meta, null, () =>
       this.#deps.engine.restore(device, { persist: request.persist }),
     );
+  }
+
+  async confirmOperation(operationId: string, ctx: CallContext): Promise<OperationRecord> {
+    ctx.signal.throwIfAborted();
+    await this.#work.track(this.#deps.engine.confirm(operationId, "request"));
+    return this.getOperation(operationId, ctx);
   }
 
   async getOperation(operationId: string, _ctx: CallContext): Promise<OperationRecord> {
@@ -354,6 +357,13 @@ export class EniAgentCore implements AgentCore {
         { op: r.operationId, device: r.device, guard: r.guard, reason: r.message },
         "operation left open: recovery refused to act on it",
       );
+    }
+    for (const r of report.reverted) {
+      const fields = { op: r.operationId, device: r.device, revert: r.revertOperationId };
+      if (r.error === null)
+        log.warn(fields, "bind on trial past its deadline at start-up: reverted");
+      else
+        log.error({ ...fields, reason: r.error }, "bind on trial past its deadline: revert failed");
     }
     for (const d of report.drift) {
       this.#deps.metrics?.drift.inc();
@@ -592,6 +602,7 @@ export class EniAgentCore implements AgentCore {
       updatedAt: now,
       finishedAt: now,
       requestedBy: meta.requestedBy,
+      confirmation: null,
     });
   }
 }

@@ -13,7 +13,7 @@ import type { EniDescription } from "../aws/index.js";
 import { type EniId, toAgentError } from "../common/index.js";
 import type { AgentLog } from "./agent-log.js";
 
-export interface EniTagsDeps {
+interface EniTagsDeps {
   /** The ENIs attached to this instance, with their tags. */
   describe: () => Promise<EniDescription[]>;
   /** New tags are known: the pools should be computed again. */

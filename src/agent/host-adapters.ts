@@ -49,7 +49,7 @@ export interface HostAdapters {
 }
 
 /** An IMDS reader that keeps connections: close() at stop closes them. */
-export interface ClosableImds extends MetadataReader {
+interface ClosableImds extends MetadataReader {
   close(): void;
 }
 

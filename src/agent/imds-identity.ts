@@ -39,7 +39,7 @@ export interface ImdsStatus {
   consecutiveErrors: number;
 }
 
-export interface ImdsIdentityDeps {
+interface ImdsIdentityDeps {
   /** null: IMDS is disabled in the configuration. */
   imds: MetadataReader | null;
   /** Every failed refresh, for logs and metrics. */
@@ -48,7 +48,7 @@ export interface ImdsIdentityDeps {
   onRefresh?: () => void;
 }
 
-export interface ImdsIdentityOptions {
+interface ImdsIdentityOptions {
   /** Read before every wait, so a reload takes effect at the next round. */
   intervalMs: () => number;
 }

@@ -33,8 +33,3 @@ export {
   simEniId,
   simulatedHost,
 } from "./simulated-host.js";
-export {
-  type EniReleaser,
-  noEc2Release,
-  type ReleaseCandidate,
-} from "./termination-runner.js";

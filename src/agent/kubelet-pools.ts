@@ -43,7 +43,7 @@ export interface PoolGuard {
   holders(device: PciAddress): Promise<PodDeviceHolder[]>;
 }
 
-export interface KubeletPoolsDeps {
+interface KubeletPoolsDeps {
   plugin: Pick<DevicePlugin, "update" | "holders" | "offers">;
   /** The core's device listing; `fresh` scans now. */
   list(fresh: boolean): Promise<Listing>;

@@ -5,13 +5,13 @@
  */
 import { AgentError, type Service, toAgentError } from "../common/index.js";
 
-export interface HookLog {
+interface HookLog {
   info(fields: object, message: string): void;
   warn(fields: object, message: string): void;
   error(fields: object, message: string): void;
 }
 
-export interface LifecycleOptions {
+interface LifecycleOptions {
   /** Bound of one hook's start, in ms. Default 30 000. */
   startTimeoutMs?: number;
   /** Bound of one hook's stop, in ms (a hook that drains work sets its own). Default 30 000. */

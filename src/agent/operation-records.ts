@@ -17,6 +17,7 @@ import {
   stepWrite,
 } from "../driver/index.js";
 import type {
+  OperationConfirmation,
   OperationKind,
   OperationPage,
   OperationQuery,
@@ -197,10 +198,11 @@ export class OperationRecords {
   record(view: OperationView): OperationRecord {
     const { header } = view;
     const meta = this.#meta.get(header.id);
-    const status = STATUS[view.status];
+    const status = statusOf(view);
     const tracked = this.#steps.get(header.id);
+    const outcome = STATUS[view.status];
     const fallback: StepStatus =
-      status === "succeeded" ? "done" : status === "running" ? "pending" : "undone";
+      outcome === "succeeded" ? "done" : outcome === "running" ? "pending" : "undone";
     const createdAt = new Date(header.startedAt);
     const finishedAt = view.endedAt === null ? null : new Date(view.endedAt);
     return {
@@ -219,8 +221,28 @@ export class OperationRecords {
       updatedAt: finishedAt ?? createdAt,
       finishedAt,
       requestedBy: meta?.requestedBy ?? null,
+      confirmation: confirmationOf(view),
     };
   }
+}
+
+/** A bind on trial awaits (or was reverted) whatever its journal outcome says. */
+function statusOf(view: OperationView): OperationStatus {
+  const state = view.confirmation?.state;
+  if (state === "pending") return "awaiting_confirmation";
+  if (state === "reverted") return "reverted";
+  return STATUS[view.status];
+}
+
+function confirmationOf(view: OperationView): OperationConfirmation | null {
+  const c = view.confirmation;
+  if (c === null) return null;
+  return {
+    deadline: new Date(c.deadline),
+    state: c.state,
+    by: c.by,
+    updatedAt: c.at === null ? null : new Date(c.at),
+  };
 }
 
 /** A dry run's record: the plan, nothing written. */
@@ -246,6 +268,7 @@ export function plannedRecord(
     updatedAt: now,
     finishedAt: now,
     requestedBy: meta.requestedBy,
+    confirmation: null,
   };
 }
 

@@ -15,9 +15,9 @@ import { isUserSpaceDriver } from "../sysfs/index.js";
 import type { AgentLog } from "./agent-log.js";
 import type { PoolGuard } from "./kubelet-pools.js";
 
-export const POD_GUARD = "allocated-to-pod";
+const POD_GUARD = "allocated-to-pod";
 
-export interface GuardedMove {
+interface GuardedMove {
   device: PciAddress;
   /** The device's driver now. */
   driver: string | null;

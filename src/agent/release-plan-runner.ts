@@ -9,6 +9,8 @@
  * Region known yet (no ec2.region, IMDS silent) it still returns every
  * device to the kernel and fails only its EC2 steps, saying why.
  */
+
+import { createHash } from "node:crypto";
 import type {
   TerminationNotice as AwsNotice,
   EniStep,
@@ -22,6 +24,8 @@ import type {
 } from "../aws/index.js";
 import { AgentError, type ErrorCode, type PciAddress } from "../common/index.js";
 import type {
+  AgentEventPayload,
+  DeviceRecord,
   OperationRecord,
   ReleaseAction,
   StepStatus,
@@ -32,14 +36,45 @@ import type {
   TerminationStep,
 } from "../server/core-types.js";
 import type { AgentLog } from "./agent-log.js";
-import {
-  type PlannerHooks,
-  type TerminationPlanner,
-  terminationOperationId,
-} from "./termination-runner.js";
 import { toCoreNotice } from "./to-core-notice.js";
 
-export interface ReleasePlanRunnerDeps {
+/** What the core asks of a termination plan. */
+export interface TerminationPlanner {
+  /**
+   * Plans (dry run: nothing changes) or runs the plan for `notice` (null: a
+   * manual request). Resolves when every step succeeded; rejects otherwise
+   * with `operationId` set. A notice seen again joins its plan.
+   */
+  run(
+    notice: AwsNotice | null,
+    options: { dryRun: boolean; requestedBy: string | null; signal: AbortSignal },
+  ): Promise<TerminationResult>;
+  /** The notice whose plan ran or runs; null before any. */
+  pendingNotice(): TerminationNotice | null;
+  /** Finishes plans a stopped or killed agent left unfinished (start-up). */
+  resume(signal: AbortSignal): Promise<void>;
+}
+
+/** What a planner gets from the core. */
+export interface PlannerHooks {
+  /** The managed devices now. */
+  devices(): Promise<DeviceRecord[]>;
+  /** Returns a device to its kernel driver (a verified engine transaction). */
+  restore(device: PciAddress): Promise<void>;
+  /** Sends an event to subscribers. */
+  emit(payload: AgentEventPayload): void;
+  /** Keeps the plan's operation record for GetOperation/ListOperations (called on every change). */
+  remember(record: OperationRecord): void;
+  /** Plan durations, for metrics. */
+  finished(durationMs: number, ok: boolean): void;
+}
+
+/** A stable operation id for a notice's plan: the same notice, the same id, across restarts. */
+function terminationOperationId(key: string): string {
+  return `term-${createHash("sha256").update(key).digest("hex").slice(0, 20)}`;
+}
+
+interface ReleasePlanRunnerDeps {
   hooks: PlannerHooks;
   /** The ReleasePlan to use now (it reports through `emit`). */
   plan: (emit: (event: ReleasePlanEvent) => void) => ReleasePlan;
@@ -210,6 +245,7 @@ export class ReleasePlanRunner implements TerminationPlanner {
     return {
       id,
       kind: "termination",
+      confirmation: null,
       status: record.status === "running" ? "running" : record.status,
       pciAddress: null,
       fromDriver: null,
@@ -286,7 +322,7 @@ function eniStatus(step: EniStep): StepStatus {
 function toPlan(record: ReleasePlanRecord): TerminationPlan {
   const steps: TerminationStep[] = [
     ...record.restores.map((r) => ({
-      eniId: r.eniId ?? ("eni-unknown" as TerminationStep["eniId"]),
+      eniId: r.eniId,
       pciAddress: r.device as PciAddress,
       action: "restore_kernel_driver" as const,
       reason: "bound to a DPDK driver",

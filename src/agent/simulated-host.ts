@@ -21,6 +21,7 @@ import { isAgentError, type Service } from "../common/index.js";
 import { FileDesiredStore, FileJournal } from "../driver/index.js";
 import { FakeAutoScaling, FakeEc2, FakeImds, type FakeInterface } from "../sim/aws/index.js";
 import { ec2Host, loadKernelState, persistKernel, type SimKernel } from "../sim/index.js";
+import { isEna } from "../sysfs/index.js";
 import type { AgentConfig } from "./config-schema.js";
 import { type HostAdapters, imdsClientFor, imdsConnections, lazyImds } from "./host-adapters.js";
 
@@ -174,7 +175,7 @@ function seedEndpoints(
 ): string {
   const enas = kernel
     .devices()
-    .filter((d) => d.vendor === 0x1d0f && d.mac !== null)
+    .filter((d) => isEna(hex4(d.vendor), hex4(d.device)) && d.mac !== null)
     .sort((a, b) => (a.address < b.address ? -1 : 1));
   const instance = ec2.model.createInstance();
   // createInstance made a primary ENI of its own; the simulated host's ENAs replace it.
@@ -203,4 +204,9 @@ function seedEndpoints(
     ec2.model.attach(eniId, instance.id, index, 0, index === 0);
   });
   return instance.id;
+}
+
+/** 0x1d0f → "1d0f", as sysfs shows PCI ids. */
+function hex4(id: number): string {
+  return id.toString(16).padStart(4, "0");
 }

@@ -15,9 +15,10 @@ import {
 import { type Clock, wallClock } from "../common/index.js";
 import { AUTO_SCALING_RULES, classifyAwsError } from "./aws-errors.js";
 import { callAws, type Ec2CallOptions } from "./ec2-call.js";
+import type { LifecycleActionResult } from "./release-plan/plan-record.js";
 
-/** CONTINUE lets the termination go on (and other hooks run); ABANDON ends the remaining actions too. */
-export type LifecycleActionResult = "CONTINUE" | "ABANDON";
+/** The results live with the plan's record, which the configuration reads without the SDK. */
+export type { LifecycleActionResult };
 
 /** Which lifecycle action: the instance's, of this hook, in this group. */
 export interface LifecycleActionRef {
@@ -33,7 +34,7 @@ export interface AsgInstance {
   readonly lifecycleState: string;
 }
 
-export interface AsgLifecycleActionsDeps {
+interface AsgLifecycleActionsDeps {
   readonly client: AutoScalingClient;
   /** Epoch ms (the deadlines' unit). Default wallClock. */
   readonly clock?: Clock;

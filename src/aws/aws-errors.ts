@@ -17,7 +17,7 @@ import { AgentError, type ErrorCode, isAgentError } from "../common/index.js";
 /** Already gone: success for delete (ENI) and detach (attachment). */
 export const ENI_NOT_FOUND = "InvalidNetworkInterfaceID.NotFound";
 export const ATTACHMENT_NOT_FOUND = "InvalidAttachmentID.NotFound";
-export const DRY_RUN_OPERATION = "DryRunOperation";
+const DRY_RUN_OPERATION = "DryRunOperation";
 
 export const THROTTLING_CODES: ReadonlySet<string> = new Set([
   "RequestLimitExceeded",
@@ -65,7 +65,7 @@ const COMMON_RULES: readonly Rule[] = [
 ];
 
 /** EC2's ENI answers (the SDK models none: every error is EC2ServiceException named by its code). */
-export const EC2_RULES: readonly Rule[] = [
+const EC2_RULES: readonly Rule[] = [
   { awsCode: ENI_NOT_FOUND, code: "NOT_FOUND" },
   { awsCode: ATTACHMENT_NOT_FOUND, code: "NOT_FOUND" },
   { awsCode: "InvalidInstanceID.NotFound", code: "NOT_FOUND" },
@@ -110,7 +110,7 @@ export const EC2_RULES: readonly Rule[] = [
 ];
 
 /** The message of a lifecycle action that is not (or no longer) waiting. */
-export const NO_ACTIVE_LIFECYCLE_ACTION = /^No active Lifecycle Action found/;
+const NO_ACTIVE_LIFECYCLE_ACTION = /^No active Lifecycle Action found/;
 
 /**
  * Auto Scaling's answers to the lifecycle calls. Every lifecycle problem is
@@ -149,7 +149,7 @@ export const AUTO_SCALING_RULES: readonly Rule[] = [
  * carry `$fault`; network errors also get `$metadata` from the SDK, so that
  * alone does not tell them apart.
  */
-export function awsErrorCode(err: unknown): string | undefined {
+function awsErrorCode(err: unknown): string | undefined {
   if (typeof err !== "object" || err === null) return undefined;
   const e = err as { name?: unknown; $fault?: unknown };
   if ((e.$fault !== "client" && e.$fault !== "server") || typeof e.name !== "string") {

@@ -5,7 +5,7 @@
  * struggling IMDS, which shares a ~1024 packets/s link-local cap per ENI);
  * the random half keeps a fleet of hosts from retrying in lock-step.
  */
-export interface BackoffOptions {
+interface BackoffOptions {
   /** Delay scale of the first retry, in ms. */
   readonly baseMs: number;
   /** Upper bound of any single delay, in ms. */

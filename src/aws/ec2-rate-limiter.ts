@@ -24,7 +24,7 @@ export interface RateLimit {
  * EC2's documented buckets. Describes count as filtered and paginated (the
  * cheaper bucket) because this layer never sends any other kind.
  */
-export const EC2_RATE_LIMITS: Readonly<Record<Ec2ApiAction, RateLimit>> = {
+const EC2_RATE_LIMITS: Readonly<Record<Ec2ApiAction, RateLimit>> = {
   DescribeNetworkInterfaces: { burst: 100, refillPerSecond: 20 },
   DescribeInstances: { burst: 100, refillPerSecond: 20 },
   DetachNetworkInterface: { burst: 50, refillPerSecond: 5 },

@@ -7,7 +7,7 @@ import { AgentError, type EniId, isEniId } from "../common/index.js";
 
 export type EniStatus = "available" | "associated" | "attaching" | "in-use" | "detaching";
 
-export interface EniAttachmentDescription {
+interface EniAttachmentDescription {
   readonly attachmentId: string;
   readonly instanceId: string | undefined;
   readonly deviceIndex: number | undefined;

@@ -48,9 +48,9 @@ export interface InstanceIdentity {
   readonly primaryMac: Mac;
 }
 
-export type SkipReason = "stale" | "malformed";
+type SkipReason = "stale" | "malformed";
 
-export interface RefreshIdentityOptions extends ImdsGetOptions {
+interface RefreshIdentityOptions extends ImdsGetOptions {
   /** Known primary MAC; read from meta-data/mac when omitted. */
   readonly primaryMac?: Mac;
   /** Told about each listed MAC that was left out of the map, and why. */

@@ -24,7 +24,7 @@ const TOKEN_HEADER = "x-aws-ec2-metadata-token";
 const MAX_TTL_SECONDS = 21_600;
 
 /** The answer to a GET: a body, or "this path does not exist (now)". */
-export type ImdsResult =
+type ImdsResult =
   | { readonly kind: "found"; readonly body: string }
   | { readonly kind: "not-found" };
 
@@ -57,7 +57,7 @@ export interface ImdsClientOptions {
   readonly retryMaxDelayMs?: number;
 }
 
-export interface ImdsClientDeps {
+interface ImdsClientDeps {
   /** Wall clock in epoch ms; token expiry is computed with it (budgets use a monotonic clock). */
   readonly now?: () => number;
   readonly random?: () => number;

@@ -22,7 +22,7 @@ export interface ImdsResponse {
   readonly body: string;
 }
 
-export interface ImdsExchange {
+interface ImdsExchange {
   readonly method: "GET" | "PUT";
   readonly path: string;
   readonly headers: Readonly<Record<string, string>>;
@@ -31,7 +31,7 @@ export interface ImdsExchange {
   readonly signal?: AbortSignal;
 }
 
-export interface ImdsHttpOptions {
+interface ImdsHttpOptions {
   /** Connections at once (polls due together queue on it). Default 1. */
   readonly maxSockets?: number;
   /** An idle connection is closed after this long, in ms. Default 2000. */

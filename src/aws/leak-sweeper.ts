@@ -25,7 +25,7 @@ import { ENI_NOT_FOUND } from "./aws-errors.js";
 import type { Ec2Actions } from "./ec2-actions.js";
 import type { EniDescription } from "./eni-description.js";
 
-export interface LeakSweeperOptions {
+interface LeakSweeperOptions {
   /** Time between sweeps, in ms. Default 300000. */
   readonly intervalMs?: number;
   /** Each delay is intervalMs × (1 ± jitter). Default 0.2. */
@@ -44,7 +44,7 @@ export interface LeakSweeperOptions {
   readonly dryRun?: boolean;
 }
 
-export interface LeakSweeperDeps {
+interface LeakSweeperDeps {
   /** Asked for at every sweep (the daemon's client exists once the Region is known). */
   readonly actions: () => Ec2Actions | Promise<Ec2Actions>;
   /** Every sweep's report (for logs and metrics). */
@@ -62,7 +62,7 @@ export interface LeakSweeperDeps {
  * - `deferred`: over this sweep's delete budget, next sweep;
  * - `failed`: the delete failed (attached in between, IAM, time): `error`.
  */
-export type SweepDecision =
+type SweepDecision =
   | "deleted"
   | "would-delete"
   | "already-gone"
@@ -71,7 +71,7 @@ export type SweepDecision =
   | "deferred"
   | "failed";
 
-export interface SweepEntry {
+interface SweepEntry {
   readonly eniId: string;
   readonly ageMs: number;
   /** Where the age comes from. */

@@ -18,7 +18,7 @@ import type { Ec2CallOptions } from "./ec2-call.js";
  * - `not-attached`: no attachment to mark (detached, or EC2 does not know the ENI);
  * - `dry-run`: EC2 says the call would have succeeded.
  */
-export type ProtectOutcome = "set" | "already-set" | "not-owned" | "not-attached" | "dry-run";
+type ProtectOutcome = "set" | "already-set" | "not-owned" | "not-attached" | "dry-run";
 
 /**
  * Marks an owned ENI's attachment DeleteOnTermination and verifies it.

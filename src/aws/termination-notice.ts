@@ -8,7 +8,7 @@ export type SpotAction = "terminate" | "stop" | "hibernate";
 export const SPOT_ACTIONS: readonly SpotAction[] = ["terminate", "stop", "hibernate"];
 
 /** Codes of `events/maintenance/scheduled`; others may appear and are kept as strings. */
-export type ScheduledEventCode =
+type ScheduledEventCode =
   | "instance-reboot"
   | "system-reboot"
   | "system-maintenance"

@@ -1,7 +1,8 @@
 /**
  * Polls IMDS for the signals that the instance is going away and reports each
- * notice once. An owned job: start(signal) launches one loop per source,
- * stop() aborts them and waits; timers and fetches carry the same signal.
+ * notice once. An owned job (a PeriodicJob): start(signal) launches one loop
+ * for every source, stop() aborts it and waits; timers and fetches carry the
+ * same signal.
  *
  * It never crashes on IMDS trouble and never invents a notice: a failed or
  * unreadable poll changes nothing but health and the next delay (exponential
@@ -15,6 +16,7 @@ import {
   AgentError,
   type Clock,
   type ErrorCode,
+  PeriodicJob,
   type Service,
   toAgentError,
   wallClock,
@@ -69,7 +71,7 @@ export interface TerminationWatcherOptions {
   readonly policy?: Partial<ReleasePolicy>;
 }
 
-export interface TerminationWatcherDeps {
+interface TerminationWatcherDeps {
   readonly imds: MetadataReader;
   /** Called once per new notice, synchronously; a throw is reported to onError. */
   readonly onNotice: (notice: TerminationNotice) => void;
@@ -90,7 +92,7 @@ export interface TerminationWatcherDeps {
   readonly random?: () => number;
 }
 
-export interface SourceHealth {
+interface SourceHealth {
   readonly source: NoticeSource;
   readonly lastSuccessAtMs: number | undefined;
   readonly lastErrorAtMs: number | undefined;
@@ -114,147 +116,137 @@ const MAX_REMEMBERED_KEYS = 1024;
 
 export class TerminationWatcher implements Service {
   readonly name = "termination-watcher";
-  private readonly deps: TerminationWatcherDeps;
-  private readonly clock: Clock;
-  private readonly random: () => number;
-  private readonly intervals: Record<NoticeSource, number>;
-  private readonly errorBackoffMaxMs: number;
-  private readonly hookTimeoutMs: number;
-  private readonly unhealthyAfterErrors: number;
-  private readonly sources: readonly NoticeSource[];
-  private readonly policy: ReleasePolicy;
+  readonly #deps: TerminationWatcherDeps;
+  readonly #clock: Clock;
+  readonly #random: () => number;
+  readonly #intervals: Record<NoticeSource, number>;
+  readonly #errorBackoffMaxMs: number;
+  readonly #hookTimeoutMs: number;
+  readonly #unhealthyAfterErrors: number;
+  readonly #sources: readonly NoticeSource[];
+  readonly #policy: ReleasePolicy;
   /** Each reported notice by key, as last seen. */
-  private readonly seen = new Map<string, TerminationNotice>();
-  private readonly health = new Map<NoticeSource, SourceHealth>();
-  private controller: AbortController | undefined;
-  private loops: Promise<void>[] = [];
+  readonly #seen = new Map<string, TerminationNotice>();
+  readonly #health = new Map<NoticeSource, SourceHealth>();
+  /** When each source is due next (epoch ms on the clock); set at start. */
+  readonly #dueAtMs = new Map<NoticeSource, number>();
+  readonly #job: PeriodicJob;
 
   constructor(deps: TerminationWatcherDeps, options: TerminationWatcherOptions = {}) {
-    this.deps = deps;
-    this.clock = deps.clock ?? wallClock;
-    this.random = deps.random ?? Math.random;
-    this.intervals = {
+    this.#deps = deps;
+    this.#clock = deps.clock ?? wallClock;
+    this.#random = deps.random ?? Math.random;
+    this.#intervals = {
       spot: options.spotIntervalMs ?? 5000,
       asg: options.asgIntervalMs ?? 5000,
       scheduled: options.scheduledIntervalMs ?? 15_000,
       rebalance: options.rebalanceIntervalMs ?? 5000,
     };
-    for (const [source, ms] of Object.entries(this.intervals)) {
+    for (const [source, ms] of Object.entries(this.#intervals)) {
       if (!(ms > 0)) throw new AgentError("INVALID_ARGUMENT", `${source} interval must be > 0 ms`);
     }
-    this.errorBackoffMaxMs = options.errorBackoffMaxMs ?? 30_000;
-    this.hookTimeoutMs = options.asgLifecycleHookTimeoutMs ?? 120_000;
-    this.unhealthyAfterErrors = options.unhealthyAfterErrors ?? 3;
-    this.sources = options.sources ?? NOTICE_SOURCES;
-    this.policy = { ...DEFAULT_RELEASE_POLICY, ...options.policy };
-    for (const source of this.sources) this.health.set(source, emptyHealth(source));
+    this.#errorBackoffMaxMs = options.errorBackoffMaxMs ?? 30_000;
+    this.#hookTimeoutMs = options.asgLifecycleHookTimeoutMs ?? 120_000;
+    this.#unhealthyAfterErrors = options.unhealthyAfterErrors ?? 3;
+    this.#sources = options.sources ?? NOTICE_SOURCES;
+    this.#policy = { ...DEFAULT_RELEASE_POLICY, ...options.policy };
+    for (const source of this.#sources) this.#health.set(source, emptyHealth(source));
+    // One loop and one timer for every source: each round polls, together,
+    // the sources due by then (within COALESCE_MS), and sleeps until the next
+    // one is due. Sources with the same interval stay in step, so an idle
+    // daemon wakes once per interval and its polls share one connection,
+    // rather than each source keeping a timer of its own.
+    this.#job = new PeriodicJob(
+      this.name,
+      {
+        runFirst: true,
+        intervalMs: () => Math.max(0, Math.min(...this.#dueAtMs.values()) - this.#clock.now()),
+        sleep: (ms, signal) => this.#clock.sleep(ms, signal),
+      },
+      (signal) => this.#round(signal),
+    );
   }
 
-  /** Launches the poll loops and returns at once; IMDS being down does not fail start. */
+  /** Launches the polls and returns at once; IMDS being down does not fail start. Idempotent. */
   async start(signal: AbortSignal): Promise<void> {
-    if (this.controller) return;
-    const controller = new AbortController();
-    this.controller = controller;
-    const onAbort = (): void => controller.abort(signal.reason);
-    if (signal.aborted) onAbort();
-    else signal.addEventListener("abort", onAbort, { once: true });
-    this.loops = [
-      this.run(controller.signal).finally(() => signal.removeEventListener("abort", onAbort)),
-    ];
+    if (this.#job.signal !== null) return;
+    const now = this.#clock.now();
+    for (const source of this.#sources) this.#dueAtMs.set(source, now);
+    await this.#job.start(signal);
   }
 
   /** Stops polling and waits for in-flight polls to end. Idempotent. */
-  async stop(): Promise<void> {
-    const controller = this.controller;
-    if (!controller) return;
-    controller.abort(new AgentError("ABORTED", "termination watcher stopped"));
-    await Promise.allSettled(this.loops);
-    this.loops = [];
-    this.controller = undefined;
+  stop(): Promise<void> {
+    return this.#job.stop();
   }
 
   /** One poll of every configured source, in parallel; for tests and a manual "check now". */
   async pollAll(signal?: AbortSignal): Promise<void> {
-    await Promise.all(this.sources.map((source) => this.pollOnce(source, signal)));
+    await Promise.all(this.#sources.map((source) => this.#pollOnce(source, signal)));
   }
 
   getHealth(): WatcherHealth {
-    const sources = this.sources.map((source) => this.health.get(source) ?? emptyHealth(source));
-    const running = this.controller !== undefined && !this.controller.signal.aborted;
+    const sources = this.#sources.map((source) => this.#health.get(source) ?? emptyHealth(source));
+    const signal = this.#job.signal;
+    const running = signal !== null && !signal.aborted;
     const healthy =
       running &&
       sources.every(
-        (s) => s.lastSuccessAtMs !== undefined && s.consecutiveErrors < this.unhealthyAfterErrors,
+        (s) => s.lastSuccessAtMs !== undefined && s.consecutiveErrors < this.#unhealthyAfterErrors,
       );
     return { healthy, running, sources };
   }
 
-  /**
-   * One loop and one timer for every source: each round polls, together,
-   * the sources due by then (within COALESCE_MS), and sleeps until the next
-   * one is due. Sources with the same interval stay in step, so an idle
-   * daemon wakes once per interval and its polls share one connection,
-   * rather than each source keeping a timer of its own.
-   */
-  private async run(signal: AbortSignal): Promise<void> {
-    const { clock } = this;
-    const dueAtMs = new Map(this.sources.map((source) => [source, clock.now()]));
-    while (!signal.aborted) {
-      const roundMs = clock.now() + COALESCE_MS;
-      const due = this.sources.filter((source) => (dueAtMs.get(source) ?? 0) <= roundMs);
-      await Promise.all(
-        due.map(async (source) => {
-          const delayMs = await this.pollAndDelay(source, signal);
-          // Counted from the round's start, so that sources stay in step; from
-          // the poll's end when the poll outlasted it (never back to back).
-          const inStep = roundMs - COALESCE_MS + delayMs;
-          const now = clock.now();
-          dueAtMs.set(source, inStep > now ? inStep : now + delayMs);
-        }),
-      );
-      if (signal.aborted) return;
-      const nextMs = Math.min(...dueAtMs.values());
-      try {
-        await clock.sleep(Math.max(0, nextMs - clock.now()), signal);
-      } catch {
-        return;
-      }
-    }
+  /** Polls the sources due now and sets when each is due next. */
+  async #round(signal: AbortSignal): Promise<void> {
+    const clock = this.#clock;
+    const roundMs = clock.now() + COALESCE_MS;
+    const due = this.#sources.filter((source) => (this.#dueAtMs.get(source) ?? 0) <= roundMs);
+    await Promise.all(
+      due.map(async (source) => {
+        const delayMs = await this.#pollAndDelay(source, signal);
+        // Counted from the round's start, so that sources stay in step; from
+        // the poll's end when the poll outlasted it (never back to back).
+        const inStep = roundMs - COALESCE_MS + delayMs;
+        const now = clock.now();
+        this.#dueAtMs.set(source, inStep > now ? inStep : now + delayMs);
+      }),
+    );
   }
 
   /** Polls `source` once and returns the delay until its next poll (its interval, or a backoff). */
-  private async pollAndDelay(source: NoticeSource, signal: AbortSignal): Promise<number> {
-    const intervalMs = this.intervals[source];
-    const ok = await this.pollOnce(source, signal);
-    if (!signal.aborted) this.polled(source);
+  async #pollAndDelay(source: NoticeSource, signal: AbortSignal): Promise<number> {
+    const intervalMs = this.#intervals[source];
+    const ok = await this.#pollOnce(source, signal);
+    if (!signal.aborted) this.#polled(source);
     if (ok) return intervalMs;
-    const errors = this.health.get(source)?.consecutiveErrors ?? 0;
-    const backoff = { baseMs: intervalMs, capMs: Math.max(intervalMs, this.errorBackoffMaxMs) };
-    return backoffDelayMs(errors, backoff, this.random);
+    const errors = this.#health.get(source)?.consecutiveErrors ?? 0;
+    const backoff = { baseMs: intervalMs, capMs: Math.max(intervalMs, this.#errorBackoffMaxMs) };
+    return backoffDelayMs(errors, backoff, this.#random);
   }
 
   /** Returns whether the poll succeeded; never throws. */
-  private async pollOnce(source: NoticeSource, signal?: AbortSignal): Promise<boolean> {
+  async #pollOnce(source: NoticeSource, signal?: AbortSignal): Promise<boolean> {
     let details: NoticeDetail[];
     let partialErrors: AgentError[] = [];
     try {
-      ({ details, partialErrors } = await this.read(source, signal));
+      ({ details, partialErrors } = await this.#read(source, signal));
     } catch (err) {
       if (signal?.aborted) return false;
       const error = toAgentError(err);
-      this.recordError(source, error);
+      this.#recordError(source, error);
       return false;
     }
-    for (const detail of details) this.emit(source, detail);
+    for (const detail of details) this.#emit(source, detail);
     if (partialErrors.length > 0) {
-      for (const error of partialErrors) this.recordError(source, error);
+      for (const error of partialErrors) this.#recordError(source, error);
       return false;
     }
-    this.recordSuccess(source);
+    this.#recordSuccess(source);
     return true;
   }
 
-  private async read(
+  async #read(
     source: NoticeSource,
     signal?: AbortSignal,
   ): Promise<{ details: NoticeDetail[]; partialErrors: AgentError[] }> {
@@ -262,28 +254,28 @@ export class TerminationWatcher implements Service {
     const none = { details: [], partialErrors: [] };
     switch (source) {
       case "spot": {
-        const r = await this.deps.imds.get(SPOT_PATH, options);
+        const r = await this.#deps.imds.get(SPOT_PATH, options);
         return r.kind === "found"
           ? { details: [parseSpotNotice(r.body)], partialErrors: [] }
           : none;
       }
       case "asg": {
-        const r = await this.deps.imds.get(ASG_PATH, options);
+        const r = await this.#deps.imds.get(ASG_PATH, options);
         if (r.kind === "not-found") return none;
         // The state may have turned just after the previous poll: the hook's
         // timeout is counted from then, one interval before this sighting.
-        const changedAtMs = this.clock.now() - this.intervals.asg;
-        const detail = parseAsgState(r.body, changedAtMs, this.hookTimeoutMs);
+        const changedAtMs = this.#clock.now() - this.#intervals.asg;
+        const detail = parseAsgState(r.body, changedAtMs, this.#hookTimeoutMs);
         return { details: detail ? [detail] : [], partialErrors: [] };
       }
       case "scheduled": {
-        const r = await this.deps.imds.get(SCHEDULED_PATH, options);
+        const r = await this.#deps.imds.get(SCHEDULED_PATH, options);
         if (r.kind === "not-found") return none;
         const { notices, errors } = parseScheduledEvents(r.body);
         return { details: notices, partialErrors: errors };
       }
       case "rebalance": {
-        const r = await this.deps.imds.get(REBALANCE_PATH, options);
+        const r = await this.#deps.imds.get(REBALANCE_PATH, options);
         return r.kind === "found"
           ? { details: [parseRebalanceNotice(r.body)], partialErrors: [] }
           : none;
@@ -291,16 +283,16 @@ export class TerminationWatcher implements Service {
     }
   }
 
-  private polled(source: NoticeSource): void {
+  #polled(source: NoticeSource): void {
     try {
-      this.deps.onPolled?.(source);
+      this.#deps.onPolled?.(source);
     } catch (err) {
-      this.deps.onError?.(source, toAgentError(err));
+      this.#deps.onError?.(source, toAgentError(err));
     }
   }
 
-  private emit(source: NoticeSource, detail: NoticeDetail): void {
-    const known = this.seen.get(detail.key);
+  #emit(source: NoticeSource, detail: NoticeDetail): void {
+    const known = this.#seen.get(detail.key);
     if (known !== undefined) {
       // The ASG deadline is derived from the sighting, so it moves with
       // every poll by construction: only a deadline the notice carries changes.
@@ -310,51 +302,51 @@ export class TerminationWatcher implements Service {
         ...detail,
         observedAtMs: known.observedAtMs,
       } as TerminationNotice;
-      this.seen.set(detail.key, changed);
-      this.call(source, () => this.deps.onNoticeChanged?.(changed, known.deadlineMs));
+      this.#seen.set(detail.key, changed);
+      this.#call(source, () => this.#deps.onNoticeChanged?.(changed, known.deadlineMs));
       return;
     }
     const notice: TerminationNotice = {
       ...detail,
-      observedAtMs: this.clock.now(),
-      triggersRelease: triggersRelease(detail, this.policy),
+      observedAtMs: this.#clock.now(),
+      triggersRelease: triggersRelease(detail, this.#policy),
     };
-    this.seen.set(detail.key, notice);
-    if (this.seen.size > MAX_REMEMBERED_KEYS) {
-      const oldest = this.seen.keys().next().value;
-      if (oldest !== undefined) this.seen.delete(oldest);
+    this.#seen.set(detail.key, notice);
+    if (this.#seen.size > MAX_REMEMBERED_KEYS) {
+      const oldest = this.#seen.keys().next().value;
+      if (oldest !== undefined) this.#seen.delete(oldest);
     }
-    this.call(source, () => this.deps.onNotice(notice));
+    this.#call(source, () => this.#deps.onNotice(notice));
   }
 
   /** Runs a consumer's callback; its failure is reported, never thrown into the poll. */
-  private call(source: NoticeSource, callback: () => void): void {
+  #call(source: NoticeSource, callback: () => void): void {
     try {
       callback();
     } catch (err) {
-      this.deps.onError?.(source, toAgentError(err));
+      this.#deps.onError?.(source, toAgentError(err));
     }
   }
 
-  private recordSuccess(source: NoticeSource): void {
-    const previous = this.health.get(source) ?? emptyHealth(source);
-    this.health.set(source, {
+  #recordSuccess(source: NoticeSource): void {
+    const previous = this.#health.get(source) ?? emptyHealth(source);
+    this.#health.set(source, {
       ...previous,
-      lastSuccessAtMs: this.clock.now(),
+      lastSuccessAtMs: this.#clock.now(),
       consecutiveErrors: 0,
     });
   }
 
-  private recordError(source: NoticeSource, error: AgentError): void {
-    const previous = this.health.get(source) ?? emptyHealth(source);
-    this.health.set(source, {
+  #recordError(source: NoticeSource, error: AgentError): void {
+    const previous = this.#health.get(source) ?? emptyHealth(source);
+    this.#health.set(source, {
       ...previous,
-      lastErrorAtMs: this.clock.now(),
+      lastErrorAtMs: this.#clock.now(),
       consecutiveErrors: previous.consecutiveErrors + 1,
       lastErrorCode: error.code,
       lastErrorMessage: error.message,
     });
-    this.deps.onError?.(source, error);
+    this.#deps.onError?.(source, error);
   }
 }
 

@@ -2,13 +2,15 @@
  * What a CLI command is. Commands are modules loaded on demand (see
  * commands.ts), so `eni-agent status` never loads gRPC, the AWS SDK or pino.
  */
+import type { Clock } from "../common/clock.js";
 
 /**
  * Where a command writes and what it may read of its environment. Only
  * run-as-process.ts builds one from `process`.
  */
 export interface CliIo {
-  stdout: { write(text: string): unknown };
+  /** `isTTY`: a person watches; a countdown may redraw its line. */
+  stdout: { write(text: string): unknown; isTTY?: boolean };
   /** `isTTY`: progress may redraw one line instead of printing many. */
   stderr: { write(text: string): unknown; isTTY?: boolean };
   /** The entry point's environment (ENI_AGENT_SOCKET); modules never read `process.env`. */
@@ -18,6 +20,8 @@ export interface CliIo {
    * are cancelled. Absent in tests that never interrupt.
    */
   signal?: AbortSignal;
+  /** Wall time for countdowns; the real one when absent (tests step their own). */
+  clock?: Clock;
 }
 
 /** A command module's contract: parse `argv` (the words after the command name), do the work, return an exit code. */

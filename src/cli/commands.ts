@@ -23,6 +23,10 @@ export const COMMANDS: Readonly<Record<string, CommandSpec>> = {
     summary: "Give a device back to its kernel driver, override cleared, verified",
     load: () => import("./commands/restore.js"),
   },
+  confirm: {
+    summary: "Make a bind on trial (bind --try) final, so it is not reverted",
+    load: () => import("./commands/confirm.js"),
+  },
   ops: {
     summary: "List operations, or show one with its steps",
     load: () => import("./commands/ops.js"),

@@ -11,14 +11,14 @@ export const EXIT_FAILURE = 1;
 /** Bad command line or invalid argument. */
 export const EXIT_USAGE = 2;
 /** A device, file or resource named or needed does not exist. */
-export const EXIT_NOT_FOUND = 3;
+const EXIT_NOT_FOUND = 3;
 /** The system is not in a state that allows the operation (guard refused, module missing, …). */
 export const EXIT_PRECONDITION = 4;
-export const EXIT_PERMISSION = 5;
+const EXIT_PERMISSION = 5;
 /** The daemon or a resource is busy, stopping or timed out; retrying may help. */
 export const EXIT_UNAVAILABLE = 6;
 /** Lost a race with a concurrent change. */
-export const EXIT_ABORTED = 7;
+const EXIT_ABORTED = 7;
 /**
  * No daemon answers where the command looked (no socket, connection refused,
  * no permission on the socket). Its own code so that scripts can tell "start

@@ -6,16 +6,16 @@
 import { parseArgs } from "node:util";
 import { AgentError, quoteInput } from "../common/index.js";
 
-export interface FlagDef {
+interface FlagDef {
   type: "boolean" | "string";
   short?: string;
 }
 
-export type FlagValues<S extends Record<string, FlagDef>> = {
+type FlagValues<S extends Record<string, FlagDef>> = {
   [K in keyof S]: S[K]["type"] extends "boolean" ? boolean : string | undefined;
 };
 
-export interface ParsedFlags<S extends Record<string, FlagDef>> {
+interface ParsedFlags<S extends Record<string, FlagDef>> {
   values: FlagValues<S>;
   positionals: string[];
 }
@@ -70,4 +70,11 @@ export function usage(command: string, message: string): AgentError {
   return new AgentError("INVALID_ARGUMENT", message, {
     remedy: `run 'eni-agent ${command} --help' for usage`,
   });
+}
+
+/** Refuses positional arguments, for the commands that take none. */
+export function noArguments(command: string, positionals: readonly string[]): void {
+  if (positionals.length > 0) {
+    throw usage(command, `unexpected argument ${JSON.stringify(positionals[0])}`);
+  }
 }

@@ -7,7 +7,7 @@
 import { blockingStdout } from "./blocking-stdout.js";
 import type { CliIo } from "./command.js";
 
-export interface ProcessIoOptions {
+interface ProcessIoOptions {
   /**
    * Write standard output with blocking write(2) calls (blocking-stdout.ts)
    * rather than through process.stdout. Only for a command that prints its

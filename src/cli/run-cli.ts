@@ -9,7 +9,7 @@ import { COMMANDS } from "./commands.js";
 import { EXIT_OK, EXIT_USAGE } from "./exit-codes.js";
 import { reportFailure, runCommand } from "./run-command.js";
 
-export function topLevelHelp(): string {
+function topLevelHelp(): string {
   const names = Object.keys(COMMANDS);
   const width = Math.max(...names.map((n) => n.length));
   const list = names.map((n) => `    ${n.padEnd(width)}   ${COMMANDS[n]!.summary}`).join("\n");

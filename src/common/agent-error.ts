@@ -49,7 +49,7 @@ export interface ErrorDetails {
   operationId?: string;
 }
 
-export interface AgentErrorOptions extends ErrorDetails {
+interface AgentErrorOptions extends ErrorDetails {
   cause?: unknown;
 }
 

@@ -4,4 +4,5 @@ export * from "./clock.js";
 export * from "./eni-id.js";
 export * from "./lifecycle.js";
 export * from "./mac.js";
+export * from "./semaphore.js";
 export * from "./state-file.js";

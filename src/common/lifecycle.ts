@@ -28,7 +28,7 @@ export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
   });
 }
 
-export interface PeriodicJobOptions {
+interface PeriodicJobOptions {
   /** Time between rounds, read before every wait (so a reload takes effect at the next one). */
   intervalMs: () => number;
   /** Run the first round at start (true) or after the first wait (false). Default false. */

@@ -1,11 +1,13 @@
 /**
  * The agent's files in its state directory (journal compaction, desired
- * bindings, release plans) and the simulator's endpoint file: one atomic
- * writer for all of them. Replace = write a temp file, fsync it, rename it
- * over the old one, fsync the directory (a rename is durable only once its
- * directory is). A crash leaves the old or the new file, never a mix.
+ * bindings, release plans) and the simulator's files (endpoints, the kept
+ * kernel): one atomic writer for all of them. Replace = write a temp file,
+ * fsync it, rename it over the old one, fsync the directory (a rename is
+ * durable only once its directory is). A crash leaves the old or the new
+ * file, never a mix.
  */
 import { randomUUID } from "node:crypto";
+import { closeSync, fsyncSync, openSync, renameSync, rmSync, writeSync } from "node:fs";
 import { mkdir, open, readFile, rename, rm } from "node:fs/promises";
 import { join } from "node:path";
 import { AgentError } from "./agent-error.js";
@@ -28,7 +30,7 @@ export async function ensureStateDir(dir: string): Promise<void> {
 export async function atomicWriteFile(dir: string, name: string, text: string): Promise<void> {
   await ensureStateDir(dir);
   const path = join(dir, name);
-  const temp = `${path}.${randomUUID()}.tmp`;
+  const temp = tempPath(path);
   try {
     const handle = await open(temp, "wx", 0o600);
     try {
@@ -43,6 +45,40 @@ export async function atomicWriteFile(dir: string, name: string, text: string): 
     throw stateIoError("replace", path, err);
   }
   await syncDir(dir);
+}
+
+/**
+ * atomicWriteFile for a caller that must be done before its turn ends (the
+ * simulator saves its kernel in the same turn as each change, so that a kill
+ * never finds a change the file lacks). `dir` must exist.
+ */
+export function atomicWriteFileSync(dir: string, name: string, text: string): void {
+  const path = join(dir, name);
+  const temp = tempPath(path);
+  try {
+    const fd = openSync(temp, "wx", 0o600);
+    try {
+      writeSync(fd, text);
+      fsyncSync(fd);
+    } finally {
+      closeSync(fd);
+    }
+    renameSync(temp, path);
+    const dirFd = openSync(dir, "r");
+    try {
+      fsyncSync(dirFd);
+    } finally {
+      closeSync(dirFd);
+    }
+  } catch (err) {
+    rmSync(temp, { force: true });
+    throw stateIoError("replace", path, err);
+  }
+}
+
+/** Each write its own temp file: two replaces of one file must never share one. */
+function tempPath(path: string): string {
+  return `${path}.${randomUUID()}.tmp`;
 }
 
 /** The text of `<dir>/<name>`; null when the file does not exist (nothing stored yet). */

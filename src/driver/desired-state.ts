@@ -33,12 +33,12 @@ export interface DesiredStore {
   save(bindings: readonly DesiredBinding[]): Promise<void>;
 }
 
-export function sameKey(a: DesiredKey, b: DesiredKey): boolean {
+function sameKey(a: DesiredKey, b: DesiredKey): boolean {
   if ("mac" in a) return "mac" in b && a.mac === b.mac;
   return "eniId" in b && a.eniId === b.eniId;
 }
 
-export function describeKey(key: DesiredKey): string {
+function describeKey(key: DesiredKey): string {
   return "mac" in key ? `MAC ${key.mac}` : key.eniId;
 }
 

@@ -8,10 +8,9 @@
  * callers disagree about the device; the caller that lost can look at the
  * running operation and decide.
  */
-import { AgentError, type PciAddress } from "../common/index.js";
-import { Semaphore } from "./semaphore.js";
+import { AgentError, type PciAddress, Semaphore } from "../common/index.js";
 
-export interface LockRequest {
+interface LockRequest {
   /** Identifies equivalent requests: e.g. "bind:vfio-pci". Same key → join. */
   key: string;
   operationId: string;
@@ -93,7 +92,7 @@ export class DeviceLocks {
     };
     this.#entries.set(device, entry);
     const promise = this.#parallel
-      .with(() => fn(lease))
+      .run(() => fn(lease))
       .finally(() => {
         if (!held) release();
       });

@@ -21,7 +21,7 @@ export function parseKernelRelease(release: string): KernelVersion | null {
 }
 
 /** 5.14 passes the probe's errno to user space, and EBUSY for a bound device. */
-export function bindErrnosPassThrough(kernel: KernelVersion | null): boolean {
+function bindErrnosPassThrough(kernel: KernelVersion | null): boolean {
   // Unknown version: assume a current kernel, but the ENODEV text still names both readings.
   if (kernel === null) return true;
   return kernel.major > 5 || (kernel.major === 5 && kernel.minor >= 14);

@@ -66,6 +66,11 @@ export interface BindOptions {
   force?: boolean;
   /** Remember the binding (by MAC) and re-apply it at start-up and on hot-attach. */
   persist?: boolean;
+  /**
+   * A bind on trial: once committed it awaits `confirm()` this long (1 s to
+   * 24 h) and is reverted to the kernel driver when none comes.
+   */
+  confirmWithinMs?: number;
 }
 
 export interface RecoveryReport {
@@ -76,4 +81,11 @@ export interface RecoveryReport {
   refused: { operationId: string; device: PciAddress; guard: string | null; message: string }[];
   drift: { device: PciAddress; override: string; driver: string | null; repaired: boolean }[];
   degraded: PciAddress[];
+  /** Binds on trial found past their deadline unconfirmed, and their revert (or why it failed). */
+  reverted: {
+    operationId: string;
+    device: PciAddress;
+    revertOperationId: string | null;
+    error: string | null;
+  }[];
 }

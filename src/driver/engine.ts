@@ -9,8 +9,18 @@
  */
 import { randomUUID } from "node:crypto";
 import { AgentError, type DriverName, isAgentError, type PciAddress } from "../common/index.js";
-import { DEFAULT_DRIVER_ALLOWLIST, parseDriverName, type Sysfs } from "../sysfs/index.js";
+import {
+  DEFAULT_DRIVER_ALLOWLIST,
+  type DeviceHolder,
+  ENA_IDS,
+  ENA_KERNEL_DRIVER,
+  managedIds,
+  parseDriverName,
+  type Sysfs,
+} from "../sysfs/index.js";
 import { type Clock, realClock } from "./clock.js";
+import { parseConfirmWindow } from "./confirm-window.js";
+import { Confirmations, type PendingConfirmation } from "./confirmations.js";
 import { type DesiredApplied, DesiredState } from "./desired-state.js";
 import { DeviceLocks, type Lease } from "./device-locks.js";
 import { parseKernelRelease } from "./diagnose.js";
@@ -20,7 +30,7 @@ import type {
   DriverEngineOptions,
   RecoveryReport,
 } from "./engine-options.js";
-import { DEFAULT_ALLOWED_IDS, type GuardName } from "./guards.js";
+import type { GuardName } from "./guards.js";
 import type { JournalLoad } from "./journal.js";
 import { describeState, readExisting, stateOf } from "./observe.js";
 import { type JournalIssues, OperationBook } from "./operation-book.js";
@@ -35,6 +45,7 @@ import {
 import { findDrift } from "./recovery.js";
 import { resolveDevice } from "./resolve-device.js";
 import {
+  emitConfirmation,
   type Refused,
   recoverOpen,
   runTransaction,
@@ -43,6 +54,7 @@ import {
   type TransactionResult,
 } from "./transaction.js";
 import type {
+  ConfirmedBy,
   DeviceHealth,
   DeviceSnapshot,
   DeviceState,
@@ -53,6 +65,7 @@ import type {
 } from "./types.js";
 import { WriteGate } from "./write-gate.js";
 
+export type { PendingConfirmation } from "./confirmations.js";
 export type {
   BindOptions,
   DriverEngineDeps,
@@ -63,8 +76,6 @@ export { type JournalIssues, journalNotes } from "./operation-book.js";
 export type { PlannedOperation } from "./prepare-operation.js";
 export type { OperationResult } from "./types.js";
 
-const ENA_KERNEL_DRIVERS = { "1d0f:ec20": "ena", "1d0f:ec21": "ena" };
-
 export class DriverEngine {
   readonly #sysfs: Sysfs;
   readonly #clock: Clock;
@@ -73,6 +84,8 @@ export class DriverEngine {
   readonly #tx: TransactionDeps;
   readonly #prepare: PrepareContext;
   readonly #desired: DesiredState;
+  readonly #confirmations: Confirmations;
+  readonly #holders: DriverEngineDeps["holders"];
   readonly #allowedDrivers: readonly string[];
   readonly #repairDrift: boolean;
   readonly #keepFinished: number;
@@ -84,6 +97,8 @@ export class DriverEngine {
     this.#sysfs = deps.sysfs;
     this.#clock = deps.clock ?? realClock;
     this.#book = new OperationBook(deps.journal, this.#clock);
+    this.#confirmations = new Confirmations(this.#book, this.#clock);
+    this.#holders = deps.holders;
     this.#locks = new DeviceLocks({ maxParallel: options.maxParallel ?? 4 });
     this.#allowedDrivers = options.allowedDrivers ?? DEFAULT_DRIVER_ALLOWLIST;
     this.#repairDrift = options.repairDrift ?? false;
@@ -92,8 +107,11 @@ export class DriverEngine {
       ...deps,
       book: this.#book,
       clock: this.#clock,
-      allowedIds: [...new Set([...DEFAULT_ALLOWED_IDS, ...(options.allowedIds ?? [])])],
-      kernelDrivers: { ...ENA_KERNEL_DRIVERS, ...options.kernelDrivers },
+      allowedIds: managedIds(options.allowedIds ?? []),
+      kernelDrivers: {
+        ...Object.fromEntries(ENA_IDS.map((id) => [id, ENA_KERNEL_DRIVER])),
+        ...options.kernelDrivers,
+      },
       holderScanTimeoutMs: options.holderScanTimeoutMs ?? 2_000,
     };
     this.#tx = {
@@ -150,6 +168,7 @@ export class DriverEngine {
       refused: [],
       drift: [],
       degraded: [],
+      reverted: [],
     };
     for (const view of this.#book.list()) {
       if (view.status !== "superseded" || view.endedAt !== null) continue;
@@ -179,6 +198,10 @@ export class DriverEngine {
           status: outcome.status,
         });
       }
+    }
+    for (const pending of this.#confirmations.pending()) {
+      if (pending.remainingMs > 0) continue;
+      report.reverted.push(await this.#revertAtStart(pending));
     }
     await this.#book.compact(this.#keepFinished);
     for (const found of await findDrift(this.#sysfs, this.#book, this.#prepare.allowedIds)) {
@@ -212,6 +235,23 @@ export class DriverEngine {
     } catch (err) {
       if (!isAgentError(err)) throw err;
       return { status: "refused", error: err };
+    }
+  }
+
+  /** A bind on trial found past its deadline at start-up: reverted before anything else runs. */
+  async #revertAtStart(pending: PendingConfirmation): Promise<RecoveryReport["reverted"][number]> {
+    const { operationId, device } = pending;
+    try {
+      const done = await this.#revert(operationId);
+      return { operationId, device, revertOperationId: done?.operationId ?? null, error: null };
+    } catch (err) {
+      if (!isAgentError(err)) throw err;
+      return {
+        operationId,
+        device,
+        revertOperationId: err.operationId ?? null,
+        error: err.message,
+      };
     }
   }
 
@@ -261,13 +301,81 @@ export class DriverEngine {
     this.#requireReady();
     const name = parseDriverName(driver, this.#allowedDrivers);
     const device = await this.resolve(input);
+    const trial = options.confirmWithinMs;
+    if (trial !== undefined && options.persist === true) {
+      // A persisted binding would be applied again after the revert (at start, on hot-attach).
+      throw new AgentError(
+        "INVALID_ARGUMENT",
+        "a bind on trial cannot be persisted: persist it once it is confirmed",
+        { device, remedy: "bind without persist, confirm it, then bind again with persist" },
+      );
+    }
     return this.#run(
       device,
-      `bind:${name}`,
-      `bind to ${name}`,
+      trial === undefined ? `bind:${name}` : `bind:${name}:try:${trial}`,
+      trial === undefined ? `bind to ${name}` : `bind to ${name} on trial`,
       () => prepareBind(this.#prepare, device, name, options.force ?? false),
       options.persist ? { driver: name } : null,
+      trial === undefined ? {} : { confirmWithinMs: parseConfirmWindow(trial) },
     );
+  }
+
+  /**
+   * Makes a bind on trial final. Idempotent (an operation confirmed already
+   * is OK). NOT_FOUND for an unknown operation; FAILED_PRECONDITION when it
+   * awaits no confirmation (reverted, past its deadline, ended by a later
+   * operation, never on trial); UNAVAILABLE when the journal refuses.
+   */
+  async confirm(operationId: string, by: ConfirmedBy = "request"): Promise<OperationView> {
+    this.#requireReady();
+    return this.#confirmations.confirm(operationId, by, (view) => emitConfirmation(this.#tx, view));
+  }
+
+  /** Binds on trial that await confirmation, oldest first. */
+  pendingConfirmations(): PendingConfirmation[] {
+    return this.#confirmations.pending();
+  }
+
+  /**
+   * Reverts a bind on trial whose deadline has passed unconfirmed: the
+   * same verified transaction as restore, journaled as the revert of
+   * `operationId`. Null when there is nothing to revert (confirmed, not
+   * due, ended by a later operation, or being reverted already). Throws
+   * like restore when the revert cannot run (e.g. a process holds the
+   * device): the bind then still awaits, and a later call retries.
+   */
+  async revertUnconfirmed(operationId: string): Promise<OperationResult | null> {
+    this.#requireReady();
+    return this.#revert(operationId);
+  }
+
+  async #revert(operationId: string): Promise<OperationResult | null> {
+    if (!this.#confirmations.claimRevert(operationId)) return null;
+    const device = this.#book.get(operationId)?.header.device;
+    if (device === undefined) return null;
+    try {
+      return await this.#run(
+        device,
+        `revert:${operationId}`,
+        `revert unconfirmed ${operationId}`,
+        async () => {
+          // Under the lock: an operation that ran while this one waited for it ended the wait.
+          if (this.#book.latestFor(device)?.header.id !== operationId) return null;
+          // Journaled even when the device is home already: the begin record ends the wait.
+          return { ...(await prepareRestore(this.#prepare, device)), noop: false };
+        },
+        null,
+        { reverts: operationId },
+      );
+    } finally {
+      this.#confirmations.release(operationId);
+    }
+  }
+
+  /** Processes holding the device's DPDK node now (the auto-confirm probe). */
+  async holders(device: PciAddress): Promise<DeviceHolder[]> {
+    const current = await readExisting(this.#sysfs, device);
+    return current.devNode === null ? [] : this.#holders.holders([current.devNode]);
   }
 
   /** Returns a device to its kernel driver with driver_override cleared. */
@@ -388,6 +496,7 @@ export class DriverEngine {
     label: string,
     prepare: () => Promise<PlannedOperation | null>,
     persist: { driver: DriverName | null } | null = null,
+    trial: Pick<OperationHeader, "confirmWithinMs" | "reverts"> = {},
   ): Promise<OperationResult> {
     const lockKey = persist === null ? key : `${key}+persist`;
     return this.#locked(device, lockKey, `op-${randomUUID()}`, label, async (id, lease) => {
@@ -399,7 +508,7 @@ export class DriverEngine {
       } else if (planned.noop) {
         done = result(null, device, planned.state, planned.overriddenGuards, "noop");
       } else {
-        done = await this.#execute(id, planned, lease);
+        done = await this.#execute(id, planned, lease, trial);
       }
       done.warnings.unshift(...(planned?.warnings ?? []));
       if (persist !== null) {
@@ -413,8 +522,10 @@ export class DriverEngine {
     operationId: string,
     planned: PlannedOperation,
     lease: Lease,
+    trial: Pick<OperationHeader, "confirmWithinMs" | "reverts">,
   ): Promise<OperationResult> {
     const header: OperationHeader = {
+      ...trial,
       id: operationId,
       kind: planned.kind,
       device: planned.device,
@@ -436,6 +547,7 @@ export class DriverEngine {
           planned.overriddenGuards,
           "committed",
         );
+        done.confirmBy = this.#book.get(operationId)?.confirmation?.deadline ?? null;
         const unwritten = this.#book.issues().unwritten.find((u) => u.operationId === operationId);
         if (unwritten !== undefined) {
           done.warnings.push(
@@ -480,5 +592,14 @@ function result(
   overriddenGuards: GuardName[],
   status: OperationResult["status"],
 ): OperationResult {
-  return { operationId, device, status, joined: false, state, overriddenGuards, warnings: [] };
+  return {
+    operationId,
+    device,
+    status,
+    joined: false,
+    state,
+    overriddenGuards,
+    warnings: [],
+    confirmBy: null,
+  };
 }

@@ -16,9 +16,6 @@ export type GuardName =
   | "interface-in-use"
   | "unknown-device";
 
-/** The ENA ids: the only devices managed unless the configuration adds more. */
-export const DEFAULT_ALLOWED_IDS: readonly string[] = ["1d0f:ec20", "1d0f:ec21"];
-
 /**
  * The instance's primary interface (device-number 0). From configuration
  * until the instance identity arrives from IMDS; null when unknown.
@@ -38,7 +35,7 @@ export interface GuardDeps {
   addresses: AddressProvider;
 }
 
-export interface GuardRequest {
+interface GuardRequest {
   /** "vendor:device" pairs managed by the agent. */
   allowedIds: readonly string[];
   force: boolean;
@@ -48,7 +45,7 @@ export interface GuardRequest {
   takesFromKernel: boolean;
 }
 
-export interface GuardResult {
+interface GuardResult {
   /** Guards that refused but were overridden by force, for the log and the journal. */
   overridden: GuardName[];
 }

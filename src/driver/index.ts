@@ -1,5 +1,17 @@
 export { type Clock, realClock, steppingClock } from "./clock.js";
 export {
+  isConfirmWindow,
+  MAX_CONFIRM_WITHIN_MS,
+  MIN_CONFIRM_WITHIN_MS,
+  parseConfirmWindow,
+} from "./confirm-window.js";
+export {
+  type AutoConfirm,
+  ConfirmationWatch,
+  type ConfirmationWatchOptions,
+} from "./confirmation-watch.js";
+export type { PendingConfirmation } from "./confirmations.js";
+export {
   type DesiredApplied,
   type DesiredBinding,
   type DesiredKey,
@@ -26,11 +38,10 @@ export {
   type RecoveryReport,
 } from "./engine.js";
 export { FileJournal, type FileJournalOptions } from "./file-journal.js";
-export {
-  type AddressProvider,
-  DEFAULT_ALLOWED_IDS,
-  type GuardName,
-  type PrimaryProvider,
+export type {
+  AddressProvider,
+  GuardName,
+  PrimaryProvider,
 } from "./guards.js";
 export {
   decodeJournal,

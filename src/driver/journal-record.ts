@@ -15,10 +15,12 @@ import {
   parseKernelDriverName,
   parsePciAddress,
 } from "../sysfs/index.js";
+import { isConfirmWindow } from "./confirm-window.js";
 import { isWritableOverride } from "./plan-transaction.js";
 
 const KINDS = ["bind", "restore", "repair", "drift"];
 const OUTCOMES = ["committed", "rolled_back", "rollback_failed", "superseded"];
+const CONFIRMERS = ["request", "probe"];
 const HEX4 = /^[0-9a-f]{4}$/;
 const TEXT = /^[\x20-\x7e]{0,256}$/;
 
@@ -58,6 +60,14 @@ function checkRecord(r: Obj): void {
       oneOf(OUTCOMES)(r.outcome, "outcome");
       nullable(state)(r.observed, "observed");
       nullable(errorSummary)(r.error, "error");
+      if (r.deadline !== undefined) {
+        if (r.outcome !== "committed") bad("deadline", "set on an operation that did not commit");
+        time(r.deadline, "deadline");
+      }
+      return;
+    case "confirmed":
+      operationId(r.id, "id");
+      oneOf(CONFIRMERS)(r.by, "by");
       return;
     default:
       bad("type", `unknown record type ${quote(r.type)}`);
@@ -80,6 +90,16 @@ function header(value: unknown, path: string): void {
   list(step)(op.steps, `${path}.steps`);
   boolean(op.force, `${path}.force`);
   time(op.startedAt, `${path}.startedAt`);
+  if (op.confirmWithinMs !== undefined) {
+    if (op.kind !== "bind") bad(`${path}.confirmWithinMs`, "set on an operation that is no bind");
+    if (!isConfirmWindow(op.confirmWithinMs)) {
+      bad(`${path}.confirmWithinMs`, "not a whole number of ms from 1 s to 24 h");
+    }
+  }
+  if (op.reverts !== undefined) {
+    if (op.kind !== "restore") bad(`${path}.reverts`, "set on an operation that is no restore");
+    operationId(op.reverts, `${path}.reverts`);
+  }
 }
 
 /** A snapshot of `device`: one naming another device is not this operation's. */

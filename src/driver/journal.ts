@@ -11,6 +11,7 @@
 import { crc32 } from "node:zlib";
 import { recordProblem } from "./journal-record.js";
 import type {
+  ConfirmedBy,
   DeviceState,
   ErrorSummary,
   OperationHeader,
@@ -18,7 +19,7 @@ import type {
   OperationView,
 } from "./types.js";
 
-export const JOURNAL_VERSION = 1;
+const JOURNAL_VERSION = 1;
 
 export type JournalRecord =
   | { v: 1; type: "begin"; at: string; op: OperationHeader }
@@ -31,7 +32,11 @@ export type JournalRecord =
       observed: DeviceState | null;
       error: ErrorSummary;
     }
-  /** `superseded`: closed because a later operation began on its device (never resolved). */
+  /**
+   * `superseded`: closed because a later operation began on its device
+   * (never resolved). `deadline`: a bind on trial committed and awaits
+   * confirmation until then (ISO-8601 wall time).
+   */
   | {
       v: 1;
       type: "end";
@@ -40,7 +45,10 @@ export type JournalRecord =
       outcome: OperationOutcome;
       observed: DeviceState | null;
       error: ErrorSummary | null;
-    };
+      deadline?: string;
+    }
+  /** A bind on trial awaiting confirmation is final: it is never reverted. */
+  | { v: 1; type: "confirmed"; at: string; id: string; by: ConfirmedBy };
 
 export interface JournalProblem {
   /** 1-based line number in the journal. */
@@ -108,12 +116,14 @@ export function decodeJournal(text: string): JournalLoad {
 /**
  * Records that contradict the ones before them, each valid on its own: a
  * second begin under one id (a stale copy would re-open a closed
- * operation), a second end, a stuck record after the end. The first word
- * on an operation stands.
+ * operation), a second end, a stuck record after the end, a confirmed
+ * record for an operation whose end set no deadline, or a second one. The
+ * first word on an operation stands.
  */
 class RecordOrder {
   readonly #begun = new Set<string>();
   readonly #ended = new Set<string>();
+  readonly #awaiting = new Set<string>();
 
   problem(record: JournalRecord): LineProblem | null {
     if (record.type === "begin") {
@@ -122,10 +132,19 @@ class RecordOrder {
       this.#begun.add(record.op.id);
       return null;
     }
+    if (record.type === "confirmed") {
+      if (!this.#awaiting.delete(record.id)) {
+        return repeats(`confirmed record of operation ${record.id}, which awaits no confirmation`);
+      }
+      return null;
+    }
     if (this.#ended.has(record.id)) {
       return repeats(`${record.type} record after the end of operation ${record.id}`);
     }
-    if (record.type === "end") this.#ended.add(record.id);
+    if (record.type === "end") {
+      this.#ended.add(record.id);
+      if (record.deadline !== undefined) this.#awaiting.add(record.id);
+    }
     return null;
   }
 }
@@ -184,7 +203,10 @@ export function foldJournal(records: readonly JournalRecord[]): OperationView[] 
     if (record.type === "begin") {
       const view = openView(record.op);
       const previous = latest.get(view.header.device);
-      if (previous !== undefined) supersede(previous, view.header.id);
+      if (previous !== undefined) {
+        supersede(previous, view.header.id);
+        endWait(previous, view.header, record.at);
+      }
       views.set(view.header.id, view);
       latest.set(view.header.device, view);
       continue;
@@ -192,12 +214,39 @@ export function foldJournal(records: readonly JournalRecord[]): OperationView[] 
     const view = views.get(record.id);
     if (view !== undefined) applyRecord(view, record);
   }
+  // A late end record (retried after a later operation began) sets no wait:
+  // the later operation already ended it.
+  for (const view of views.values()) {
+    const last = latest.get(view.header.device);
+    if (last !== undefined && last !== view) endWait(view, last.header, last.header.startedAt);
+  }
   return [...views.values()];
 }
 
 /** A just-begun operation. */
 export function openView(header: OperationHeader): OperationView {
-  return { header, status: "running", endedAt: null, observed: null, error: null };
+  return {
+    header,
+    status: "running",
+    endedAt: null,
+    observed: null,
+    error: null,
+    confirmation: null,
+  };
+}
+
+/**
+ * A later operation `by` began on the device of `view`: a confirmation
+ * `view` still awaits is over, reverted when `by` is the restore of its
+ * deadline, ended otherwise. The later operation started from whatever
+ * the bind left, so reverting after it would undo its work.
+ */
+export function endWait(view: OperationView, by: OperationHeader, at: string): void {
+  const confirmation = view.confirmation;
+  if (confirmation === null || confirmation.state !== "pending") return;
+  confirmation.state = by.reverts === view.header.id ? "reverted" : "ended";
+  confirmation.by = by.id;
+  confirmation.at = at;
 }
 
 /** Running when the agent died, or stuck: begun, not ended, not superseded. */
@@ -215,11 +264,19 @@ export function supersede(view: OperationView, by: string): void {
   };
 }
 
-/** A stuck or end record on its operation; a stuck record never re-opens a superseded one. */
+/** A stuck, end or confirmed record on its operation; a stuck record never re-opens a superseded one. */
 export function applyRecord(
   view: OperationView,
   record: Exclude<JournalRecord, { type: "begin" }>,
 ): void {
+  if (record.type === "confirmed") {
+    if (view.confirmation?.state !== "pending") return;
+    view.confirmation = { ...view.confirmation, state: "confirmed", at: record.at, by: record.by };
+    return;
+  }
+  if (record.type === "end" && record.deadline !== undefined && record.outcome === "committed") {
+    view.confirmation = { deadline: record.deadline, state: "pending", at: null, by: null };
+  }
   if (record.type === "stuck") {
     if (!isOpen(view)) return;
     view.status = "stuck";

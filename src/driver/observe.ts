@@ -7,6 +7,7 @@
  */
 import { AgentError, type PciAddress } from "../common/index.js";
 import {
+  isUserSpaceDriver,
   type PciBinding,
   type PciDevice,
   readBinding,
@@ -14,7 +15,6 @@ import {
   type Sysfs,
 } from "../sysfs/index.js";
 import type { Clock } from "./clock.js";
-import { isDpdkDriver } from "./plan-transaction.js";
 import type { BindingTarget, DeviceSnapshot, DeviceState } from "./types.js";
 
 export function stateOf(device: PciBinding): DeviceState {
@@ -73,7 +73,7 @@ export function mismatch(state: DeviceState | null, target: BindingTarget): stri
     const show = (v: string | null) => (v === null ? "(null)" : printable(v));
     return `driver_override is ${show(state.override)}, expected ${show(target.override)}`;
   }
-  if (target.driver !== null && isDpdkDriver(target.driver) && state.devNode === null) {
+  if (target.driver !== null && isUserSpaceDriver(target.driver) && state.devNode === null) {
     return `${target.driver} holds the device but no user-space device node appeared`;
   }
   if (target.mac !== null && !state.interfaces.some((net) => net.mac === target.mac)) {
@@ -89,7 +89,7 @@ export interface VerifyOptions {
   pollMs: number;
 }
 
-export type Verification =
+type Verification =
   | { ok: true; state: DeviceState }
   | { ok: false; state: DeviceState | null; why: string };
 

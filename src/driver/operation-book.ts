@@ -6,9 +6,11 @@
  */
 import { type PciAddress, toAgentError } from "../common/index.js";
 import type { Clock } from "./clock.js";
+import { deadlineAfter } from "./confirm-window.js";
 import {
   applyRecord,
   compactRecords,
+  endWait,
   foldJournal,
   isOpen,
   type Journal,
@@ -19,6 +21,7 @@ import {
   supersede,
 } from "./journal.js";
 import type {
+  ConfirmedBy,
   DeviceHealth,
   DeviceSnapshot,
   DeviceState,
@@ -94,17 +97,40 @@ export class OperationBook {
     await this.journal.replace(compactRecords(records, keepFinished));
   }
 
-  /** Durable before it resolves: the write-ahead record of an operation. */
-  async begin(header: OperationHeader): Promise<void> {
-    await this.journal.append({ v: 1, type: "begin", at: this.#clock.isoNow(), op: header });
+  /**
+   * Durable before it resolves: the write-ahead record of an operation.
+   * Returns the device's previous operation when this one ended the
+   * confirmation it awaited, else null.
+   */
+  async begin(header: OperationHeader): Promise<OperationView | null> {
+    const at = this.#clock.isoNow();
+    await this.journal.append({ v: 1, type: "begin", at, op: header });
     const view = openView(header);
     const previous = this.#latest.get(header.device);
+    let waitEnded: OperationView | null = null;
     if (previous !== undefined) {
       supersede(previous, header.id);
       this.#refused.delete(previous.header.id);
+      const waited = previous.confirmation?.state === "pending";
+      endWait(previous, header, at);
+      if (waited) waitEnded = previous;
     }
     this.#views.set(header.id, view);
     this.#latest.set(header.device, view);
+    return waitEnded;
+  }
+
+  /** Makes a bind on trial final (durable before it resolves). */
+  async confirm(id: string, by: ConfirmedBy): Promise<void> {
+    const record: JournalRecord = { v: 1, type: "confirmed", at: this.#clock.isoNow(), id, by };
+    await this.journal.append(record);
+    const view = this.#views.get(id);
+    if (view !== undefined) applyRecord(view, record);
+  }
+
+  /** Whether the end record of `id` still waits for its retry. */
+  endUnwritten(id: string): boolean {
+    return this.#unwritten.has(id);
   }
 
   async stuck(id: string, observed: DeviceState | null, error: ErrorSummary): Promise<void> {
@@ -132,16 +158,13 @@ export class OperationBook {
     observed: DeviceState | null,
     error: ErrorSummary | null,
   ): Promise<Error | null> {
-    const record: EndRecord = {
-      v: 1,
-      type: "end",
-      at: this.#clock.isoNow(),
-      id,
-      outcome,
-      observed,
-      error,
-    };
+    const at = this.#clock.isoNow();
+    const record: EndRecord = { v: 1, type: "end", at, id, outcome, observed, error };
     const view = this.#views.get(id);
+    // A bind on trial waits from the moment it verifiably committed.
+    const window = view?.header.confirmWithinMs;
+    if (outcome === "committed" && window !== undefined)
+      record.deadline = deadlineAfter(at, window);
     if (view !== undefined) applyRecord(view, record);
     this.#refused.delete(id);
     try {

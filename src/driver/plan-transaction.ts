@@ -4,6 +4,7 @@
  * kernel (test/driver/plan-transaction.test.ts) without a simulator.
  */
 import { AgentError, type DriverName, type PciAddress } from "../common/index.js";
+import { isUserSpaceDriver } from "../sysfs/classify.js";
 import type { BindingTarget, DeviceSnapshot, Plan, Step } from "./types.js";
 
 /** The part of a device's state a plan changes. */
@@ -74,7 +75,7 @@ export function snapshotTarget(snapshot: DeviceSnapshot): BindingTarget {
  * cleared and, when the home snapshot knows the MAC, with its interface back.
  */
 export function bindTarget(driver: DriverName, home: DeviceSnapshot | null): BindingTarget {
-  if (isDpdkDriver(driver)) return { driver, override: driver, mac: null };
+  if (isUserSpaceDriver(driver)) return { driver, override: driver, mac: null };
   const mac = home !== null && home.driver === driver ? home.mac : null;
   return { driver, override: null, mac };
 }
@@ -88,13 +89,8 @@ export function takesFromKernel(
   driver: string | null,
 ): boolean {
   return (
-    device.interfaces.length > 0 && !isDpdkDriver(device.driver ?? "") && driver !== device.driver
+    device.interfaces.length > 0 && !isUserSpaceDriver(device.driver) && driver !== device.driver
   );
-}
-
-/** Drivers that hand the device to user space; they never register a netdev. */
-export function isDpdkDriver(driver: string): boolean {
-  return driver === "vfio-pci" || driver === "uio_pci_generic" || driver === "igb_uio";
 }
 
 function overrideStep(value: string | null): Step {

@@ -3,18 +3,12 @@
  * run guards and preflight, plan. Read-only, so it also serves --dry-run.
  */
 import { AgentError, type DriverName, type PciAddress } from "../common/index.js";
-import { type PciDevice, parseDriverName, type Sysfs } from "../sysfs/index.js";
+import { isUserSpaceDriver, type PciDevice, parseDriverName, type Sysfs } from "../sysfs/index.js";
 import type { Clock } from "./clock.js";
 import { checkAllowlist, checkGuards, type GuardDeps, type GuardName } from "./guards.js";
 import { mismatch, readExisting, snapshotOf, stateOf } from "./observe.js";
 import type { OperationBook } from "./operation-book.js";
-import {
-  bindTarget,
-  isDpdkDriver,
-  planTransition,
-  snapshotTarget,
-  takesFromKernel,
-} from "./plan-transaction.js";
+import { bindTarget, planTransition, snapshotTarget, takesFromKernel } from "./plan-transaction.js";
 import { type PreflightDeps, preflight } from "./preflight.js";
 import type { BindingTarget, DeviceSnapshot, DeviceState, OperationKind, Plan } from "./types.js";
 
@@ -203,7 +197,7 @@ async function firstFailure<A, B>(a: Promise<A>, b: Promise<B>): Promise<[A, B]>
 
 /** The device now when its kernel netdev driver has it, else the journal's home snapshot. */
 function homeOf(ctx: PrepareContext, current: PciDevice): DeviceSnapshot | null {
-  if (current.interfaces.length > 0 && !isDpdkDriver(current.driver ?? "")) {
+  if (current.interfaces.length > 0 && !isUserSpaceDriver(current.driver)) {
     return snapshotOf(current, ctx.clock.isoNow());
   }
   return ctx.book.homeFor(current.address);

@@ -9,7 +9,7 @@ import { type PciAddress, PeriodicJob, type Service } from "../common/index.js";
 import type { Clock } from "./clock.js";
 import type { OperationResult } from "./types.js";
 
-export interface ReconcilerDeps {
+interface ReconcilerDeps {
   engine: {
     degradedDevices(): PciAddress[];
     repair(device: PciAddress): Promise<OperationResult>;

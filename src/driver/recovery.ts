@@ -10,7 +10,7 @@ import { type Sysfs, scanInventory } from "../sysfs/index.js";
 import type { OperationBook } from "./operation-book.js";
 import type { OperationView } from "./types.js";
 
-export interface Drift {
+interface Drift {
   device: PciAddress;
   override: string;
   driver: string | null;

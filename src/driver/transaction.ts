@@ -23,6 +23,8 @@ import type {
   DeviceState,
   ErrorSummary,
   OperationHeader,
+  OperationOutcome,
+  OperationView,
   ProgressEvent,
   Step,
 } from "./types.js";
@@ -87,7 +89,7 @@ export async function runTransaction(
   ids: { vendor: string; device: string },
 ): Promise<TransactionResult> {
   checkAllowlist({ address: header.device, ...ids }, deps.allowedIds);
-  await deps.book.begin(header);
+  const waitEnded = await deps.book.begin(header);
   deps.emit({
     type: "begin",
     operationId: header.id,
@@ -95,6 +97,8 @@ export async function runTransaction(
     kind: header.kind,
     steps: header.steps,
   });
+  // A revert's own end reports the wait it ended, with its outcome.
+  if (waitEnded !== null && header.reverts === undefined) emitConfirmation(deps, waitEnded);
   await deps.boundary?.(header.id, "begun");
   const applied = await applySteps(deps, header, header.steps);
   if (applied.kind === "stuck") return stuck(deps, header, applied.result);
@@ -110,7 +114,7 @@ export async function runTransaction(
  * when the device verifiably is at the target, otherwise roll back to the
  * snapshot. The device stayed locked throughout, so its plan still holds.
  */
-export async function resolveOpen(
+async function resolveOpen(
   deps: TransactionDeps,
   header: OperationHeader,
   cause: AgentError,
@@ -280,7 +284,30 @@ async function finish(
   await deps.book.end(operationId, result.status, result.state, error);
   await deps.boundary?.(operationId, "ended");
   deps.emit({ type: "end", operationId, status: result.status, error });
+  const view = deps.book.get(operationId);
+  if (view?.confirmation?.state === "pending") emitConfirmation(deps, view);
+  const reverted = view?.header.reverts && deps.book.get(view.header.reverts);
+  if (reverted) emitConfirmation(deps, reverted, result.status);
   return result;
+}
+
+/** Where the confirmation of `view` stands now, as an event; `outcome`: of its revert. */
+export function emitConfirmation(
+  deps: Pick<TransactionDeps, "emit">,
+  view: OperationView,
+  outcome: OperationOutcome | null = null,
+): void {
+  const confirmation = view.confirmation;
+  if (confirmation === null) return;
+  deps.emit({
+    type: "confirmation",
+    operationId: view.header.id,
+    device: view.header.device,
+    state: confirmation.state,
+    deadline: confirmation.deadline,
+    by: confirmation.by,
+    revertOutcome: outcome,
+  });
 }
 
 export function summarize(err: AgentError): ErrorSummary {

@@ -65,8 +65,6 @@ export type Step =
   | { kind: "unbind"; driver: DriverName }
   | { kind: "bind"; driver: DriverName };
 
-export type StepKind = Step["kind"];
-
 /** A pure transition: what to write, in order, to go from `from` to `to`. */
 export interface Plan {
   device: PciAddress;
@@ -97,6 +95,13 @@ export interface OperationHeader {
   steps: Step[];
   force: boolean;
   startedAt: string;
+  /**
+   * A bind on trial: once committed it awaits confirmation for this long
+   * and is reverted when none comes. Absent for an ordinary operation.
+   */
+  confirmWithinMs?: number;
+  /** The operation whose unconfirmed bind this restore reverts. */
+  reverts?: string;
 }
 
 /**
@@ -117,6 +122,27 @@ export interface ErrorSummary {
   remedy?: string;
 }
 
+/**
+ * Where the wait of a committed bind on trial stands. "pending": not yet
+ * confirmed; "confirmed": final; "reverted": its deadline passed and
+ * operation `by` restored the device; "ended": operation `by` began on the
+ * device before either (the device is wherever that one left it).
+ */
+export type ConfirmationState = "pending" | "confirmed" | "reverted" | "ended";
+
+/** Who confirmed: a ConfirmOperation request, or the configured auto-confirm probe. */
+export type ConfirmedBy = "request" | "probe";
+
+export interface Confirmation {
+  /** ISO-8601 wall time by which it must be confirmed. */
+  deadline: string;
+  state: ConfirmationState;
+  /** When the state last changed; null while pending. */
+  at: string | null;
+  /** confirmed: "request" or "probe"; reverted, ended: the operation that ended the wait. */
+  by: string | null;
+}
+
 /** An operation as the journal folds it: header plus its latest status. */
 export interface OperationView {
   header: OperationHeader;
@@ -125,6 +151,8 @@ export interface OperationView {
   /** What the engine last observed (set on every end and stuck record). */
   observed: DeviceState | null;
   error: ErrorSummary | null;
+  /** Set once a bind on trial committed; null for every other operation. */
+  confirmation: Confirmation | null;
 }
 
 /** A successful operation. Failures throw AgentError with `operationId` set. */
@@ -140,6 +168,8 @@ export interface OperationResult {
   overriddenGuards: string[];
   /** Things that went wrong around a successful move, e.g. a binding that could not be persisted. */
   warnings: string[];
+  /** A bind on trial: the ISO time by which it must be confirmed, else it is reverted. */
+  confirmBy: string | null;
 }
 
 /** Health of a device as the engine reports it. */
@@ -152,4 +182,15 @@ export type ProgressEvent =
   | { type: "step-done"; operationId: string; index: number; step: Step; elapsedMs: number }
   | { type: "verify"; operationId: string; target: BindingTarget }
   | { type: "rollback"; operationId: string; reason: ErrorSummary; steps: Step[] }
-  | { type: "end"; operationId: string; status: OperationStatus; error: ErrorSummary | null };
+  | { type: "end"; operationId: string; status: OperationStatus; error: ErrorSummary | null }
+  /** The wait of a bind on trial began ("pending") or ended; `by` as in Confirmation. */
+  | {
+      type: "confirmation";
+      operationId: string;
+      device: PciAddress;
+      state: ConfirmationState;
+      deadline: string;
+      by: string | null;
+      /** "reverted": how the revert ended (committed: the device is home, verified). */
+      revertOutcome: OperationOutcome | null;
+    };

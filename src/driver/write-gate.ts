@@ -16,18 +16,18 @@
  * and journal I/O, reads and the API keep the rest. A write that cannot get
  * a slot before its deadline fails with DEADLINE_EXCEEDED without starting.
  */
-import { AgentError, type PciAddress } from "../common/index.js";
+import { AgentError, type PciAddress, Semaphore } from "../common/index.js";
 import type { Sysfs } from "../sysfs/sysfs.js";
 import type { Clock } from "./clock.js";
 
-export interface WriteGateOptions {
+interface WriteGateOptions {
   /** Writes that may hold a threadpool thread at once, stuck ones included. Default 8. */
   maxInFlight?: number;
   /** Deadline of one write, slot wait included, in ms. Default 30 000. */
   timeoutMs?: number;
 }
 
-export interface GateWrite {
+interface GateWrite {
   device: PciAddress;
   path: string;
   data: string;
@@ -47,19 +47,19 @@ export class WriteGate {
   readonly timeoutMs: number;
   readonly #sysfs: Sysfs;
   readonly #clock: Clock;
-  #inFlight = 0;
-  readonly #waiting: (() => void)[] = [];
+  readonly #slots: Semaphore;
 
   constructor(deps: { sysfs: Sysfs; clock: Clock }, options: WriteGateOptions = {}) {
     this.#sysfs = deps.sysfs;
     this.#clock = deps.clock;
     this.maxInFlight = options.maxInFlight ?? 8;
     this.timeoutMs = options.timeoutMs ?? 30_000;
+    this.#slots = new Semaphore(this.maxInFlight);
   }
 
   /** Writes in flight now, stuck ones included. */
   get inFlight(): number {
-    return this.#inFlight;
+    return this.#slots.active;
   }
 
   /** Throws the write's AgentError (errno set) or DEADLINE_EXCEEDED when no slot freed in time. */
@@ -68,26 +68,28 @@ export class WriteGate {
     const expired = new Promise<"expired">((resolve) => {
       expire = () => resolve("expired");
     });
-    // A plain cancellable timer: an AbortController per write cost a tenth
-    // of a move's CPU in a software-emulated guest.
+    // A plain cancellable timer, and the semaphore's queue rather than an
+    // AbortSignal: an AbortController per write cost a tenth of a move's CPU
+    // in a software-emulated guest.
     const cancelTimer = this.#clock.after(this.timeoutMs, expire);
     let leave: (() => void) | null = null;
     try {
-      if (this.#inFlight < this.maxInFlight) {
-        this.#inFlight += 1;
-      } else {
-        const turn = this.#queue();
+      let release = this.#slots.tryAcquire();
+      if (release === null) {
+        const turn = this.#slots.queue();
         leave = turn.leave;
         const slot = await Promise.race([turn.granted, expired]);
         if (slot === "expired") throw this.#noSlot(request);
         leave = null;
+        release = slot;
       }
       const write = this.#sysfs.write(request.path, request.data);
       const settled = write.then(
         () => null,
         (err: unknown) => err as AgentError,
       );
-      void settled.finally(() => this.#release());
+      // The slot stays taken until the kernel returns, however long after the deadline.
+      void settled.finally(release);
       const first = await Promise.race([write.then(() => "done" as const), expired]);
       if (first === "done") return { kind: "done" };
       return { kind: "stuck", error: this.#stuckError(request), settled };
@@ -95,34 +97,6 @@ export class WriteGate {
       cancelTimer();
       leave?.();
     }
-  }
-
-  /**
-   * A place in the queue for a slot. `leave()` gives it up; a slot that was
-   * handed over in the meantime goes to the next in line.
-   */
-  #queue(): { granted: Promise<"granted">; leave: () => void } {
-    let handedOver = false;
-    let grant: () => void = () => undefined;
-    const granted = new Promise<"granted">((resolve) => {
-      grant = () => {
-        handedOver = true;
-        resolve("granted");
-      };
-    });
-    this.#waiting.push(grant);
-    const leave = (): void => {
-      const i = this.#waiting.indexOf(grant);
-      if (i >= 0) this.#waiting.splice(i, 1);
-      else if (handedOver) this.#release();
-    };
-    return { granted, leave };
-  }
-
-  #release(): void {
-    const next = this.#waiting.shift();
-    if (next) next();
-    else this.#inFlight -= 1;
   }
 
   #noSlot(request: GateWrite): AgentError {

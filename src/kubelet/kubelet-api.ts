@@ -17,7 +17,7 @@ import type { RegistrationDefinition } from "./generated/v1beta1/Registration.js
 /** The version every message and registration of this API names. */
 export const DEVICE_PLUGIN_API_VERSION = "v1beta1";
 
-export interface KubeletApi {
+interface KubeletApi {
   devicePlugin: DevicePluginDefinition;
   registration: RegistrationDefinition;
   podResources: PodResourcesListerDefinition;

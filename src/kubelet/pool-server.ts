@@ -31,7 +31,7 @@ import { type DeviceList, listsToSend, type PoolDevice } from "./pool-device.js"
 import { preferredAllocation } from "./preferred-allocation.js";
 import type { ResourceName } from "./resource-name.js";
 
-export interface PoolServerDeps {
+interface PoolServerDeps {
   /** Devices a container got (Allocate answered), for the restore guard. */
   allocated(devices: readonly string[]): void;
   log?: {
@@ -40,7 +40,7 @@ export interface PoolServerDeps {
   };
 }
 
-export interface PoolServerOptions {
+interface PoolServerOptions {
   resource: ResourceName;
   /** The socket's absolute path. */
   path: string;

@@ -80,6 +80,15 @@ export interface AgentCore {
   /** Returns a device to its kernel driver; same contract as bindDevice. */
   restoreDevice(request: RestoreRequest, ctx: CallContext): Promise<OperationRecord>;
 
+  /**
+   * Makes a bind on trial final. Idempotent (OK when confirmed already).
+   * NOT_FOUND for an unknown operation; FAILED_PRECONDITION when it awaits
+   * no confirmation (never on trial, not committed, reverted, past its
+   * deadline, ended by a later operation); UNAVAILABLE when the journal
+   * refuses. Emits `confirmed`.
+   */
+  confirmOperation(operationId: string, ctx: CallContext): Promise<OperationRecord>;
+
   /** One operation by id. NOT_FOUND when the journal has no such operation. */
   getOperation(operationId: string, ctx: CallContext): Promise<OperationRecord>;
 

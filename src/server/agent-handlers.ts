@@ -26,7 +26,7 @@ import {
 } from "./validate.js";
 import { watchEventsHandler } from "./watch-events.js";
 
-export interface HandlerDeps {
+interface HandlerDeps {
   core: AgentCore;
   policy: ListenerPolicy;
   driverAllowlist: readonly string[];
@@ -60,6 +60,11 @@ export function agentHandlers(deps: HandlerDeps): EniAgentServiceHandlers {
     RestoreDevice: unary(deps, async (request, ctx) => {
       const restore = parseRestoreRequest(request);
       return { operation: operationToProto(await core.restoreDevice(restore, ctx)) };
+    }),
+
+    ConfirmOperation: unary(deps, async (request, ctx) => {
+      const id = parseOperationId(request.operationId);
+      return { operation: operationToProto(await core.confirmOperation(id, ctx)) };
     }),
 
     GetOperation: unary(deps, async (request, ctx) => {

@@ -26,6 +26,7 @@ const AGENT_METHOD_ACCESS: Record<keyof EniAgentServiceDefinition, Access> = {
   GetDevice: "read",
   BindDevice: "write",
   RestoreDevice: "write",
+  ConfirmOperation: "write",
   GetOperation: "read",
   ListOperations: "read",
   WatchEvents: "read",

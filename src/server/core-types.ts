@@ -92,7 +92,9 @@ export type OperationKind = "bind" | "restore" | "repair" | "termination" | "rea
  * failure; "failed": failed before changing anything; "degraded": neither
  * verified; "stuck": a write outlived its deadline, still open; "planned": a
  * dry run; "superseded": found open at start-up after a later operation on
- * its device, closed without being resolved.
+ * its device, closed without being resolved; "awaiting_confirmation": a bind
+ * on trial at its target, verified, not confirmed yet; "reverted": a bind
+ * on trial its deadline passed unconfirmed (the restore is another operation).
  */
 export type OperationStatus =
   | "pending"
@@ -103,7 +105,20 @@ export type OperationStatus =
   | "failed"
   | "degraded"
   | "planned"
-  | "superseded";
+  | "superseded"
+  | "awaiting_confirmation"
+  | "reverted";
+
+export type ConfirmationState = "pending" | "confirmed" | "reverted" | "ended";
+
+/** The wait of a bind on trial (see the driver's Confirmation). */
+export interface OperationConfirmation {
+  deadline: Date;
+  state: ConfirmationState;
+  /** "request" or "probe" once confirmed; the operation that ended the wait otherwise; null while pending. */
+  by: string | null;
+  updatedAt: Date | null;
+}
 
 export type StepStatus = "pending" | "running" | "done" | "failed" | "undone" | "skipped";
 
@@ -138,6 +153,8 @@ export interface OperationRecord {
   finishedAt: Date | null;
   /** The caller identity that asked (see Caller.identity); null for the agent itself. */
   requestedBy: string | null;
+  /** A bind on trial once committed; null otherwise. */
+  confirmation: OperationConfirmation | null;
 }
 
 export interface BindRequest {
@@ -147,6 +164,8 @@ export interface BindRequest {
   force: boolean;
   dryRun: boolean;
   persist: boolean;
+  /** A bind on trial: awaits ConfirmOperation this long (1 s to 24 h); null for an ordinary bind. */
+  confirmWithinMs: number | null;
 }
 
 export interface RestoreRequest {
@@ -198,7 +217,8 @@ export type TerminationAction =
   | "skip";
 
 export interface TerminationStep {
-  eniId: EniId;
+  /** null when the device's ENI is not known (its identity was never recorded). */
+  eniId: EniId | null;
   pciAddress: PciAddress | null;
   action: TerminationAction;
   reason: string;
@@ -258,6 +278,17 @@ export type AgentEventPayload =
   | { kind: "termination_planned"; plan: TerminationPlan }
   | { kind: "eni_released"; eniId: EniId; pciAddress: PciAddress | null; action: ReleaseAction }
   | { kind: "health_changed"; health: HealthReport }
+  | { kind: "confirmation_pending"; operationId: string; pciAddress: PciAddress; deadline: Date }
+  | { kind: "confirmed"; operationId: string; pciAddress: PciAddress; by: string }
+  | {
+      kind: "reverted_unconfirmed";
+      operationId: string;
+      pciAddress: PciAddress;
+      deadline: Date;
+      revertOperationId: string;
+      /** How the restore ended: "succeeded" means the device is home, verified. */
+      revertStatus: OperationStatus;
+    }
   /** An ENI of the controller contract changed phase or observed generation. */
   | { kind: "eni_phase_changed"; status: EniStatus };
 

@@ -29,13 +29,13 @@ export type ListenAddress =
   | { kind: "unix"; path: string }
   | { kind: "tcp"; host: string; port: number; tls: TlsFiles };
 
-export interface GatedListenerOptions {
+interface GatedListenerOptions {
   address: ListenAddress;
   maxConnections: number;
   prefaceTimeoutMs: number;
 }
 
-export interface GatedListenerDeps {
+interface GatedListenerDeps {
   /** Hands a connection that sent the preface to the gRPC server. */
   inject(connection: Duplex): void;
   /** Names the listener in logs. */

@@ -65,7 +65,7 @@ function undecodable(path: string, request: UndecodableRequest): AgentError {
   );
 }
 
-export function guardService(
+function guardService(
   definition: grpc.ServiceDefinition,
   implementation: grpc.UntypedServiceImplementation,
   policy: ListenerPolicy,

@@ -17,7 +17,7 @@ export const AGENT_SERVICE_NAME = "eniagent.v1.EniAgentService";
 
 type ServingStatus = "SERVING" | "NOT_SERVING" | "SERVICE_UNKNOWN";
 
-export interface HealthDeps {
+interface HealthDeps {
   core: AgentCore;
   /** True once the server began to stop. */
   stopping: () => boolean;
@@ -25,7 +25,7 @@ export interface HealthDeps {
 }
 
 /** The status of one health service name, from the core's current report. */
-export function servingStatus(deps: HealthDeps, service: string): ServingStatus {
+function servingStatus(deps: HealthDeps, service: string): ServingStatus {
   const health = deps.core.health();
   let healthy: boolean;
   if (service === "" || service === AGENT_SERVICE_NAME) {

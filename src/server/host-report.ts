@@ -4,24 +4,10 @@
  * `eniagent.v1.HostReport`.
  */
 import type { Mac } from "../common/index.js";
+import type { HugepagePool, KernelModule } from "../sysfs/index.js";
 import type { HealthReport, TerminationNotice } from "./core-types.js";
 
-export interface KernelModule {
-  /** e.g. "vfio_pci". */
-  name: string;
-  /** Loaded or built in. */
-  loaded: boolean;
-  builtin: boolean;
-  /** The parameters that matter, as the kernel shows them. */
-  parameters: Record<string, string>;
-}
-
-export interface HugepagePool {
-  numaNode: number;
-  pageSizeKib: number;
-  totalPages: number;
-  freePages: number;
-}
+export type { HugepagePool, KernelModule };
 
 export type WatcherState = "running" | "disabled" | "failing" | "triggered";
 

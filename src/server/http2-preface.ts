@@ -18,7 +18,7 @@ export const HTTP2_CLIENT_PREFACE: Buffer = Buffer.from(
 );
 
 /** How waiting for the preface ended. */
-export type PrefaceOutcome =
+type PrefaceOutcome =
   /** The preface arrived; the socket is paused with it back in its buffer. */
   | "preface"
   /** The bytes differ from the preface (not an HTTP/2 client). */

@@ -22,7 +22,7 @@ export const LOADER_OPTIONS: Readonly<Options> = Object.freeze({
   oneofs: true,
 });
 
-export interface ApiDefinition {
+interface ApiDefinition {
   /** For the reflection service. */
   packageDefinition: PackageDefinition;
   agentService: EniAgentServiceDefinition;

@@ -4,6 +4,7 @@
  */
 import type {
   AgentEventKind,
+  ConfirmationState,
   DeviceStateName,
   OperationKind,
   OperationStatus,
@@ -42,7 +43,16 @@ export const OPERATION_STATUS = {
   degraded: "OPERATION_STATUS_DEGRADED",
   planned: "OPERATION_STATUS_PLANNED",
   superseded: "OPERATION_STATUS_SUPERSEDED",
+  awaiting_confirmation: "OPERATION_STATUS_AWAITING_CONFIRMATION",
+  reverted: "OPERATION_STATUS_REVERTED",
 } as const satisfies Record<OperationStatus, string>;
+
+export const CONFIRMATION_STATE = {
+  pending: "CONFIRMATION_STATE_PENDING",
+  confirmed: "CONFIRMATION_STATE_CONFIRMED",
+  reverted: "CONFIRMATION_STATE_REVERTED",
+  ended: "CONFIRMATION_STATE_ENDED",
+} as const satisfies Record<ConfirmationState, string>;
 
 export const STEP_STATUS = {
   pending: "STEP_STATUS_PENDING",
@@ -64,6 +74,9 @@ export const EVENT_KIND = {
   termination_planned: "EVENT_KIND_TERMINATION_PLANNED",
   eni_released: "EVENT_KIND_ENI_RELEASED",
   health_changed: "EVENT_KIND_HEALTH_CHANGED",
+  confirmation_pending: "EVENT_KIND_CONFIRMATION_PENDING",
+  confirmed: "EVENT_KIND_CONFIRMED",
+  reverted_unconfirmed: "EVENT_KIND_REVERTED_UNCONFIRMED",
   eni_phase_changed: "EVENT_KIND_ENI_PHASE_CHANGED",
 } as const satisfies Record<AgentEventKind, string>;
 

@@ -20,7 +20,7 @@
 import { constants, type ServerHttp2Stream } from "node:http2";
 
 /** The RST_STREAM code a watcher that fell behind gets; grpc-js clients read it as RESOURCE_EXHAUSTED. */
-export const FELL_BEHIND_RST_CODE = constants.NGHTTP2_ENHANCE_YOUR_CALM;
+const FELL_BEHIND_RST_CODE = constants.NGHTTP2_ENHANCE_YOUR_CALM;
 
 /** How deep interceptors may nest before the search gives up. */
 const MAX_LAYERS = 8;

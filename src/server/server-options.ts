@@ -103,7 +103,7 @@ export interface AgentServerOptions {
   staleProbeTimeoutMs?: number;
 }
 
-export interface ResolvedTcp {
+interface ResolvedTcp {
   address: string;
   tls: TlsFiles;
   writers: ReadonlySet<string>;

@@ -9,7 +9,7 @@ import { createPrivateKey, X509Certificate } from "node:crypto";
 
 export type TlsField = "certChain" | "privateKey" | "clientCa";
 
-export interface TlsProblem {
+interface TlsProblem {
   field: TlsField;
   reason: string;
 }
@@ -17,7 +17,7 @@ export interface TlsProblem {
 const PEM_CERTIFICATE = /-----BEGIN CERTIFICATE-----[\s\S]*?-----END CERTIFICATE-----/g;
 
 /** The certificates of a PEM bundle; a reason instead when there are none or one does not parse. */
-export function pemCertificates(pem: Buffer): X509Certificate[] | string {
+function pemCertificates(pem: Buffer): X509Certificate[] | string {
   const blocks = pem.toString("latin1").match(PEM_CERTIFICATE) ?? [];
   if (blocks.length === 0) return "holds no PEM certificate (-----BEGIN CERTIFICATE-----)";
   const certificates: X509Certificate[] = [];

@@ -30,6 +30,7 @@ import type { Timestamp } from "./generated/google/protobuf/Timestamp.js";
 import type { HostReport } from "./host-report.js";
 import {
   CHECK_SEVERITY,
+  CONFIRMATION_STATE,
   DEVICE_STATE,
   OPERATION_KIND,
   OPERATION_STATUS,
@@ -123,6 +124,15 @@ export function operationToProto(op: OperationRecord): Operation {
     updateTime: timestamp(op.updatedAt),
     finishTime: timestamp(op.finishedAt),
     requestedBy: text(op.requestedBy),
+    confirmation:
+      op.confirmation === null
+        ? null
+        : {
+            deadlineTime: timestamp(op.confirmation.deadline),
+            state: CONFIRMATION_STATE[op.confirmation.state],
+            by: text(op.confirmation.by),
+            updateTime: timestamp(op.confirmation.updatedAt),
+          },
   };
 }
 
@@ -140,7 +150,7 @@ export function planToProto(plan: TerminationPlan): TerminationPlanProto {
     notice: plan.notice === null ? null : noticeToProto(plan.notice),
     deadlineTime: timestamp(plan.deadline),
     steps: plan.steps.map((s) => ({
-      eniId: s.eniId,
+      eniId: text(s.eniId),
       pciAddress: text(s.pciAddress),
       action: TERMINATION_ACTION[s.action],
       reason: s.reason,
@@ -208,6 +218,31 @@ export function eventToProto(event: AgentEvent): Event {
       };
     case "health_changed":
       return { ...head, healthChanged: { health: healthToProto(event.health) } };
+    case "confirmation_pending":
+      return {
+        ...head,
+        confirmationPending: {
+          operationId: event.operationId,
+          pciAddress: event.pciAddress,
+          deadlineTime: timestamp(event.deadline),
+        },
+      };
+    case "confirmed":
+      return {
+        ...head,
+        confirmed: { operationId: event.operationId, pciAddress: event.pciAddress, by: event.by },
+      };
+    case "reverted_unconfirmed":
+      return {
+        ...head,
+        revertedUnconfirmed: {
+          operationId: event.operationId,
+          pciAddress: event.pciAddress,
+          deadlineTime: timestamp(event.deadline),
+          revertOperationId: event.revertOperationId,
+          revertStatus: OPERATION_STATUS[event.revertStatus],
+        },
+      };
     case "eni_phase_changed":
       return { ...head, eniPhaseChanged: eniStatusToProto(event.status) };
     default: {

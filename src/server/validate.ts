@@ -6,6 +6,7 @@
 
 import type { EniId, PciAddress } from "../common/index.js";
 import { AgentError, isAgentError, quoteInput } from "../common/index.js";
+import { isConfirmWindow } from "../driver/confirm-window.js";
 import { parseOwner } from "../intents/index.js";
 import {
   DEFAULT_DRIVER_ALLOWLIST,
@@ -28,10 +29,11 @@ import type { DeviceSelector__Output } from "./generated/eniagent/v1/DeviceSelec
 import type { ListOperationsRequest__Output } from "./generated/eniagent/v1/ListOperationsRequest.js";
 import type { RestoreDeviceRequest__Output } from "./generated/eniagent/v1/RestoreDeviceRequest.js";
 import type { WatchEventsRequest__Output } from "./generated/eniagent/v1/WatchEventsRequest.js";
+import type { Duration__Output } from "./generated/google/protobuf/Duration.js";
 import { EVENT_KIND, fromProtoName } from "./proto-enums.js";
 
-export const DEFAULT_PAGE_SIZE = 50;
-export const MAX_PAGE_SIZE = 500;
+const DEFAULT_PAGE_SIZE = 50;
+const MAX_PAGE_SIZE = 500;
 
 const PAGE_TOKEN = /^[A-Za-z0-9._~=-]{1,512}$/;
 
@@ -97,7 +99,22 @@ export function parseBindRequest(
     force: request.force,
     dryRun: request.dryRun,
     persist: request.persist,
+    confirmWithinMs:
+      request.confirmWithin === null ? null : parseConfirmWithin(request.confirmWithin),
   };
+}
+
+/** A proto Duration → whole milliseconds within the confirmation bounds. */
+function parseConfirmWithin(duration: Duration__Output): number {
+  const seconds = Number(duration.seconds);
+  const ms = seconds * 1000 + duration.nanos / 1_000_000;
+  if (!isConfirmWindow(ms)) {
+    throw invalid(
+      `confirm_within: must be from 1 s to 24 h in whole milliseconds, got ${duration.seconds} s ${duration.nanos} ns`,
+      "pass e.g. 60 s; leave it unset for an ordinary bind",
+    );
+  }
+  return ms;
 }
 
 export function parseRestoreRequest(request: RestoreDeviceRequest__Output): RestoreRequest {

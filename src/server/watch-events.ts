@@ -41,6 +41,9 @@ export function eventDevice(event: AgentEvent): PciAddress | null {
     case "driver_changed":
     case "drift_found":
     case "eni_released":
+    case "confirmation_pending":
+    case "confirmed":
+    case "reverted_unconfirmed":
       return event.pciAddress;
     case "eni_phase_changed":
       return event.status.pciAddress as PciAddress | null;

@@ -8,7 +8,7 @@
 import type { SimDeviceState, SimDriverSpec, SimKernelState, SimVfioState } from "./sim-state.js";
 
 /** The lowest non-negative integer not in `used`. */
-export function lowestFree(used: Iterable<number>): number {
+function lowestFree(used: Iterable<number>): number {
   const taken = new Set(used);
   let n = 0;
   while (taken.has(n)) n++;
@@ -25,7 +25,7 @@ export function uioNode(index: number): string {
 }
 
 /** The PCI device number of an address ("0000:00:05.0" → 5). */
-export function slotNumber(address: string): number {
+function slotNumber(address: string): number {
   return Number.parseInt(address.slice(8, 10), 16);
 }
 
@@ -109,7 +109,7 @@ export function removeBinding(state: SimKernelState, dev: SimDeviceState): void 
 }
 
 /** Open descriptors on removed nodes now point at deleted inodes. */
-export function markNodesDeleted(state: SimKernelState, nodes: readonly string[]): void {
+function markNodesDeleted(state: SimKernelState, nodes: readonly string[]): void {
   if (nodes.length === 0) return;
   for (const proc of state.processes) {
     for (const fd of proc.fds) {

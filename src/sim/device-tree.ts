@@ -110,7 +110,7 @@ function uioDir(ctx: DeviceTreeContext, dev: SimDeviceState): SimDir {
 }
 
 /** A netdev's directory: MAC, MTU (writable), state, ifindex, links to its device. */
-export function netdevDir(ctx: DeviceTreeContext, dev: SimDeviceState): SimDir {
+function netdevDir(ctx: DeviceTreeContext, dev: SimDeviceState): SimDir {
   const net = (): NonNullable<SimDeviceState["net"]> =>
     dev.net ?? { name: "", ifindex: 0, mtu: 0, operstate: "down" };
   const owner =

@@ -26,7 +26,7 @@ import {
 } from "./sim-state.js";
 
 /** An errno name, or null for success. */
-export type StoreResult = string | null;
+type StoreResult = string | null;
 export type StoreOutcome = StoreResult | Promise<StoreResult>;
 
 interface Deferred {

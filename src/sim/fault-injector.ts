@@ -50,7 +50,7 @@ export interface FaultHandle {
 }
 
 /** What the kernel must do with one operation. */
-export type FaultDecision =
+type FaultDecision =
   | { kind: "none" }
   | { kind: "fail"; errno: string }
   | { kind: "wait"; until: Promise<void> };

@@ -3,28 +3,20 @@
  * SIGKILL in the middle of a transaction leaves the "kernel" behind, as a
  * real host would, and the next process continues from it.
  *
- * The file is replaced atomically after every state change (temp file,
- * fsync, rename), synchronously in the same turn as the change: a kill can
- * only ever leave the state before or after a write, never half of one.
+ * The file is replaced atomically after every state change
+ * (atomicWriteFileSync), synchronously in the same turn as the change: a
+ * kill can only ever leave the state before or after a write, never half of
+ * one.
  */
-import { randomUUID } from "node:crypto";
 import * as fs from "node:fs";
-import { dirname } from "node:path";
-import { AgentError } from "../common/index.js";
+import { basename, dirname } from "node:path";
+import { AgentError, atomicWriteFileSync } from "../common/index.js";
 import { SimKernel } from "./sim-kernel.js";
 import type { SimKernelState } from "./sim-state.js";
 
 /** Writes the kernel's state to `file` atomically. */
 export function saveKernelState(kernel: SimKernel, file: string): void {
-  const temp = `${file}.${randomUUID()}.tmp`;
-  const fd = fs.openSync(temp, "w", 0o600);
-  try {
-    fs.writeSync(fd, JSON.stringify(kernel.snapshot()));
-    fs.fsyncSync(fd);
-  } finally {
-    fs.closeSync(fd);
-  }
-  fs.renameSync(temp, file);
+  atomicWriteFileSync(dirname(file), basename(file), JSON.stringify(kernel.snapshot()));
 }
 
 /**

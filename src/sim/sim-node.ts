@@ -10,9 +10,9 @@
 import type { StoreOutcome } from "./driver-core.js";
 
 /** What reading an attribute yields: its bytes, or the errno its show() returns. */
-export type ShowResult = string | Uint8Array | { errno: string };
+type ShowResult = string | Uint8Array | { errno: string };
 
-export interface SimFile {
+interface SimFile {
   kind: "file";
   /** Absent for write-only attributes: reading them is EACCES. */
   show?: () => ShowResult | Promise<ShowResult>;
@@ -26,7 +26,7 @@ export interface SimDir {
   child(name: string): SimNode | undefined;
 }
 
-export interface SimLink {
+interface SimLink {
   kind: "link";
   /** Absolute target, as path components under the sysfs root. */
   target: readonly string[];

@@ -15,7 +15,7 @@ import { devNodes, vfioGroupNode } from "./device-effects.js";
 import type { DriverCore } from "./driver-core.js";
 import type { SimFdState, SimKernelState, SimProcessState } from "./sim-state.js";
 
-export interface ProcessHost {
+interface ProcessHost {
   readonly state: SimKernelState;
   readonly core: DriverCore;
   /** Records a state change (persistence, tree caches). */

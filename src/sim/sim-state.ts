@@ -32,7 +32,7 @@ export interface SimPciId {
  * - "uio": `uio/uio<N>`, `class/uio/uio<N>` and /dev/uio<N> (uio_pci_generic, igb_uio);
  * - "plain": nothing visible beyond the driver link (nvme, pcieport, ahci).
  */
-export type SimBindingKind = "netdev" | "virtio-net" | "vfio" | "uio" | "plain";
+type SimBindingKind = "netdev" | "virtio-net" | "vfio" | "uio" | "plain";
 
 /** A PCI driver the simulated host knows about (whether or not its module is loaded). */
 export interface SimDriverSpec {
@@ -76,7 +76,7 @@ export interface SimKernelConfig {
   nulOverrideQuirk?: boolean;
 }
 
-export interface SimNetdevState {
+interface SimNetdevState {
   name: string;
   ifindex: number;
   mtu: number;
@@ -154,7 +154,7 @@ export interface SimRouteState {
 }
 
 /** A probe that will fail: the next `count` probes of `device` (by `driver`, if given). */
-export interface SimProbeFaultState {
+interface SimProbeFaultState {
   device: string;
   driver: string | null;
   /** errno name the probe returns, e.g. "EIO" or "EPROBE_DEFER". */

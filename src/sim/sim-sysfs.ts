@@ -18,7 +18,7 @@ import { relativeLink, type SimDir, type SimNode } from "./sim-node.js";
 /** Longest chain of links a walk follows, like the VFS's MAXSYMLINKS. */
 const MAX_LINK_HOPS = 40;
 
-export type WalkResult = { node: SimNode; location: string[] } | { errno: string };
+type WalkResult = { node: SimNode; location: string[] } | { errno: string };
 
 /**
  * Resolves a port path against the tree. `location` is the node's canonical
@@ -51,7 +51,7 @@ export function walk(root: SimDir, path: string, followLast: boolean): WalkResul
 }
 
 /** What SimSysfs needs from the kernel. */
-export interface SimSysfsBackend {
+interface SimSysfsBackend {
   /** The tree as of now. */
   root(): SimDir;
   /** Reads through the fault injector. */

@@ -57,7 +57,7 @@ export class TreeIndex {
 }
 
 /** "0000:01:00.0" → "pci0000:01": the root bus a device without a parent hangs off. */
-export function hostBridge(address: string): string {
+function hostBridge(address: string): string {
   return `pci${address.slice(0, 7)}`;
 }
 

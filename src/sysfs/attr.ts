@@ -20,7 +20,7 @@ export function basename(target: string): string {
 }
 
 /** ENOENT/ENOTDIR, and ENODEV (kernfs answers it for a removed device's open file). */
-export function isVanished(err: unknown): boolean {
+function isVanished(err: unknown): boolean {
   return isAgentError(err) && (err.code === "NOT_FOUND" || err.errno === "ENODEV");
 }
 

@@ -1,12 +1,24 @@
 export {
   classifyDevice,
   type DeviceKind,
+  ENA_IDS,
+  ENA_KERNEL_DRIVER,
+  isEna,
   isNetworkKind,
   isUserSpaceDriver,
   isVfioDriver,
+  managedIds,
+  pciId,
 } from "./classify.js";
 export { readPciIds } from "./device-identity.js";
 export { checkPortPath, codeForErrno, type SysfsOperation, sysfsError } from "./errno.js";
+export {
+  type HugepagePool,
+  type KernelFacts,
+  type KernelModule,
+  REPORTED_MODULES,
+  readKernelFacts,
+} from "./host-facts.js";
 export {
   InterfaceAddresses,
   type InterfaceAddressesOptions,

@@ -1,6 +1,6 @@
 import { DescribeNetworkInterfacesCommand } from "@aws-sdk/client-ec2";
 import t from "tap";
-import { connectAgent } from "../../src/server/client.js";
+import { connectAgent } from "../../src/client/client.js";
 import { agentHarness, eventually, tempDir } from "./harness.js";
 
 /** Active handles and requests by type, e.g. { Timeout: 2, TCPServerWrap: 1 }. */
@@ -73,6 +73,7 @@ t.test("recovery runs before the listeners; stop runs the hooks in reverse", asy
     "eni-intents",
     "release-plans",
     "reconciler",
+    "confirmation-watch",
     "device-watcher",
     "termination-watcher",
     "leak-sweeper",

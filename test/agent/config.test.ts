@@ -24,6 +24,7 @@ t.test("an empty object gives the documented defaults, deep-frozen", async (t) =
   t.equal(config.listeners.prefaceTimeoutMs, 10_000);
   t.equal(config.listeners.idleTimeoutMs, 300_000);
   t.equal(config.metrics.address, null, "metrics are off by default");
+  t.equal(config.autoConfirm, null, "binds on trial confirm only on request by default");
   t.equal(config.imds.endpoint, "http://169.254.169.254");
   t.same(config.termination.act.spot, ["terminate", "stop"]);
   t.ok(Object.isFrozen(config.listeners.socket));
@@ -74,6 +75,8 @@ t.test("errors name the file, the key and the reason", async (t) => {
       { listeners: { socket: { path: "/run/a.sock" }, readOnlySocket: { path: "/run/a.sock" } } },
       "config.json: listeners.readOnlySocket:",
     ],
+    [{ autoConfirm: { check: "pid" } }, 'config.json: autoConfirm.check: must be one of "holder"'],
+    [{ autoConfirm: { forMs: -1 } }, "config.json: autoConfirm.forMs: must be an integer"],
     [[], "config.json: (top level): must be a JSON object"],
   ];
   for (const [json, message] of cases) {

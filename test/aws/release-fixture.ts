@@ -7,16 +7,18 @@
 import { AsgLifecycleActions } from "../../src/aws/asg-lifecycle-actions.js";
 import { createAutoScalingClient } from "../../src/aws/autoscaling-client.js";
 import type { Ec2ActionsOptions } from "../../src/aws/ec2-actions.js";
-import { ReleasePlan, type ReleasePlanOptions } from "../../src/aws/release-plan.js";
-import { buildReleasePlan } from "../../src/aws/release-plan-build.js";
-import type { LifecycleHookDeps } from "../../src/aws/release-plan-config.js";
-import { MemoryReleasePlanStore, type ReleasePlanStore } from "../../src/aws/release-plan-store.js";
-import type {
-  BoundDevice,
-  ManualTrigger,
-  ReleasePlanEvent,
-  ReleasePlanRecord,
-} from "../../src/aws/release-plan-types.js";
+import {
+  type BoundDevice,
+  buildReleasePlan,
+  type LifecycleHookDeps,
+  type ManualTrigger,
+  MemoryReleasePlanStore,
+  ReleasePlan,
+  type ReleasePlanEvent,
+  type ReleasePlanOptions,
+  type ReleasePlanRecord,
+  type ReleasePlanStore,
+} from "../../src/aws/release-plan/index.js";
 import type { TerminationNotice } from "../../src/aws/termination-notice.js";
 import { AgentError, type Clock, type EniId } from "../../src/common/index.js";
 import { FakeAutoScaling } from "../../src/sim/aws/fake-autoscaling.js";
@@ -118,7 +120,7 @@ export async function releaseHost(t: Teardown, options: ReleaseHostOptions = {})
     },
     {
       // The daemon's timings: the clock is virtual, so they cost no wall time.
-      graceMs: 5_000,
+      dpdkGraceMs: 5_000,
       workReserveMs: 30_000,
       deadlineMarginMs: 5_000,
       // Plenty of time unless a test says otherwise (a 60 s deadline is "short" by default).

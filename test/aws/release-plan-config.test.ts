@@ -1,11 +1,11 @@
 import t from "tap";
-import { releasePlanSettings } from "../../src/aws/release-plan-config.js";
+import { releasePlanSettings } from "../../src/aws/release-plan/index.js";
 
 t.test("defaults fill in what is not set", async (t) => {
-  const settings = releasePlanSettings({ graceMs: 0, mode: "detach" });
+  const settings = releasePlanSettings({ dpdkGraceMs: 0, mode: "detach" });
   t.match(settings, {
     mode: "detach",
-    graceMs: 0,
+    dpdkGraceMs: 0,
     concurrency: 4,
     restoreConcurrency: 8,
     trustDeleteOnTermination: true,

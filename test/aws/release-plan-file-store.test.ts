@@ -2,8 +2,7 @@ import { mkdtemp, readdir, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import t from "tap";
-import { FileReleasePlanStore } from "../../src/aws/release-plan-file-store.js";
-import type { ReleasePlanRecord } from "../../src/aws/release-plan-types.js";
+import { FileReleasePlanStore, type ReleasePlanRecord } from "../../src/aws/release-plan/index.js";
 import { sampleRecord } from "./release-fixture.js";
 
 function record(key?: string): ReleasePlanRecord {

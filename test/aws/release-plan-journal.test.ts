@@ -1,6 +1,6 @@
 import t from "tap";
-import { planJournal } from "../../src/aws/release-plan-journal.js";
-import { MemoryReleasePlanStore } from "../../src/aws/release-plan-store.js";
+import { planJournal } from "../../src/aws/release-plan/execute-plan.js";
+import { MemoryReleasePlanStore } from "../../src/aws/release-plan/index.js";
 import { AgentError } from "../../src/common/index.js";
 import { sampleRecord } from "./release-fixture.js";
 

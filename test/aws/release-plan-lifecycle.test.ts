@@ -5,7 +5,7 @@
  * action when it ends, once, whatever Auto Scaling answers on the way.
  */
 import t from "tap";
-import { MemoryReleasePlanStore } from "../../src/aws/release-plan-store.js";
+import { MemoryReleasePlanStore } from "../../src/aws/release-plan/index.js";
 import { ASG_GROUP, ASG_HOOK, pciOf, releaseHost } from "./release-fixture.js";
 
 const completions = (host: { asg: { requests: { action: string }[] } | undefined }) =>

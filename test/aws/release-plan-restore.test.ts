@@ -1,6 +1,6 @@
 import t from "tap";
-import { startRestores } from "../../src/aws/release-plan-restore.js";
-import type { RestoreStep } from "../../src/aws/release-plan-types.js";
+import { startRestores } from "../../src/aws/release-plan/execute-plan.js";
+import type { RestoreStep } from "../../src/aws/release-plan/index.js";
 import { AgentError } from "../../src/common/index.js";
 import { sampleRecord } from "./release-fixture.js";
 

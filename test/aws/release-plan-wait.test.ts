@@ -1,6 +1,5 @@
 import t from "tap";
-import { callLimiter } from "../../src/aws/release-plan-eni.js";
-import { AvailableWaiter } from "../../src/aws/release-plan-wait.js";
+import { AvailableWaiter } from "../../src/aws/release-plan/eni-release.js";
 import type { EniId } from "../../src/common/index.js";
 import { OWNER, startEc2 } from "./helpers.js";
 
@@ -52,25 +51,4 @@ t.test("the deadline names what each ENI was last seen doing", async (t) => {
     code: "DEADLINE_EXCEEDED",
     message: /last seen in-use/,
   });
-});
-
-t.test("the call limiter never runs more than its limit", async (t) => {
-  const limit = callLimiter(3);
-  let running = 0;
-  let peak = 0;
-  const order: number[] = [];
-  await Promise.all(
-    Array.from({ length: 10 }, (_, i) =>
-      limit(async () => {
-        running += 1;
-        peak = Math.max(peak, running);
-        await new Promise((r) => setTimeout(r, 5));
-        order.push(i);
-        running -= 1;
-        if (i === 4) throw new Error("a failing call frees its slot");
-      }).catch(() => {}),
-    ),
-  );
-  t.equal(peak, 3);
-  t.equal(order.length, 10);
 });

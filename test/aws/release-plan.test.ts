@@ -1,6 +1,8 @@
 import t from "tap";
-import { MemoryReleasePlanStore } from "../../src/aws/release-plan-store.js";
-import type { ReleasePlanRecord } from "../../src/aws/release-plan-types.js";
+import {
+  MemoryReleasePlanStore,
+  type ReleasePlanRecord,
+} from "../../src/aws/release-plan/index.js";
 import type { TerminationNotice } from "../../src/aws/termination-notice.js";
 import { leakedEnis } from "../../src/sim/aws/seed-instance.js";
 import { alternatingRandom } from "./helpers.js";

@@ -17,9 +17,9 @@ t.test("bind prints each step as the daemon reports it, then the verified result
   t.match(out.stderr, /^0000:00:06\.0: bind to vfio-pci, operation op-1 \(4 steps\)\n/);
   const steps = out.stderr.split("\n").filter((l) => /^ {2}\[\d\/4\]/.test(l));
   t.same(steps, [
-    "  [1/4] set driver_override to vfio-pci",
-    "  [2/4] unbind from ena",
-    "  [3/4] bind to vfio-pci",
+    '  [1/4] write "vfio-pci" to bus/pci/devices/0000:00:06.0/driver_override',
+    '  [2/4] write "0000:00:06.0" to bus/pci/drivers/ena/unbind',
+    '  [3/4] write "0000:00:06.0" to bus/pci/drivers/vfio-pci/bind',
     "  [4/4] verify",
   ]);
   t.match(
@@ -54,7 +54,7 @@ t.test("--json: one document on stdout, progress only on stderr", async (t) => {
     ["done", "done", "done", "done"],
   );
   t.match(doc.device, { pciAddress: "0000:00:06.0", driver: "vfio-pci", state: "dpdk" });
-  t.match(out.stderr, /\[3\/4\] bind to vfio-pci/);
+  t.match(out.stderr, /\[3\/4\] write "0000:00:06\.0" to bus\/pci\/drivers\/vfio-pci\/bind/);
 });
 
 t.test("on a terminal, progress redraws one line", async (t) => {
@@ -63,7 +63,9 @@ t.test("on a terminal, progress redraws one line", async (t) => {
   t.equal(out.code, 0, out.stderr);
   const redraw = "\r\u001b[K"; // carriage return, then erase to the end of the line
   t.ok(
-    out.stderr.includes(`${redraw}  [2/4] unbind from ena${redraw}  [3/4]`),
+    out.stderr.includes(
+      `${redraw}  [2/4] write "0000:00:06.0" to bus/pci/drivers/ena/unbind${redraw}  [3/4]`,
+    ),
     "each step overwrites the previous one",
   );
   t.equal(out.stderr.split("\n").length, 3, "header line, redrawn step line, end");
@@ -142,7 +144,11 @@ t.test("--timeout stops waiting, not the move, and says where it will end", asyn
   t.match(out.stderr, /no answer from the daemon within 0\.3 s \(--timeout\); stopped waiting/);
   t.match(out.stderr, /device 0000:00:06\.0/);
   t.match(out.stderr, /the move is not abandoned: .*'eni-agent ops --device 0000:00:06\.0'/);
-  t.match(out.stderr, /\[2\/4\] unbind from ena/, "progress up to the wait was shown");
+  t.match(
+    out.stderr,
+    /\[2\/4\] write "0000:00:06\.0" to bus\/pci\/drivers\/ena\/unbind/,
+    "progress up to the wait was shown",
+  );
   release();
   await until(() => d.core.devices[1]!.driver === "vfio-pci", "the daemon to finish the move");
   t.equal(d.core.operations[0]?.status, "succeeded");
@@ -161,8 +167,14 @@ t.test("a step that fails shows where, and the rollback", async (t) => {
   };
   const out = await d.run(["bind", "ens6", "vfio-pci"]);
   t.equal(out.code, 4);
-  t.match(out.stderr, /\[3\/4\] bind to vfio-pci: failed\n/);
-  t.match(out.stderr, /\[1\/4\] undone: set driver_override to vfio-pci/);
+  t.match(
+    out.stderr,
+    /\[3\/4\] write "0000:00:06\.0" to bus\/pci\/drivers\/vfio-pci\/bind: failed\n/,
+  );
+  t.match(
+    out.stderr,
+    /\[1\/4\] undone: write "vfio-pci" to bus\/pci\/devices\/0000:00:06\.0\/driver_override/,
+  );
   t.match(
     out.stderr,
     /\(ENODEV from write; on bus\/pci\/drivers\/vfio-pci\/bind; operation op-1\)/,

@@ -49,7 +49,7 @@ t.test("status lists the daemon's devices; --json says where they came from", as
   t.same(d.core.calls("listDevices")[0]?.args, [{ fresh: true }], "an operator sees sysfs now");
 
   const doc = JSON.parse((await d.run(["status", "--json"])).stdout);
-  t.same(Object.keys(doc), ["version", "source", "socket", "devices"]);
+  t.same(Object.keys(doc), ["version", "source", "socket", "devices", "pendingConfirmations"]);
   t.match(doc, { version: 1, source: "daemon", socket: d.socketPath });
   t.same(Object.keys(doc.devices[0]), DEVICE_KEYS);
   t.match(doc.devices[0], {

@@ -7,6 +7,7 @@
 import type { Test } from "tap";
 import type { CliIo } from "../../src/cli/command.js";
 import { runCli } from "../../src/cli/run-cli.js";
+import type { Clock } from "../../src/common/clock.js";
 import type { DriverName } from "../../src/common/index.js";
 import type { CallContext } from "../../src/server/agent-core.js";
 import type {
@@ -28,6 +29,11 @@ export interface CliRun {
 
 export interface RunOptions {
   tty?: boolean;
+  /** Standard output is a terminal (a person watches: countdowns). */
+  stdoutTty?: boolean;
+  clock?: Clock;
+  /** Called with what stdout holds so far, after each write. */
+  onStdout?: (text: string) => void;
   signal?: AbortSignal;
   env?: Record<string, string>;
 }
@@ -37,28 +43,35 @@ export async function cli(argv: readonly string[], options: RunOptions = {}): Pr
   let stdout = "";
   let stderr = "";
   const io: CliIo = {
-    stdout: { write: (text: string) => (stdout += text) },
+    stdout: {
+      write: (text: string) => {
+        stdout += text;
+        options.onStdout?.(stdout);
+      },
+      isTTY: options.stdoutTty ?? false,
+    },
     stderr: { write: (text: string) => (stderr += text), isTTY: options.tty ?? false },
     env: options.env ?? {},
+    ...(options.clock ? { clock: options.clock } : {}),
     ...(options.signal ? { signal: options.signal } : {}),
   };
   const code = await runCli(argv, io);
   return { code, stdout, stderr };
 }
 
-/** The steps a bind of `pci` to `driver` writes, all pending. */
+/** The steps a bind of `pci` to `driver` writes, all pending, described as the daemon does. */
 function plannedSteps(pci: string, from: string | null, to: string): OperationStep[] {
-  const step = (description: string, path: string | null, value: string | null) => ({
-    description,
+  const step = (path: string | null, value: string | null) => ({
+    description: path === null ? "verify" : `write ${JSON.stringify(value)} to ${path}`,
     path,
     value,
     status: "pending" as const,
   });
   return [
-    step(`set driver_override to ${to}`, `bus/pci/devices/${pci}/driver_override`, to),
-    step(`unbind from ${from ?? "(none)"}`, `bus/pci/drivers/${from}/unbind`, pci),
-    step(`bind to ${to}`, `bus/pci/drivers/${to}/bind`, pci),
-    step("verify", null, null),
+    step(`bus/pci/devices/${pci}/driver_override`, to),
+    step(`bus/pci/drivers/${from}/unbind`, pci),
+    step(`bus/pci/drivers/${to}/bind`, pci),
+    step(null, null),
   ];
 }
 
@@ -77,7 +90,18 @@ export class DaemonLikeCore extends FakeCore {
   override async bindDevice(request: BindRequest, ctx: CallContext): Promise<OperationRecord> {
     if (request.dryRun || this.failures.has("bindDevice")) return super.bindDevice(request, ctx);
     this.received.push({ method: "bindDevice", args: [request], ctx });
-    return this.#run("bind", request.selector, request.driver, request);
+    const op = await this.#run("bind", request.selector, request.driver, request);
+    if (request.confirmWithinMs === null) return op;
+    // A bind on trial: committed, awaiting confirmation from its finish on.
+    const stored = this.operations.find((o) => o.id === op.id)!;
+    stored.status = "awaiting_confirmation";
+    stored.confirmation = {
+      deadline: new Date(stored.finishedAt!.getTime() + request.confirmWithinMs),
+      state: "pending",
+      by: null,
+      updatedAt: null,
+    };
+    return { ...stored };
   }
 
   override async restoreDevice(

@@ -104,3 +104,32 @@ t.test("nothing to drain says so", async (t) => {
   t.equal(out.code, 0);
   t.equal(out.stdout, "nothing to do: no device on a DPDK driver, no owned ENI\n");
 });
+
+t.test(
+  "a device whose ENI is not known: no made-up id, on the wire or in print (#14)",
+  async (t) => {
+    const d = await startDaemon(t);
+    d.core.prepareTermination = async (): Promise<TerminationResult> => ({
+      plan: {
+        notice: null,
+        deadline: null,
+        steps: [
+          {
+            eniId: null,
+            pciAddress: "0000:00:07.0" as PciAddress,
+            action: "restore_kernel_driver",
+            reason: "bound to a DPDK driver",
+            status: "pending",
+          },
+        ],
+      },
+      operation: null,
+    });
+    const wire = await d.client.prepareTermination({ dryRun: true });
+    t.equal(wire.plan?.steps[0]?.eniId, "", "empty on the wire");
+    const out = await d.run(["drain", "--dry-run"]);
+    t.match(out.stdout, /\n-\s+0000:00:07\.0\s+restore_kernel_driver\s+planned\s+/);
+    const doc = JSON.parse((await d.run(["drain", "--dry-run", "--json"])).stdout);
+    t.equal(doc.plan.steps[0].eniId, null, "null in JSON");
+  },
+);

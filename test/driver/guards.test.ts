@@ -1,7 +1,7 @@
 import t from "tap";
 import type { DriverName, InterfaceName, Mac, PciAddress } from "../../src/common/index.js";
 import { AgentError } from "../../src/common/index.js";
-import { checkGuards, DEFAULT_ALLOWED_IDS, type GuardDeps } from "../../src/driver/guards.js";
+import { checkGuards, type GuardDeps } from "../../src/driver/guards.js";
 import { preflight } from "../../src/driver/preflight.js";
 import type {
   DefaultRoute,
@@ -11,6 +11,7 @@ import type {
   PciDevice,
   Sysfs,
 } from "../../src/sysfs/index.js";
+import { ENA_IDS } from "../../src/sysfs/index.js";
 
 function ena(overrides: Partial<PciDevice> = {}): PciDevice {
   return {
@@ -53,7 +54,7 @@ function deps(
   };
 }
 
-const base = { allowedIds: DEFAULT_ALLOWED_IDS, force: false, home: null, takesFromKernel: true };
+const base = { allowedIds: ENA_IDS, force: false, home: null, takesFromKernel: true };
 
 t.test("the vendor allowlist refuses other devices and force does not override it", async (t) => {
   const nvme = ena({ vendor: "1d0f", device: "8061", name: "NVMe EBS Controller" });
@@ -67,7 +68,7 @@ t.test("the vendor allowlist refuses other devices and force does not override i
   t.same(
     await checkGuards(
       ena({ vendor: "8086", device: "10d3" }),
-      { ...base, allowedIds: [...DEFAULT_ALLOWED_IDS, "8086:10d3"] },
+      { ...base, allowedIds: [...ENA_IDS, "8086:10d3"] },
       deps(),
     ),
     {

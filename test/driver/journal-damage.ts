@@ -18,7 +18,6 @@
  */
 import fc from "fast-check";
 import type { PciAddress } from "../../src/common/index.js";
-import { DEFAULT_ALLOWED_IDS } from "../../src/driver/guards.js";
 import { encodeRecord, type JournalRecord } from "../../src/driver/journal.js";
 import { MemoryJournal } from "../../src/driver/memory-journal.js";
 import { mismatch, stateOf } from "../../src/driver/observe.js";
@@ -30,7 +29,7 @@ import {
 } from "../../src/driver/plan-transaction.js";
 import type { OperationHeader } from "../../src/driver/types.js";
 import { ec2Host, type SimKernel } from "../../src/sim/index.js";
-import { readDevice } from "../../src/sysfs/index.js";
+import { ENA_IDS, readDevice } from "../../src/sysfs/index.js";
 import { engineOn, forgedHeader } from "./journal-fixtures.js";
 
 /** ens6 and ens7 carry the history; ens5 is the primary (default route), ens8 stays idle. */
@@ -245,7 +244,7 @@ async function expectedWrites(
     if (!open.has(op.id)) continue;
     const device = await readDevice(kernel.sysfs, op.device);
     if (device === null) continue;
-    if (!DEFAULT_ALLOWED_IDS.includes(`${device.vendor}:${device.device}`)) continue;
+    if (!ENA_IDS.includes(`${device.vendor}:${device.device}`)) continue;
     if (mismatch(stateOf(device), op.target) === null) continue;
     const routed = kernel.defaultRoutes().map((r) => r.interface);
     const cutsOff =

@@ -8,6 +8,7 @@ import {
   planTransition,
   snapshotTarget,
   stepWrite,
+  takesFromKernel,
 } from "../../src/driver/plan-transaction.js";
 import type { DeviceSnapshot, Step } from "../../src/driver/types.js";
 
@@ -133,4 +134,16 @@ t.test("targets: DPDK keeps its override; the kernel driver wants its MAC back",
   t.same(bindTarget(ena, withMac), { driver: "ena", override: null, mac: "0e:00:00:00:00:01" });
   t.same(bindTarget(ena, null), { driver: "ena", override: null, mac: null });
   t.same(snapshotTarget(withMac), { driver: "ena", override: null, mac: "0e:00:00:00:00:01" });
+  // A vfio-pci variant matches only through the override and registers no netdev (issue 14).
+  const variant = "mlx5_vfio_pci" as DriverName;
+  t.same(bindTarget(variant, withMac), { driver: variant, override: variant, mac: null });
+});
+
+t.test("a device a user-space driver holds is not taken from the kernel", async (t) => {
+  const netdev = [{ name: "ens6" }];
+  t.ok(takesFromKernel({ driver: "ena", interfaces: netdev }, "vfio-pci"));
+  for (const driver of ["vfio-pci", "mlx5_vfio_pci", "uio_pci_generic", "igb_uio"]) {
+    t.notOk(takesFromKernel({ driver, interfaces: netdev }, "ena"), driver);
+  }
+  t.notOk(takesFromKernel({ driver: "ena", interfaces: [] }, "vfio-pci"), "no interface");
 });

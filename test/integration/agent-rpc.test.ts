@@ -6,7 +6,7 @@
 import { readFile } from "node:fs/promises";
 import t from "tap";
 import { simEniId } from "../../src/agent/simulated-host.js";
-import { connectAgent } from "../../src/server/client.js";
+import { connectAgent } from "../../src/client/client.js";
 import { ec2Mac } from "../../src/sim/index.js";
 import { agentHarness, eventually } from "../agent/harness.js";
 import { collectEvents } from "./events.js";

@@ -8,7 +8,7 @@ import { writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import t from "tap";
 import { loadConfigFile } from "../../src/agent/config-file.js";
-import { connectAgent } from "../../src/server/client.js";
+import { connectAgent } from "../../src/client/client.js";
 import { agentHarness, eventually, fastConfig, tempDir } from "../agent/harness.js";
 import { collectEvents } from "./events.js";
 

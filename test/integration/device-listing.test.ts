@@ -4,8 +4,8 @@
  * device poll or the view's age catches it.
  */
 import t from "tap";
+import { connectAgent } from "../../src/client/client.js";
 import type { CallContext } from "../../src/server/agent-core.js";
-import { connectAgent } from "../../src/server/client.js";
 import type { DeviceList } from "../../src/server/core-types.js";
 import { agentHarness, eventually } from "../agent/harness.js";
 

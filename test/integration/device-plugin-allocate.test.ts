@@ -7,7 +7,7 @@
  */
 import t from "tap";
 import { simEniId } from "../../src/agent/simulated-host.js";
-import { connectAgent } from "../../src/server/client.js";
+import { connectAgent } from "../../src/client/client.js";
 import { ec2Host } from "../../src/sim/index.js";
 import { listed, POOL, pluginHarness } from "./device-plugin-harness.js";
 

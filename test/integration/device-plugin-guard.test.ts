@@ -5,7 +5,7 @@
  * device Unhealthy before its first restore.
  */
 import t from "tap";
-import { connectAgent } from "../../src/server/client.js";
+import { connectAgent } from "../../src/client/client.js";
 import { eventually } from "../agent/harness.js";
 import { listed, POOL, pluginHarness } from "./device-plugin-harness.js";
 

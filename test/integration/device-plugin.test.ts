@@ -8,7 +8,7 @@
 import { lstat, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import t from "tap";
-import { connectAgent } from "../../src/server/client.js";
+import { connectAgent } from "../../src/client/client.js";
 import { agentHarness, eventually, tempDir } from "../agent/harness.js";
 import { listed, POOL, pluginHarness } from "./device-plugin-harness.js";
 

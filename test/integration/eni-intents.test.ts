@@ -7,8 +7,8 @@
  */
 import t from "tap";
 import { simEniId } from "../../src/agent/simulated-host.js";
+import { connectAgent } from "../../src/client/client.js";
 import { type AgentError, isAgentError } from "../../src/common/index.js";
-import { connectAgent } from "../../src/server/client.js";
 import { ENA_HARDWARE, ec2Mac } from "../../src/sim/index.js";
 import { agentHarness, eventually } from "../agent/harness.js";
 import { collectEvents } from "./events.js";

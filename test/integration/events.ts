@@ -1,5 +1,5 @@
 /** Collects WatchEvents over the real socket in the background, for assertions. */
-import type { AgentClient } from "../../src/server/client.js";
+import type { AgentClient } from "../../src/client/client.js";
 import type { Event__Output } from "../../src/server/generated/eniagent/v1/Event.js";
 import type { WatchEventsRequest } from "../../src/server/generated/eniagent/v1/WatchEventsRequest.js";
 import { eventually } from "../agent/harness.js";

@@ -1,6 +1,6 @@
 /** Health follows IMDS: down (injected failures) → unhealthy with the reason; back → healthy. */
 import t from "tap";
-import { connectAgent } from "../../src/server/client.js";
+import { connectAgent } from "../../src/client/client.js";
 import { agentHarness } from "../agent/harness.js";
 import { collectEvents } from "./events.js";
 

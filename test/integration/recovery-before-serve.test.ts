@@ -7,8 +7,8 @@ import { mkdir } from "node:fs/promises";
 import { join } from "node:path";
 import t from "tap";
 import { SIM_KERNEL_FILE } from "../../src/agent/simulated-host.js";
+import { connectAgent } from "../../src/client/client.js";
 import { DriverEngine, FileJournal } from "../../src/driver/index.js";
-import { connectAgent } from "../../src/server/client.js";
 import { ec2Host, persistKernel } from "../../src/sim/index.js";
 import { agentHarness, tempDir } from "../agent/harness.js";
 

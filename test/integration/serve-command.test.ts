@@ -10,7 +10,7 @@ import t from "tap";
 import type { CliIo } from "../../src/cli/command.js";
 import { HELP, serve } from "../../src/cli/commands/serve.js";
 import type { ProcessWarning } from "../../src/cli/process-warnings.js";
-import { connectAgent } from "../../src/server/client.js";
+import { connectAgent } from "../../src/client/client.js";
 import { eventually, tempDir } from "../agent/harness.js";
 
 function io(signal: AbortSignal): CliIo & { out: string[]; err: string[] } {

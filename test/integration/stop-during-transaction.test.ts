@@ -5,7 +5,7 @@
  * operation. Never half.
  */
 import t from "tap";
-import { connectAgent } from "../../src/server/client.js";
+import { connectAgent } from "../../src/client/client.js";
 import { agentHarness } from "../agent/harness.js";
 
 t.test("a stop during a bind lets it commit and answers the caller", async (t) => {

@@ -7,7 +7,7 @@
  */
 import t from "tap";
 import { SIM_ASG_GROUP, simEniId } from "../../src/agent/simulated-host.js";
-import { connectAgent } from "../../src/server/client.js";
+import { connectAgent } from "../../src/client/client.js";
 import { agentHarness, eventually } from "../agent/harness.js";
 
 t.test("an ASG termination is completed with CONTINUE once the plan ends", async (t) => {

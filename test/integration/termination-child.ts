@@ -9,9 +9,11 @@ import { appendFile, readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { Ec2Actions } from "../../src/aws/ec2-actions.js";
 import { createEc2Client } from "../../src/aws/ec2-client.js";
-import { ReleasePlan } from "../../src/aws/release-plan.js";
-import { FileReleasePlanStore } from "../../src/aws/release-plan-file-store.js";
-import type { BoundDevice } from "../../src/aws/release-plan-types.js";
+import {
+  type BoundDevice,
+  FileReleasePlanStore,
+  ReleasePlan,
+} from "../../src/aws/release-plan/index.js";
 import type { TerminationNotice } from "../../src/aws/termination-notice.js";
 import { steppingClock } from "../../src/common/index.js";
 
@@ -44,7 +46,13 @@ const plan = new ReleasePlan(
         process.stdout.write(`ENI ${event.step.eniId} ${event.step.phase}\n`);
     },
   },
-  { graceMs: 0, deadlineMarginMs: 500, workReserveMs: 0, concurrency: 2, secureFirstBelowMs: 0 },
+  {
+    dpdkGraceMs: 0,
+    deadlineMarginMs: 500,
+    workReserveMs: 0,
+    concurrency: 2,
+    secureFirstBelowMs: 0,
+  },
 );
 const result = await plan.run(notice);
 process.stdout.write(`RESULT ${JSON.stringify(result)}\n`);

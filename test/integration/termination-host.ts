@@ -8,8 +8,7 @@
  */
 
 import { ImdsClient } from "../../src/aws/imds-client.js";
-import type { ReleasePlanOptions } from "../../src/aws/release-plan.js";
-import type { ReleasePlanResult } from "../../src/aws/release-plan-types.js";
+import type { ReleasePlanOptions, ReleasePlanResult } from "../../src/aws/release-plan/index.js";
 import type { TerminationNotice } from "../../src/aws/termination-notice.js";
 import { TerminationWatcher } from "../../src/aws/termination-watcher.js";
 import type { EniId } from "../../src/common/index.js";

@@ -10,8 +10,8 @@ import { readdir } from "node:fs/promises";
 import { join } from "node:path";
 import t from "tap";
 import { simEniId } from "../../src/agent/simulated-host.js";
-import { FileReleasePlanStore } from "../../src/aws/release-plan-file-store.js";
-import { connectAgent } from "../../src/server/client.js";
+import { FileReleasePlanStore } from "../../src/aws/release-plan/index.js";
+import { connectAgent } from "../../src/client/client.js";
 import { agentHarness, eventually, tempDir } from "../agent/harness.js";
 
 t.test("a spot time that moves on every poll is one plan; the moves are logged", async (t) => {

@@ -8,7 +8,7 @@
  */
 import t from "tap";
 import { simEniId } from "../../src/agent/simulated-host.js";
-import { connectAgent } from "../../src/server/client.js";
+import { connectAgent } from "../../src/client/client.js";
 import { agentHarness, eventually } from "../agent/harness.js";
 import { collectEvents } from "./events.js";
 

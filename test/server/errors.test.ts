@@ -1,12 +1,8 @@
 import * as grpc from "@grpc/grpc-js";
 import t from "tap";
+import { errorFromStatus } from "../../src/client/error-from-status.js";
 import { AgentError, ERROR_CODES, type ErrorCode } from "../../src/common/index.js";
-import {
-  ERROR_METADATA_KEY,
-  errorFromStatus,
-  grpcCode,
-  statusForError,
-} from "../../src/server/error-status.js";
+import { ERROR_METADATA_KEY, grpcCode, statusForError } from "../../src/server/error-status.js";
 import { rejection, startHarness } from "./harness.js";
 
 const EXPECTED: Record<ErrorCode, grpc.status> = {

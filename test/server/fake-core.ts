@@ -80,6 +80,7 @@ export function operation(id: string, overrides: Partial<OperationRecord> = {}):
     dryRun: false,
     force: false,
     persist: false,
+    confirmation: null,
     steps: [
       {
         description: "set driver_override to vfio-pci",
@@ -252,6 +253,21 @@ export class FakeCore implements AgentCore {
       requestedBy: ctx.caller.identity,
     });
     this.operations.unshift(op);
+    return op;
+  }
+
+  async confirmOperation(operationId: string, ctx: CallContext): Promise<OperationRecord> {
+    await this.#enter("confirmOperation", ctx, operationId);
+    const op = this.operations.find((o) => o.id === operationId);
+    if (op === undefined) throw new AgentError("NOT_FOUND", `no operation ${operationId}`);
+    if (op.confirmation === null) {
+      throw new AgentError(
+        "FAILED_PRECONDITION",
+        `operation ${operationId} awaits no confirmation`,
+      );
+    }
+    op.confirmation = { ...op.confirmation, state: "confirmed", by: "request", updatedAt: T0 };
+    op.status = "succeeded";
     return op;
   }
 

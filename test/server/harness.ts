@@ -6,9 +6,9 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Test } from "tap";
+import { type AgentClient, connectAgent } from "../../src/client/client.js";
 import { type AgentError, type ErrorCode, isAgentError } from "../../src/common/index.js";
 import { AgentServer } from "../../src/server/agent-server.js";
-import { type AgentClient, connectAgent } from "../../src/server/client.js";
 import type { AgentServerOptions } from "../../src/server/server-options.js";
 import { FakeCore } from "./fake-core.js";
 

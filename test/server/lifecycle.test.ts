@@ -3,8 +3,8 @@ import { chmodSync, mkdirSync, statSync, writeFileSync } from "node:fs";
 import { createServer, type Server } from "node:net";
 import { join } from "node:path";
 import t from "tap";
+import { connectAgent } from "../../src/client/client.js";
 import { AgentServer } from "../../src/server/agent-server.js";
-import { connectAgent } from "../../src/server/client.js";
 import { FakeCore } from "./fake-core.js";
 import { rejection, startHarness, tempDir, until } from "./harness.js";
 

@@ -111,6 +111,7 @@ t.test("BindDevice passes driver and flags and returns the operation", async (t)
     force: true,
     dryRun: false,
     persist: true,
+    confirmWithinMs: null,
   });
   const planned = await h.client.bindDevice({
     selector: { eniId: "eni-0f95d3625f5c52107" },
@@ -119,6 +120,51 @@ t.test("BindDevice passes driver and flags and returns the operation", async (t)
   });
   t.equal(planned.status, "OPERATION_STATUS_PLANNED");
   t.equal(planned.dryRun, true);
+});
+
+t.test("BindDevice on trial: confirm_within in bounds, and ConfirmOperation", async (t) => {
+  const h = await startHarness(t);
+  const selector = { pciAddress: "0000:00:06.0" };
+  await h.client.bindDevice({
+    selector,
+    driver: "vfio-pci",
+    confirmWithin: { seconds: 60, nanos: 500_000_000 },
+  });
+  t.match(h.core.calls("bindDevice")[0]?.args[0], { confirmWithinMs: 60_500 });
+  for (const confirmWithin of [
+    { seconds: 0, nanos: 999_000_000 },
+    { seconds: 86_401 },
+    { seconds: 1, nanos: 1 },
+  ]) {
+    await t.rejects(
+      h.client.bindDevice({ selector, driver: "vfio-pci", confirmWithin }),
+      { code: "INVALID_ARGUMENT", message: /confirm_within: must be from 1 s to 24 h/ },
+      JSON.stringify(confirmWithin),
+    );
+  }
+  t.equal(h.core.calls("bindDevice").length, 1, "refused at the edge");
+  h.core.operations.unshift(
+    operation("op-try", {
+      status: "awaiting_confirmation",
+      confirmation: {
+        deadline: new Date("2026-01-01T00:01:00Z"),
+        state: "pending",
+        by: null,
+        updatedAt: null,
+      },
+    }),
+  );
+  const confirmed = await h.client.confirmOperation("op-try");
+  t.match(confirmed, {
+    status: "OPERATION_STATUS_SUCCEEDED",
+    confirmation: {
+      state: "CONFIRMATION_STATE_CONFIRMED",
+      by: "request",
+      deadlineTime: { seconds: "1767225660" },
+    },
+  });
+  await t.rejects(h.client.confirmOperation("op-nope"), { code: "NOT_FOUND" });
+  await t.rejects(h.client.confirmOperation("../x"), { code: "INVALID_ARGUMENT" });
 });
 
 t.test("RestoreDevice, GetOperation and ListOperations", async (t) => {

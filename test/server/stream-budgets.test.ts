@@ -6,7 +6,7 @@
 import { join } from "node:path";
 import * as grpc from "@grpc/grpc-js";
 import t from "tap";
-import type { AgentClient } from "../../src/server/client.js";
+import type { AgentClient } from "../../src/client/client.js";
 import { loadApiDefinition } from "../../src/server/load-definition.js";
 import { startHarness, until } from "./harness.js";
 

@@ -9,7 +9,7 @@
 import { join } from "node:path";
 import * as grpc from "@grpc/grpc-js";
 import t from "tap";
-import { errorFromStatus } from "../../src/server/error-status.js";
+import { errorFromStatus } from "../../src/client/error-from-status.js";
 import { startHarness } from "./harness.js";
 
 /**

@@ -1,7 +1,7 @@
 import { join } from "node:path";
 import t from "tap";
+import type { AgentClient } from "../../src/client/client.js";
 import type { DriverName, EniId, PciAddress } from "../../src/common/index.js";
-import type { AgentClient } from "../../src/server/client.js";
 import type { Event__Output } from "../../src/server/generated/eniagent/v1/Event.js";
 import type { WatchEventsRequest } from "../../src/server/generated/eniagent/v1/WatchEventsRequest.js";
 import { device, operation } from "./fake-core.js";

@@ -11,7 +11,7 @@ import { copyFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import t from "tap";
-import { connectAgent } from "../../src/server/client.js";
+import { connectAgent } from "../../src/client/client.js";
 import { eventually, tempDir } from "../agent/harness.js";
 
 const ROOT = fileURLToPath(new URL("../../", import.meta.url));

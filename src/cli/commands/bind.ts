@@ -13,8 +13,9 @@ import {
 import { deviceSelector } from "../daemon/device-selector.js";
 import { withDaemon } from "../daemon/open-daemon.js";
 import { runDeviceOperation } from "../daemon/run-device-operation.js";
+import { parseTrialWindow } from "../daemon/trial-window.js";
 import { COMMON_EXIT_LINES, EXIT_OK } from "../exit-codes.js";
-import { parseFlags } from "../flags.js";
+import { parseFlags, usage } from "../flags.js";
 import {
   HOST_FLAGS,
   type HostRoots,
@@ -35,7 +36,7 @@ export const HELP = `NAME
     eni-agent bind - hand a network device to a driver, verified and journaled
 
 SYNOPSIS
-    eni-agent bind DEVICE DRIVER [--force] [--dry-run] [--persist] [--json]
+    eni-agent bind DEVICE DRIVER [--force] [--dry-run] [--persist] [--try DURATION] [--json]
                    [--socket PATH | --address HOST:PORT --tls-ca F --tls-cert F
                    --tls-key F] [--timeout SECONDS]
     eni-agent bind DEVICE DRIVER --offline [--force] [--dry-run] [--persist]
@@ -102,6 +103,20 @@ OPTIONS
     --dry-run          Print the plan and write nothing.
     --persist          Remember the binding by MAC; the daemon re-applies it at
                        start and when the ENI is attached again.
+    --try DURATION     A bind on trial: once it committed, it awaits
+                       'eni-agent confirm OPERATION' for DURATION (90s, 5m,
+                       1h; plain seconds; 1s to 24h), and the daemon restores
+                       the device to its kernel driver (the verified restore
+                       transaction) when no confirmation comes in time, also
+                       across a daemon restart. Prints the confirm command;
+                       on a terminal it then counts down until the bind is
+                       confirmed (from anywhere) or reverted (exit 1), or
+                       until Ctrl-C, which stops the countdown, not the
+                       trial. Not with --offline: nothing would be left to
+                       revert it; not with --persist: bind again with
+                       --persist once it is confirmed. The daemon may also
+                       confirm by itself once a process held the device
+                       (configuration "autoConfirm"; see docs/driver.md).
 ${connectionHelp(120)}
 
   Offline mode (no daemon):
@@ -119,7 +134,9 @@ JSON
     "planned". Offline, the engine's result as before (docs/driver.md).
 
 EXIT STATUS
-    0   the device verifiably reached DRIVER (or already had it)
+    0   the device verifiably reached DRIVER (or already had it); with --try
+        on a terminal, the bind was then confirmed (or the countdown was
+        stopped with Ctrl-C)
     1   the move failed (e.g. the driver's probe returned EIO); the message
         says "rolled back" (the device is as it was) or "DEGRADED" (the way
         back failed too; the daemon keeps repairing it)
@@ -135,6 +152,7 @@ EXAMPLES
     eni-agent bind ens6 vfio-pci --dry-run
     eni-agent bind eni-0f95d3625f5c521cc vfio-pci --persist
     eni-agent bind 02:4e:a0:00:00:06 uio_pci_generic --json
+    eni-agent bind ens6 vfio-pci --try 60s
     eni-agent bind 0000:00:06.0 vfio-pci --offline --state-dir /var/lib/eni-agent
 `;
 
@@ -144,6 +162,7 @@ const FLAGS = {
   force: { type: "boolean" },
   "dry-run": { type: "boolean" },
   persist: { type: "boolean" },
+  try: { type: "string" },
 } as const;
 
 export function run(argv: readonly string[], io: CliIo): Promise<number> {
@@ -164,6 +183,13 @@ export async function runBind(
   }
   const [device, driver] = oneDevice("bind", positionals, 2) as [string, string];
   const endpoint = endpointOf("bind", values, io);
+  const trial = values.try === undefined ? null : parseTrialWindow("bind", values.try);
+  if (trial !== null && values.offline) {
+    throw usage(
+      "bind",
+      "--try needs the daemon: offline, nothing would be left running to revert the bind at its deadline",
+    );
+  }
   if (!values.offline) {
     rejectOfflineFlags("bind", values, allow);
     const timeoutMs = timeoutMsOf("bind", values, 120);
@@ -174,6 +200,7 @@ export async function runBind(
       force: values.force,
       dryRun: values["dry-run"],
       persist: values.persist,
+      confirmWithinMs: trial,
     };
     return withDaemon(endpoint, { timeoutMs }, (client) =>
       runDeviceOperation(client, request, io, { json: values.json, timeoutMs }),

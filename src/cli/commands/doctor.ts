@@ -20,7 +20,7 @@ import { type Finding, localChecks, type Severity } from "../doctor/local-checks
 import { readLocalFacts } from "../doctor/local-facts.js";
 import { renderDaemonFacts, renderFindings, renderLocalFacts } from "../doctor/render-doctor.js";
 import { COMMON_EXIT_LINES, EXIT_OK, EXIT_PRECONDITION } from "../exit-codes.js";
-import { parseFlags, usage } from "../flags.js";
+import { noArguments, parseFlags, usage } from "../flags.js";
 
 export const HELP = `NAME
     eni-agent doctor - check whether this host can run DPDK on its ENA devices
@@ -103,8 +103,7 @@ export async function run(argv: readonly string[], io: CliIo): Promise<number> {
     io.stdout.write(HELP);
     return EXIT_OK;
   }
-  if (positionals.length > 0)
-    throw usage("doctor", `unexpected argument ${JSON.stringify(positionals[0])}`);
+  noArguments("doctor", positionals);
   const sysfsRoot = values["sysfs-root"] ?? "/sys";
   const procRoot = values["proc-root"] ?? "/proc";
   const local = () => fromSysfs(sysfsRoot, procRoot);

@@ -3,8 +3,9 @@
  * (PrepareTermination): every DPDK-bound device back to the kernel, owned
  * ENIs detached, deleted or marked DeleteOnTermination per its configuration.
  */
+
+import type { AgentClient } from "../../client/client.js";
 import { isAgentError } from "../../common/index.js";
-import type { AgentClient } from "../../server/client.js";
 import type { CliIo } from "../command.js";
 import {
   CONNECTION_FLAGS,
@@ -24,7 +25,7 @@ import {
   planJson,
 } from "../daemon/to-json.js";
 import { COMMON_EXIT_LINES, EXIT_OK } from "../exit-codes.js";
-import { parseFlags, usage } from "../flags.js";
+import { noArguments, parseFlags } from "../flags.js";
 import { cell, renderTable } from "../table.js";
 
 export const HELP = `NAME
@@ -79,8 +80,7 @@ export async function run(argv: readonly string[], io: CliIo): Promise<number> {
     io.stdout.write(HELP);
     return EXIT_OK;
   }
-  if (positionals.length > 0)
-    throw usage("drain", `unexpected argument ${JSON.stringify(positionals[0])}`);
+  noArguments("drain", positionals);
   const endpoint = endpointOf("drain", values, io);
   const timeoutMs = timeoutMsOf("drain", values, 300);
   const dryRun = values["dry-run"];
@@ -146,7 +146,7 @@ function renderSummary(plan: PlanJson, op: OperationJson | null, dryRun: boolean
   if (plan.steps.length === 0)
     return `${notice}nothing to do: no device on a DPDK driver, no owned ENI\n`;
   const rows = plan.steps.map((s) => [
-    s.eniId,
+    cell(s.eniId),
     cell(s.pciAddress),
     s.action,
     dryRun ? "planned" : s.status,

@@ -203,7 +203,7 @@ export function takeAllow(
   return { argv: rest, allow };
 }
 
-export interface EngineFlagValues {
+interface EngineFlagValues {
   "sysfs-root"?: string | undefined;
   "proc-root"?: string | undefined;
   "state-dir"?: string | undefined;
@@ -229,13 +229,13 @@ export function rootsOf(values: EngineFlagValues, config: AgentConfig): HostRoot
   };
 }
 
-export interface OfflineEngine {
+interface OfflineEngine {
   engine: DriverEngine;
   stateDir: string;
 }
 
 /** What an offline bind or restore runs with. */
-export interface OfflineRun {
+interface OfflineRun {
   command: string;
   /** The daemon's socket as the flags name it: it must not answer. */
   endpoint: Endpoint;

@@ -15,7 +15,11 @@ import {
 } from "../daemon/connection-flags.js";
 import { pciAddressOf } from "../daemon/device-selector.js";
 import { withDaemon } from "../daemon/open-daemon.js";
-import { renderOperationDetail, renderOperationTable } from "../daemon/render-operations.js";
+import {
+  describeConfirmation,
+  renderOperationDetail,
+  renderOperationTable,
+} from "../daemon/render-operations.js";
 import { JSON_SCHEMA_VERSION, type OperationJson, operationJson } from "../daemon/to-json.js";
 import { COMMON_EXIT_LINES, EXIT_OK } from "../exit-codes.js";
 import { parseFlags, usage } from "../flags.js";
@@ -198,6 +202,7 @@ async function offlineOps(values: OpsValues, limit: number | null, io: CliIo): P
       endedAt: o.endedAt,
       observed: o.observed,
       error: o.error,
+      confirmation: o.confirmation,
     }));
     io.stdout.write(`${JSON.stringify({ operations, problems: loaded.problems }, null, 2)}\n`);
     return EXIT_OK;
@@ -208,7 +213,7 @@ async function offlineOps(values: OpsValues, limit: number | null, io: CliIo): P
   return EXIT_OK;
 }
 
-export function renderOps(ops: readonly OperationView[]): string {
+function renderOps(ops: readonly OperationView[]): string {
   if (ops.length === 0) return "no operations\n";
   const rows = ops.map((o) => [
     o.header.id,
@@ -229,6 +234,8 @@ export function renderOps(ops: readonly OperationView[]): string {
   ops.forEach((o, i) => {
     out += line(rows[i]!);
     if (o.error !== null) out += `    ${o.error.message}\n`;
+    if (o.confirmation !== null)
+      out += `    ${describeConfirmation(o.header.id, o.confirmation)}\n`;
   });
   return out;
 }

@@ -6,8 +6,9 @@
  * with a logged reason. Node has no AF_UNIX datagram socket for sd_notify;
  * asking the daemon's own health service needs none.
  */
+
+import type { AgentClient } from "../../client/client.js";
 import { AgentError, isAgentError } from "../../common/index.js";
-import type { AgentClient } from "../../server/client.js";
 import type { CliIo } from "../command.js";
 import {
   CONNECTION_FLAGS,
@@ -19,7 +20,7 @@ import {
 } from "../daemon/connection-flags.js";
 import { openDaemon } from "../daemon/open-daemon.js";
 import { COMMON_EXIT_LINES, DAEMON_CONNECT_SYSCALL, EXIT_OK } from "../exit-codes.js";
-import { parseFlags, usage } from "../flags.js";
+import { noArguments, parseFlags, usage } from "../flags.js";
 
 export const HELP = `NAME
     eni-agent ready - wait until the daemon serves and its start-up is done
@@ -67,7 +68,7 @@ const POLL_MS = 200;
 /** What one question to the daemon found. */
 export type Readiness = { ready: true } | { ready: false; error: AgentError };
 
-export interface WaitOptions {
+interface WaitOptions {
   /** Give up after this long; 0 asks once. */
   waitMs: number;
   pollMs: number;
@@ -106,7 +107,7 @@ function retryable(error: AgentError): boolean {
 }
 
 /** One question: serving, and the startup component healthy. */
-export async function askReadiness(client: AgentClient, signal?: AbortSignal): Promise<Readiness> {
+async function askReadiness(client: AgentClient, signal?: AbortSignal): Promise<Readiness> {
   const serving = await client.checkHealth("", { signal });
   if (serving !== "SERVING") {
     return notReady(`the daemon answers ${serving} (recovering, or stopping)`);
@@ -152,8 +153,7 @@ export async function run(argv: readonly string[], io: CliIo): Promise<number> {
     io.stdout.write(HELP);
     return EXIT_OK;
   }
-  if (positionals.length > 0)
-    throw usage("ready", `unexpected argument ${JSON.stringify(positionals[0])}`);
+  noArguments("ready", positionals);
   const endpoint = endpointOf("ready", values, io);
   const timeoutMs = timeoutMsOf("ready", values, 5);
   const waitMs = waitMsOf(values.wait);

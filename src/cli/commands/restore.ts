@@ -139,6 +139,7 @@ export async function runRestore(
       force: values.force,
       dryRun: values["dry-run"],
       persist: values.persist,
+      confirmWithinMs: null,
     };
     return withDaemon(endpoint, { timeoutMs }, (client) =>
       runDeviceOperation(client, request, io, { json: values.json, timeoutMs }),

@@ -10,7 +10,7 @@ import { dirname, join } from "node:path";
 import type { CliIo } from "../command.js";
 import { simulatedBaseDir } from "../daemon/default-socket.js";
 import { EXIT_OK, exitCodeFor } from "../exit-codes.js";
-import { parseFlags, usage } from "../flags.js";
+import { noArguments, parseFlags, usage } from "../flags.js";
 import { processWarnings, type WarningSource } from "../process-warnings.js";
 import { removeSimEndpoints, writeSimEndpoints } from "./sim.js";
 
@@ -89,12 +89,12 @@ const FLAGS = {
 } as const;
 
 /** Where SIGHUP comes from; tests pass their own. */
-export interface HangupSource {
+interface HangupSource {
   /** Calls `handler` on every hangup; returns the function that stops that. */
   onHangup(handler: () => void): () => void;
 }
 
-export interface ServeOptions {
+interface ServeOptions {
   hangups: HangupSource;
   /** Where process warnings come from; without it they are left to node's printer. */
   warnings?: WarningSource;
@@ -124,9 +124,7 @@ export async function serve(
     io.stdout.write(HELP);
     return EXIT_OK;
   }
-  if (positionals.length > 0) {
-    throw usage("serve", `unexpected argument ${JSON.stringify(positionals[0])}`);
-  }
+  noArguments("serve", positionals);
   if (values["state-dir"] !== undefined && !values.simulate) {
     throw usage("serve", "--state-dir goes with --simulate (set stateDir in the configuration)");
   }

@@ -78,7 +78,7 @@ const KINDS = ["spot", "asg", "scheduled", "rebalance"] as const;
 type Kind = (typeof KINDS)[number];
 
 /** What serve --simulate leaves next to its socket. */
-export interface SimEndpoints {
+interface SimEndpoints {
   readonly version: 1;
   readonly pid: number;
   /** Base URL of the fake IMDS (also its control path's). */
@@ -88,7 +88,7 @@ export interface SimEndpoints {
   readonly controlToken: string;
 }
 
-export function simEndpointsPath(socket: string): string {
+function simEndpointsPath(socket: string): string {
   return `${socket}.sim.json`;
 }
 
@@ -180,8 +180,13 @@ async function readEndpoints(socket: string): Promise<SimEndpoints> {
       { errno, path, remedy: "start one with 'eni-agent serve --simulate', or pass its --socket" },
     );
   }
-  const value = JSON.parse(text) as Partial<SimEndpoints>;
-  if (value.version !== 1 || typeof value.imds !== "string" || !value.controlToken) {
+  let value: Partial<SimEndpoints> | null = null;
+  try {
+    value = JSON.parse(text) as Partial<SimEndpoints> | null;
+  } catch {
+    // A torn or foreign file: refused below like any file that is not ours.
+  }
+  if (value?.version !== 1 || typeof value.imds !== "string" || !value.controlToken) {
     throw new AgentError(
       "FAILED_PRECONDITION",
       `${path} is not a simulated host's endpoints file`,

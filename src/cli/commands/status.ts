@@ -20,7 +20,7 @@ import {
 } from "../daemon/connection-flags.js";
 import { daemonNotReachable, probeDaemon } from "../daemon/probe-daemon.js";
 import { COMMON_EXIT_LINES, EXIT_OK } from "../exit-codes.js";
-import { parseFlags, usage } from "../flags.js";
+import { noArguments, parseFlags, usage } from "../flags.js";
 import { renderStatusTable } from "../status/render-status-table.js";
 import { buildStatusReport, type StatusReport } from "../status/status-report.js";
 
@@ -93,9 +93,7 @@ export async function run(argv: readonly string[], io: CliIo): Promise<number> {
     io.stdout.write(HELP);
     return EXIT_OK;
   }
-  if (positionals.length > 0) {
-    throw usage("status", `unexpected argument ${JSON.stringify(positionals[0])}`);
-  }
+  noArguments("status", positionals);
   const offline =
     values.offline ||
     values.all ||
@@ -134,21 +132,47 @@ async function fromDaemon(
   json: boolean,
   io: CliIo,
 ): Promise<number> {
-  const [{ withDaemon }, { deviceJson, JSON_SCHEMA_VERSION }, { renderDeviceTable }] =
-    await Promise.all([
-      import("../daemon/open-daemon.js"),
-      import("../daemon/to-json.js"),
-      import("../daemon/render-devices.js"),
-    ]);
-  const devices = await withDaemon(endpoint, { timeoutMs }, async (client) =>
-    // An operator's look: what sysfs says now, not the daemon's kept view.
-    (await client.listDevices({ signal: io.signal, fresh: true })).map(deviceJson),
+  const [
+    { withDaemon },
+    { deviceJson, JSON_SCHEMA_VERSION, operationJson },
+    { renderDeviceTable },
+  ] = await Promise.all([
+    import("../daemon/open-daemon.js"),
+    import("../daemon/to-json.js"),
+    import("../daemon/render-devices.js"),
+  ]);
+  const { devices, pendingConfirmations } = await withDaemon(
+    endpoint,
+    { timeoutMs },
+    async (client) => {
+      // An operator's look: what sysfs says now, not the daemon's kept view.
+      const listed = await client.listDevices({ signal: io.signal, fresh: true });
+      const page = await client.listOperations({ pageSize: 500 }, { signal: io.signal });
+      return {
+        devices: listed.map(deviceJson),
+        pendingConfirmations: page.operations
+          .map(operationJson)
+          .filter((o) => o.confirmation?.state === "pending")
+          .map((o) => ({
+            operationId: o.id,
+            pciAddress: o.pciAddress,
+            toDriver: o.toDriver,
+            deadline: o.confirmation?.deadline ?? null,
+          })),
+      };
+    },
   );
   const where = describeEndpoint(endpoint);
   io.stdout.write(
     json
-      ? `${JSON.stringify({ version: JSON_SCHEMA_VERSION, source: "daemon", [endpoint.kind === "unix" ? "socket" : "address"]: where, devices }, null, 2)}\n`
-      : renderDeviceTable(devices),
+      ? `${JSON.stringify({ version: JSON_SCHEMA_VERSION, source: "daemon", [endpoint.kind === "unix" ? "socket" : "address"]: where, devices, pendingConfirmations }, null, 2)}\n`
+      : renderDeviceTable(devices) +
+          pendingConfirmations
+            .map(
+              (p) =>
+                `${p.pciAddress ?? "-"}: bound to ${p.toDriver ?? "-"} on trial until ${p.deadline ?? "?"}: eni-agent confirm ${p.operationId}\n`,
+            )
+            .join(""),
   );
   return EXIT_OK;
 }

@@ -11,7 +11,7 @@ import {
 } from "../daemon/connection-flags.js";
 import { openDaemon } from "../daemon/open-daemon.js";
 import { COMMON_EXIT_LINES, EXIT_OK } from "../exit-codes.js";
-import { parseFlags, usage } from "../flags.js";
+import { noArguments, parseFlags } from "../flags.js";
 
 export const HELP = `NAME
     eni-agent version - print this command's version and the daemon's health
@@ -66,8 +66,7 @@ export async function run(argv: readonly string[], io: CliIo): Promise<number> {
     io.stdout.write(HELP);
     return EXIT_OK;
   }
-  if (positionals.length > 0)
-    throw usage("version", `unexpected argument ${JSON.stringify(positionals[0])}`);
+  noArguments("version", positionals);
   const endpoint = endpointOf("version", values, io);
   const timeoutMs = timeoutMsOf("version", values, 5);
   const cli = { version: await cliVersion(), node: process.version };

@@ -4,8 +4,9 @@
  * stderr and reconnects with capped exponential backoff; events emitted while
  * disconnected are not replayed by the daemon, and the note says that too.
  */
+
+import type { AgentClient } from "../../client/client.js";
 import { AgentError, isAgentError, sleep } from "../../common/index.js";
-import type { AgentClient } from "../../server/client.js";
 import type { EventKind } from "../../server/generated/eniagent/v1/EventKind.js";
 import type { CliIo } from "../command.js";
 import {
@@ -21,7 +22,7 @@ import { openDaemon } from "../daemon/open-daemon.js";
 import { renderEvent } from "../daemon/render-events.js";
 import { eventJson } from "../daemon/to-json.js";
 import { COMMON_EXIT_LINES, EXIT_NO_DAEMON, EXIT_OK, exitCodeFor } from "../exit-codes.js";
-import { parseFlags, usage } from "../flags.js";
+import { noArguments, parseFlags, usage } from "../flags.js";
 
 const KINDS = [
   "device_added",
@@ -34,6 +35,9 @@ const KINDS = [
   "termination_planned",
   "eni_released",
   "health_changed",
+  "confirmation_pending",
+  "confirmed",
+  "reverted_unconfirmed",
   "eni_phase_changed",
 ] as const;
 
@@ -58,6 +62,10 @@ DESCRIPTION
       termination_planned            the termination plan was computed
       eni_released                   an ENI was detached, deleted or marked
       health_changed                 the daemon's health changed
+      confirmation_pending           a bind on trial awaits confirmation
+      confirmed                      a bind on trial was confirmed
+      reverted_unconfirmed           a bind on trial was reverted: not
+                                     confirmed by its deadline
       eni_phase_changed              an ENI of the controller contract changed
                                      phase (docs/controllers.md)
 
@@ -109,8 +117,7 @@ export async function run(argv: readonly string[], io: CliIo): Promise<number> {
     io.stdout.write(HELP);
     return EXIT_OK;
   }
-  if (positionals.length > 0)
-    throw usage("watch", `unexpected argument ${JSON.stringify(positionals[0])}`);
+  noArguments("watch", positionals);
   const kinds = kindsOf(values.kind);
   const count = values.count === undefined ? null : Number(values.count);
   if (count !== null && (!/^\d+$/.test(values.count ?? "") || count < 1))

@@ -23,7 +23,7 @@ export const CONNECTION_FLAGS = {
   help: { type: "boolean", short: "h" },
 } as const;
 
-export interface ConnectionFlagValues {
+interface ConnectionFlagValues {
   socket?: string | undefined;
   address?: string | undefined;
   "tls-ca"?: string | undefined;

@@ -40,7 +40,7 @@ export function simulatedSocketPath(env: Env): string {
   return join(simulatedBaseDir(env), "eni-agent.sock");
 }
 
-export interface DefaultSocket {
+interface DefaultSocket {
   path: string;
   /** True when the system socket is absent and a simulated daemon's socket was found. */
   simulated: boolean;

@@ -4,12 +4,13 @@
  * next cannot outrun it (events are not replayed). A stream that fails only
  * costs the progress lines: the call's own answer is what counts.
  */
+
+import type { AgentClient } from "../../client/client.js";
 import { isAgentError } from "../../common/index.js";
-import type { AgentClient } from "../../server/client.js";
 import type { WatchEventsRequest } from "../../server/generated/eniagent/v1/WatchEventsRequest.js";
 import { type EventJson, eventJson } from "./to-json.js";
 
-export interface EventFollower {
+interface EventFollower {
   /** Ends the subscription and waits for the last event to be handled. */
   stop(): Promise<void>;
   /** Why progress could not be followed; null when it could. */

@@ -5,15 +5,15 @@
  * up not needing the daemon never pay for gRPC.
  */
 import { readFile } from "node:fs/promises";
+import type { AgentClient, AgentTarget } from "../../client/client.js";
 import { AgentError } from "../../common/index.js";
-import type { AgentClient, AgentTarget } from "../../server/client.js";
 import type { Endpoint } from "./connection-flags.js";
 import { daemonNotReachable, probeDaemon } from "./probe-daemon.js";
 
 /** Longest wait for the connect probe: a Unix socket answers at once, a far TCP host may not. */
 const PROBE_TIMEOUT_MS = 5_000;
 
-export interface OpenOptions {
+interface OpenOptions {
   /** Deadline of each unary call. */
   timeoutMs: number;
 }
@@ -23,7 +23,7 @@ export async function openDaemon(endpoint: Endpoint, options: OpenOptions): Prom
   const target = await targetOf(endpoint);
   const reach = await probeDaemon(endpoint, Math.min(options.timeoutMs, PROBE_TIMEOUT_MS));
   if (!reach.answering) throw daemonNotReachable(endpoint, reach.errno);
-  const { connectAgent } = await import("../../server/client.js");
+  const { connectAgent } = await import("../../client/client.js");
   return connectAgent(target, { deadlineMs: options.timeoutMs });
 }
 

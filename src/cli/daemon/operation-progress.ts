@@ -9,7 +9,7 @@
 import type { CliIo } from "../command.js";
 import type { OperationJson } from "./to-json.js";
 
-export interface ProgressTarget {
+interface ProgressTarget {
   pciAddress: string;
   kind: "bind" | "restore";
   /** The driver asked for (bind); any for restore. */

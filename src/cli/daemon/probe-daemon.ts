@@ -10,7 +10,7 @@ import { AgentError } from "../../common/index.js";
 import { DAEMON_CONNECT_SYSCALL } from "../exit-codes.js";
 import { describeEndpoint, type Endpoint } from "./connection-flags.js";
 
-export type Reachability =
+type Reachability =
   | { answering: true }
   | {
       answering: false;

@@ -6,7 +6,7 @@ import { cell, renderTable } from "../table.js";
 import type { DeviceJson, OperationJson } from "./to-json.js";
 
 /** STATE in upper case for the states that need a person (DEGRADED, STUCK), lower case otherwise. */
-export function stateWord(device: Pick<DeviceJson, "state">): string {
+function stateWord(device: Pick<DeviceJson, "state">): string {
   return device.state === "degraded" || device.state === "stuck"
     ? device.state.toUpperCase()
     : device.state;
@@ -49,7 +49,7 @@ export function renderDeviceTable(devices: readonly DeviceJson[]): string {
   return renderTable(head, rows) + (notes ? `\n${notes}` : "");
 }
 
-export interface DeviceDetail {
+interface DeviceDetail {
   device: DeviceJson;
   /** Derived from the driver and IOMMU group; null when the device has none. */
   devNode: string | null;

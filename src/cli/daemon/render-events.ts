@@ -49,6 +49,12 @@ function what(e: EventJson): string {
         .join("");
       return `${e.health.serving ? "serving" : "NOT SERVING"}${bad}`;
     }
+    case "confirmation_pending":
+      return `${e.operationId} on ${cell(e.pciAddress)} awaits confirmation until ${cell(e.deadline)}`;
+    case "confirmed":
+      return `${e.operationId} on ${cell(e.pciAddress)} confirmed (${cell(e.by)})`;
+    case "reverted_unconfirmed":
+      return `${e.operationId} on ${cell(e.pciAddress)} not confirmed by ${cell(e.deadline)}: reverted by ${cell(e.revertOperationId)} (${e.revertStatus})`;
     case "eni_phase_changed":
       return `${e.eniId} ${e.phase} (generation ${e.observedGeneration}/${e.generation}, ${e.owner ?? "no owner"})${e.pciAddress ? ` at ${e.pciAddress}` : ""}${e.detail ? `: ${e.detail}` : ""}`;
     default:

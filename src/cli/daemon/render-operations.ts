@@ -21,7 +21,33 @@ export function renderOperationTable(ops: readonly OperationJson[]): string {
   if (failed.length > 0) {
     out += `\n${failed.map((o) => `  ${o.id}: ${errorLine(o.error!)}\n`).join("")}`;
   }
+  const awaiting = ops.filter((o) => o.confirmation?.state === "pending");
+  if (awaiting.length > 0) {
+    out += `\nawaiting confirmation:\n${awaiting
+      .map(
+        (o) =>
+          `  ${o.id} (${cell(o.pciAddress)}): ${describeConfirmation(o.id, o.confirmation!)}\n`,
+      )
+      .join("")}`;
+  }
   return out;
+}
+
+/** Where a bind on trial stands, one line, with the command that confirms it while it waits. */
+export function describeConfirmation(
+  id: string,
+  c: { deadline: string | null; state: string; by: string | null },
+): string {
+  switch (c.state) {
+    case "pending":
+      return `awaits confirmation until ${c.deadline ?? "?"}: eni-agent confirm ${id}`;
+    case "confirmed":
+      return `confirmed (${c.by ?? "request"}) before ${c.deadline ?? "?"}`;
+    case "reverted":
+      return `not confirmed by ${c.deadline ?? "?"}: reverted by ${c.by ?? "?"}`;
+    default:
+      return `awaited confirmation until ${c.deadline ?? "?"}; ${c.by ?? "a later operation"} began on the device first`;
+  }
 }
 
 /** Message, then guard / errno / syscall / path in brackets when set. */
@@ -54,6 +80,9 @@ export function renderOperationDetail(o: OperationJson): string {
     `Started:    ${cell(o.createdAt)}`,
     `Finished:   ${cell(o.finishedAt)}${o.durationMs === null ? "" : ` (${o.durationMs} ms)`}`,
     `Requested:  ${cell(o.requestedBy)}`,
+    ...(o.confirmation === null
+      ? []
+      : [`Confirm:    ${describeConfirmation(o.id, o.confirmation)}`]),
     "Steps:",
     ...renderSteps(o),
   ];
@@ -64,7 +93,7 @@ export function renderOperationDetail(o: OperationJson): string {
   return `${lines.join("\n")}\n`;
 }
 
-export function renderSteps(o: OperationJson): string[] {
+function renderSteps(o: OperationJson): string[] {
   if (o.steps.length === 0) return ["  (none: nothing to do)"];
   const width = Math.max(...o.steps.map((s) => (STEP_MARK[s.status] ?? s.status).length));
   return o.steps.map((s, i) => {

@@ -11,8 +11,9 @@
  *      driver the operation targeted: the daemon verified it, this confirms
  *      that nothing moved it since.
  */
+
+import type { AgentClient } from "../../client/client.js";
 import { AgentError, isAgentError } from "../../common/index.js";
-import type { AgentClient } from "../../server/client.js";
 import type { DeviceSelector } from "../../server/generated/eniagent/v1/DeviceSelector.js";
 import type { Operation__Output } from "../../server/generated/eniagent/v1/Operation.js";
 import type { CliIo } from "../command.js";
@@ -27,8 +28,9 @@ import {
   type OperationJson,
   operationJson,
 } from "./to-json.js";
+import { countDown, renderTrial } from "./trial-countdown.js";
 
-export interface DeviceOperationRequest {
+interface DeviceOperationRequest {
   kind: "bind" | "restore";
   selector: DeviceSelector;
   /** The target driver of a bind; null for restore. */
@@ -36,6 +38,8 @@ export interface DeviceOperationRequest {
   force: boolean;
   dryRun: boolean;
   persist: boolean;
+  /** `bind --try`: the confirmation window; null for an ordinary bind and for restore. */
+  confirmWithinMs: number | null;
 }
 
 export interface RunOptions {
@@ -66,6 +70,13 @@ export async function runDeviceOperation(
             force: request.force,
             dryRun,
             persist: request.persist,
+            confirmWithin:
+              request.confirmWithinMs === null
+                ? null
+                : {
+                    seconds: Math.floor(request.confirmWithinMs / 1000),
+                    nanos: (request.confirmWithinMs % 1000) * 1_000_000,
+                  },
           },
           { signal },
         )
@@ -132,12 +143,17 @@ export async function runDeviceOperation(
       ? `${JSON.stringify({ version: JSON_SCHEMA_VERSION, operation: final, device: after }, null, 2)}\n`
       : renderDone(request.kind, final, after),
   );
-  return EXIT_OK;
+  const deadline = final.confirmation?.state === "pending" ? final.confirmation.deadline : null;
+  if (deadline === null || options.json) return EXIT_OK;
+  const trial = { operationId: final.id, pciAddress: after.pciAddress, deadline };
+  io.stdout.write(renderTrial(trial));
+  if (io.stdout.isTTY !== true) return EXIT_OK;
+  return countDown(client, trial, io, options.timeoutMs);
 }
 
 /** The answer said success; make sure the device is where the operation took it. */
 function confirm(op: OperationJson, device: DeviceJson): void {
-  if (op.status !== "succeeded") {
+  if (op.status !== "succeeded" && op.status !== "awaiting_confirmation") {
     throw new AgentError("INTERNAL", `the daemon answered with operation status "${op.status}"`, {
       device: device.pciAddress,
       operationId: op.id,

@@ -114,6 +114,15 @@ export function operationJson(o: Operation) {
         ? null
         : Date.parse(finishedAt) - Date.parse(createdAt),
     requestedBy: text(o.requestedBy),
+    confirmation:
+      o.confirmation === null
+        ? null
+        : {
+            deadline: isoTime(o.confirmation.deadlineTime),
+            state: enumWord(o.confirmation.state, "CONFIRMATION_STATE_"),
+            by: text(o.confirmation.by),
+            updatedAt: isoTime(o.confirmation.updateTime),
+          },
   };
 }
 
@@ -134,7 +143,7 @@ export function planJson(p: Plan | null) {
     notice: noticeJson(p?.notice ?? null),
     deadline: isoTime(p?.deadlineTime),
     steps: (p?.steps ?? []).map((s) => ({
-      eniId: s.eniId,
+      eniId: text(s.eniId),
       pciAddress: text(s.pciAddress),
       action: enumWord(s.action, "TERMINATION_ACTION_"),
       reason: s.reason,
@@ -228,6 +237,32 @@ export function eventJson(e: Event) {
         ...head,
         kind: "health_changed" as const,
         health: healthJson(e.healthChanged?.health ?? null),
+      };
+    case "confirmationPending":
+      return {
+        ...head,
+        kind: "confirmation_pending" as const,
+        operationId: e.confirmationPending?.operationId ?? "",
+        pciAddress: text(e.confirmationPending?.pciAddress),
+        deadline: isoTime(e.confirmationPending?.deadlineTime),
+      };
+    case "confirmed":
+      return {
+        ...head,
+        kind: "confirmed" as const,
+        operationId: e.confirmed?.operationId ?? "",
+        pciAddress: text(e.confirmed?.pciAddress),
+        by: text(e.confirmed?.by),
+      };
+    case "revertedUnconfirmed":
+      return {
+        ...head,
+        kind: "reverted_unconfirmed" as const,
+        operationId: e.revertedUnconfirmed?.operationId ?? "",
+        pciAddress: text(e.revertedUnconfirmed?.pciAddress),
+        deadline: isoTime(e.revertedUnconfirmed?.deadlineTime),
+        revertOperationId: text(e.revertedUnconfirmed?.revertOperationId),
+        revertStatus: enumWord(e.revertedUnconfirmed?.revertStatus ?? 0, "OPERATION_STATUS_"),
       };
     case "eniPhaseChanged": {
       const st = e.eniPhaseChanged;

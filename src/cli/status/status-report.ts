@@ -9,12 +9,12 @@ import type { Inventory } from "../../sysfs/inventory.js";
 import type { PciDevice } from "../../sysfs/read-device.js";
 import type { DefaultRoute } from "../../sysfs/sysfs.js";
 
-export const STATUS_SCHEMA_VERSION = 1;
+const STATUS_SCHEMA_VERSION = 1;
 
 /** Who holds the device: a DPDK-capable (user-space) driver, another kernel driver, or nobody. */
 export type StatusGroup = "dpdk" | "kernel" | "unbound";
 
-export interface StatusInterface {
+interface StatusInterface {
   name: string;
   mac: string | null;
   mtu: number | null;
@@ -59,7 +59,7 @@ export interface StatusReport {
   devices: StatusDevice[];
 }
 
-export interface StatusReportOptions {
+interface StatusReportOptions {
   all: boolean;
   sysfsRoot: string;
   procRoot: string;

@@ -5,6 +5,11 @@ import type { BindDeviceRequest as _eniagent_v1_BindDeviceRequest, BindDeviceReq
 import type { BindDeviceResponse as _eniagent_v1_BindDeviceResponse, BindDeviceResponse__Output as _eniagent_v1_BindDeviceResponse__Output } from './eniagent/v1/BindDeviceResponse.js';
 import type { Check as _eniagent_v1_Check, Check__Output as _eniagent_v1_Check__Output } from './eniagent/v1/Check.js';
 import type { ComponentHealth as _eniagent_v1_ComponentHealth, ComponentHealth__Output as _eniagent_v1_ComponentHealth__Output } from './eniagent/v1/ComponentHealth.js';
+import type { ConfirmOperationRequest as _eniagent_v1_ConfirmOperationRequest, ConfirmOperationRequest__Output as _eniagent_v1_ConfirmOperationRequest__Output } from './eniagent/v1/ConfirmOperationRequest.js';
+import type { ConfirmOperationResponse as _eniagent_v1_ConfirmOperationResponse, ConfirmOperationResponse__Output as _eniagent_v1_ConfirmOperationResponse__Output } from './eniagent/v1/ConfirmOperationResponse.js';
+import type { Confirmation as _eniagent_v1_Confirmation, Confirmation__Output as _eniagent_v1_Confirmation__Output } from './eniagent/v1/Confirmation.js';
+import type { ConfirmationPending as _eniagent_v1_ConfirmationPending, ConfirmationPending__Output as _eniagent_v1_ConfirmationPending__Output } from './eniagent/v1/ConfirmationPending.js';
+import type { Confirmed as _eniagent_v1_Confirmed, Confirmed__Output as _eniagent_v1_Confirmed__Output } from './eniagent/v1/Confirmed.js';
 import type { Device as _eniagent_v1_Device, Device__Output as _eniagent_v1_Device__Output } from './eniagent/v1/Device.js';
 import type { DeviceAdded as _eniagent_v1_DeviceAdded, DeviceAdded__Output as _eniagent_v1_DeviceAdded__Output } from './eniagent/v1/DeviceAdded.js';
 import type { DeviceHolder as _eniagent_v1_DeviceHolder, DeviceHolder__Output as _eniagent_v1_DeviceHolder__Output } from './eniagent/v1/DeviceHolder.js';
@@ -56,6 +61,7 @@ import type { ReleaseEniRequest as _eniagent_v1_ReleaseEniRequest, ReleaseEniReq
 import type { ReleaseEniResponse as _eniagent_v1_ReleaseEniResponse, ReleaseEniResponse__Output as _eniagent_v1_ReleaseEniResponse__Output } from './eniagent/v1/ReleaseEniResponse.js';
 import type { RestoreDeviceRequest as _eniagent_v1_RestoreDeviceRequest, RestoreDeviceRequest__Output as _eniagent_v1_RestoreDeviceRequest__Output } from './eniagent/v1/RestoreDeviceRequest.js';
 import type { RestoreDeviceResponse as _eniagent_v1_RestoreDeviceResponse, RestoreDeviceResponse__Output as _eniagent_v1_RestoreDeviceResponse__Output } from './eniagent/v1/RestoreDeviceResponse.js';
+import type { RevertedUnconfirmed as _eniagent_v1_RevertedUnconfirmed, RevertedUnconfirmed__Output as _eniagent_v1_RevertedUnconfirmed__Output } from './eniagent/v1/RevertedUnconfirmed.js';
 import type { SyncEniIntentsRequest as _eniagent_v1_SyncEniIntentsRequest, SyncEniIntentsRequest__Output as _eniagent_v1_SyncEniIntentsRequest__Output } from './eniagent/v1/SyncEniIntentsRequest.js';
 import type { SyncEniIntentsResponse as _eniagent_v1_SyncEniIntentsResponse, SyncEniIntentsResponse__Output as _eniagent_v1_SyncEniIntentsResponse__Output } from './eniagent/v1/SyncEniIntentsResponse.js';
 import type { TerminationNotice as _eniagent_v1_TerminationNotice, TerminationNotice__Output as _eniagent_v1_TerminationNotice__Output } from './eniagent/v1/TerminationNotice.js';
@@ -66,6 +72,7 @@ import type { TerminationWatcher as _eniagent_v1_TerminationWatcher, Termination
 import type { WatchEventsRequest as _eniagent_v1_WatchEventsRequest, WatchEventsRequest__Output as _eniagent_v1_WatchEventsRequest__Output } from './eniagent/v1/WatchEventsRequest.js';
 import type { WatchEventsResponse as _eniagent_v1_WatchEventsResponse, WatchEventsResponse__Output as _eniagent_v1_WatchEventsResponse__Output } from './eniagent/v1/WatchEventsResponse.js';
 import type { WriteCombining as _eniagent_v1_WriteCombining, WriteCombining__Output as _eniagent_v1_WriteCombining__Output } from './eniagent/v1/WriteCombining.js';
+import type { Duration as _google_protobuf_Duration, Duration__Output as _google_protobuf_Duration__Output } from './google/protobuf/Duration.js';
 import type { Timestamp as _google_protobuf_Timestamp, Timestamp__Output as _google_protobuf_Timestamp__Output } from './google/protobuf/Timestamp.js';
 
 type SubtypeConstructor<Constructor extends new (...args: any) => any, Subtype> = {
@@ -80,6 +87,12 @@ export interface ProtoGrpcType {
       Check: MessageTypeDefinition<_eniagent_v1_Check, _eniagent_v1_Check__Output>
       CheckSeverity: EnumTypeDefinition
       ComponentHealth: MessageTypeDefinition<_eniagent_v1_ComponentHealth, _eniagent_v1_ComponentHealth__Output>
+      ConfirmOperationRequest: MessageTypeDefinition<_eniagent_v1_ConfirmOperationRequest, _eniagent_v1_ConfirmOperationRequest__Output>
+      ConfirmOperationResponse: MessageTypeDefinition<_eniagent_v1_ConfirmOperationResponse, _eniagent_v1_ConfirmOperationResponse__Output>
+      Confirmation: MessageTypeDefinition<_eniagent_v1_Confirmation, _eniagent_v1_Confirmation__Output>
+      ConfirmationPending: MessageTypeDefinition<_eniagent_v1_ConfirmationPending, _eniagent_v1_ConfirmationPending__Output>
+      ConfirmationState: EnumTypeDefinition
+      Confirmed: MessageTypeDefinition<_eniagent_v1_Confirmed, _eniagent_v1_Confirmed__Output>
       Device: MessageTypeDefinition<_eniagent_v1_Device, _eniagent_v1_Device__Output>
       DeviceAdded: MessageTypeDefinition<_eniagent_v1_DeviceAdded, _eniagent_v1_DeviceAdded__Output>
       DeviceHolder: MessageTypeDefinition<_eniagent_v1_DeviceHolder, _eniagent_v1_DeviceHolder__Output>
@@ -94,8 +107,10 @@ export interface ProtoGrpcType {
        * the host, and runs the termination plan.
        * 
        * Read-only RPCs: ListDevices, GetDevice, GetOperation, ListOperations,
-       * WatchEvents, GetHostReport. Mutating RPCs (BindDevice, RestoreDevice,
-       * PrepareTermination, dry runs included) need a caller with write access.
+       * WatchEvents, GetHostReport, GetEni, ListEnis. Mutating RPCs (BindDevice,
+       * RestoreDevice, ConfirmOperation, PrepareTermination, PutEniIntent,
+       * ReleaseEni, SyncEniIntents, dry runs included) need a caller with write
+       * access.
        */
       EniAgentService: SubtypeConstructor<typeof grpc.Client, _eniagent_v1_EniAgentServiceClient> & { service: _eniagent_v1_EniAgentServiceDefinition }
       EniFailure: MessageTypeDefinition<_eniagent_v1_EniFailure, _eniagent_v1_EniFailure__Output>
@@ -147,6 +162,7 @@ export interface ProtoGrpcType {
       ReleaseOutcome: EnumTypeDefinition
       RestoreDeviceRequest: MessageTypeDefinition<_eniagent_v1_RestoreDeviceRequest, _eniagent_v1_RestoreDeviceRequest__Output>
       RestoreDeviceResponse: MessageTypeDefinition<_eniagent_v1_RestoreDeviceResponse, _eniagent_v1_RestoreDeviceResponse__Output>
+      RevertedUnconfirmed: MessageTypeDefinition<_eniagent_v1_RevertedUnconfirmed, _eniagent_v1_RevertedUnconfirmed__Output>
       StepStatus: EnumTypeDefinition
       SyncEniIntentsRequest: MessageTypeDefinition<_eniagent_v1_SyncEniIntentsRequest, _eniagent_v1_SyncEniIntentsRequest__Output>
       SyncEniIntentsResponse: MessageTypeDefinition<_eniagent_v1_SyncEniIntentsResponse, _eniagent_v1_SyncEniIntentsResponse__Output>
@@ -165,6 +181,7 @@ export interface ProtoGrpcType {
   }
   google: {
     protobuf: {
+      Duration: MessageTypeDefinition<_google_protobuf_Duration, _google_protobuf_Duration__Output>
       Timestamp: MessageTypeDefinition<_google_protobuf_Timestamp, _google_protobuf_Timestamp__Output>
     }
   }

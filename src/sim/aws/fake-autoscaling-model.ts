@@ -26,10 +26,10 @@ export class AutoScalingFault extends Error {
   }
 }
 
-export type LifecycleTransition =
+type LifecycleTransition =
   | "autoscaling:EC2_INSTANCE_TERMINATING"
   | "autoscaling:EC2_INSTANCE_LAUNCHING";
-export type LifecycleResult = "CONTINUE" | "ABANDON";
+type LifecycleResult = "CONTINUE" | "ABANDON";
 
 export interface FakeLifecycleHook {
   readonly name: string;
@@ -39,7 +39,7 @@ export interface FakeLifecycleHook {
   readonly defaultResult: LifecycleResult;
 }
 
-export interface FakeLifecycleAction {
+interface FakeLifecycleAction {
   readonly group: string;
   readonly hook: string;
   readonly instanceId: string;
@@ -57,7 +57,7 @@ export interface FakeLifecycleAction {
   };
 }
 
-export interface FakeAsgInstance {
+interface FakeAsgInstance {
   readonly instanceId: string;
   readonly group: string;
   lifecycleState: string;

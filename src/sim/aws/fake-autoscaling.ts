@@ -12,26 +12,19 @@ import { type Clock, type Service, wallClock } from "../../common/index.js";
 import { AutoScalingFault, FakeAutoScalingModel } from "./fake-autoscaling-model.js";
 import { listParam } from "./fake-ec2-query.js";
 import { escapeXml, toXml } from "./fake-ec2-xml.js";
-import {
-  FakeQueryEndpoint,
-  type FakeQueryRequest,
-  type QueryFault,
-} from "./fake-query-endpoint.js";
+import { FakeQueryEndpoint, type QueryFault } from "./fake-query-endpoint.js";
 import { type FakeFault, FaultQueue } from "./fault-queue.js";
 
-export const FAKE_AUTOSCALING_ACTIONS = [
+const FAKE_AUTOSCALING_ACTIONS = [
   "DescribeAutoScalingInstances",
   "RecordLifecycleActionHeartbeat",
   "CompleteLifecycleAction",
 ] as const;
-export type FakeAutoScalingAction = (typeof FAKE_AUTOSCALING_ACTIONS)[number];
+type FakeAutoScalingAction = (typeof FAKE_AUTOSCALING_ACTIONS)[number];
 
-export const AUTOSCALING_XMLNS = "http://autoscaling.amazonaws.com/doc/2011-01-01/";
+const AUTOSCALING_XMLNS = "http://autoscaling.amazonaws.com/doc/2011-01-01/";
 
-/** One request as the fake saw it. */
-export type FakeAutoScalingRequest = FakeQueryRequest;
-
-export interface FakeAutoScalingDeps {
+interface FakeAutoScalingDeps {
   /** Epoch ms: action timeouts and the answer latency. Default wallClock. */
   readonly clock?: Clock;
 }

@@ -18,7 +18,7 @@ export class Ec2Fault extends Error {
   }
 }
 
-export interface FakeAttachment {
+interface FakeAttachment {
   readonly attachmentId: string;
   readonly instanceId: string;
   readonly deviceIndex: number;
@@ -53,9 +53,9 @@ export interface FakeInstance {
 }
 
 export type EniStatus = "available" | "in-use" | "detaching";
-export type AttachmentStatus = "attached" | "detaching";
+type AttachmentStatus = "attached" | "detaching";
 
-export interface NewEni {
+interface NewEni {
   readonly subnetId?: string;
   readonly vpcId?: string;
   readonly description?: string;

@@ -6,7 +6,7 @@
  */
 import type { FakeEc2Model, FakeEni, FakeInstance } from "./fake-ec2-model.js";
 
-export const EC2_XMLNS = "http://ec2.amazonaws.com/doc/2016-11-15/";
+const EC2_XMLNS = "http://ec2.amazonaws.com/doc/2016-11-15/";
 
 export function escapeXml(text: string): string {
   return text

@@ -11,15 +11,11 @@ import {
   requiredParam,
 } from "./fake-ec2-query.js";
 import { eniXml, errorXml, instanceXml, responseXml } from "./fake-ec2-xml.js";
-import {
-  FakeQueryEndpoint,
-  type FakeQueryRequest,
-  type QueryFault,
-} from "./fake-query-endpoint.js";
+import { FakeQueryEndpoint, type QueryFault } from "./fake-query-endpoint.js";
 import { type BucketSize, EC2_BUCKETS, FakeTokenBucket } from "./fake-token-bucket.js";
 import { FaultQueue } from "./fault-queue.js";
 
-export const FAKE_EC2_ACTIONS = [
+const FAKE_EC2_ACTIONS = [
   "DescribeNetworkInterfaces",
   "DetachNetworkInterface",
   "DeleteNetworkInterface",
@@ -27,10 +23,7 @@ export const FAKE_EC2_ACTIONS = [
   "CreateTags",
   "DescribeInstances",
 ] as const;
-export type FakeEc2Action = (typeof FAKE_EC2_ACTIONS)[number];
-
-/** One request as the fake saw it, for assertions on what the agent sent. */
-export type FakeEc2Request = FakeQueryRequest;
+type FakeEc2Action = (typeof FAKE_EC2_ACTIONS)[number];
 
 export interface FakeEc2Deps {
   /** Epoch ms: detach delays, bucket refills and the answer latency. Default wallClock. */

@@ -11,10 +11,10 @@ import type { ScheduledCode, SpotAction } from "./fake-imds-data.js";
 export const SIM_CONTROL_PATH = "/_sim/notice";
 export const SIM_TOKEN_HEADER = "x-eni-agent-sim-token";
 
-export type SimNoticeKind = "spot" | "asg" | "scheduled" | "rebalance";
-export const SIM_NOTICE_KINDS: readonly SimNoticeKind[] = ["spot", "asg", "scheduled", "rebalance"];
+type SimNoticeKind = "spot" | "asg" | "scheduled" | "rebalance";
+const SIM_NOTICE_KINDS: readonly SimNoticeKind[] = ["spot", "asg", "scheduled", "rebalance"];
 
-export interface SimNoticeRequest {
+interface SimNoticeRequest {
   readonly kind: SimNoticeKind;
   /** spot: seconds until the interruption (default 120); scheduled: until NotBefore (default 120); asg: until the state changes (default 0). */
   readonly inSeconds?: number;
@@ -25,7 +25,7 @@ export interface SimNoticeRequest {
 }
 
 /** What the fake did, echoed to the caller. */
-export interface SimNoticeAnswer {
+interface SimNoticeAnswer {
   readonly kind: SimNoticeKind;
   /** What IMDS now serves, in its own words. */
   readonly detail: Readonly<Record<string, string>>;

@@ -41,7 +41,7 @@ export interface FakeScheduledEvent {
 }
 
 /** Which name the network card index is served under: real instances and the docs differ. */
-export type NetworkCardPathStyle = "network-card" | "network-card-index" | "both";
+type NetworkCardPathStyle = "network-card" | "network-card-index" | "both";
 
 export interface FakeImdsData {
   instanceId: string;

@@ -29,12 +29,12 @@ import {
 } from "./fake-imds-data.js";
 import { FakeEndpoint } from "./local-http-server.js";
 
-export interface FakeImdsDeps {
+interface FakeImdsDeps {
   /** Clock for token expiry and notice times, epoch ms. */
   readonly now?: () => number;
 }
 
-export interface FakeImdsOptions {
+interface FakeImdsOptions {
   /** Replaces parts of the default data (AWS metadata mock values plus a second ENI). */
   readonly data?: Partial<FakeImdsData>;
   /** Token of the control path (POST /_sim/notice). Default: random. */
@@ -47,7 +47,7 @@ interface FaultRule {
   readonly pathPrefix: string;
 }
 
-export interface FakeImdsStats {
+interface FakeImdsStats {
   tokenRequests: number;
   gets: number;
   unauthorized: number;

@@ -10,7 +10,7 @@ import type { Clock } from "../../common/index.js";
 import { FakeEndpoint } from "./local-http-server.js";
 
 /** One request as a fake saw it, for assertions on what the agent sent. */
-export interface FakeQueryRequest {
+interface FakeQueryRequest {
   readonly action: string;
   readonly params: Readonly<Record<string, string>>;
   /** The error code answered, or undefined for success. */

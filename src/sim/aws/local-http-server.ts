@@ -10,14 +10,14 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from "node:net";
 import { AgentError } from "../../common/index.js";
 
-export type HttpHandler = (
+type HttpHandler = (
   req: IncomingMessage,
   body: string,
   res: ServerResponse,
   signal: AbortSignal,
 ) => Promise<void>;
 
-export class LocalHttpServer {
+class LocalHttpServer {
   private server: Server | undefined;
   private controller = new AbortController();
   private baseUrl: string | undefined;

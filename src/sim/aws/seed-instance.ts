@@ -6,7 +6,7 @@
  */
 import type { FakeEc2Model, FakeEni } from "./fake-ec2-model.js";
 
-export interface SeedInstanceOptions {
+interface SeedInstanceOptions {
   /** The tag that marks owned ENIs. */
   readonly ownerTag: { readonly key: string; readonly value: string };
   /** Owned ENIs attached at device numbers 1..owned. */

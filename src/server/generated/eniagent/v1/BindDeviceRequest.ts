@@ -1,6 +1,7 @@
 // Original file: proto/eniagent/v1/agent.proto
 
 import type { DeviceSelector as _eniagent_v1_DeviceSelector, DeviceSelector__Output as _eniagent_v1_DeviceSelector__Output } from '../../eniagent/v1/DeviceSelector.js';
+import type { Duration as _google_protobuf_Duration, Duration__Output as _google_protobuf_Duration__Output } from '../../google/protobuf/Duration.js';
 
 /**
  * Request of BindDevice.
@@ -29,6 +30,15 @@ export interface BindDeviceRequest {
    * the ENI is attached again.
    */
   'persist'?: (boolean);
+  /**
+   * A bind on trial when set: once committed, the operation awaits
+   * ConfirmOperation (status AWAITING_CONFIRMATION) for this long, and the
+   * agent restores the device to its kernel driver (the same verified
+   * transaction as RestoreDevice) when no confirmation comes in time; the
+   * deadline survives a restart of the agent. From 1 s to 24 h, whole
+   * milliseconds; INVALID_ARGUMENT otherwise. Unset: an ordinary bind.
+   */
+  'confirmWithin'?: (_google_protobuf_Duration | null);
 }
 
 /**
@@ -58,4 +68,13 @@ export interface BindDeviceRequest__Output {
    * the ENI is attached again.
    */
   'persist': (boolean);
+  /**
+   * A bind on trial when set: once committed, the operation awaits
+   * ConfirmOperation (status AWAITING_CONFIRMATION) for this long, and the
+   * agent restores the device to its kernel driver (the same verified
+   * transaction as RestoreDevice) when no confirmation comes in time; the
+   * deadline survives a restart of the agent. From 1 s to 24 h, whole
+   * milliseconds; INVALID_ARGUMENT otherwise. Unset: an ordinary bind.
+   */
+  'confirmWithin': (_google_protobuf_Duration__Output | null);
 }

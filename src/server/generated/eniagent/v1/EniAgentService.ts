@@ -4,6 +4,8 @@ import type * as grpc from '@grpc/grpc-js'
 import type { MethodDefinition } from '@grpc/proto-loader'
 import type { BindDeviceRequest as _eniagent_v1_BindDeviceRequest, BindDeviceRequest__Output as _eniagent_v1_BindDeviceRequest__Output } from '../../eniagent/v1/BindDeviceRequest.js';
 import type { BindDeviceResponse as _eniagent_v1_BindDeviceResponse, BindDeviceResponse__Output as _eniagent_v1_BindDeviceResponse__Output } from '../../eniagent/v1/BindDeviceResponse.js';
+import type { ConfirmOperationRequest as _eniagent_v1_ConfirmOperationRequest, ConfirmOperationRequest__Output as _eniagent_v1_ConfirmOperationRequest__Output } from '../../eniagent/v1/ConfirmOperationRequest.js';
+import type { ConfirmOperationResponse as _eniagent_v1_ConfirmOperationResponse, ConfirmOperationResponse__Output as _eniagent_v1_ConfirmOperationResponse__Output } from '../../eniagent/v1/ConfirmOperationResponse.js';
 import type { GetDeviceRequest as _eniagent_v1_GetDeviceRequest, GetDeviceRequest__Output as _eniagent_v1_GetDeviceRequest__Output } from '../../eniagent/v1/GetDeviceRequest.js';
 import type { GetDeviceResponse as _eniagent_v1_GetDeviceResponse, GetDeviceResponse__Output as _eniagent_v1_GetDeviceResponse__Output } from '../../eniagent/v1/GetDeviceResponse.js';
 import type { GetEniRequest as _eniagent_v1_GetEniRequest, GetEniRequest__Output as _eniagent_v1_GetEniRequest__Output } from '../../eniagent/v1/GetEniRequest.js';
@@ -36,8 +38,10 @@ import type { WatchEventsResponse as _eniagent_v1_WatchEventsResponse, WatchEven
  * the host, and runs the termination plan.
  * 
  * Read-only RPCs: ListDevices, GetDevice, GetOperation, ListOperations,
- * WatchEvents, GetHostReport. Mutating RPCs (BindDevice, RestoreDevice,
- * PrepareTermination, dry runs included) need a caller with write access.
+ * WatchEvents, GetHostReport, GetEni, ListEnis. Mutating RPCs (BindDevice,
+ * RestoreDevice, ConfirmOperation, PrepareTermination, PutEniIntent,
+ * ReleaseEni, SyncEniIntents, dry runs included) need a caller with write
+ * access.
  */
 export interface EniAgentServiceClient extends grpc.Client {
   /**
@@ -66,6 +70,35 @@ export interface EniAgentServiceClient extends grpc.Client {
   bindDevice(argument: _eniagent_v1_BindDeviceRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_eniagent_v1_BindDeviceResponse__Output>): grpc.ClientUnaryCall;
   bindDevice(argument: _eniagent_v1_BindDeviceRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_eniagent_v1_BindDeviceResponse__Output>): grpc.ClientUnaryCall;
   bindDevice(argument: _eniagent_v1_BindDeviceRequest, callback: grpc.requestCallback<_eniagent_v1_BindDeviceResponse__Output>): grpc.ClientUnaryCall;
+  
+  /**
+   * Makes a bind on trial (BindDevice with confirm_within) final, so it is
+   * not reverted at its deadline. Idempotent: confirming an operation that
+   * is confirmed already answers OK. NOT_FOUND for an unknown operation;
+   * FAILED_PRECONDITION when the operation awaits no confirmation (it was
+   * no bind on trial, did not commit, was reverted because its deadline
+   * passed, or a later operation on its device ended the wait);
+   * UNAVAILABLE when the journal refuses the record (retry before the
+   * deadline).
+   */
+  ConfirmOperation(argument: _eniagent_v1_ConfirmOperationRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_eniagent_v1_ConfirmOperationResponse__Output>): grpc.ClientUnaryCall;
+  ConfirmOperation(argument: _eniagent_v1_ConfirmOperationRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_eniagent_v1_ConfirmOperationResponse__Output>): grpc.ClientUnaryCall;
+  ConfirmOperation(argument: _eniagent_v1_ConfirmOperationRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_eniagent_v1_ConfirmOperationResponse__Output>): grpc.ClientUnaryCall;
+  ConfirmOperation(argument: _eniagent_v1_ConfirmOperationRequest, callback: grpc.requestCallback<_eniagent_v1_ConfirmOperationResponse__Output>): grpc.ClientUnaryCall;
+  /**
+   * Makes a bind on trial (BindDevice with confirm_within) final, so it is
+   * not reverted at its deadline. Idempotent: confirming an operation that
+   * is confirmed already answers OK. NOT_FOUND for an unknown operation;
+   * FAILED_PRECONDITION when the operation awaits no confirmation (it was
+   * no bind on trial, did not commit, was reverted because its deadline
+   * passed, or a later operation on its device ended the wait);
+   * UNAVAILABLE when the journal refuses the record (retry before the
+   * deadline).
+   */
+  confirmOperation(argument: _eniagent_v1_ConfirmOperationRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_eniagent_v1_ConfirmOperationResponse__Output>): grpc.ClientUnaryCall;
+  confirmOperation(argument: _eniagent_v1_ConfirmOperationRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_eniagent_v1_ConfirmOperationResponse__Output>): grpc.ClientUnaryCall;
+  confirmOperation(argument: _eniagent_v1_ConfirmOperationRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_eniagent_v1_ConfirmOperationResponse__Output>): grpc.ClientUnaryCall;
+  confirmOperation(argument: _eniagent_v1_ConfirmOperationRequest, callback: grpc.requestCallback<_eniagent_v1_ConfirmOperationResponse__Output>): grpc.ClientUnaryCall;
   
   /**
    * Returns one device. NOT_FOUND when no device matches the selector;
@@ -311,8 +344,10 @@ export interface EniAgentServiceClient extends grpc.Client {
  * the host, and runs the termination plan.
  * 
  * Read-only RPCs: ListDevices, GetDevice, GetOperation, ListOperations,
- * WatchEvents, GetHostReport. Mutating RPCs (BindDevice, RestoreDevice,
- * PrepareTermination, dry runs included) need a caller with write access.
+ * WatchEvents, GetHostReport, GetEni, ListEnis. Mutating RPCs (BindDevice,
+ * RestoreDevice, ConfirmOperation, PrepareTermination, PutEniIntent,
+ * ReleaseEni, SyncEniIntents, dry runs included) need a caller with write
+ * access.
  */
 export interface EniAgentServiceHandlers extends grpc.UntypedServiceImplementation {
   /**
@@ -325,6 +360,18 @@ export interface EniAgentServiceHandlers extends grpc.UntypedServiceImplementati
    * device is DEGRADED). The operation id is in the error detail.
    */
   BindDevice: grpc.handleUnaryCall<_eniagent_v1_BindDeviceRequest__Output, _eniagent_v1_BindDeviceResponse>;
+  
+  /**
+   * Makes a bind on trial (BindDevice with confirm_within) final, so it is
+   * not reverted at its deadline. Idempotent: confirming an operation that
+   * is confirmed already answers OK. NOT_FOUND for an unknown operation;
+   * FAILED_PRECONDITION when the operation awaits no confirmation (it was
+   * no bind on trial, did not commit, was reverted because its deadline
+   * passed, or a later operation on its device ended the wait);
+   * UNAVAILABLE when the journal refuses the record (retry before the
+   * deadline).
+   */
+  ConfirmOperation: grpc.handleUnaryCall<_eniagent_v1_ConfirmOperationRequest__Output, _eniagent_v1_ConfirmOperationResponse>;
   
   /**
    * Returns one device. NOT_FOUND when no device matches the selector;
@@ -418,6 +465,7 @@ export interface EniAgentServiceHandlers extends grpc.UntypedServiceImplementati
 
 export interface EniAgentServiceDefinition extends grpc.ServiceDefinition {
   BindDevice: MethodDefinition<_eniagent_v1_BindDeviceRequest, _eniagent_v1_BindDeviceResponse, _eniagent_v1_BindDeviceRequest__Output, _eniagent_v1_BindDeviceResponse__Output>
+  ConfirmOperation: MethodDefinition<_eniagent_v1_ConfirmOperationRequest, _eniagent_v1_ConfirmOperationResponse, _eniagent_v1_ConfirmOperationRequest__Output, _eniagent_v1_ConfirmOperationResponse__Output>
   GetDevice: MethodDefinition<_eniagent_v1_GetDeviceRequest, _eniagent_v1_GetDeviceResponse, _eniagent_v1_GetDeviceRequest__Output, _eniagent_v1_GetDeviceResponse__Output>
   GetEni: MethodDefinition<_eniagent_v1_GetEniRequest, _eniagent_v1_GetEniResponse, _eniagent_v1_GetEniRequest__Output, _eniagent_v1_GetEniResponse__Output>
   GetHostReport: MethodDefinition<_eniagent_v1_GetHostReportRequest, _eniagent_v1_GetHostReportResponse, _eniagent_v1_GetHostReportRequest__Output, _eniagent_v1_GetHostReportResponse__Output>

@@ -11,6 +11,9 @@ import type { TerminationNotice as _eniagent_v1_TerminationNotice, TerminationNo
 import type { TerminationPlanned as _eniagent_v1_TerminationPlanned, TerminationPlanned__Output as _eniagent_v1_TerminationPlanned__Output } from '../../eniagent/v1/TerminationPlanned.js';
 import type { EniReleased as _eniagent_v1_EniReleased, EniReleased__Output as _eniagent_v1_EniReleased__Output } from '../../eniagent/v1/EniReleased.js';
 import type { HealthChanged as _eniagent_v1_HealthChanged, HealthChanged__Output as _eniagent_v1_HealthChanged__Output } from '../../eniagent/v1/HealthChanged.js';
+import type { ConfirmationPending as _eniagent_v1_ConfirmationPending, ConfirmationPending__Output as _eniagent_v1_ConfirmationPending__Output } from '../../eniagent/v1/ConfirmationPending.js';
+import type { Confirmed as _eniagent_v1_Confirmed, Confirmed__Output as _eniagent_v1_Confirmed__Output } from '../../eniagent/v1/Confirmed.js';
+import type { RevertedUnconfirmed as _eniagent_v1_RevertedUnconfirmed, RevertedUnconfirmed__Output as _eniagent_v1_RevertedUnconfirmed__Output } from '../../eniagent/v1/RevertedUnconfirmed.js';
 import type { EniStatus as _eniagent_v1_EniStatus, EniStatus__Output as _eniagent_v1_EniStatus__Output } from '../../eniagent/v1/EniStatus.js';
 import type { Long } from '@grpc/proto-loader';
 
@@ -68,13 +71,25 @@ export interface Event {
    */
   'healthChanged'?: (_eniagent_v1_HealthChanged | null);
   /**
+   * A bind on trial awaits confirmation.
+   */
+  'confirmationPending'?: (_eniagent_v1_ConfirmationPending | null);
+  /**
+   * A bind on trial was confirmed.
+   */
+  'confirmed'?: (_eniagent_v1_Confirmed | null);
+  /**
+   * A bind on trial was reverted, unconfirmed.
+   */
+  'revertedUnconfirmed'?: (_eniagent_v1_RevertedUnconfirmed | null);
+  /**
    * An ENI of the controller contract changed phase: its status now.
    */
   'eniPhaseChanged'?: (_eniagent_v1_EniStatus | null);
   /**
    * What happened.
    */
-  'payload'?: "deviceAdded"|"deviceRemoved"|"driverChanged"|"operationProgress"|"operationResult"|"driftFound"|"terminationNotice"|"terminationPlanned"|"eniReleased"|"healthChanged"|"eniPhaseChanged";
+  'payload'?: "deviceAdded"|"deviceRemoved"|"driverChanged"|"operationProgress"|"operationResult"|"driftFound"|"terminationNotice"|"terminationPlanned"|"eniReleased"|"healthChanged"|"confirmationPending"|"confirmed"|"revertedUnconfirmed"|"eniPhaseChanged";
 }
 
 /**
@@ -131,11 +146,23 @@ export interface Event__Output {
    */
   'healthChanged'?: (_eniagent_v1_HealthChanged__Output | null);
   /**
+   * A bind on trial awaits confirmation.
+   */
+  'confirmationPending'?: (_eniagent_v1_ConfirmationPending__Output | null);
+  /**
+   * A bind on trial was confirmed.
+   */
+  'confirmed'?: (_eniagent_v1_Confirmed__Output | null);
+  /**
+   * A bind on trial was reverted, unconfirmed.
+   */
+  'revertedUnconfirmed'?: (_eniagent_v1_RevertedUnconfirmed__Output | null);
+  /**
    * An ENI of the controller contract changed phase: its status now.
    */
   'eniPhaseChanged'?: (_eniagent_v1_EniStatus__Output | null);
   /**
    * What happened.
    */
-  'payload'?: "deviceAdded"|"deviceRemoved"|"driverChanged"|"operationProgress"|"operationResult"|"driftFound"|"terminationNotice"|"terminationPlanned"|"eniReleased"|"healthChanged"|"eniPhaseChanged";
+  'payload'?: "deviceAdded"|"deviceRemoved"|"driverChanged"|"operationProgress"|"operationResult"|"driftFound"|"terminationNotice"|"terminationPlanned"|"eniReleased"|"healthChanged"|"confirmationPending"|"confirmed"|"revertedUnconfirmed"|"eniPhaseChanged";
 }

@@ -49,6 +49,18 @@ export const EventKind = {
    */
   EVENT_KIND_HEALTH_CHANGED: 'EVENT_KIND_HEALTH_CHANGED',
   /**
+   * A bind on trial committed and awaits confirmation.
+   */
+  EVENT_KIND_CONFIRMATION_PENDING: 'EVENT_KIND_CONFIRMATION_PENDING',
+  /**
+   * A bind on trial was confirmed.
+   */
+  EVENT_KIND_CONFIRMED: 'EVENT_KIND_CONFIRMED',
+  /**
+   * A bind on trial was not confirmed by its deadline and was reverted.
+   */
+  EVENT_KIND_REVERTED_UNCONFIRMED: 'EVENT_KIND_REVERTED_UNCONFIRMED',
+  /**
    * An ENI of the controller contract changed phase (or observed generation).
    */
   EVENT_KIND_ENI_PHASE_CHANGED: 'EVENT_KIND_ENI_PHASE_CHANGED',
@@ -114,10 +126,25 @@ export type EventKind =
   | 'EVENT_KIND_HEALTH_CHANGED'
   | 10
   /**
+   * A bind on trial committed and awaits confirmation.
+   */
+  | 'EVENT_KIND_CONFIRMATION_PENDING'
+  | 11
+  /**
+   * A bind on trial was confirmed.
+   */
+  | 'EVENT_KIND_CONFIRMED'
+  | 12
+  /**
+   * A bind on trial was not confirmed by its deadline and was reverted.
+   */
+  | 'EVENT_KIND_REVERTED_UNCONFIRMED'
+  | 13
+  /**
    * An ENI of the controller contract changed phase (or observed generation).
    */
   | 'EVENT_KIND_ENI_PHASE_CHANGED'
-  | 11
+  | 14
 
 /**
  * The kinds of events, for filtering WatchEvents.

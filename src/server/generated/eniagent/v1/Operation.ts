@@ -5,6 +5,7 @@ import type { OperationStatus as _eniagent_v1_OperationStatus, OperationStatus__
 import type { OperationStep as _eniagent_v1_OperationStep, OperationStep__Output as _eniagent_v1_OperationStep__Output } from '../../eniagent/v1/OperationStep.js';
 import type { ErrorDetail as _eniagent_v1_ErrorDetail, ErrorDetail__Output as _eniagent_v1_ErrorDetail__Output } from '../../eniagent/v1/ErrorDetail.js';
 import type { Timestamp as _google_protobuf_Timestamp, Timestamp__Output as _google_protobuf_Timestamp__Output } from '../../google/protobuf/Timestamp.js';
+import type { Confirmation as _eniagent_v1_Confirmation, Confirmation__Output as _eniagent_v1_Confirmation__Output } from '../../eniagent/v1/Confirmation.js';
 
 /**
  * One transaction on one device (or the termination plan), as journaled.
@@ -70,6 +71,10 @@ export interface Operation {
    * Who asked: the caller identity (certificate name) or the socket.
    */
   'requestedBy'?: (string);
+  /**
+   * Set for a bind on trial once it committed; unset otherwise.
+   */
+  'confirmation'?: (_eniagent_v1_Confirmation | null);
 }
 
 /**
@@ -136,4 +141,8 @@ export interface Operation__Output {
    * Who asked: the caller identity (certificate name) or the socket.
    */
   'requestedBy': (string);
+  /**
+   * Set for a bind on trial once it committed; unset otherwise.
+   */
+  'confirmation': (_eniagent_v1_Confirmation__Output | null);
 }

@@ -49,6 +49,16 @@ export const OperationStatus = {
    * later operation left it.
    */
   OPERATION_STATUS_SUPERSEDED: 'OPERATION_STATUS_SUPERSEDED',
+  /**
+   * A bind on trial reached its target, verified, and awaits
+   * ConfirmOperation until confirmation.deadline_time.
+   */
+  OPERATION_STATUS_AWAITING_CONFIRMATION: 'OPERATION_STATUS_AWAITING_CONFIRMATION',
+  /**
+   * A bind on trial was not confirmed by its deadline: the operation named
+   * in confirmation.by restored the device (see that operation's status).
+   */
+  OPERATION_STATUS_REVERTED: 'OPERATION_STATUS_REVERTED',
 } as const;
 
 /**
@@ -110,6 +120,18 @@ export type OperationStatus =
    */
   | 'OPERATION_STATUS_SUPERSEDED'
   | 9
+  /**
+   * A bind on trial reached its target, verified, and awaits
+   * ConfirmOperation until confirmation.deadline_time.
+   */
+  | 'OPERATION_STATUS_AWAITING_CONFIRMATION'
+  | 10
+  /**
+   * A bind on trial was not confirmed by its deadline: the operation named
+   * in confirmation.by restored the device (see that operation's status).
+   */
+  | 'OPERATION_STATUS_REVERTED'
+  | 11
 
 /**
  * Where an operation stands.

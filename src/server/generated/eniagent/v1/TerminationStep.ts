@@ -8,7 +8,8 @@ import type { StepStatus as _eniagent_v1_StepStatus, StepStatus__Output as _enia
  */
 export interface TerminationStep {
   /**
-   * The ENI.
+   * The ENI; empty when the device's ENI is not known (a device the agent
+   * never saw under its kernel driver, with no IMDS identity).
    */
   'eniId'?: (string);
   /**
@@ -34,7 +35,8 @@ export interface TerminationStep {
  */
 export interface TerminationStep__Output {
   /**
-   * The ENI.
+   * The ENI; empty when the device's ENI is not known (a device the agent
+   * never saw under its kernel driver, with no IMDS identity).
    */
   'eniId': (string);
   /**

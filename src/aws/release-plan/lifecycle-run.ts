@@ -14,16 +14,16 @@
  * a wait state, which means the configured hook is not the one holding it.
  * The outcome is journaled, so a resumed plan never completes twice.
  */
-import { AgentError, toAgentError } from "../common/index.js";
+import { AgentError, toAgentError } from "../../common/index.js";
 import type {
   AsgLifecycleActions,
   LifecycleActionRef,
   LifecycleActionResult,
-} from "./asg-lifecycle-actions.js";
-import type { Ec2CallOptions } from "./ec2-call.js";
-import type { LifecycleHookDeps, ReleasePlanEnv } from "./release-plan-config.js";
-import { withRetries } from "./release-plan-eni.js";
-import type { LifecycleStep, ReleasePlanRecord } from "./release-plan-types.js";
+} from "../asg-lifecycle-actions.js";
+import type { Ec2CallOptions } from "../ec2-call.js";
+import { withRetries } from "./eni-release.js";
+import type { LifecycleStep, ReleasePlanRecord } from "./plan-record.js";
+import type { LifecycleHookDeps, ReleasePlanEnv } from "./release-plan.js";
 
 /** A completion may run past the plan's deadline (heartbeats kept the action alive) by this much, in ms. */
 const COMPLETION_BUDGET_MS = 30_000;

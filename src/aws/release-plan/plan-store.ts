@@ -1,19 +1,49 @@
 /**
- * The release plan's journal on disk: one JSON file per notice under
- * `<stateDir>/release-plans/`, replaced atomically (write a temp file, fsync
- * it, rename it over the old one, fsync the directory: a rename is durable
- * only once its directory is). A crash leaves the old record or the new one,
- * never a mix. File names are a hash of the notice key (keys hold ':' and
- * dates); the key itself is inside the record and checked on load.
+ * The durable store the release plan journals through: a small port so the
+ * plan stays testable, and its two adapters. The memory adapter serves tests
+ * and dry runs; the file adapter keeps one JSON file per notice under
+ * `<stateDir>/release-plans/`, replaced atomically (atomicWriteFile: a crash
+ * leaves the old record or the new one, never a mix). File names are a hash
+ * of the notice key (keys hold ':' and dates); the key itself is inside the
+ * record and checked on load.
  */
 import { createHash } from "node:crypto";
 import { readdir, readFile } from "node:fs/promises";
 import { basename, join } from "node:path";
-import { AgentError, atomicWriteFile, stateIoError } from "../common/index.js";
-import type { ReleasePlanStore } from "./release-plan-store.js";
-import type { ReleasePlanRecord } from "./release-plan-types.js";
+import { AgentError, atomicWriteFile, stateIoError } from "../../common/index.js";
+import type { ReleasePlanRecord } from "./plan-record.js";
 
-export interface FileReleasePlanStoreOptions {
+export interface ReleasePlanStore {
+  /** The record saved for this notice key, or undefined. Throws UNAVAILABLE when unreadable. */
+  load(key: string): Promise<ReleasePlanRecord | undefined>;
+  /** Replaces the record for `record.key`, durably (atomic: the old or the new record survives a crash). */
+  save(record: ReleasePlanRecord): Promise<void>;
+  /** Every saved record (start-up looks for unfinished plans). */
+  list(): Promise<ReleasePlanRecord[]>;
+}
+
+/** In memory, copying on the way in and out so callers cannot share state with it. */
+export class MemoryReleasePlanStore implements ReleasePlanStore {
+  readonly records = new Map<string, ReleasePlanRecord>();
+  /** How many saves it took, for tests. */
+  saves = 0;
+
+  async load(key: string): Promise<ReleasePlanRecord | undefined> {
+    const record = this.records.get(key);
+    return record === undefined ? undefined : structuredClone(record);
+  }
+
+  async save(record: ReleasePlanRecord): Promise<void> {
+    this.saves += 1;
+    this.records.set(record.key, structuredClone(record));
+  }
+
+  async list(): Promise<ReleasePlanRecord[]> {
+    return [...this.records.values()].map((r) => structuredClone(r));
+  }
+}
+
+interface FileReleasePlanStoreOptions {
   /** The agent's state directory; records go to its `release-plans/` subdirectory. */
   readonly stateDir: string;
   /** An unreadable record (bad JSON, wrong version): it is treated as absent and reported here. */

@@ -9,7 +9,7 @@
 import t from "tap";
 import { EXIT_UNAVAILABLE, exitCodeFor } from "../../src/cli/exit-codes.js";
 import { isAgentError } from "../../src/common/index.js";
-import { startHarness } from "./harness.js";
+import { startHarness } from "../server/harness.js";
 
 /** Comfortably past nghttp2's burst of 1,000 resets, even if its 33/s refill runs meanwhile. */
 const CANCELLATIONS = 2_000;

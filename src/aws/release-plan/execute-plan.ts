@@ -6,23 +6,27 @@
  * leaves the record unfinished for the next start.
  */
 import { setMaxListeners } from "node:events";
-import { toAgentError } from "../common/index.js";
-import type { Ec2Actions } from "./ec2-actions.js";
-import type { Ec2CallOptions } from "./ec2-call.js";
-import type { EniDescription } from "./eni-description.js";
-import { planEniSteps } from "./release-plan-build.js";
-import type { ReleaseClock, ReleasePlanEnv } from "./release-plan-config.js";
+import { toAgentError } from "../../common/index.js";
+import type { Ec2Actions } from "../ec2-actions.js";
+import type { Ec2CallOptions } from "../ec2-call.js";
+import type { EniDescription } from "../eni-description.js";
 import {
   type EniWorkContext,
   eniWorkContext,
   releaseEni,
   secureEni,
   withRetries,
-} from "./release-plan-eni.js";
-import { planJournal } from "./release-plan-journal.js";
-import { LifecycleRun } from "./release-plan-lifecycle.js";
-import { type RestoreRun, startRestores } from "./release-plan-restore.js";
-import type { EniStep, ReleasePlanEvent, ReleasePlanRecord } from "./release-plan-types.js";
+} from "./eni-release.js";
+import { LifecycleRun } from "./lifecycle-run.js";
+import {
+  type EniStep,
+  planEniSteps,
+  type ReleasePlanEvent,
+  type ReleasePlanRecord,
+  type RestoreStep,
+} from "./plan-record.js";
+import type { ReleasePlanStore } from "./plan-store.js";
+import type { ReleaseClock, ReleasePlanEnv } from "./release-plan.js";
 
 export interface ExecuteOptions {
   /** The record comes from the journal (a restarted agent): counted in `resumes`. */
@@ -270,4 +274,113 @@ async function sleepUntil(atMs: number, clock: ReleaseClock, signal: AbortSignal
   const ms = atMs - clock.now();
   if (ms <= 0) return;
   await clock.sleep(ms, signal).catch(() => {});
+}
+
+/*
+ * The restore half of a release plan: every device a DPDK driver holds goes
+ * back to its kernel driver, a few at a time, each step reported and
+ * journaled. The restore itself is injected (this layer never touches sysfs);
+ * the EC2 half waits on `back(device)` before it detaches the device's ENI.
+ */
+
+interface RestoreOptions {
+  /** Returns one device to its kernel driver, verified; throws AgentError on failure. */
+  readonly restore: (device: string, signal: AbortSignal) => Promise<void>;
+  /** Devices restored at once. */
+  readonly concurrency: number;
+  readonly signal: AbortSignal;
+  /** Reports and journals a step after a change; resolves once it is durable. */
+  readonly update: (step: RestoreStep) => Promise<void>;
+}
+
+interface RestoreRun {
+  /** True once the device is back with its kernel driver; false when its restore failed. */
+  readonly back: (device: string) => Promise<boolean>;
+  /** Settles when every restore has ended; never rejects (failures are in the steps). */
+  readonly done: Promise<void>;
+}
+
+/** Starts the restores not done yet; `back` is answerable at once, for every device. */
+export function startRestores(record: ReleasePlanRecord, options: RestoreOptions): RestoreRun {
+  const restored = new Map<string, Promise<boolean>>();
+  const todo: { step: RestoreStep; resolve: (ok: boolean) => void }[] = [];
+  for (const step of record.restores) {
+    if (step.status === "done") {
+      restored.set(step.device, Promise.resolve(true));
+      continue;
+    }
+    let resolve: (ok: boolean) => void = () => {};
+    restored.set(step.device, new Promise<boolean>((r) => (resolve = r)));
+    todo.push({ step, resolve });
+  }
+  const done = runPool(todo, options.concurrency, async ({ step, resolve }) => {
+    if (record.dryRun) {
+      step.status = "dry-run";
+      await options.update(step);
+      return resolve(true);
+    }
+    step.status = "running";
+    await options.update(step);
+    try {
+      await options.restore(step.device, options.signal);
+      step.status = "done";
+      step.error = undefined;
+    } catch (err) {
+      step.status = "failed";
+      step.error = toAgentError(err).toJSON();
+    }
+    await options.update(step);
+    resolve(step.status === "done");
+  });
+  // A device the plan does not restore is not held by DPDK: nothing to wait for.
+  return { back: (device) => restored.get(device) ?? Promise.resolve(true), done };
+}
+
+/** Runs `fn` over `items` with at most `limit` at once; `fn` must not throw. */
+async function runPool<T>(
+  items: readonly T[],
+  limit: number,
+  fn: (item: T) => Promise<void>,
+): Promise<void> {
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    while (next < items.length) {
+      const item = items[next++] as T;
+      await fn(item);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+}
+
+/*
+ * Journals one plan record as it changes. Steps change in bursts (every
+ * ENI and device moves at once), and each change must be durable before the
+ * next EC2 call that depends on it; this writer keeps that promise without
+ * one store write per change.
+ */
+
+/**
+ * Returns a function that saves `record` as it is when the write starts.
+ * One write at a time; calls arriving during a write share the next one, so
+ * a burst of changes costs two writes and each caller resolves once its
+ * change is durable. A failed save goes to `onError` and never rejects: the
+ * plan goes on without its journal rather than leave ENIs behind.
+ */
+export function planJournal(
+  store: ReleasePlanStore,
+  record: ReleasePlanRecord,
+  onError: (err: unknown) => void,
+): () => Promise<void> {
+  let writing: Promise<void> = Promise.resolve();
+  let queued: Promise<void> | undefined;
+  return () => {
+    if (queued) return queued;
+    const next = writing.then(async () => {
+      queued = undefined;
+      await store.save(record).catch(onError);
+    });
+    queued = next;
+    writing = next;
+    return next;
+  };
 }

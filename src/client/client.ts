@@ -20,38 +20,40 @@
  */
 import * as grpc from "@grpc/grpc-js";
 import { AgentError, isAgentError } from "../common/index.js";
-import { ERROR_METADATA_KEY, errorFromStatus } from "./error-status.js";
-import type { BindDeviceRequest } from "./generated/eniagent/v1/BindDeviceRequest.js";
-import type { BindDeviceResponse__Output } from "./generated/eniagent/v1/BindDeviceResponse.js";
-import type { Device__Output } from "./generated/eniagent/v1/Device.js";
-import type { DeviceSelector } from "./generated/eniagent/v1/DeviceSelector.js";
-import type { EniAgentServiceClient } from "./generated/eniagent/v1/EniAgentService.js";
-import type { EniStatus__Output } from "./generated/eniagent/v1/EniStatus.js";
-import type { Event__Output } from "./generated/eniagent/v1/Event.js";
-import type { GetDeviceResponse__Output } from "./generated/eniagent/v1/GetDeviceResponse.js";
-import type { GetEniResponse__Output } from "./generated/eniagent/v1/GetEniResponse.js";
-import type { GetHostReportResponse__Output } from "./generated/eniagent/v1/GetHostReportResponse.js";
-import type { GetOperationResponse__Output } from "./generated/eniagent/v1/GetOperationResponse.js";
-import type { HostReport__Output } from "./generated/eniagent/v1/HostReport.js";
-import type { ListDevicesResponse__Output } from "./generated/eniagent/v1/ListDevicesResponse.js";
-import type { ListEnisResponse__Output } from "./generated/eniagent/v1/ListEnisResponse.js";
-import type { ListOperationsRequest } from "./generated/eniagent/v1/ListOperationsRequest.js";
-import type { ListOperationsResponse__Output } from "./generated/eniagent/v1/ListOperationsResponse.js";
-import type { Operation__Output } from "./generated/eniagent/v1/Operation.js";
-import type { PrepareTerminationResponse__Output } from "./generated/eniagent/v1/PrepareTerminationResponse.js";
-import type { PutEniIntentRequest } from "./generated/eniagent/v1/PutEniIntentRequest.js";
-import type { PutEniIntentResponse__Output } from "./generated/eniagent/v1/PutEniIntentResponse.js";
-import type { ReleaseEniRequest } from "./generated/eniagent/v1/ReleaseEniRequest.js";
-import type { ReleaseEniResponse__Output } from "./generated/eniagent/v1/ReleaseEniResponse.js";
-import type { RestoreDeviceRequest } from "./generated/eniagent/v1/RestoreDeviceRequest.js";
-import type { RestoreDeviceResponse__Output } from "./generated/eniagent/v1/RestoreDeviceResponse.js";
-import type { SyncEniIntentsRequest } from "./generated/eniagent/v1/SyncEniIntentsRequest.js";
-import type { SyncEniIntentsResponse__Output } from "./generated/eniagent/v1/SyncEniIntentsResponse.js";
-import type { WatchEventsRequest } from "./generated/eniagent/v1/WatchEventsRequest.js";
-import type { WatchEventsResponse__Output } from "./generated/eniagent/v1/WatchEventsResponse.js";
-import type { HealthClient } from "./generated/grpc/health/v1/Health.js";
-import type { HealthCheckResponse__Output } from "./generated/grpc/health/v1/HealthCheckResponse.js";
-import { loadApiDefinition } from "./load-definition.js";
+import { ERROR_METADATA_KEY } from "../server/error-status.js";
+import type { BindDeviceRequest } from "../server/generated/eniagent/v1/BindDeviceRequest.js";
+import type { BindDeviceResponse__Output } from "../server/generated/eniagent/v1/BindDeviceResponse.js";
+import type { ConfirmOperationResponse__Output } from "../server/generated/eniagent/v1/ConfirmOperationResponse.js";
+import type { Device__Output } from "../server/generated/eniagent/v1/Device.js";
+import type { DeviceSelector } from "../server/generated/eniagent/v1/DeviceSelector.js";
+import type { EniAgentServiceClient } from "../server/generated/eniagent/v1/EniAgentService.js";
+import type { EniStatus__Output } from "../server/generated/eniagent/v1/EniStatus.js";
+import type { Event__Output } from "../server/generated/eniagent/v1/Event.js";
+import type { GetDeviceResponse__Output } from "../server/generated/eniagent/v1/GetDeviceResponse.js";
+import type { GetEniResponse__Output } from "../server/generated/eniagent/v1/GetEniResponse.js";
+import type { GetHostReportResponse__Output } from "../server/generated/eniagent/v1/GetHostReportResponse.js";
+import type { GetOperationResponse__Output } from "../server/generated/eniagent/v1/GetOperationResponse.js";
+import type { HostReport__Output } from "../server/generated/eniagent/v1/HostReport.js";
+import type { ListDevicesResponse__Output } from "../server/generated/eniagent/v1/ListDevicesResponse.js";
+import type { ListEnisResponse__Output } from "../server/generated/eniagent/v1/ListEnisResponse.js";
+import type { ListOperationsRequest } from "../server/generated/eniagent/v1/ListOperationsRequest.js";
+import type { ListOperationsResponse__Output } from "../server/generated/eniagent/v1/ListOperationsResponse.js";
+import type { Operation__Output } from "../server/generated/eniagent/v1/Operation.js";
+import type { PrepareTerminationResponse__Output } from "../server/generated/eniagent/v1/PrepareTerminationResponse.js";
+import type { PutEniIntentRequest } from "../server/generated/eniagent/v1/PutEniIntentRequest.js";
+import type { PutEniIntentResponse__Output } from "../server/generated/eniagent/v1/PutEniIntentResponse.js";
+import type { ReleaseEniRequest } from "../server/generated/eniagent/v1/ReleaseEniRequest.js";
+import type { ReleaseEniResponse__Output } from "../server/generated/eniagent/v1/ReleaseEniResponse.js";
+import type { RestoreDeviceRequest } from "../server/generated/eniagent/v1/RestoreDeviceRequest.js";
+import type { RestoreDeviceResponse__Output } from "../server/generated/eniagent/v1/RestoreDeviceResponse.js";
+import type { SyncEniIntentsRequest } from "../server/generated/eniagent/v1/SyncEniIntentsRequest.js";
+import type { SyncEniIntentsResponse__Output } from "../server/generated/eniagent/v1/SyncEniIntentsResponse.js";
+import type { WatchEventsRequest } from "../server/generated/eniagent/v1/WatchEventsRequest.js";
+import type { WatchEventsResponse__Output } from "../server/generated/eniagent/v1/WatchEventsResponse.js";
+import type { HealthClient } from "../server/generated/grpc/health/v1/Health.js";
+import type { HealthCheckResponse__Output } from "../server/generated/grpc/health/v1/HealthCheckResponse.js";
+import { loadApiDefinition } from "../server/load-definition.js";
+import { errorFromStatus } from "./error-from-status.js";
 
 export type AgentTarget =
   | { socketPath: string }
@@ -69,7 +71,7 @@ export type AgentTarget =
       };
     };
 
-export interface AgentClientOptions {
+interface AgentClientOptions {
   /** Deadline of each unary call unless the call says otherwise. Default 30 s. */
   deadlineMs?: number;
 }
@@ -81,7 +83,7 @@ export interface CallOptions {
   signal?: AbortSignal;
 }
 
-export interface WatchOptions {
+interface WatchOptions {
   /** Ends the stream quietly (the iteration just stops). */
   signal?: AbortSignal;
   /** Called once the server's subscription is active (events from then on are delivered). */
@@ -168,6 +170,16 @@ export class AgentClient {
     const { operation } = await this.#unary<RestoreDeviceResponse__Output>(
       (md, opts, cb) => this.#agent.restoreDevice(request, md, opts, cb),
       options,
+    );
+    return required(operation, "operation");
+  }
+
+  /** Idempotent on the daemon (confirming twice is OK), so a reset connection retries it. */
+  async confirmOperation(operationId: string, options?: CallOptions): Promise<Operation__Output> {
+    const { operation } = await this.#unary<ConfirmOperationResponse__Output>(
+      (md, opts, cb) => this.#agent.confirmOperation({ operationId }, md, opts, cb),
+      options,
+      READ_ONLY,
     );
     return required(operation, "operation");
   }
