@@ -2,6 +2,8 @@
  * Domain records → wire messages. Absent values become the proto defaults the
  * API documents ("" for none, -1 for an unknown index, unset timestamps).
  */
+
+import type { EniStatus } from "../intents/index.js";
 import type {
   AgentEvent,
   DeviceIdentity,
@@ -15,6 +17,7 @@ import type {
 } from "./core-types.js";
 import type { Device } from "./generated/eniagent/v1/Device.js";
 import type { DeviceIdentity as DeviceIdentityProto } from "./generated/eniagent/v1/DeviceIdentity.js";
+import type { EniStatus as EniStatusProto } from "./generated/eniagent/v1/EniStatus.js";
 import type { ErrorDetail } from "./generated/eniagent/v1/ErrorDetail.js";
 import type { Event } from "./generated/eniagent/v1/Event.js";
 import type { Health } from "./generated/eniagent/v1/Health.js";
@@ -240,6 +243,8 @@ export function eventToProto(event: AgentEvent): Event {
           revertStatus: OPERATION_STATUS[event.revertStatus],
         },
       };
+    case "eni_phase_changed":
+      return { ...head, eniPhaseChanged: eniStatusToProto(event.status) };
     default: {
       const unreachable: never = event;
       return unreachable;
@@ -286,5 +291,21 @@ export function hostReportToProto(report: HostReport): HostReportProto {
     journal: { ...report.journal },
     checks: report.checks.map((c) => ({ ...c, severity: CHECK_SEVERITY[c.severity] })),
     health: healthToProto(report.health),
+  };
+}
+
+/** The controller contract's status of one ENI. */
+export function eniStatusToProto(status: EniStatus): EniStatusProto {
+  return {
+    eniId: status.eniId,
+    owner: status.owner,
+    phase: `ENI_PHASE_${status.phase}`,
+    generation: String(status.generation),
+    observedGeneration: String(status.observedGeneration),
+    driver: status.driver ?? "",
+    pciAddress: status.pciAddress ?? "",
+    macAddress: status.mac ?? "",
+    detail: status.detail,
+    error: status.error === null ? null : errorToProto(status.error.toJSON()),
   };
 }
