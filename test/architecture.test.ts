@@ -71,12 +71,15 @@ const LAYERS: Readonly<Record<string, readonly string[]>> = {
   // The AWS layer takes the driver's restore and the clock injected: it
   // imports nothing but common.
   aws: ["common"],
-  server: ["common", "sysfs"],
+  // The controller contract's intents take the engine, IMDS and the
+  // inventory as injected ports, like aws/.
+  intents: ["common"],
+  server: ["common", "sysfs", "intents"],
   client: ["common", "server/generated/", "server/error-status.js", "server/load-definition.js"],
   // kubelet's device plugin: its own gRPC servers and clients, on the
   // server's listener and socket helpers; only the agent (which feeds it) imports it.
   kubelet: ["common", "server"],
-  agent: ["common", "sysfs", "sim", "driver", "aws", "server", "kubelet"],
+  agent: ["common", "sysfs", "sim", "driver", "aws", "intents", "server", "kubelet"],
   cli: ["common", "sysfs", "sim", "driver", "aws", "server", "client", "agent"],
 };
 

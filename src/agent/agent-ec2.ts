@@ -46,6 +46,12 @@ interface AgentEc2Deps {
   bootedAtMs?: number;
 }
 
+/**
+ * How long one ReleaseEni may spend on EC2: a detach usually settles in
+ * seconds, and a slower one is finished by the controller's retry.
+ */
+const RELEASE_ENI_BUDGET_MS = 120_000;
+
 export class AgentEc2 {
   readonly #deps: AgentEc2Deps;
   #plan: { key: string; plan: ReleasePlan } | null = null;
@@ -178,6 +184,29 @@ export class AgentEc2 {
     const actions = await this.actions();
     const outcome = await protectOwnedEni(actions, eniId, { deadlineMs: Date.now() + 30_000 });
     this.#deps.log.info({ eni: eniId, outcome }, "DeleteOnTermination on bind");
+  }
+
+  /**
+   * ReleaseEni's detach-and-delete mode: detach (Force only as configured),
+   * wait until available, delete, within RELEASE_ENI_BUDGET_MS. Owned ENIs
+   * only (FAILED_PRECONDITION, guard "not-owned"); a dry-run configuration
+   * is FAILED_PRECONDITION too, since nothing was deleted.
+   */
+  async detachAndDelete(eniId: EniId): Promise<void> {
+    const actions = await this.actions();
+    const outcome = await actions.detachAndDelete(eniId, {
+      deadlineMs: Date.now() + RELEASE_ENI_BUDGET_MS,
+    });
+    this.#deps.log.info({ eni: eniId, outcome }, "ENI detached and deleted on release");
+    if (outcome === "dry-run") {
+      throw new AgentError(
+        "FAILED_PRECONDITION",
+        `${eniId} was not deleted: EC2 calls are dry runs`,
+        {
+          remedy: "release again without detach-and-delete, and detach from the controller",
+        },
+      );
+    }
   }
 
   /** `ec2.leakSweep`: deletes owned ENIs left `available` (see src/aws/leak-sweeper.ts). */

@@ -4,7 +4,7 @@
  * them as an ordered list of start/stop hooks:
  *
  *   state dir → adapters → metrics → EC2 client → IMDS identity
- *   → journal recovery (stop: drain) → desired bindings → release plans
+ *   → journal recovery (stop: drain) → desired bindings → ENI intents → release plans
  *   → reconciler → confirmation watch → device watcher → termination watcher
  *   → leak sweeper
  *   → config watcher → kubelet device plugin (when on) → gRPC listeners
@@ -23,6 +23,7 @@
 import type { TerminationWatcher as AwsWatcher, LeakSweeper } from "../aws/index.js";
 import { type AgentError, toAgentError } from "../common/index.js";
 import { ConfirmationWatch, type DriverEngine, Reconciler, realClock } from "../driver/index.js";
+import type { EniIntents } from "../intents/index.js";
 import { AgentServer, type AgentServerOptions } from "../server/index.js";
 import { AgentEc2 } from "./agent-ec2.js";
 import { buildEngine } from "./agent-engine.js";
@@ -34,6 +35,7 @@ import {
   recoveryHook,
   stateDirHook,
 } from "./agent-hooks.js";
+import { agentIntents } from "./agent-intents.js";
 import { AgentKubelet } from "./agent-kubelet.js";
 import { type AgentLog, progressLogger } from "./agent-log.js";
 import { AgentMetrics } from "./agent-metrics.js";
@@ -81,6 +83,8 @@ export class Agent {
   readonly server: AgentServer;
   readonly metrics: AgentMetrics;
   readonly identity: ImdsIdentity;
+  /** The controller contract: ENI intents, the release handshake, status. */
+  readonly intents: EniIntents;
   /** The EC2 client, made on first use (the release plan's; counts API errors). */
   readonly ec2: AgentEc2Client;
   /** The Auto Scaling client, made on first use (lifecycle actions). */
@@ -104,6 +108,7 @@ export class Agent {
     const { adapters, log } = deps;
     const current = () => this.#config;
     let core: EniAgentCore | null = null;
+    let intents: EniIntents | null = null;
     const refreshHealth = () => core?.refreshHealth();
 
     this.metrics = new AgentMetrics(
@@ -121,7 +126,11 @@ export class Agent {
           log.debug({ err }, "IMDS identity refresh failed");
           refreshHealth();
         },
-        onRefresh: refreshHealth,
+        onRefresh: () => {
+          refreshHealth();
+          // An ENI an intent waits for may be listed now.
+          intents?.reconcile();
+        },
       },
       { intervalMs: () => current().imds.identityIntervalMs },
     );
@@ -200,6 +209,17 @@ export class Agent {
       pools: () => this.kubelet.guard(),
     });
     this.core = core;
+    intents = agentIntents({
+      stateDir: config.stateDir,
+      sysfs: adapters.sysfs,
+      engine: this.engine,
+      identity: this.identity,
+      mayBind: () => this.core.mayBind(),
+      log,
+      publish: (status) => this.core.publish({ kind: "eni_phase_changed", status }),
+      detachAndDelete: (eniId) => this.#ec2.detachAndDelete(eniId),
+    });
+    this.intents = intents;
     this.kubelet = new AgentKubelet({
       config: current,
       core,
@@ -237,7 +257,10 @@ export class Agent {
     this.devices = deviceWatcherFor(config, current, {
       sysfs: adapters.sysfs,
       log,
-      onChanges: (changes) => this.core.deviceChanges(changes),
+      onChanges: (changes) => {
+        this.core.deviceChanges(changes);
+        this.intents.reconcile();
+      },
     });
     this.configWatcher = new ConfigWatcher(
       {
@@ -250,7 +273,7 @@ export class Agent {
       },
       { path: deps.configPath ?? null },
     );
-    this.server = new AgentServer({ core: this.core, log }, serverOptions);
+    this.server = new AgentServer({ core: this.core, intents: this.intents, log }, serverOptions);
     this.#lifecycle = new Lifecycle(log, { startTimeoutMs: deps.startTimeoutMs })
       .add(stateDirHook(config.stateDir, deps.owner))
       .add(adaptersHook(adapters.services))
@@ -260,6 +283,7 @@ export class Agent {
       .add(this.identity)
       .add(recoveryHook(this.core, config.transactions.drainTimeoutMs, log))
       .add(hook("desired-bindings", () => this.core.applyDesired()))
+      .add(this.intents)
       .add(hook("release-plans", () => this.core.resumeTermination()))
       .add(this.#reconciler)
       .add(this.#confirmations)

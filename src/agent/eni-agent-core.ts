@@ -23,6 +23,7 @@ import type { DriverEngine, RecoveryReport } from "../driver/index.js";
 import type { AgentCore, CallContext } from "../server/agent-core.js";
 import type {
   AgentEvent,
+  AgentEventPayload,
   BindRequest,
   DeviceList,
   DeviceRecord,
@@ -159,7 +160,7 @@ export class EniAgentCore implements AgentCore {
       recentOperation: (device) =>
         this.#records.recent(device, deps.config().deviceWatch.pollIntervalMs),
       refreshIdentity: () => deps.identity.refresh(),
-      mayBind: () => !this.#stopping && this.#runner.pendingNotice() === null,
+      mayBind: () => this.mayBind(),
       applyDesired: (device) => deps.engine.deviceAdded(device),
       applied: (device, driver) => this.#protectIfDpdk(device, driver),
       driftFound: () => deps.metrics?.drift.inc(),
@@ -314,6 +315,16 @@ export class EniAgentCore implements AgentCore {
 
   health(): HealthReport {
     return this.#health;
+  }
+
+  /** Sends an event to every WatchEvents subscriber (the contract's phase changes). */
+  publish(payload: AgentEventPayload): void {
+    this.#hub.emit(payload);
+  }
+
+  /** False while stopping or terminating: no new binding then (hot-attach, intents). */
+  mayBind(): boolean {
+    return !this.#stopping && this.#runner.pendingNotice() === null;
   }
 
   // --- for the composition root -----------------------------------------------

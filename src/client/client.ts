@@ -13,8 +13,10 @@
  * the transport ended it (a GOAWAY, e.g. nghttp2's rapid-reset guard after
  * 1,000 cancellations on one connection; a dropped connection). Such a call
  * rejects with UNAVAILABLE, never INTERNAL, and a read-only call is retried
- * on a new connection, twice at most and within its deadline; a mutating
- * call is not (the daemon may have acted on it: look the operation up).
+ * on a new connection, twice at most and within its deadline, and so is a
+ * call of the controller contract (its request id makes a repeat join or
+ * answer the first); any other mutating call is not (the daemon may have
+ * acted on it: look the operation up).
  */
 import * as grpc from "@grpc/grpc-js";
 import { AgentError, isAgentError } from "../common/index.js";
@@ -25,18 +27,27 @@ import type { ConfirmOperationResponse__Output } from "../server/generated/eniag
 import type { Device__Output } from "../server/generated/eniagent/v1/Device.js";
 import type { DeviceSelector } from "../server/generated/eniagent/v1/DeviceSelector.js";
 import type { EniAgentServiceClient } from "../server/generated/eniagent/v1/EniAgentService.js";
+import type { EniStatus__Output } from "../server/generated/eniagent/v1/EniStatus.js";
 import type { Event__Output } from "../server/generated/eniagent/v1/Event.js";
 import type { GetDeviceResponse__Output } from "../server/generated/eniagent/v1/GetDeviceResponse.js";
+import type { GetEniResponse__Output } from "../server/generated/eniagent/v1/GetEniResponse.js";
 import type { GetHostReportResponse__Output } from "../server/generated/eniagent/v1/GetHostReportResponse.js";
 import type { GetOperationResponse__Output } from "../server/generated/eniagent/v1/GetOperationResponse.js";
 import type { HostReport__Output } from "../server/generated/eniagent/v1/HostReport.js";
 import type { ListDevicesResponse__Output } from "../server/generated/eniagent/v1/ListDevicesResponse.js";
+import type { ListEnisResponse__Output } from "../server/generated/eniagent/v1/ListEnisResponse.js";
 import type { ListOperationsRequest } from "../server/generated/eniagent/v1/ListOperationsRequest.js";
 import type { ListOperationsResponse__Output } from "../server/generated/eniagent/v1/ListOperationsResponse.js";
 import type { Operation__Output } from "../server/generated/eniagent/v1/Operation.js";
 import type { PrepareTerminationResponse__Output } from "../server/generated/eniagent/v1/PrepareTerminationResponse.js";
+import type { PutEniIntentRequest } from "../server/generated/eniagent/v1/PutEniIntentRequest.js";
+import type { PutEniIntentResponse__Output } from "../server/generated/eniagent/v1/PutEniIntentResponse.js";
+import type { ReleaseEniRequest } from "../server/generated/eniagent/v1/ReleaseEniRequest.js";
+import type { ReleaseEniResponse__Output } from "../server/generated/eniagent/v1/ReleaseEniResponse.js";
 import type { RestoreDeviceRequest } from "../server/generated/eniagent/v1/RestoreDeviceRequest.js";
 import type { RestoreDeviceResponse__Output } from "../server/generated/eniagent/v1/RestoreDeviceResponse.js";
+import type { SyncEniIntentsRequest } from "../server/generated/eniagent/v1/SyncEniIntentsRequest.js";
+import type { SyncEniIntentsResponse__Output } from "../server/generated/eniagent/v1/SyncEniIntentsResponse.js";
 import type { WatchEventsRequest } from "../server/generated/eniagent/v1/WatchEventsRequest.js";
 import type { WatchEventsResponse__Output } from "../server/generated/eniagent/v1/WatchEventsResponse.js";
 import type { HealthClient } from "../server/generated/grpc/health/v1/Health.js";
@@ -86,8 +97,10 @@ const RESET_RETRY_DELAYS_MS = [20, 200] as const;
 
 const READ_ONLY = "read-only";
 const MUTATING = "mutating";
-/** Whether a call may be sent again when its connection was reset (reads only). */
-type CallKind = typeof READ_ONLY | typeof MUTATING;
+/** A mutating call that carries a request id: the daemon answers a repeat, never acts twice. */
+const IDEMPOTENT = "idempotent";
+/** Whether a call may be sent again when its connection was reset (reads and request ids). */
+type CallKind = typeof READ_ONLY | typeof MUTATING | typeof IDEMPOTENT;
 
 /** A failed call's status as grpc-js reports it. */
 type CallFailure = Partial<grpc.ServiceError>;
@@ -210,6 +223,62 @@ export class AgentClient {
     );
   }
 
+  /** PutEniIntent (docs/controllers.md); retried on a reset connection: the request id makes it safe. */
+  async putEniIntent(
+    request: PutEniIntentRequest,
+    options?: CallOptions,
+  ): Promise<EniStatus__Output> {
+    const { status } = await this.#unary<PutEniIntentResponse__Output>(
+      (md, opts, cb) => this.#agent.putEniIntent(request, md, opts, cb),
+      options,
+      IDEMPOTENT,
+    );
+    return required(status, "status");
+  }
+
+  /** ReleaseEni: resolves once the ENI is SAFE_TO_DETACH or NOT_PRESENT (the outcome). */
+  releaseEni(
+    request: ReleaseEniRequest,
+    options?: CallOptions,
+  ): Promise<ReleaseEniResponse__Output> {
+    return this.#unary<ReleaseEniResponse__Output>(
+      (md, opts, cb) => this.#agent.releaseEni(request, md, opts, cb),
+      options,
+      IDEMPOTENT,
+    );
+  }
+
+  /** SyncEniIntents: the owner's complete set; per-ENI failures are in the response. */
+  syncEniIntents(
+    request: SyncEniIntentsRequest,
+    options?: CallOptions,
+  ): Promise<SyncEniIntentsResponse__Output> {
+    return this.#unary<SyncEniIntentsResponse__Output>(
+      (md, opts, cb) => this.#agent.syncEniIntents(request, md, opts, cb),
+      options,
+      IDEMPOTENT,
+    );
+  }
+
+  async getEni(eniId: string, options?: CallOptions): Promise<EniStatus__Output> {
+    const { status } = await this.#unary<GetEniResponse__Output>(
+      (md, opts, cb) => this.#agent.getEni({ eniId }, md, opts, cb),
+      options,
+      READ_ONLY,
+    );
+    return required(status, "status");
+  }
+
+  /** The ENIs of `owner` (all when empty), by ENI id. */
+  async listEnis(owner = "", options?: CallOptions): Promise<EniStatus__Output[]> {
+    const { statuses } = await this.#unary<ListEnisResponse__Output>(
+      (md, opts, cb) => this.#agent.listEnis({ owner }, md, opts, cb),
+      options,
+      READ_ONLY,
+    );
+    return statuses;
+  }
+
   /** grpc.health.v1 Check: "" or "eniagent.v1.EniAgentService" for the agent, or a component. */
   async checkHealth(service = "", options?: CallOptions): Promise<ServingStatus> {
     const response = await this.#unary<HealthCheckResponse__Output>(
@@ -261,7 +330,7 @@ export class AgentClient {
       } catch (failure) {
         const delayMs = RESET_RETRY_DELAYS_MS[attempt];
         const retry =
-          kind === READ_ONLY &&
+          kind !== MUTATING &&
           delayMs !== undefined &&
           endedByTransport(failure) &&
           options.signal?.aborted !== true &&

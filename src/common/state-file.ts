@@ -8,7 +8,7 @@
  */
 import { randomUUID } from "node:crypto";
 import { closeSync, fsyncSync, openSync, renameSync, rmSync, writeSync } from "node:fs";
-import { mkdir, open, rename, rm } from "node:fs/promises";
+import { mkdir, open, readFile, rename, rm } from "node:fs/promises";
 import { join } from "node:path";
 import { AgentError } from "./agent-error.js";
 
@@ -79,6 +79,17 @@ export function atomicWriteFileSync(dir: string, name: string, text: string): vo
 /** Each write its own temp file: two replaces of one file must never share one. */
 function tempPath(path: string): string {
   return `${path}.${randomUUID()}.tmp`;
+}
+
+/** The text of `<dir>/<name>`; null when the file does not exist (nothing stored yet). */
+export async function readStateFile(dir: string, name: string): Promise<string | null> {
+  const path = join(dir, name);
+  try {
+    return await readFile(path, "utf8");
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === "ENOENT") return null;
+    throw stateIoError("read", path, err);
+  }
 }
 
 export async function syncDir(dir: string): Promise<void> {

@@ -8,6 +8,7 @@
  * restore / repair / deviceAdded / applyDesired.
  */
 import { randomUUID } from "node:crypto";
+import { parseConfirmWindow } from "../common/confirm-window.js";
 import { AgentError, type DriverName, isAgentError, type PciAddress } from "../common/index.js";
 import {
   DEFAULT_DRIVER_ALLOWLIST,
@@ -19,7 +20,6 @@ import {
   type Sysfs,
 } from "../sysfs/index.js";
 import { type Clock, realClock } from "./clock.js";
-import { parseConfirmWindow } from "./confirm-window.js";
 import { Confirmations, type PendingConfirmation } from "./confirmations.js";
 import { type DesiredApplied, DesiredState } from "./desired-state.js";
 import { DeviceLocks, type Lease } from "./device-locks.js";

@@ -1,11 +1,5 @@
 export { type Clock, realClock, steppingClock } from "./clock.js";
 export {
-  isConfirmWindow,
-  MAX_CONFIRM_WITHIN_MS,
-  MIN_CONFIRM_WITHIN_MS,
-  parseConfirmWindow,
-} from "./confirm-window.js";
-export {
   type AutoConfirm,
   ConfirmationWatch,
   type ConfirmationWatchOptions,

@@ -7,6 +7,8 @@
  * operation id) and the rule the planner writes overrides by; anything else
  * makes the whole record a reported, skipped problem.
  */
+
+import { isConfirmWindow } from "../common/confirm-window.js";
 import {
   isInterfaceName,
   isMac,
@@ -15,7 +17,6 @@ import {
   parseKernelDriverName,
   parsePciAddress,
 } from "../sysfs/index.js";
-import { isConfirmWindow } from "./confirm-window.js";
 import { isWritableOverride } from "./plan-transaction.js";
 
 const KINDS = ["bind", "restore", "repair", "drift"];

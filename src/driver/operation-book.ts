@@ -4,9 +4,10 @@
  * is durable, or says where it is not: end records the journal refused wait
  * here for their retry. Device health is derived from it, never stored apart.
  */
+
+import { deadlineAfter } from "../common/confirm-window.js";
 import { type PciAddress, toAgentError } from "../common/index.js";
 import type { Clock } from "./clock.js";
-import { deadlineAfter } from "./confirm-window.js";
 import {
   applyRecord,
   compactRecords,

@@ -3,13 +3,10 @@
  * the strict parsers, call the core with an AbortSignal bound to the call,
  * map the result to the wire. Every failure leaves through toServiceError.
  */
-import type * as grpc from "@grpc/grpc-js";
-import type { AgentCore, CallContext } from "./agent-core.js";
-import { identify, type ListenerPolicy } from "./authorize.js";
-import { callContext, type ScopedContext } from "./call-context.js";
-import { toServiceError } from "./error-status.js";
+import type { AgentCore } from "./agent-core.js";
+import type { ListenerPolicy } from "./authorize.js";
 import type { EniAgentServiceHandlers } from "./generated/eniagent/v1/EniAgentService.js";
-import { peerCertificate } from "./guard-service.js";
+import { type IntentApi, intentHandlers } from "./intent-handlers.js";
 import { reuseLast } from "./reuse-last.js";
 import type { StreamRegistry } from "./stream-registry.js";
 import {
@@ -19,6 +16,7 @@ import {
   operationToProto,
   planToProto,
 } from "./to-proto.js";
+import { unary } from "./unary-call.js";
 import {
   parseBindRequest,
   parseOperationId,
@@ -36,30 +34,8 @@ interface HandlerDeps {
   serverSignal: AbortSignal;
   watchStreams: StreamRegistry;
   maxQueuedEvents: number;
-}
-
-type UnaryCall<Req> = grpc.ServerUnaryCall<Req, unknown>;
-
-function unary<Req, Res>(
-  deps: HandlerDeps,
-  run: (request: Req, ctx: CallContext) => Promise<Res>,
-): grpc.handleUnaryCall<Req, Res> {
-  return (call: UnaryCall<Req>, callback: grpc.sendUnaryData<Res>) => {
-    let scope: ScopedContext;
-    try {
-      scope = callContext(call, identify(deps.policy, peerCertificate(call)), deps.serverSignal);
-    } catch (err) {
-      callback(toServiceError(err));
-      return;
-    }
-    // run() is async, so validation errors thrown inside it arrive as rejections too.
-    void run(call.request, scope.ctx)
-      .then(
-        (response) => callback(null, response),
-        (err: unknown) => callback(toServiceError(err)),
-      )
-      .finally(scope.done);
-  };
+  /** The controller contract; absent: its RPCs answer FAILED_PRECONDITION. */
+  intents?: IntentApi;
 }
 
 export function agentHandlers(deps: HandlerDeps): EniAgentServiceHandlers {
@@ -123,5 +99,7 @@ export function agentHandlers(deps: HandlerDeps): EniAgentServiceHandlers {
         operation: result.operation === null ? null : operationToProto(result.operation),
       };
     }),
+
+    ...intentHandlers(deps),
   };
 }

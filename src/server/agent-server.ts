@@ -24,6 +24,7 @@ import type { ListenerPolicy } from "./authorize.js";
 import { type ConnectionStats, GatedListener, type ListenAddress } from "./gated-listener.js";
 import { guardedServer } from "./guard-service.js";
 import { healthHandlers } from "./health-service.js";
+import type { IntentApi } from "./intent-handlers.js";
 import { LazyReflection } from "./lazy-reflection.js";
 import { loadApiDefinition } from "./load-definition.js";
 import {
@@ -45,6 +46,8 @@ export interface ServerLog {
 
 export interface AgentServerDeps {
   core: AgentCore;
+  /** The controller contract's RPCs; absent: they answer FAILED_PRECONDITION. */
+  intents?: IntentApi;
   log?: ServerLog;
 }
 
@@ -83,6 +86,7 @@ const LISTENER_NAMES: Readonly<Record<ListenerKind, string>> = {
 export class AgentServer implements Service {
   readonly name = "grpc-server";
   readonly #core: AgentCore;
+  readonly #intents: IntentApi | undefined;
   readonly #log: ServerLog | undefined;
   readonly #options: ResolvedServerOptions;
   /** Aborted when stop() gives up waiting: in-flight calls see their signal abort. */
@@ -97,6 +101,7 @@ export class AgentServer implements Service {
   /** Validates the options (INVALID_ARGUMENT for plaintext TCP and other unsafe settings). */
   constructor(deps: AgentServerDeps, options: AgentServerOptions = {}) {
     this.#core = deps.core;
+    this.#intents = deps.intents;
     this.#log = deps.log;
     this.#options = resolveServerOptions(options);
   }
@@ -266,6 +271,7 @@ export class AgentServer implements Service {
       api.agentService,
       agentHandlers({
         core: this.#core,
+        intents: this.#intents,
         policy,
         driverAllowlist,
         serverSignal: this.#forced.signal,

@@ -32,6 +32,11 @@ const AGENT_METHOD_ACCESS: Record<keyof EniAgentServiceDefinition, Access> = {
   WatchEvents: "read",
   GetHostReport: "read",
   PrepareTermination: "write",
+  PutEniIntent: "write",
+  ReleaseEni: "write",
+  SyncEniIntents: "write",
+  GetEni: "read",
+  ListEnis: "read",
 };
 
 const AGENT_SERVICE_PREFIX = "/eniagent.v1.EniAgentService/";

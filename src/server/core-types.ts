@@ -13,6 +13,7 @@ import type {
   Mac,
   PciAddress,
 } from "../common/index.js";
+import type { EniStatus } from "../intents/index.js";
 import type { DeviceHolder } from "../sysfs/sysfs.js";
 
 export type { DeviceHolder };
@@ -287,6 +288,8 @@ export type AgentEventPayload =
       revertOperationId: string;
       /** How the restore ended: "succeeded" means the device is home, verified. */
       revertStatus: OperationStatus;
-    };
+    }
+  /** An ENI of the controller contract changed phase or observed generation. */
+  | { kind: "eni_phase_changed"; status: EniStatus };
 
 export type AgentEventKind = AgentEventPayload["kind"];

@@ -77,6 +77,7 @@ export const EVENT_KIND = {
   confirmation_pending: "EVENT_KIND_CONFIRMATION_PENDING",
   confirmed: "EVENT_KIND_CONFIRMED",
   reverted_unconfirmed: "EVENT_KIND_REVERTED_UNCONFIRMED",
+  eni_phase_changed: "EVENT_KIND_ENI_PHASE_CHANGED",
 } as const satisfies Record<AgentEventKind, string>;
 
 export const TERMINATION_SOURCE = {

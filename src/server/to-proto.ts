@@ -4,6 +4,8 @@
  * default (""), and an unknown index is sent as -1 as the API documents
  * (docs/api.md, "Absent values and field presence").
  */
+
+import type { EniStatus } from "../intents/index.js";
 import type {
   AgentEvent,
   DeviceIdentity,
@@ -17,6 +19,7 @@ import type {
 } from "./core-types.js";
 import type { Device } from "./generated/eniagent/v1/Device.js";
 import type { DeviceIdentity as DeviceIdentityProto } from "./generated/eniagent/v1/DeviceIdentity.js";
+import type { EniStatus as EniStatusProto } from "./generated/eniagent/v1/EniStatus.js";
 import type { ErrorDetail } from "./generated/eniagent/v1/ErrorDetail.js";
 import type { Event } from "./generated/eniagent/v1/Event.js";
 import type { Health } from "./generated/eniagent/v1/Health.js";
@@ -242,6 +245,8 @@ export function eventToProto(event: AgentEvent): Event {
           revertStatus: OPERATION_STATUS[event.revertStatus],
         },
       };
+    case "eni_phase_changed":
+      return { ...head, eniPhaseChanged: eniStatusToProto(event.status) };
     default: {
       const unreachable: never = event;
       return unreachable;
@@ -288,5 +293,21 @@ export function hostReportToProto(report: HostReport): HostReportProto {
     journal: { ...report.journal },
     checks: report.checks.map((c) => ({ ...c, severity: CHECK_SEVERITY[c.severity] })),
     health: healthToProto(report.health),
+  };
+}
+
+/** The controller contract's status of one ENI. */
+export function eniStatusToProto(status: EniStatus): EniStatusProto {
+  return {
+    eniId: status.eniId,
+    owner: status.owner,
+    phase: `ENI_PHASE_${status.phase}`,
+    generation: String(status.generation),
+    observedGeneration: String(status.observedGeneration),
+    driver: status.driver ?? "",
+    pciAddress: status.pciAddress ?? "",
+    macAddress: status.mac ?? "",
+    detail: status.detail,
+    error: status.error === null ? null : errorToProto(status.error.toJSON()),
   };
 }

@@ -4,9 +4,10 @@
  * branded values. Failures are INVALID_ARGUMENT naming the field.
  */
 
-import type { PciAddress } from "../common/index.js";
+import { isConfirmWindow } from "../common/confirm-window.js";
+import type { EniId, PciAddress } from "../common/index.js";
 import { AgentError, isAgentError, quoteInput } from "../common/index.js";
-import { isConfirmWindow } from "../driver/confirm-window.js";
+import { parseOwner } from "../intents/index.js";
 import {
   DEFAULT_DRIVER_ALLOWLIST,
   isOperationId,
@@ -37,7 +38,7 @@ const MAX_PAGE_SIZE = 500;
 const PAGE_TOKEN = /^[A-Za-z0-9._~=-]{1,512}$/;
 
 /** Runs a parser; its INVALID_ARGUMENT gets the field name in front. */
-function field<T>(name: string, parse: () => T): T {
+export function field<T>(name: string, parse: () => T): T {
   try {
     return parse();
   } catch (err) {
@@ -163,6 +164,10 @@ export interface WatchFilter {
   /** null: every kind. */
   kinds: ReadonlySet<AgentEventKind> | null;
   pciAddress: PciAddress | null;
+  /** Contract events of this owner only; null: all. */
+  owner: string | null;
+  /** Events about this ENI only; null: all. */
+  eniId: EniId | null;
 }
 
 export function parseWatchFilter(request: WatchEventsRequest__Output): WatchFilter {
@@ -180,5 +185,7 @@ export function parseWatchFilter(request: WatchEventsRequest__Output): WatchFilt
   return {
     kinds: kinds.size === 0 ? null : kinds,
     pciAddress: optionalPci("pci_address", request.pciAddress),
+    owner: request.owner === "" ? null : field("owner", () => parseOwner(request.owner)),
+    eniId: request.eniId === "" ? null : field("eni_id", () => parseEniId(request.eniId)),
   };
 }

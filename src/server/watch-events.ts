@@ -45,6 +45,8 @@ export function eventDevice(event: AgentEvent): PciAddress | null {
     case "confirmed":
     case "reverted_unconfirmed":
       return event.pciAddress;
+    case "eni_phase_changed":
+      return event.status.pciAddress as PciAddress | null;
     case "termination_notice":
     case "termination_planned":
     case "health_changed":
@@ -56,8 +58,22 @@ export function eventDevice(event: AgentEvent): PciAddress | null {
   }
 }
 
+/** The ENI a contract event or a release is about; null for the others. */
+function eventEni(event: AgentEvent): string | null {
+  if (event.kind === "eni_phase_changed") return event.status.eniId;
+  if (event.kind === "eni_released") return event.eniId;
+  return null;
+}
+
 export function matchesFilter(filter: WatchFilter, event: AgentEvent): boolean {
   if (filter.kinds !== null && !filter.kinds.has(event.kind)) return false;
+  if (filter.owner !== null && event.kind === "eni_phase_changed") {
+    if (event.status.owner !== filter.owner) return false;
+  }
+  if (filter.eniId !== null) {
+    const eni = eventEni(event);
+    if (eni !== null && eni !== filter.eniId) return false;
+  }
   if (filter.pciAddress === null) return true;
   const device = eventDevice(event);
   return device === null || device === filter.pciAddress;

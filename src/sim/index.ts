@@ -1,4 +1,5 @@
 export { defaultCatalog, MODULE_DEPENDENCIES, pciClassId, pciId } from "./driver-catalog.js";
+export { ENA_HARDWARE, type EniHazard, SimEniWorld } from "./eni-world.js";
 export {
   type FaultAction,
   type FaultHandle,

@@ -70,6 +70,7 @@ t.test("recovery runs before the listeners; stop runs the hooks in reverse", asy
     "imds-identity",
     "journal-recovery",
     "desired-bindings",
+    "eni-intents",
     "release-plans",
     "reconciler",
     "confirmation-watch",

@@ -1,6 +1,7 @@
 /** Collects WatchEvents over the real socket in the background, for assertions. */
 import type { AgentClient } from "../../src/client/client.js";
 import type { Event__Output } from "../../src/server/generated/eniagent/v1/Event.js";
+import type { WatchEventsRequest } from "../../src/server/generated/eniagent/v1/WatchEventsRequest.js";
 import { eventually } from "../agent/harness.js";
 
 export interface EventLog {
@@ -10,16 +11,19 @@ export interface EventLog {
   stop(): Promise<void>;
 }
 
-export async function collectEvents(client: AgentClient): Promise<EventLog> {
+export async function collectEvents(
+  client: AgentClient,
+  request: WatchEventsRequest = {},
+): Promise<EventLog> {
   const events: Event__Output[] = [];
   const abort = new AbortController();
   let subscribed!: () => void;
   const ready = new Promise<void>((r) => (subscribed = r));
   const done = (async () => {
-    for await (const event of client.watchEvents(
-      {},
-      { signal: abort.signal, onSubscribed: subscribed },
-    )) {
+    for await (const event of client.watchEvents(request, {
+      signal: abort.signal,
+      onSubscribed: subscribed,
+    })) {
       events.push(event);
     }
   })();

@@ -38,6 +38,7 @@ const KINDS = [
   "confirmation_pending",
   "confirmed",
   "reverted_unconfirmed",
+  "eni_phase_changed",
 ] as const;
 
 export const HELP = `NAME
@@ -65,6 +66,8 @@ DESCRIPTION
       confirmed                      a bind on trial was confirmed
       reverted_unconfirmed           a bind on trial was reverted: not
                                      confirmed by its deadline
+      eni_phase_changed              an ENI of the controller contract changed
+                                     phase (docs/controllers.md)
 
     Sequence numbers increase by one per event the daemon emits; a gap means
     events were filtered out (by --device or --kind) or dropped.

@@ -55,6 +55,8 @@ function what(e: EventJson): string {
       return `${e.operationId} on ${cell(e.pciAddress)} confirmed (${cell(e.by)})`;
     case "reverted_unconfirmed":
       return `${e.operationId} on ${cell(e.pciAddress)} not confirmed by ${cell(e.deadline)}: reverted by ${cell(e.revertOperationId)} (${e.revertStatus})`;
+    case "eni_phase_changed":
+      return `${e.eniId} ${e.phase} (generation ${e.observedGeneration}/${e.generation}, ${e.owner ?? "no owner"})${e.pciAddress ? ` at ${e.pciAddress}` : ""}${e.detail ? `: ${e.detail}` : ""}`;
     default:
       return "";
   }

@@ -277,6 +277,20 @@ export function eventJson(e: Event) {
         revertOperationId: text(e.revertedUnconfirmed?.revertOperationId),
         revertStatus: enumWord(e.revertedUnconfirmed?.revertStatus ?? 0, "OPERATION_STATUS_"),
       };
+    case "eniPhaseChanged": {
+      const st = e.eniPhaseChanged;
+      return {
+        ...head,
+        kind: "eni_phase_changed" as const,
+        eniId: st?.eniId ?? null,
+        owner: text(st?.owner),
+        phase: enumWord(st?.phase ?? 0, "ENI_PHASE_"),
+        generation: Number(st?.generation ?? 0),
+        observedGeneration: Number(st?.observedGeneration ?? 0),
+        pciAddress: text(st?.pciAddress),
+        detail: text(st?.detail),
+      };
+    }
     default:
       return { ...head, kind: "unknown" as const };
   }

@@ -3,8 +3,9 @@
  * A number with a unit (ms, s, m, h), or plain seconds; the daemon's bounds
  * (1 s to 24 h) are checked here too, so a typo fails before any request.
  */
+
+import { isConfirmWindow } from "../../common/confirm-window.js";
 import { quoteInput } from "../../common/index.js";
-import { isConfirmWindow } from "../../driver/confirm-window.js";
 import { usage } from "../flags.js";
 
 const UNIT_MS: Readonly<Record<string, number>> = { ms: 1, s: 1_000, m: 60_000, h: 3_600_000 };

@@ -19,11 +19,16 @@ import type { DeviceSelector as _eniagent_v1_DeviceSelector, DeviceSelector__Out
 import type { DriftFound as _eniagent_v1_DriftFound, DriftFound__Output as _eniagent_v1_DriftFound__Output } from './eniagent/v1/DriftFound.js';
 import type { DriverChanged as _eniagent_v1_DriverChanged, DriverChanged__Output as _eniagent_v1_DriverChanged__Output } from './eniagent/v1/DriverChanged.js';
 import type { EniAgentServiceClient as _eniagent_v1_EniAgentServiceClient, EniAgentServiceDefinition as _eniagent_v1_EniAgentServiceDefinition } from './eniagent/v1/EniAgentService.js';
+import type { EniFailure as _eniagent_v1_EniFailure, EniFailure__Output as _eniagent_v1_EniFailure__Output } from './eniagent/v1/EniFailure.js';
+import type { EniIntent as _eniagent_v1_EniIntent, EniIntent__Output as _eniagent_v1_EniIntent__Output } from './eniagent/v1/EniIntent.js';
 import type { EniReleased as _eniagent_v1_EniReleased, EniReleased__Output as _eniagent_v1_EniReleased__Output } from './eniagent/v1/EniReleased.js';
+import type { EniStatus as _eniagent_v1_EniStatus, EniStatus__Output as _eniagent_v1_EniStatus__Output } from './eniagent/v1/EniStatus.js';
 import type { ErrorDetail as _eniagent_v1_ErrorDetail, ErrorDetail__Output as _eniagent_v1_ErrorDetail__Output } from './eniagent/v1/ErrorDetail.js';
 import type { Event as _eniagent_v1_Event, Event__Output as _eniagent_v1_Event__Output } from './eniagent/v1/Event.js';
 import type { GetDeviceRequest as _eniagent_v1_GetDeviceRequest, GetDeviceRequest__Output as _eniagent_v1_GetDeviceRequest__Output } from './eniagent/v1/GetDeviceRequest.js';
 import type { GetDeviceResponse as _eniagent_v1_GetDeviceResponse, GetDeviceResponse__Output as _eniagent_v1_GetDeviceResponse__Output } from './eniagent/v1/GetDeviceResponse.js';
+import type { GetEniRequest as _eniagent_v1_GetEniRequest, GetEniRequest__Output as _eniagent_v1_GetEniRequest__Output } from './eniagent/v1/GetEniRequest.js';
+import type { GetEniResponse as _eniagent_v1_GetEniResponse, GetEniResponse__Output as _eniagent_v1_GetEniResponse__Output } from './eniagent/v1/GetEniResponse.js';
 import type { GetHostReportRequest as _eniagent_v1_GetHostReportRequest, GetHostReportRequest__Output as _eniagent_v1_GetHostReportRequest__Output } from './eniagent/v1/GetHostReportRequest.js';
 import type { GetHostReportResponse as _eniagent_v1_GetHostReportResponse, GetHostReportResponse__Output as _eniagent_v1_GetHostReportResponse__Output } from './eniagent/v1/GetHostReportResponse.js';
 import type { GetOperationRequest as _eniagent_v1_GetOperationRequest, GetOperationRequest__Output as _eniagent_v1_GetOperationRequest__Output } from './eniagent/v1/GetOperationRequest.js';
@@ -39,6 +44,8 @@ import type { JournalHealth as _eniagent_v1_JournalHealth, JournalHealth__Output
 import type { KernelModule as _eniagent_v1_KernelModule, KernelModule__Output as _eniagent_v1_KernelModule__Output } from './eniagent/v1/KernelModule.js';
 import type { ListDevicesRequest as _eniagent_v1_ListDevicesRequest, ListDevicesRequest__Output as _eniagent_v1_ListDevicesRequest__Output } from './eniagent/v1/ListDevicesRequest.js';
 import type { ListDevicesResponse as _eniagent_v1_ListDevicesResponse, ListDevicesResponse__Output as _eniagent_v1_ListDevicesResponse__Output } from './eniagent/v1/ListDevicesResponse.js';
+import type { ListEnisRequest as _eniagent_v1_ListEnisRequest, ListEnisRequest__Output as _eniagent_v1_ListEnisRequest__Output } from './eniagent/v1/ListEnisRequest.js';
+import type { ListEnisResponse as _eniagent_v1_ListEnisResponse, ListEnisResponse__Output as _eniagent_v1_ListEnisResponse__Output } from './eniagent/v1/ListEnisResponse.js';
 import type { ListOperationsRequest as _eniagent_v1_ListOperationsRequest, ListOperationsRequest__Output as _eniagent_v1_ListOperationsRequest__Output } from './eniagent/v1/ListOperationsRequest.js';
 import type { ListOperationsResponse as _eniagent_v1_ListOperationsResponse, ListOperationsResponse__Output as _eniagent_v1_ListOperationsResponse__Output } from './eniagent/v1/ListOperationsResponse.js';
 import type { NoIommu as _eniagent_v1_NoIommu, NoIommu__Output as _eniagent_v1_NoIommu__Output } from './eniagent/v1/NoIommu.js';
@@ -48,9 +55,15 @@ import type { OperationResult as _eniagent_v1_OperationResult, OperationResult__
 import type { OperationStep as _eniagent_v1_OperationStep, OperationStep__Output as _eniagent_v1_OperationStep__Output } from './eniagent/v1/OperationStep.js';
 import type { PrepareTerminationRequest as _eniagent_v1_PrepareTerminationRequest, PrepareTerminationRequest__Output as _eniagent_v1_PrepareTerminationRequest__Output } from './eniagent/v1/PrepareTerminationRequest.js';
 import type { PrepareTerminationResponse as _eniagent_v1_PrepareTerminationResponse, PrepareTerminationResponse__Output as _eniagent_v1_PrepareTerminationResponse__Output } from './eniagent/v1/PrepareTerminationResponse.js';
+import type { PutEniIntentRequest as _eniagent_v1_PutEniIntentRequest, PutEniIntentRequest__Output as _eniagent_v1_PutEniIntentRequest__Output } from './eniagent/v1/PutEniIntentRequest.js';
+import type { PutEniIntentResponse as _eniagent_v1_PutEniIntentResponse, PutEniIntentResponse__Output as _eniagent_v1_PutEniIntentResponse__Output } from './eniagent/v1/PutEniIntentResponse.js';
+import type { ReleaseEniRequest as _eniagent_v1_ReleaseEniRequest, ReleaseEniRequest__Output as _eniagent_v1_ReleaseEniRequest__Output } from './eniagent/v1/ReleaseEniRequest.js';
+import type { ReleaseEniResponse as _eniagent_v1_ReleaseEniResponse, ReleaseEniResponse__Output as _eniagent_v1_ReleaseEniResponse__Output } from './eniagent/v1/ReleaseEniResponse.js';
 import type { RestoreDeviceRequest as _eniagent_v1_RestoreDeviceRequest, RestoreDeviceRequest__Output as _eniagent_v1_RestoreDeviceRequest__Output } from './eniagent/v1/RestoreDeviceRequest.js';
 import type { RestoreDeviceResponse as _eniagent_v1_RestoreDeviceResponse, RestoreDeviceResponse__Output as _eniagent_v1_RestoreDeviceResponse__Output } from './eniagent/v1/RestoreDeviceResponse.js';
 import type { RevertedUnconfirmed as _eniagent_v1_RevertedUnconfirmed, RevertedUnconfirmed__Output as _eniagent_v1_RevertedUnconfirmed__Output } from './eniagent/v1/RevertedUnconfirmed.js';
+import type { SyncEniIntentsRequest as _eniagent_v1_SyncEniIntentsRequest, SyncEniIntentsRequest__Output as _eniagent_v1_SyncEniIntentsRequest__Output } from './eniagent/v1/SyncEniIntentsRequest.js';
+import type { SyncEniIntentsResponse as _eniagent_v1_SyncEniIntentsResponse, SyncEniIntentsResponse__Output as _eniagent_v1_SyncEniIntentsResponse__Output } from './eniagent/v1/SyncEniIntentsResponse.js';
 import type { TerminationNotice as _eniagent_v1_TerminationNotice, TerminationNotice__Output as _eniagent_v1_TerminationNotice__Output } from './eniagent/v1/TerminationNotice.js';
 import type { TerminationPlan as _eniagent_v1_TerminationPlan, TerminationPlan__Output as _eniagent_v1_TerminationPlan__Output } from './eniagent/v1/TerminationPlan.js';
 import type { TerminationPlanned as _eniagent_v1_TerminationPlanned, TerminationPlanned__Output as _eniagent_v1_TerminationPlanned__Output } from './eniagent/v1/TerminationPlanned.js';
@@ -94,17 +107,24 @@ export interface ProtoGrpcType {
        * the host, and runs the termination plan.
        * 
        * Read-only RPCs: ListDevices, GetDevice, GetOperation, ListOperations,
-       * WatchEvents, GetHostReport. Mutating RPCs (BindDevice, RestoreDevice,
-       * ConfirmOperation, PrepareTermination, dry runs included) need a caller
-       * with write access.
+       * WatchEvents, GetHostReport, GetEni, ListEnis. Mutating RPCs (BindDevice,
+       * RestoreDevice, ConfirmOperation, PrepareTermination, PutEniIntent,
+       * ReleaseEni, SyncEniIntents, dry runs included) need a caller with write
+       * access.
        */
       EniAgentService: SubtypeConstructor<typeof grpc.Client, _eniagent_v1_EniAgentServiceClient> & { service: _eniagent_v1_EniAgentServiceDefinition }
+      EniFailure: MessageTypeDefinition<_eniagent_v1_EniFailure, _eniagent_v1_EniFailure__Output>
+      EniIntent: MessageTypeDefinition<_eniagent_v1_EniIntent, _eniagent_v1_EniIntent__Output>
+      EniPhase: EnumTypeDefinition
       EniReleased: MessageTypeDefinition<_eniagent_v1_EniReleased, _eniagent_v1_EniReleased__Output>
+      EniStatus: MessageTypeDefinition<_eniagent_v1_EniStatus, _eniagent_v1_EniStatus__Output>
       ErrorDetail: MessageTypeDefinition<_eniagent_v1_ErrorDetail, _eniagent_v1_ErrorDetail__Output>
       Event: MessageTypeDefinition<_eniagent_v1_Event, _eniagent_v1_Event__Output>
       EventKind: EnumTypeDefinition
       GetDeviceRequest: MessageTypeDefinition<_eniagent_v1_GetDeviceRequest, _eniagent_v1_GetDeviceRequest__Output>
       GetDeviceResponse: MessageTypeDefinition<_eniagent_v1_GetDeviceResponse, _eniagent_v1_GetDeviceResponse__Output>
+      GetEniRequest: MessageTypeDefinition<_eniagent_v1_GetEniRequest, _eniagent_v1_GetEniRequest__Output>
+      GetEniResponse: MessageTypeDefinition<_eniagent_v1_GetEniResponse, _eniagent_v1_GetEniResponse__Output>
       GetHostReportRequest: MessageTypeDefinition<_eniagent_v1_GetHostReportRequest, _eniagent_v1_GetHostReportRequest__Output>
       GetHostReportResponse: MessageTypeDefinition<_eniagent_v1_GetHostReportResponse, _eniagent_v1_GetHostReportResponse__Output>
       GetOperationRequest: MessageTypeDefinition<_eniagent_v1_GetOperationRequest, _eniagent_v1_GetOperationRequest__Output>
@@ -120,6 +140,8 @@ export interface ProtoGrpcType {
       KernelModule: MessageTypeDefinition<_eniagent_v1_KernelModule, _eniagent_v1_KernelModule__Output>
       ListDevicesRequest: MessageTypeDefinition<_eniagent_v1_ListDevicesRequest, _eniagent_v1_ListDevicesRequest__Output>
       ListDevicesResponse: MessageTypeDefinition<_eniagent_v1_ListDevicesResponse, _eniagent_v1_ListDevicesResponse__Output>
+      ListEnisRequest: MessageTypeDefinition<_eniagent_v1_ListEnisRequest, _eniagent_v1_ListEnisRequest__Output>
+      ListEnisResponse: MessageTypeDefinition<_eniagent_v1_ListEnisResponse, _eniagent_v1_ListEnisResponse__Output>
       ListOperationsRequest: MessageTypeDefinition<_eniagent_v1_ListOperationsRequest, _eniagent_v1_ListOperationsRequest__Output>
       ListOperationsResponse: MessageTypeDefinition<_eniagent_v1_ListOperationsResponse, _eniagent_v1_ListOperationsResponse__Output>
       NoIommu: MessageTypeDefinition<_eniagent_v1_NoIommu, _eniagent_v1_NoIommu__Output>
@@ -131,11 +153,19 @@ export interface ProtoGrpcType {
       OperationStep: MessageTypeDefinition<_eniagent_v1_OperationStep, _eniagent_v1_OperationStep__Output>
       PrepareTerminationRequest: MessageTypeDefinition<_eniagent_v1_PrepareTerminationRequest, _eniagent_v1_PrepareTerminationRequest__Output>
       PrepareTerminationResponse: MessageTypeDefinition<_eniagent_v1_PrepareTerminationResponse, _eniagent_v1_PrepareTerminationResponse__Output>
+      PutEniIntentRequest: MessageTypeDefinition<_eniagent_v1_PutEniIntentRequest, _eniagent_v1_PutEniIntentRequest__Output>
+      PutEniIntentResponse: MessageTypeDefinition<_eniagent_v1_PutEniIntentResponse, _eniagent_v1_PutEniIntentResponse__Output>
       ReleaseAction: EnumTypeDefinition
+      ReleaseEniRequest: MessageTypeDefinition<_eniagent_v1_ReleaseEniRequest, _eniagent_v1_ReleaseEniRequest__Output>
+      ReleaseEniResponse: MessageTypeDefinition<_eniagent_v1_ReleaseEniResponse, _eniagent_v1_ReleaseEniResponse__Output>
+      ReleaseMode: EnumTypeDefinition
+      ReleaseOutcome: EnumTypeDefinition
       RestoreDeviceRequest: MessageTypeDefinition<_eniagent_v1_RestoreDeviceRequest, _eniagent_v1_RestoreDeviceRequest__Output>
       RestoreDeviceResponse: MessageTypeDefinition<_eniagent_v1_RestoreDeviceResponse, _eniagent_v1_RestoreDeviceResponse__Output>
       RevertedUnconfirmed: MessageTypeDefinition<_eniagent_v1_RevertedUnconfirmed, _eniagent_v1_RevertedUnconfirmed__Output>
       StepStatus: EnumTypeDefinition
+      SyncEniIntentsRequest: MessageTypeDefinition<_eniagent_v1_SyncEniIntentsRequest, _eniagent_v1_SyncEniIntentsRequest__Output>
+      SyncEniIntentsResponse: MessageTypeDefinition<_eniagent_v1_SyncEniIntentsResponse, _eniagent_v1_SyncEniIntentsResponse__Output>
       TerminationAction: EnumTypeDefinition
       TerminationNotice: MessageTypeDefinition<_eniagent_v1_TerminationNotice, _eniagent_v1_TerminationNotice__Output>
       TerminationPlan: MessageTypeDefinition<_eniagent_v1_TerminationPlan, _eniagent_v1_TerminationPlan__Output>

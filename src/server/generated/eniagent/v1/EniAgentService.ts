@@ -8,18 +8,28 @@ import type { ConfirmOperationRequest as _eniagent_v1_ConfirmOperationRequest, C
 import type { ConfirmOperationResponse as _eniagent_v1_ConfirmOperationResponse, ConfirmOperationResponse__Output as _eniagent_v1_ConfirmOperationResponse__Output } from '../../eniagent/v1/ConfirmOperationResponse.js';
 import type { GetDeviceRequest as _eniagent_v1_GetDeviceRequest, GetDeviceRequest__Output as _eniagent_v1_GetDeviceRequest__Output } from '../../eniagent/v1/GetDeviceRequest.js';
 import type { GetDeviceResponse as _eniagent_v1_GetDeviceResponse, GetDeviceResponse__Output as _eniagent_v1_GetDeviceResponse__Output } from '../../eniagent/v1/GetDeviceResponse.js';
+import type { GetEniRequest as _eniagent_v1_GetEniRequest, GetEniRequest__Output as _eniagent_v1_GetEniRequest__Output } from '../../eniagent/v1/GetEniRequest.js';
+import type { GetEniResponse as _eniagent_v1_GetEniResponse, GetEniResponse__Output as _eniagent_v1_GetEniResponse__Output } from '../../eniagent/v1/GetEniResponse.js';
 import type { GetHostReportRequest as _eniagent_v1_GetHostReportRequest, GetHostReportRequest__Output as _eniagent_v1_GetHostReportRequest__Output } from '../../eniagent/v1/GetHostReportRequest.js';
 import type { GetHostReportResponse as _eniagent_v1_GetHostReportResponse, GetHostReportResponse__Output as _eniagent_v1_GetHostReportResponse__Output } from '../../eniagent/v1/GetHostReportResponse.js';
 import type { GetOperationRequest as _eniagent_v1_GetOperationRequest, GetOperationRequest__Output as _eniagent_v1_GetOperationRequest__Output } from '../../eniagent/v1/GetOperationRequest.js';
 import type { GetOperationResponse as _eniagent_v1_GetOperationResponse, GetOperationResponse__Output as _eniagent_v1_GetOperationResponse__Output } from '../../eniagent/v1/GetOperationResponse.js';
 import type { ListDevicesRequest as _eniagent_v1_ListDevicesRequest, ListDevicesRequest__Output as _eniagent_v1_ListDevicesRequest__Output } from '../../eniagent/v1/ListDevicesRequest.js';
 import type { ListDevicesResponse as _eniagent_v1_ListDevicesResponse, ListDevicesResponse__Output as _eniagent_v1_ListDevicesResponse__Output } from '../../eniagent/v1/ListDevicesResponse.js';
+import type { ListEnisRequest as _eniagent_v1_ListEnisRequest, ListEnisRequest__Output as _eniagent_v1_ListEnisRequest__Output } from '../../eniagent/v1/ListEnisRequest.js';
+import type { ListEnisResponse as _eniagent_v1_ListEnisResponse, ListEnisResponse__Output as _eniagent_v1_ListEnisResponse__Output } from '../../eniagent/v1/ListEnisResponse.js';
 import type { ListOperationsRequest as _eniagent_v1_ListOperationsRequest, ListOperationsRequest__Output as _eniagent_v1_ListOperationsRequest__Output } from '../../eniagent/v1/ListOperationsRequest.js';
 import type { ListOperationsResponse as _eniagent_v1_ListOperationsResponse, ListOperationsResponse__Output as _eniagent_v1_ListOperationsResponse__Output } from '../../eniagent/v1/ListOperationsResponse.js';
 import type { PrepareTerminationRequest as _eniagent_v1_PrepareTerminationRequest, PrepareTerminationRequest__Output as _eniagent_v1_PrepareTerminationRequest__Output } from '../../eniagent/v1/PrepareTerminationRequest.js';
 import type { PrepareTerminationResponse as _eniagent_v1_PrepareTerminationResponse, PrepareTerminationResponse__Output as _eniagent_v1_PrepareTerminationResponse__Output } from '../../eniagent/v1/PrepareTerminationResponse.js';
+import type { PutEniIntentRequest as _eniagent_v1_PutEniIntentRequest, PutEniIntentRequest__Output as _eniagent_v1_PutEniIntentRequest__Output } from '../../eniagent/v1/PutEniIntentRequest.js';
+import type { PutEniIntentResponse as _eniagent_v1_PutEniIntentResponse, PutEniIntentResponse__Output as _eniagent_v1_PutEniIntentResponse__Output } from '../../eniagent/v1/PutEniIntentResponse.js';
+import type { ReleaseEniRequest as _eniagent_v1_ReleaseEniRequest, ReleaseEniRequest__Output as _eniagent_v1_ReleaseEniRequest__Output } from '../../eniagent/v1/ReleaseEniRequest.js';
+import type { ReleaseEniResponse as _eniagent_v1_ReleaseEniResponse, ReleaseEniResponse__Output as _eniagent_v1_ReleaseEniResponse__Output } from '../../eniagent/v1/ReleaseEniResponse.js';
 import type { RestoreDeviceRequest as _eniagent_v1_RestoreDeviceRequest, RestoreDeviceRequest__Output as _eniagent_v1_RestoreDeviceRequest__Output } from '../../eniagent/v1/RestoreDeviceRequest.js';
 import type { RestoreDeviceResponse as _eniagent_v1_RestoreDeviceResponse, RestoreDeviceResponse__Output as _eniagent_v1_RestoreDeviceResponse__Output } from '../../eniagent/v1/RestoreDeviceResponse.js';
+import type { SyncEniIntentsRequest as _eniagent_v1_SyncEniIntentsRequest, SyncEniIntentsRequest__Output as _eniagent_v1_SyncEniIntentsRequest__Output } from '../../eniagent/v1/SyncEniIntentsRequest.js';
+import type { SyncEniIntentsResponse as _eniagent_v1_SyncEniIntentsResponse, SyncEniIntentsResponse__Output as _eniagent_v1_SyncEniIntentsResponse__Output } from '../../eniagent/v1/SyncEniIntentsResponse.js';
 import type { WatchEventsRequest as _eniagent_v1_WatchEventsRequest, WatchEventsRequest__Output as _eniagent_v1_WatchEventsRequest__Output } from '../../eniagent/v1/WatchEventsRequest.js';
 import type { WatchEventsResponse as _eniagent_v1_WatchEventsResponse, WatchEventsResponse__Output as _eniagent_v1_WatchEventsResponse__Output } from '../../eniagent/v1/WatchEventsResponse.js';
 
@@ -28,9 +38,10 @@ import type { WatchEventsResponse as _eniagent_v1_WatchEventsResponse, WatchEven
  * the host, and runs the termination plan.
  * 
  * Read-only RPCs: ListDevices, GetDevice, GetOperation, ListOperations,
- * WatchEvents, GetHostReport. Mutating RPCs (BindDevice, RestoreDevice,
- * ConfirmOperation, PrepareTermination, dry runs included) need a caller
- * with write access.
+ * WatchEvents, GetHostReport, GetEni, ListEnis. Mutating RPCs (BindDevice,
+ * RestoreDevice, ConfirmOperation, PrepareTermination, PutEniIntent,
+ * ReleaseEni, SyncEniIntents, dry runs included) need a caller with write
+ * access.
  */
 export interface EniAgentServiceClient extends grpc.Client {
   /**
@@ -107,6 +118,23 @@ export interface EniAgentServiceClient extends grpc.Client {
   getDevice(argument: _eniagent_v1_GetDeviceRequest, callback: grpc.requestCallback<_eniagent_v1_GetDeviceResponse__Output>): grpc.ClientUnaryCall;
   
   /**
+   * The status of one ENI with an intent (or a released one). NOT_FOUND
+   * when no intent ever named it.
+   */
+  GetEni(argument: _eniagent_v1_GetEniRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_eniagent_v1_GetEniResponse__Output>): grpc.ClientUnaryCall;
+  GetEni(argument: _eniagent_v1_GetEniRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_eniagent_v1_GetEniResponse__Output>): grpc.ClientUnaryCall;
+  GetEni(argument: _eniagent_v1_GetEniRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_eniagent_v1_GetEniResponse__Output>): grpc.ClientUnaryCall;
+  GetEni(argument: _eniagent_v1_GetEniRequest, callback: grpc.requestCallback<_eniagent_v1_GetEniResponse__Output>): grpc.ClientUnaryCall;
+  /**
+   * The status of one ENI with an intent (or a released one). NOT_FOUND
+   * when no intent ever named it.
+   */
+  getEni(argument: _eniagent_v1_GetEniRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_eniagent_v1_GetEniResponse__Output>): grpc.ClientUnaryCall;
+  getEni(argument: _eniagent_v1_GetEniRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_eniagent_v1_GetEniResponse__Output>): grpc.ClientUnaryCall;
+  getEni(argument: _eniagent_v1_GetEniRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_eniagent_v1_GetEniResponse__Output>): grpc.ClientUnaryCall;
+  getEni(argument: _eniagent_v1_GetEniRequest, callback: grpc.requestCallback<_eniagent_v1_GetEniResponse__Output>): grpc.ClientUnaryCall;
+  
+  /**
    * The preflight report: kernel, modules, IOMMU, hugepages, IMDS, instance
    * identity, termination watcher and journal health, with checks.
    */
@@ -160,6 +188,23 @@ export interface EniAgentServiceClient extends grpc.Client {
   listDevices(argument: _eniagent_v1_ListDevicesRequest, callback: grpc.requestCallback<_eniagent_v1_ListDevicesResponse__Output>): grpc.ClientUnaryCall;
   
   /**
+   * The status of every ENI with an intent or a released one, of one owner
+   * or of all.
+   */
+  ListEnis(argument: _eniagent_v1_ListEnisRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_eniagent_v1_ListEnisResponse__Output>): grpc.ClientUnaryCall;
+  ListEnis(argument: _eniagent_v1_ListEnisRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_eniagent_v1_ListEnisResponse__Output>): grpc.ClientUnaryCall;
+  ListEnis(argument: _eniagent_v1_ListEnisRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_eniagent_v1_ListEnisResponse__Output>): grpc.ClientUnaryCall;
+  ListEnis(argument: _eniagent_v1_ListEnisRequest, callback: grpc.requestCallback<_eniagent_v1_ListEnisResponse__Output>): grpc.ClientUnaryCall;
+  /**
+   * The status of every ENI with an intent or a released one, of one owner
+   * or of all.
+   */
+  listEnis(argument: _eniagent_v1_ListEnisRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_eniagent_v1_ListEnisResponse__Output>): grpc.ClientUnaryCall;
+  listEnis(argument: _eniagent_v1_ListEnisRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_eniagent_v1_ListEnisResponse__Output>): grpc.ClientUnaryCall;
+  listEnis(argument: _eniagent_v1_ListEnisRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_eniagent_v1_ListEnisResponse__Output>): grpc.ClientUnaryCall;
+  listEnis(argument: _eniagent_v1_ListEnisRequest, callback: grpc.requestCallback<_eniagent_v1_ListEnisResponse__Output>): grpc.ClientUnaryCall;
+  
+  /**
    * Lists operations, newest first, optionally for one device.
    */
   ListOperations(argument: _eniagent_v1_ListOperationsRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_eniagent_v1_ListOperationsResponse__Output>): grpc.ClientUnaryCall;
@@ -192,6 +237,58 @@ export interface EniAgentServiceClient extends grpc.Client {
   prepareTermination(argument: _eniagent_v1_PrepareTerminationRequest, callback: grpc.requestCallback<_eniagent_v1_PrepareTerminationResponse__Output>): grpc.ClientUnaryCall;
   
   /**
+   * The controller contract (docs/controllers.md). Stores what a controller
+   * wants for an ENI, by ENI id, before or after it is attached: applied at
+   * once when the ENI is present, else when it appears (hot-attach, reboot).
+   * Answers the ENI's status: BOUND, PENDING_ATTACH, or FAILED with the
+   * reason (the intent stays and is applied again on the next change).
+   * ABORTED for a generation older than the stored (or released) one;
+   * ALREADY_EXISTS for the same generation with a different wish;
+   * PERMISSION_DENIED for another owner's ENI.
+   */
+  PutEniIntent(argument: _eniagent_v1_PutEniIntentRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_eniagent_v1_PutEniIntentResponse__Output>): grpc.ClientUnaryCall;
+  PutEniIntent(argument: _eniagent_v1_PutEniIntentRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_eniagent_v1_PutEniIntentResponse__Output>): grpc.ClientUnaryCall;
+  PutEniIntent(argument: _eniagent_v1_PutEniIntentRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_eniagent_v1_PutEniIntentResponse__Output>): grpc.ClientUnaryCall;
+  PutEniIntent(argument: _eniagent_v1_PutEniIntentRequest, callback: grpc.requestCallback<_eniagent_v1_PutEniIntentResponse__Output>): grpc.ClientUnaryCall;
+  /**
+   * The controller contract (docs/controllers.md). Stores what a controller
+   * wants for an ENI, by ENI id, before or after it is attached: applied at
+   * once when the ENI is present, else when it appears (hot-attach, reboot).
+   * Answers the ENI's status: BOUND, PENDING_ATTACH, or FAILED with the
+   * reason (the intent stays and is applied again on the next change).
+   * ABORTED for a generation older than the stored (or released) one;
+   * ALREADY_EXISTS for the same generation with a different wish;
+   * PERMISSION_DENIED for another owner's ENI.
+   */
+  putEniIntent(argument: _eniagent_v1_PutEniIntentRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_eniagent_v1_PutEniIntentResponse__Output>): grpc.ClientUnaryCall;
+  putEniIntent(argument: _eniagent_v1_PutEniIntentRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_eniagent_v1_PutEniIntentResponse__Output>): grpc.ClientUnaryCall;
+  putEniIntent(argument: _eniagent_v1_PutEniIntentRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_eniagent_v1_PutEniIntentResponse__Output>): grpc.ClientUnaryCall;
+  putEniIntent(argument: _eniagent_v1_PutEniIntentRequest, callback: grpc.requestCallback<_eniagent_v1_PutEniIntentResponse__Output>): grpc.ClientUnaryCall;
+  
+  /**
+   * The release handshake: returns the ENI's device to its kernel driver
+   * (verified), drops the intent and answers SAFE_TO_DETACH, or NOT_PRESENT
+   * when the ENI is not on this host; both mean the controller may detach.
+   * FAILED_PRECONDITION naming the pid when a process still holds the
+   * device (the intent stays, marked releasing; retry after it exits).
+   */
+  ReleaseEni(argument: _eniagent_v1_ReleaseEniRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_eniagent_v1_ReleaseEniResponse__Output>): grpc.ClientUnaryCall;
+  ReleaseEni(argument: _eniagent_v1_ReleaseEniRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_eniagent_v1_ReleaseEniResponse__Output>): grpc.ClientUnaryCall;
+  ReleaseEni(argument: _eniagent_v1_ReleaseEniRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_eniagent_v1_ReleaseEniResponse__Output>): grpc.ClientUnaryCall;
+  ReleaseEni(argument: _eniagent_v1_ReleaseEniRequest, callback: grpc.requestCallback<_eniagent_v1_ReleaseEniResponse__Output>): grpc.ClientUnaryCall;
+  /**
+   * The release handshake: returns the ENI's device to its kernel driver
+   * (verified), drops the intent and answers SAFE_TO_DETACH, or NOT_PRESENT
+   * when the ENI is not on this host; both mean the controller may detach.
+   * FAILED_PRECONDITION naming the pid when a process still holds the
+   * device (the intent stays, marked releasing; retry after it exits).
+   */
+  releaseEni(argument: _eniagent_v1_ReleaseEniRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_eniagent_v1_ReleaseEniResponse__Output>): grpc.ClientUnaryCall;
+  releaseEni(argument: _eniagent_v1_ReleaseEniRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_eniagent_v1_ReleaseEniResponse__Output>): grpc.ClientUnaryCall;
+  releaseEni(argument: _eniagent_v1_ReleaseEniRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_eniagent_v1_ReleaseEniResponse__Output>): grpc.ClientUnaryCall;
+  releaseEni(argument: _eniagent_v1_ReleaseEniRequest, callback: grpc.requestCallback<_eniagent_v1_ReleaseEniResponse__Output>): grpc.ClientUnaryCall;
+  
+  /**
    * Returns a device to the kernel driver it had when the agent first saw it,
    * clearing driver_override, as one verified transaction.
    */
@@ -207,6 +304,25 @@ export interface EniAgentServiceClient extends grpc.Client {
   restoreDevice(argument: _eniagent_v1_RestoreDeviceRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_eniagent_v1_RestoreDeviceResponse__Output>): grpc.ClientUnaryCall;
   restoreDevice(argument: _eniagent_v1_RestoreDeviceRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_eniagent_v1_RestoreDeviceResponse__Output>): grpc.ClientUnaryCall;
   restoreDevice(argument: _eniagent_v1_RestoreDeviceRequest, callback: grpc.requestCallback<_eniagent_v1_RestoreDeviceResponse__Output>): grpc.ClientUnaryCall;
+  
+  /**
+   * Level-triggered sync after either side restarted: the owner's complete
+   * set. Intents in the set are put; the owner's intents not in it are
+   * released. Per-ENI refusals are in the response, not a failed call.
+   */
+  SyncEniIntents(argument: _eniagent_v1_SyncEniIntentsRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_eniagent_v1_SyncEniIntentsResponse__Output>): grpc.ClientUnaryCall;
+  SyncEniIntents(argument: _eniagent_v1_SyncEniIntentsRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_eniagent_v1_SyncEniIntentsResponse__Output>): grpc.ClientUnaryCall;
+  SyncEniIntents(argument: _eniagent_v1_SyncEniIntentsRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_eniagent_v1_SyncEniIntentsResponse__Output>): grpc.ClientUnaryCall;
+  SyncEniIntents(argument: _eniagent_v1_SyncEniIntentsRequest, callback: grpc.requestCallback<_eniagent_v1_SyncEniIntentsResponse__Output>): grpc.ClientUnaryCall;
+  /**
+   * Level-triggered sync after either side restarted: the owner's complete
+   * set. Intents in the set are put; the owner's intents not in it are
+   * released. Per-ENI refusals are in the response, not a failed call.
+   */
+  syncEniIntents(argument: _eniagent_v1_SyncEniIntentsRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_eniagent_v1_SyncEniIntentsResponse__Output>): grpc.ClientUnaryCall;
+  syncEniIntents(argument: _eniagent_v1_SyncEniIntentsRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_eniagent_v1_SyncEniIntentsResponse__Output>): grpc.ClientUnaryCall;
+  syncEniIntents(argument: _eniagent_v1_SyncEniIntentsRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_eniagent_v1_SyncEniIntentsResponse__Output>): grpc.ClientUnaryCall;
+  syncEniIntents(argument: _eniagent_v1_SyncEniIntentsRequest, callback: grpc.requestCallback<_eniagent_v1_SyncEniIntentsResponse__Output>): grpc.ClientUnaryCall;
   
   /**
    * Streams events as they happen until the client cancels. Events are not
@@ -228,9 +344,10 @@ export interface EniAgentServiceClient extends grpc.Client {
  * the host, and runs the termination plan.
  * 
  * Read-only RPCs: ListDevices, GetDevice, GetOperation, ListOperations,
- * WatchEvents, GetHostReport. Mutating RPCs (BindDevice, RestoreDevice,
- * ConfirmOperation, PrepareTermination, dry runs included) need a caller
- * with write access.
+ * WatchEvents, GetHostReport, GetEni, ListEnis. Mutating RPCs (BindDevice,
+ * RestoreDevice, ConfirmOperation, PrepareTermination, PutEniIntent,
+ * ReleaseEni, SyncEniIntents, dry runs included) need a caller with write
+ * access.
  */
 export interface EniAgentServiceHandlers extends grpc.UntypedServiceImplementation {
   /**
@@ -263,6 +380,12 @@ export interface EniAgentServiceHandlers extends grpc.UntypedServiceImplementati
   GetDevice: grpc.handleUnaryCall<_eniagent_v1_GetDeviceRequest__Output, _eniagent_v1_GetDeviceResponse>;
   
   /**
+   * The status of one ENI with an intent (or a released one). NOT_FOUND
+   * when no intent ever named it.
+   */
+  GetEni: grpc.handleUnaryCall<_eniagent_v1_GetEniRequest__Output, _eniagent_v1_GetEniResponse>;
+  
+  /**
    * The preflight report: kernel, modules, IOMMU, hugepages, IMDS, instance
    * identity, termination watcher and journal health, with checks.
    */
@@ -282,6 +405,12 @@ export interface EniAgentServiceHandlers extends grpc.UntypedServiceImplementati
   ListDevices: grpc.handleUnaryCall<_eniagent_v1_ListDevicesRequest__Output, _eniagent_v1_ListDevicesResponse>;
   
   /**
+   * The status of every ENI with an intent or a released one, of one owner
+   * or of all.
+   */
+  ListEnis: grpc.handleUnaryCall<_eniagent_v1_ListEnisRequest__Output, _eniagent_v1_ListEnisResponse>;
+  
+  /**
    * Lists operations, newest first, optionally for one device.
    */
   ListOperations: grpc.handleUnaryCall<_eniagent_v1_ListOperationsRequest__Output, _eniagent_v1_ListOperationsResponse>;
@@ -293,10 +422,38 @@ export interface EniAgentServiceHandlers extends grpc.UntypedServiceImplementati
   PrepareTermination: grpc.handleUnaryCall<_eniagent_v1_PrepareTerminationRequest__Output, _eniagent_v1_PrepareTerminationResponse>;
   
   /**
+   * The controller contract (docs/controllers.md). Stores what a controller
+   * wants for an ENI, by ENI id, before or after it is attached: applied at
+   * once when the ENI is present, else when it appears (hot-attach, reboot).
+   * Answers the ENI's status: BOUND, PENDING_ATTACH, or FAILED with the
+   * reason (the intent stays and is applied again on the next change).
+   * ABORTED for a generation older than the stored (or released) one;
+   * ALREADY_EXISTS for the same generation with a different wish;
+   * PERMISSION_DENIED for another owner's ENI.
+   */
+  PutEniIntent: grpc.handleUnaryCall<_eniagent_v1_PutEniIntentRequest__Output, _eniagent_v1_PutEniIntentResponse>;
+  
+  /**
+   * The release handshake: returns the ENI's device to its kernel driver
+   * (verified), drops the intent and answers SAFE_TO_DETACH, or NOT_PRESENT
+   * when the ENI is not on this host; both mean the controller may detach.
+   * FAILED_PRECONDITION naming the pid when a process still holds the
+   * device (the intent stays, marked releasing; retry after it exits).
+   */
+  ReleaseEni: grpc.handleUnaryCall<_eniagent_v1_ReleaseEniRequest__Output, _eniagent_v1_ReleaseEniResponse>;
+  
+  /**
    * Returns a device to the kernel driver it had when the agent first saw it,
    * clearing driver_override, as one verified transaction.
    */
   RestoreDevice: grpc.handleUnaryCall<_eniagent_v1_RestoreDeviceRequest__Output, _eniagent_v1_RestoreDeviceResponse>;
+  
+  /**
+   * Level-triggered sync after either side restarted: the owner's complete
+   * set. Intents in the set are put; the owner's intents not in it are
+   * released. Per-ENI refusals are in the response, not a failed call.
+   */
+  SyncEniIntents: grpc.handleUnaryCall<_eniagent_v1_SyncEniIntentsRequest__Output, _eniagent_v1_SyncEniIntentsResponse>;
   
   /**
    * Streams events as they happen until the client cancels. Events are not
@@ -310,11 +467,16 @@ export interface EniAgentServiceDefinition extends grpc.ServiceDefinition {
   BindDevice: MethodDefinition<_eniagent_v1_BindDeviceRequest, _eniagent_v1_BindDeviceResponse, _eniagent_v1_BindDeviceRequest__Output, _eniagent_v1_BindDeviceResponse__Output>
   ConfirmOperation: MethodDefinition<_eniagent_v1_ConfirmOperationRequest, _eniagent_v1_ConfirmOperationResponse, _eniagent_v1_ConfirmOperationRequest__Output, _eniagent_v1_ConfirmOperationResponse__Output>
   GetDevice: MethodDefinition<_eniagent_v1_GetDeviceRequest, _eniagent_v1_GetDeviceResponse, _eniagent_v1_GetDeviceRequest__Output, _eniagent_v1_GetDeviceResponse__Output>
+  GetEni: MethodDefinition<_eniagent_v1_GetEniRequest, _eniagent_v1_GetEniResponse, _eniagent_v1_GetEniRequest__Output, _eniagent_v1_GetEniResponse__Output>
   GetHostReport: MethodDefinition<_eniagent_v1_GetHostReportRequest, _eniagent_v1_GetHostReportResponse, _eniagent_v1_GetHostReportRequest__Output, _eniagent_v1_GetHostReportResponse__Output>
   GetOperation: MethodDefinition<_eniagent_v1_GetOperationRequest, _eniagent_v1_GetOperationResponse, _eniagent_v1_GetOperationRequest__Output, _eniagent_v1_GetOperationResponse__Output>
   ListDevices: MethodDefinition<_eniagent_v1_ListDevicesRequest, _eniagent_v1_ListDevicesResponse, _eniagent_v1_ListDevicesRequest__Output, _eniagent_v1_ListDevicesResponse__Output>
+  ListEnis: MethodDefinition<_eniagent_v1_ListEnisRequest, _eniagent_v1_ListEnisResponse, _eniagent_v1_ListEnisRequest__Output, _eniagent_v1_ListEnisResponse__Output>
   ListOperations: MethodDefinition<_eniagent_v1_ListOperationsRequest, _eniagent_v1_ListOperationsResponse, _eniagent_v1_ListOperationsRequest__Output, _eniagent_v1_ListOperationsResponse__Output>
   PrepareTermination: MethodDefinition<_eniagent_v1_PrepareTerminationRequest, _eniagent_v1_PrepareTerminationResponse, _eniagent_v1_PrepareTerminationRequest__Output, _eniagent_v1_PrepareTerminationResponse__Output>
+  PutEniIntent: MethodDefinition<_eniagent_v1_PutEniIntentRequest, _eniagent_v1_PutEniIntentResponse, _eniagent_v1_PutEniIntentRequest__Output, _eniagent_v1_PutEniIntentResponse__Output>
+  ReleaseEni: MethodDefinition<_eniagent_v1_ReleaseEniRequest, _eniagent_v1_ReleaseEniResponse, _eniagent_v1_ReleaseEniRequest__Output, _eniagent_v1_ReleaseEniResponse__Output>
   RestoreDevice: MethodDefinition<_eniagent_v1_RestoreDeviceRequest, _eniagent_v1_RestoreDeviceResponse, _eniagent_v1_RestoreDeviceRequest__Output, _eniagent_v1_RestoreDeviceResponse__Output>
+  SyncEniIntents: MethodDefinition<_eniagent_v1_SyncEniIntentsRequest, _eniagent_v1_SyncEniIntentsResponse, _eniagent_v1_SyncEniIntentsRequest__Output, _eniagent_v1_SyncEniIntentsResponse__Output>
   WatchEvents: MethodDefinition<_eniagent_v1_WatchEventsRequest, _eniagent_v1_WatchEventsResponse, _eniagent_v1_WatchEventsRequest__Output, _eniagent_v1_WatchEventsResponse__Output>
 }

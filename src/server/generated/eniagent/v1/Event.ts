@@ -14,6 +14,7 @@ import type { HealthChanged as _eniagent_v1_HealthChanged, HealthChanged__Output
 import type { ConfirmationPending as _eniagent_v1_ConfirmationPending, ConfirmationPending__Output as _eniagent_v1_ConfirmationPending__Output } from '../../eniagent/v1/ConfirmationPending.js';
 import type { Confirmed as _eniagent_v1_Confirmed, Confirmed__Output as _eniagent_v1_Confirmed__Output } from '../../eniagent/v1/Confirmed.js';
 import type { RevertedUnconfirmed as _eniagent_v1_RevertedUnconfirmed, RevertedUnconfirmed__Output as _eniagent_v1_RevertedUnconfirmed__Output } from '../../eniagent/v1/RevertedUnconfirmed.js';
+import type { EniStatus as _eniagent_v1_EniStatus, EniStatus__Output as _eniagent_v1_EniStatus__Output } from '../../eniagent/v1/EniStatus.js';
 import type { Long } from '@grpc/proto-loader';
 
 /**
@@ -82,9 +83,13 @@ export interface Event {
    */
   'revertedUnconfirmed'?: (_eniagent_v1_RevertedUnconfirmed | null);
   /**
+   * An ENI of the controller contract changed phase: its status now.
+   */
+  'eniPhaseChanged'?: (_eniagent_v1_EniStatus | null);
+  /**
    * What happened.
    */
-  'payload'?: "deviceAdded"|"deviceRemoved"|"driverChanged"|"operationProgress"|"operationResult"|"driftFound"|"terminationNotice"|"terminationPlanned"|"eniReleased"|"healthChanged"|"confirmationPending"|"confirmed"|"revertedUnconfirmed";
+  'payload'?: "deviceAdded"|"deviceRemoved"|"driverChanged"|"operationProgress"|"operationResult"|"driftFound"|"terminationNotice"|"terminationPlanned"|"eniReleased"|"healthChanged"|"confirmationPending"|"confirmed"|"revertedUnconfirmed"|"eniPhaseChanged";
 }
 
 /**
@@ -153,7 +158,11 @@ export interface Event__Output {
    */
   'revertedUnconfirmed'?: (_eniagent_v1_RevertedUnconfirmed__Output | null);
   /**
+   * An ENI of the controller contract changed phase: its status now.
+   */
+  'eniPhaseChanged'?: (_eniagent_v1_EniStatus__Output | null);
+  /**
    * What happened.
    */
-  'payload'?: "deviceAdded"|"deviceRemoved"|"driverChanged"|"operationProgress"|"operationResult"|"driftFound"|"terminationNotice"|"terminationPlanned"|"eniReleased"|"healthChanged"|"confirmationPending"|"confirmed"|"revertedUnconfirmed";
+  'payload'?: "deviceAdded"|"deviceRemoved"|"driverChanged"|"operationProgress"|"operationResult"|"driftFound"|"terminationNotice"|"terminationPlanned"|"eniReleased"|"healthChanged"|"confirmationPending"|"confirmed"|"revertedUnconfirmed"|"eniPhaseChanged";
 }

@@ -60,6 +60,10 @@ export const EventKind = {
    * A bind on trial was not confirmed by its deadline and was reverted.
    */
   EVENT_KIND_REVERTED_UNCONFIRMED: 'EVENT_KIND_REVERTED_UNCONFIRMED',
+  /**
+   * An ENI of the controller contract changed phase (or observed generation).
+   */
+  EVENT_KIND_ENI_PHASE_CHANGED: 'EVENT_KIND_ENI_PHASE_CHANGED',
 } as const;
 
 /**
@@ -136,6 +140,11 @@ export type EventKind =
    */
   | 'EVENT_KIND_REVERTED_UNCONFIRMED'
   | 13
+  /**
+   * An ENI of the controller contract changed phase (or observed generation).
+   */
+  | 'EVENT_KIND_ENI_PHASE_CHANGED'
+  | 14
 
 /**
  * The kinds of events, for filtering WatchEvents.

@@ -15,6 +15,17 @@ export interface WatchEventsRequest {
    * concern no device (termination, health) are always sent.
    */
   'pciAddress'?: (string);
+  /**
+   * Only contract events of this owner's ENIs; empty for all. Events that
+   * concern no owner are always sent (combine with kinds to get only
+   * ENI_PHASE_CHANGED).
+   */
+  'owner'?: (string);
+  /**
+   * Only events about this ENI (phase changes, releases); empty for all.
+   * Events that name no ENI are always sent.
+   */
+  'eniId'?: (string);
 }
 
 /**
@@ -30,4 +41,15 @@ export interface WatchEventsRequest__Output {
    * concern no device (termination, health) are always sent.
    */
   'pciAddress': (string);
+  /**
+   * Only contract events of this owner's ENIs; empty for all. Events that
+   * concern no owner are always sent (combine with kinds to get only
+   * ENI_PHASE_CHANGED).
+   */
+  'owner': (string);
+  /**
+   * Only events about this ENI (phase changes, releases); empty for all.
+   * Events that name no ENI are always sent.
+   */
+  'eniId': (string);
 }

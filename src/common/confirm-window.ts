@@ -3,7 +3,7 @@
  * (less cannot reach a person or a health check) and at most a day (a
  * longer trial is a binding nobody watches: persist it instead).
  */
-import { AgentError } from "../common/index.js";
+import { AgentError } from "./agent-error.js";
 
 export const MIN_CONFIRM_WITHIN_MS = 1_000;
 export const MAX_CONFIRM_WITHIN_MS = 86_400_000;

@@ -1,0 +1,189 @@
+/**
+ * EniIntents on fake ports (issue 13): a host of devices by MAC, an IMDS
+ * that may be down, an engine whose restore may be refused. Covers the
+ * request-id join, a crash between restore and drop, and IMDS being down.
+ */
+import t from "tap";
+import {
+  AgentError,
+  type DriverName,
+  type EniId,
+  type Mac,
+  parseEniId,
+  parseMac,
+} from "../../src/common/index.js";
+import {
+  EniIntents,
+  type EniLocation,
+  type IntentStore,
+  MemoryIntentStore,
+  type PresentDevice,
+} from "../../src/intents/index.js";
+
+const ENI = parseEniId("eni-0000000000000000a");
+const MAC = parseMac("02:00:00:00:00:0a");
+const caller = { identity: "test", admin: false };
+
+class FakeHost {
+  devices = new Map<Mac, PresentDevice>();
+  imds: "up" | "down" = "up";
+  attached = new Map<EniId, Mac>();
+  holder: number | null = null;
+  binds = 0;
+  /** Resolves the next bind when set: lets a test hold a bind in flight. */
+  gate: Promise<void> | null = null;
+
+  attach(eni: EniId, mac: Mac, address: string): void {
+    this.attached.set(eni, mac);
+    this.devices.set(mac, { address, driver: "ena", onKernelDriver: true });
+  }
+
+  intents(store: IntentStore = new MemoryIntentStore()): EniIntents {
+    const warnings: unknown[] = [];
+    return new EniIntents({
+      store,
+      locate: async (eni): Promise<EniLocation> => {
+        if (this.imds === "down") return { kind: "unknown", reason: "IMDS down" };
+        const mac = this.attached.get(eni);
+        return mac === undefined ? { kind: "absent" } : { kind: "attached", mac };
+      },
+      deviceOf: async (mac) => this.devices.get(mac) ?? null,
+      bind: async (address, driver: DriverName) => {
+        this.binds++;
+        await this.gate;
+        this.#set(address, driver, false);
+      },
+      restore: async (address) => {
+        if (this.holder !== null) {
+          throw new AgentError("FAILED_PRECONDITION", `pid ${this.holder} (testpmd) holds it`);
+        }
+        this.#set(address, "ena", true);
+      },
+      mayBind: () => true,
+      log: { info: () => undefined, warn: (f) => warnings.push(f) },
+    });
+  }
+
+  #set(address: string, driver: string, onKernelDriver: boolean): void {
+    for (const [mac, d] of this.devices) {
+      if (d.address === address) this.devices.set(mac, { address, driver, onKernelDriver });
+    }
+  }
+}
+
+function wish(generation: number, requestId = `r${generation}`) {
+  return {
+    eniId: ENI,
+    mac: null,
+    driver: "vfio-pci" as DriverName,
+    owner: "ctl/a",
+    generation,
+    requestId,
+    force: false,
+  };
+}
+
+async function started(host: FakeHost, store?: IntentStore): Promise<EniIntents> {
+  const intents = host.intents(store);
+  await intents.start(new AbortController().signal);
+  return intents;
+}
+
+t.test("a repeated request id joins the bind in flight: one bind, one answer", async (t) => {
+  const host = new FakeHost();
+  host.attach(ENI, MAC, "0000:00:0a.0");
+  let open!: () => void;
+  host.gate = new Promise((r) => {
+    open = r;
+  });
+  const intents = await started(host);
+  const first = intents.put(wish(1), caller);
+  const retry = intents.put(wish(1), caller);
+  open();
+  const [a, b] = await Promise.all([first, retry]);
+  t.equal(host.binds, 1);
+  t.equal(a.phase, "BOUND");
+  t.same(a, b);
+  await intents.stop();
+});
+
+t.test("a stored intent waits for its ENI and binds it on reconcile", async (t) => {
+  const host = new FakeHost();
+  const intents = await started(host);
+  t.equal((await intents.put(wish(1), caller)).phase, "PENDING_ATTACH");
+  host.attach(ENI, MAC, "0000:00:0a.0");
+  intents.reconcile();
+  await intents.settled();
+  const status = await intents.get(ENI);
+  t.equal(status.phase, "BOUND");
+  t.equal(status.mac, MAC);
+  await intents.stop();
+});
+
+t.test("a crash between restore and drop: the next start finishes the release", async (t) => {
+  const host = new FakeHost();
+  host.attach(ENI, MAC, "0000:00:0a.0");
+  const store = new MemoryIntentStore();
+  const first = await started(host, store);
+  await first.put(wish(1), caller);
+  host.holder = 4242;
+  await t.rejects(
+    first.release({ eniId: ENI, owner: "ctl/a", requestId: "rel", force: false }, caller),
+    {
+      code: "FAILED_PRECONDITION",
+      message: /pid 4242/,
+    },
+  );
+  t.equal((await store.load()).intents[0]?.releasing, true, "marked releasing on disk first");
+  await first.stop();
+
+  host.holder = null;
+  const second = await started(host, store);
+  await second.settled();
+  t.equal(
+    host.devices.get(MAC)?.driver,
+    "ena",
+    "the restart restored it rather than bind it again",
+  );
+  t.same((await store.load()).intents, []);
+  t.equal((await second.get(ENI)).phase, "SAFE_TO_DETACH");
+  await second.stop();
+});
+
+t.test(
+  "release while IMDS is down and no MAC is known is UNAVAILABLE, never NOT_PRESENT",
+  async (t) => {
+    const host = new FakeHost();
+    const intents = await started(host);
+    host.imds = "down";
+    await intents.put(wish(1), caller);
+    await t.rejects(
+      intents.release({ eniId: ENI, owner: "ctl/a", requestId: "rel", force: false }, caller),
+      { code: "UNAVAILABLE" },
+    );
+    host.imds = "up";
+    const done = await intents.release(
+      { eniId: ENI, owner: "ctl/a", requestId: "rel", force: false },
+      caller,
+    );
+    t.equal(done.outcome, "NOT_PRESENT");
+    await intents.stop();
+  },
+);
+
+t.test("a learned MAC lets a release answer while IMDS is down", async (t) => {
+  const host = new FakeHost();
+  host.attach(ENI, MAC, "0000:00:0a.0");
+  const store = new MemoryIntentStore();
+  const intents = await started(host, store);
+  await intents.put(wish(1), caller);
+  t.equal((await store.load()).intents[0]?.mac, MAC, "the MAC from IMDS is kept with the intent");
+  host.imds = "down";
+  const done = await intents.release(
+    { eniId: ENI, owner: "ctl/a", requestId: "rel", force: false },
+    caller,
+  );
+  t.equal(done.outcome, "SAFE_TO_DETACH");
+  t.equal(host.devices.get(MAC)?.driver, "ena");
+  await intents.stop();
+});
