@@ -126,7 +126,7 @@ t.test(
       operation: null,
     });
     const wire = await d.client.prepareTermination({ dryRun: true });
-    t.equal(wire.plan?.steps[0]?.eniId, "", "empty on the wire");
+    t.equal(wire.plan?.steps[0]?.eniId, undefined, "unset on the wire (an optional field)");
     const out = await d.run(["drain", "--dry-run"]);
     t.match(out.stdout, /\n-\s+0000:00:07\.0\s+restore_kernel_driver\s+planned\s+/);
     const doc = JSON.parse((await d.run(["drain", "--dry-run", "--json"])).stdout);
