@@ -211,6 +211,7 @@ export async function serve(
           pid: process.pid,
           imds: sim.fakeImds.url,
           ec2: sim.ec2Endpoint() ?? "",
+          instanceId: sim.instanceId,
           controlToken: sim.fakeImds.controlToken,
         });
       }
@@ -221,6 +222,7 @@ export async function serve(
           `  state dir    ${config.stateDir}\n` +
           `  IMDS         ${sim.imdsEndpoint()} (${which(sim.external.imds)})\n` +
           `  EC2          ${sim.ec2Endpoint()} (${which(sim.external.ec2)})\n` +
+          `  instance     ${sim.instanceId}\n` +
           `  Auto Scaling ${sim.autoScalingEndpoint()} (${which(sim.external.autoScaling)})\n` +
           (sim.external.imds
             ? ""
