@@ -16,7 +16,7 @@
  * drivers. Returns the first violation, or null.
  */
 
-import { deviceByMac } from "../../src/agent/agent-intents.js";
+import { deviceByMac, intentMoves } from "../../src/agent/agent-intents.js";
 import {
   AgentError,
   type DriverName,
@@ -110,12 +110,7 @@ export async function runControllerSchedule(
       store,
       locate,
       deviceOf: (mac) => deviceByMac(kernel.sysfs, engine, mac),
-      bind: async (address, driver) => {
-        await engine.bind(address, driver);
-      },
-      restore: async (address) => {
-        await engine.restore(address);
-      },
+      ...intentMoves(engine),
       mayBind: () => true,
       log: { info: () => undefined, warn: () => undefined },
     });

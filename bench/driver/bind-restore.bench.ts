@@ -13,6 +13,7 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import type { DriverName, PciAddress } from "../../src/common/index.js";
 import { DriverEngine } from "../../src/driver/engine.js";
 import { FileJournal } from "../../src/driver/file-journal.js";
 import type { Journal } from "../../src/driver/journal.js";
@@ -70,8 +71,8 @@ async function engineOn(kernel: SimKernel, journal: Journal): Promise<DriverEngi
 }
 
 async function engineRoundTrip(engine: DriverEngine, device: string): Promise<void> {
-  const bound = await engine.bind(device, "vfio-pci");
-  const restored = await engine.restore(device);
+  const bound = await engine.bind(device as PciAddress, "vfio-pci" as DriverName);
+  const restored = await engine.restore(device as PciAddress);
   if (bound.status !== "committed" || restored.status !== "committed") throw new Error("no move");
 }
 

@@ -14,6 +14,7 @@ import { createLog } from "../../src/agent/agent-log.js";
 import { parseConfig } from "../../src/agent/config-schema.js";
 import { simulatedHost } from "../../src/agent/simulated-host.js";
 import { type AgentClient, connectAgent } from "../../src/client/client.js";
+import type { DriverName, PciAddress } from "../../src/common/index.js";
 import type { CallContext } from "../../src/server/agent-core.js";
 import { type BenchCase, defineBench } from "../support/bench.js";
 import { benchTempDir } from "../support/sim-host.js";
@@ -66,8 +67,8 @@ export default defineBench({
       {
         name: "bind + restore, in process (engine)",
         run: async () => {
-          await agent.engine.bind(device, "vfio-pci");
-          await agent.engine.restore(device);
+          await agent.engine.bind(device as PciAddress, "vfio-pci" as DriverName);
+          await agent.engine.restore(device as PciAddress);
         },
       },
       {

@@ -12,6 +12,7 @@ import { loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { setFlagsFromString } from "node:v8";
 import { runInNewContext } from "node:vm";
+import type { PciAddress } from "../../src/common/index.js";
 import { DriverEngine } from "../../src/driver/engine.js";
 import { MemoryJournal } from "../../src/driver/memory-journal.js";
 import { ec2Host } from "../../src/sim/index.js";
@@ -28,8 +29,8 @@ const FREE = "/dev/vfio/noiommu-7";
 const DEADLINE_MS = 100;
 /** The engine's default holderScanTimeoutMs. */
 const HOLDER_DEADLINE_MS = 2_000;
-const ON_VFIO = "0000:00:06.0";
-const ON_UIO = "0000:00:07.0";
+const ON_VFIO = "0000:00:06.0" as PciAddress;
+const ON_UIO = "0000:00:07.0" as PciAddress;
 const kernel = ec2Host({ enis: 3 });
 
 interface Size {

@@ -13,14 +13,20 @@ import {
   type IntentStore,
   type PresentDevice,
 } from "../intents/index.js";
-import { isUserSpaceDriver, type PciDevice, type Sysfs, scanInventory } from "../sysfs/index.js";
+import {
+  isUserSpaceDriver,
+  type PciDevice,
+  parsePciAddress,
+  type Sysfs,
+  scanInventory,
+} from "../sysfs/index.js";
 import type { AgentLog } from "./agent-log.js";
 import type { ImdsIdentity } from "./imds-identity.js";
 
 export interface AgentIntentsDeps {
   stateDir: string;
   sysfs: Sysfs;
-  engine: Pick<DriverEngine, "bind" | "restore" | "resolve">;
+  engine: Pick<DriverEngine, "bind" | "restore" | "resolve" | "parseDriver">;
   identity: Pick<ImdsIdentity, "eniMac" | "status">;
   mayBind: () => boolean;
   log: AgentLog;
@@ -46,17 +52,32 @@ export function agentIntents(deps: AgentIntentsDeps): EniIntents {
       };
     },
     deviceOf: (mac) => deviceByMac(deps.sysfs, deps.engine, mac),
-    bind: async (address, driver) => {
-      await deps.engine.bind(address, driver);
-    },
-    restore: async (address) => {
-      await deps.engine.restore(address);
-    },
+    ...intentMoves(deps.engine),
     mayBind: deps.mayBind,
     log: deps.log,
     publish: deps.publish,
     detachAndDelete: deps.detachAndDelete,
   });
+}
+
+/**
+ * An intent's moves as engine calls. The intent's driver is checked against
+ * the engine's allowlist here, as the edges check a request's: the stored
+ * intents file is only pattern-checked, and the allowlist may have shrunk
+ * since. The agent applies an intent on its own, so no caller is named.
+ */
+export function intentMoves(engine: Pick<DriverEngine, "bind" | "restore" | "parseDriver">): {
+  bind: (address: string, driver: string) => Promise<void>;
+  restore: (address: string) => Promise<void>;
+} {
+  return {
+    bind: async (address, driver) => {
+      await engine.bind(parsePciAddress(address), engine.parseDriver(driver));
+    },
+    restore: async (address) => {
+      await engine.restore(parsePciAddress(address));
+    },
+  };
 }
 
 /**

@@ -10,7 +10,6 @@ import type { AgentEventPayload, DeviceRecord } from "../server/core-types.js";
 import type { PciDevice } from "../sysfs/index.js";
 import type { AgentLog } from "./agent-log.js";
 import type { DeviceChange } from "./device-watcher.js";
-import type { RequestMeta } from "./operation-records.js";
 
 interface DeviceChangeDeps {
   log: AgentLog;
@@ -23,9 +22,7 @@ interface DeviceChangeDeps {
   refreshIdentity: () => Promise<void>;
   /** False while stopping or terminating: no new binding then. */
   mayBind: () => boolean;
-  /** Marks a device as worked on; returns the function that withdraws the mark. */
-  expect: (device: PciAddress, meta: RequestMeta) => () => void;
-  /** Applies the device's desired binding; null when it has none. */
+  /** Applies the device's desired binding (an operation of kind "reapply"); null when it has none. */
   applyDesired: (device: PciAddress) => Promise<OperationResult | null>;
   /** After a binding applied on attach. */
   applied: (device: PciAddress, driver: string | null) => void;
@@ -86,11 +83,6 @@ export class DeviceChangeHandler {
     log.info({ device: address }, "device added");
     this.#deps.emit({ kind: "device_added", device: record });
     if (!this.#deps.mayBind()) return;
-    const withdraw = this.#deps.expect(address, {
-      requestedBy: null,
-      persist: false,
-      kind: "reapply",
-    });
     try {
       const applied = await this.#deps.applyDesired(address);
       if (applied !== null) {
@@ -99,8 +91,6 @@ export class DeviceChangeHandler {
       }
     } catch (err) {
       log.warn({ device: address, err: toAgentError(err) }, "desired binding failed on attach");
-    } finally {
-      withdraw();
     }
   }
 

@@ -49,7 +49,12 @@ import { DeviceListing, type DeviceListingDeps } from "./device-listing.js";
 import type { DeviceChange } from "./device-watcher.js";
 import { EventHub } from "./event-hub.js";
 import type { PoolGuard } from "./kubelet-pools.js";
-import { OperationRecords, plannedRecord, type RequestMeta } from "./operation-records.js";
+import {
+  noopRecord,
+  OperationRecords,
+  plannedRecord,
+  type RequestMeta,
+} from "./operation-records.js";
 import { guardPodDevice } from "./pod-device-guard.js";
 import type { PlannerHooks, TerminationPlanner } from "./release-plan-runner.js";
 import { toCoreNotice } from "./to-core-notice.js";
@@ -134,17 +139,12 @@ export class EniAgentCore implements AgentCore {
       // The plan needs drivers and identities; each restore checks holders itself.
       devices: () => this.#devices.scanWithoutHolders(),
       restore: async (device) => {
-        const withdraw = this.#expect(device, {
-          requestedBy: "termination",
-          persist: false,
-        });
         // Kubelet's pools turn Unhealthy before any device of a plan is taken back.
         const unmark = this.#terminating();
         try {
-          await deps.engine.restore(device);
+          await deps.engine.restore(device, { requestedBy: "termination" });
         } finally {
           unmark();
-          withdraw();
         }
       },
       emit: (payload) => this.#hub.emit(payload),
@@ -161,7 +161,6 @@ export class EniAgentCore implements AgentCore {
         this.#records.recent(device, deps.config().deviceWatch.pollIntervalMs),
       refreshIdentity: () => deps.identity.refresh(),
       mayBind: () => this.mayBind(),
-      expect: (device, meta) => this.#expect(device, meta),
       applyDesired: (device) => deps.engine.deviceAdded(device),
       applied: (device, driver) => this.#protectIfDpdk(device, driver),
       driftFound: () => deps.metrics?.drift.inc(),
@@ -195,20 +194,15 @@ export class EniAgentCore implements AgentCore {
     request: BindRequest,
     ctx: CallContext,
   ): Promise<OperationRecord> {
-    const meta = { requestedBy: ctx.caller.identity, persist: request.persist };
+    const meta = this.#meta(request, ctx);
     if (request.dryRun) {
-      const planned = await this.#deps.engine.planBind(device, request.driver, {
-        force: request.force,
-      });
-      return this.#remember(
-        plannedRecord(`plan-${randomUUID()}`, planned, { ...meta, force: request.force }),
-      );
+      const planned = await this.#deps.engine.planBind(device, request.driver, meta);
+      return this.#remember(plannedRecord(`plan-${randomUUID()}`, planned, meta));
     }
     ctx.signal.throwIfAborted();
-    const record = await this.#mutate(device, meta, request.driver, () =>
+    const record = await this.#mutate("bind", meta, () =>
       this.#deps.engine.bind(device, request.driver, {
-        force: request.force,
-        persist: request.persist,
+        ...meta,
         ...(request.confirmWithinMs === null ? {} : { confirmWithinMs: request.confirmWithinMs }),
       }),
     );
@@ -232,17 +226,13 @@ export class EniAgentCore implements AgentCore {
     request: RestoreRequest,
     ctx: CallContext,
   ): Promise<OperationRecord> {
-    const meta = { requestedBy: ctx.caller.identity, persist: request.persist };
+    const meta = this.#meta(request, ctx);
     if (request.dryRun) {
-      const planned = await this.#deps.engine.planRestore(device);
-      return this.#remember(
-        plannedRecord(`plan-${randomUUID()}`, planned, { ...meta, force: request.force }),
-      );
+      const planned = await this.#deps.engine.planRestore(device, meta);
+      return this.#remember(plannedRecord(`plan-${randomUUID()}`, planned, meta));
     }
     ctx.signal.throwIfAborted();
-    return this.#mutate(device, meta, null, () =>
-      this.#deps.engine.restore(device, { persist: request.persist }),
-    );
+    return this.#mutate("restore", meta, () => this.#deps.engine.restore(device, meta));
   }
 
   async confirmOperation(operationId: string, ctx: CallContext): Promise<OperationRecord> {
@@ -555,54 +545,21 @@ export class EniAgentCore implements AgentCore {
     return record;
   }
 
-  /** Marks a device as worked on; the returned function withdraws the mark. */
-  #expect(device: PciAddress, meta: Parameters<OperationRecords["expect"]>[1]): () => void {
-    const withdraw = this.#records.expect(device, meta);
-    this.#devices.invalidate();
-    return () => {
-      withdraw();
-      // The mark shows in listings as the device's active operation.
-      this.#devices.invalidate();
-    };
+  /** What the caller asks along with the move; the engine journals it with the operation. */
+  #meta(request: BindRequest | RestoreRequest, ctx: CallContext): RequestMeta {
+    return { requestedBy: ctx.caller.identity, persist: request.persist, force: request.force };
   }
 
+  /** Runs a move; its record is the operation the engine returns (joined or its own). */
   async #mutate(
-    device: PciAddress,
+    kind: "bind" | "restore",
     meta: RequestMeta,
-    toDriver: DriverName | null,
     run: () => ReturnType<DriverEngine["bind"]>,
   ): Promise<OperationRecord> {
-    const withdraw = this.#expect(device, meta);
-    let result: Awaited<ReturnType<DriverEngine["bind"]>>;
-    try {
-      result = await this.#work.track(run());
-    } finally {
-      withdraw();
-    }
+    const result = await this.#work.track(run());
     for (const warning of result.warnings)
-      this.#deps.log.warn({ device, warning }, "operation warning");
-    if (result.operationId !== null) {
-      const record = this.#records.get(result.operationId);
-      if (record !== undefined) return record;
-    }
-    const now = new Date();
-    return this.#remember({
-      id: `noop-${randomUUID()}`,
-      kind: toDriver === null ? "restore" : "bind",
-      status: "succeeded",
-      pciAddress: device,
-      fromDriver: result.state.driver,
-      toDriver: result.state.driver,
-      dryRun: false,
-      force: result.overriddenGuards.length > 0,
-      persist: meta.persist,
-      steps: [],
-      error: null,
-      createdAt: now,
-      updatedAt: now,
-      finishedAt: now,
-      requestedBy: meta.requestedBy,
-      confirmation: null,
-    });
+      this.#deps.log.warn({ device: result.device, warning }, "operation warning");
+    if (result.operation !== null) return this.#records.record(result.operation);
+    return this.#remember(noopRecord(`noop-${randomUUID()}`, kind, result, meta));
   }
 }

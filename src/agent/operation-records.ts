@@ -1,24 +1,25 @@
 /**
  * The engine's journaled operations as the API shows them. The journal keeps
- * what recovery needs (header, outcome); the API also shows who asked, step
- * by step progress and records that never reach the journal (no-ops, dry
- * runs, termination plans). This book joins the two: it follows the engine's
- * progress events for step states and keeps request metadata and the
- * non-journaled records in memory (bounded).
+ * the operation and who asked for it (its begin record); the API also shows
+ * step by step progress and records that never reach the journal (no-ops,
+ * dry runs, termination plans). This book follows the engine's progress
+ * events for step states and keeps the non-journaled records in memory
+ * (bounded).
  */
 import { AgentError, ERROR_CODES, type ErrorCode, type PciAddress } from "../common/index.js";
 import {
+  type DeviceState,
   describeStep,
   type JournalIssues,
   journalNotes,
   type OperationView,
   type PlannedOperation,
   type ProgressEvent,
+  requestOf,
   stepWrite,
 } from "../driver/index.js";
 import type {
   OperationConfirmation,
-  OperationKind,
   OperationPage,
   OperationQuery,
   OperationRecord,
@@ -27,11 +28,11 @@ import type {
   StepStatus,
 } from "../server/core-types.js";
 
+/** What a caller asked along with a request that journals nothing (dry run, no-op). */
 export interface RequestMeta {
   requestedBy: string | null;
   persist: boolean;
-  /** "reapply" for a bind the agent made from a desired binding. */
-  kind?: OperationKind;
+  force: boolean;
 }
 
 const STATUS: Record<OperationView["status"], OperationStatus> = {
@@ -57,37 +58,19 @@ export class OperationRecords {
   readonly #engine: JournaledOperations;
   /** Step states of operations seen live; a verify pseudo-step is last. */
   readonly #steps = new Map<string, StepStatus[]>();
-  readonly #meta = new Map<string, RequestMeta>();
-  /** Metadata waiting for the next operation that begins on a device. */
-  readonly #pending = new Map<PciAddress, RequestMeta[]>();
   readonly #ephemeral = new Map<string, OperationRecord>();
 
   constructor(engine: JournaledOperations) {
     this.#engine = engine;
   }
 
-  /** The metadata of the next operation to begin on `device`; returns its withdrawal. */
-  expect(device: PciAddress, meta: RequestMeta): () => void {
-    const queue = this.#pending.get(device) ?? [];
-    queue.push(meta);
-    this.#pending.set(device, queue);
-    return () => {
-      const i = queue.indexOf(meta);
-      if (i >= 0) queue.splice(i, 1);
-      if (queue.length === 0 && this.#pending.get(device) === queue) this.#pending.delete(device);
-    };
-  }
-
   /** Follows one engine event; returns the operation's id when its record changed. */
   observe(event: ProgressEvent): string {
     const id = event.operationId;
     switch (event.type) {
-      case "begin": {
-        const meta = this.#pending.get(event.device)?.shift();
-        if (meta !== undefined) this.#meta.set(id, meta);
+      case "begin":
         this.#steps.set(id, [...event.steps.map((): StepStatus => "pending"), "pending"]);
         break;
-      }
       case "step":
         this.#set(id, event.index, "running");
         break;
@@ -195,35 +178,47 @@ export class OperationRecords {
     };
   }
 
+  /** A journaled operation, with the step states seen live (or derived from its status). */
   record(view: OperationView): OperationRecord {
-    const { header } = view;
-    const meta = this.#meta.get(header.id);
-    const status = statusOf(view);
-    const tracked = this.#steps.get(header.id);
-    const outcome = STATUS[view.status];
-    const fallback: StepStatus =
-      outcome === "succeeded" ? "done" : outcome === "running" ? "pending" : "undone";
-    const createdAt = new Date(header.startedAt);
-    const finishedAt = view.endedAt === null ? null : new Date(view.endedAt);
-    return {
-      id: header.id,
-      kind: meta?.kind ?? (header.kind === "drift" ? "repair" : header.kind),
-      status,
-      pciAddress: header.device,
-      fromDriver: header.snapshot.driver,
-      toDriver: header.target.driver,
-      dryRun: false,
-      force: header.force,
-      persist: meta?.persist ?? false,
-      steps: stepsOf(header.device, header.steps, (i) => tracked?.[i] ?? fallback),
-      error: view.error === null ? null : { ...view.error, code: errorCode(view.error.code) },
-      createdAt,
-      updatedAt: finishedAt ?? createdAt,
-      finishedAt,
-      requestedBy: meta?.requestedBy ?? null,
-      confirmation: confirmationOf(view),
-    };
+    const tracked = this.#steps.get(view.header.id);
+    return journaledRecord(view, (i) => tracked?.[i]);
   }
+}
+
+/**
+ * A journaled operation as the API shows it. Step states come from `seen`
+ * (progress events) when known, else from the operation's status.
+ */
+export function journaledRecord(
+  view: OperationView,
+  seen: (index: number) => StepStatus | undefined = () => undefined,
+): OperationRecord {
+  const { header } = view;
+  const request = requestOf(header);
+  const status = statusOf(view);
+  const outcome = STATUS[view.status];
+  const fallback: StepStatus =
+    outcome === "succeeded" ? "done" : outcome === "running" ? "pending" : "undone";
+  const createdAt = new Date(header.startedAt);
+  const finishedAt = view.endedAt === null ? null : new Date(view.endedAt);
+  return {
+    id: header.id,
+    kind: request.reapply ? "reapply" : header.kind === "drift" ? "repair" : header.kind,
+    status,
+    pciAddress: header.device,
+    fromDriver: header.snapshot.driver,
+    toDriver: header.target.driver,
+    dryRun: false,
+    force: header.force,
+    persist: request.persist,
+    steps: stepsOf(header.device, header.steps, (i) => seen(i) ?? fallback),
+    error: view.error === null ? null : { ...view.error, code: errorCode(view.error.code) },
+    createdAt,
+    updatedAt: finishedAt ?? createdAt,
+    finishedAt,
+    requestedBy: request.requestedBy,
+    confirmation: confirmationOf(view),
+  };
 }
 
 /** A bind on trial awaits (or was reverted) whatever its journal outcome says. */
@@ -249,7 +244,7 @@ function confirmationOf(view: OperationView): OperationConfirmation | null {
 export function plannedRecord(
   id: string,
   planned: PlannedOperation,
-  meta: RequestMeta & { force: boolean },
+  meta: RequestMeta,
 ): OperationRecord {
   const now = new Date();
   return {
@@ -263,6 +258,34 @@ export function plannedRecord(
     force: meta.force,
     persist: meta.persist,
     steps: stepsOf(planned.device, planned.plan.steps, () => "pending"),
+    error: null,
+    createdAt: now,
+    updatedAt: now,
+    finishedAt: now,
+    requestedBy: meta.requestedBy,
+    confirmation: null,
+  };
+}
+
+/** A request that found its device already there: nothing written, nothing journaled. */
+export function noopRecord(
+  id: string,
+  kind: "bind" | "restore",
+  done: { device: PciAddress; state: DeviceState; overriddenGuards: readonly string[] },
+  meta: Omit<RequestMeta, "force">,
+): OperationRecord {
+  const now = new Date();
+  return {
+    id,
+    kind,
+    status: "succeeded",
+    pciAddress: done.device,
+    fromDriver: done.state.driver,
+    toDriver: done.state.driver,
+    dryRun: false,
+    force: done.overriddenGuards.length > 0,
+    persist: meta.persist,
+    steps: [],
     error: null,
     createdAt: now,
     updatedAt: now,

@@ -61,11 +61,26 @@ export interface DriverEngineOptions {
   keepFinished?: number;
 }
 
-export interface BindOptions {
-  /** Override the guards that may be overridden (never the vendor allowlist). */
+/**
+ * What a caller asks along with a move. Journaled in the operation's begin
+ * record, so the operation carries who asked and what else they asked for.
+ */
+export interface RequestOptions {
+  /**
+   * Override the checks a person may take responsibility for: the network
+   * guards (bind) and the holder check (a process holds the device). Never
+   * the vendor allowlist, never verification or rollback.
+   */
   force?: boolean;
-  /** Remember the binding (by MAC) and re-apply it at start-up and on hot-attach. */
+  /** Remember the binding (by MAC) and re-apply it at start-up and on hot-attach; on restore, forget it. */
   persist?: boolean;
+  /** The caller identity; absent or null when the agent moves the device on its own. */
+  requestedBy?: string | null;
+}
+
+export interface BindOptions extends RequestOptions {
+  /** "reapply": the agent re-applies a desired binding (start-up, hot-attach). Default "bind". */
+  kind?: "bind" | "reapply";
   /**
    * A bind on trial: once committed it awaits `confirm()` this long (1 s to
    * 24 h) and is reverted to the kernel driver when none comes.

@@ -29,6 +29,7 @@ import type {
   DriverEngineDeps,
   DriverEngineOptions,
   RecoveryReport,
+  RequestOptions,
 } from "./engine-options.js";
 import type { GuardName } from "./guards.js";
 import type { JournalLoad } from "./journal.js";
@@ -59,6 +60,7 @@ import type {
   DeviceSnapshot,
   DeviceState,
   OperationHeader,
+  OperationRequest,
   OperationResult,
   OperationView,
   ProgressEvent,
@@ -71,6 +73,7 @@ export type {
   DriverEngineDeps,
   DriverEngineOptions,
   RecoveryReport,
+  RequestOptions,
 } from "./engine-options.js";
 export { type JournalIssues, journalNotes } from "./operation-book.js";
 export type { PlannedOperation } from "./prepare-operation.js";
@@ -207,8 +210,12 @@ export class DriverEngine {
     for (const found of await findDrift(this.#sysfs, this.#book, this.#prepare.allowedIds)) {
       const repaired =
         this.#repairDrift &&
-        (await this.#run(found.device, "drift", "clear driver_override drift", () =>
-          prepareDriftRepair(this.#prepare, found.device),
+        (await this.#run(
+          found.device,
+          "drift",
+          "clear driver_override drift",
+          () => prepareDriftRepair(this.#prepare, found.device),
+          AGENT_REQUEST,
         ).then(
           () => true,
           () => false,
@@ -277,30 +284,42 @@ export class DriverEngine {
     return this.#book.load();
   }
 
-  /** A PCI address, MAC or interface name → the device's PCI address. */
+  /**
+   * A PCI address, MAC or interface name → the device's PCI address. For
+   * the edges (API, CLI): every other method takes the address they resolved.
+   */
   resolve(input: string): Promise<PciAddress> {
     return resolveDevice(this.#sysfs, input, this.#homes());
   }
 
+  /** A driver name → the name, when it is in this engine's allowlist (for the edges). */
+  parseDriver(name: string): DriverName {
+    return parseDriverName(name, this.#allowedDrivers);
+  }
+
   /** Plans a bind without writing anything: guards, preflight and the steps. */
   async planBind(
-    input: string,
-    driver: string,
+    device: PciAddress,
+    driver: DriverName,
     options: BindOptions = {},
   ): Promise<PlannedOperation> {
-    const name = parseDriverName(driver, this.#allowedDrivers);
-    return prepareBind(this.#prepare, await this.resolve(input), name, options.force ?? false);
+    return prepareBind(this.#prepare, device, driver, options.force ?? false);
   }
 
-  async planRestore(input: string): Promise<PlannedOperation> {
-    return prepareRestore(this.#prepare, await this.resolve(input));
+  async planRestore(device: PciAddress, options: RequestOptions = {}): Promise<PlannedOperation> {
+    return prepareRestore(this.#prepare, device, options.force ?? false);
   }
 
-  /** Moves a device to `driver`. Binding to the driver it has is a no-op success. */
-  async bind(input: string, driver: string, options: BindOptions = {}): Promise<OperationResult> {
+  /**
+   * Moves a device to `driver`, a name the edge parsed against its
+   * allowlist. Binding to the driver it has is a no-op success.
+   */
+  async bind(
+    device: PciAddress,
+    driver: DriverName,
+    options: BindOptions = {},
+  ): Promise<OperationResult> {
     this.#requireReady();
-    const name = parseDriverName(driver, this.#allowedDrivers);
-    const device = await this.resolve(input);
     const trial = options.confirmWithinMs;
     if (trial !== undefined && options.persist === true) {
       // A persisted binding would be applied again after the revert (at start, on hot-attach).
@@ -312,10 +331,11 @@ export class DriverEngine {
     }
     return this.#run(
       device,
-      trial === undefined ? `bind:${name}` : `bind:${name}:try:${trial}`,
-      trial === undefined ? `bind to ${name}` : `bind to ${name} on trial`,
-      () => prepareBind(this.#prepare, device, name, options.force ?? false),
-      options.persist ? { driver: name } : null,
+      trial === undefined ? `bind:${driver}` : `bind:${driver}:try:${trial}`,
+      trial === undefined ? `bind to ${driver}` : `bind to ${driver} on trial`,
+      () => prepareBind(this.#prepare, device, driver, options.force ?? false),
+      requestOf(options, options.kind === "reapply"),
+      options.persist ? { driver } : null,
       trial === undefined ? {} : { confirmWithinMs: parseConfirmWindow(trial) },
     );
   }
@@ -362,8 +382,10 @@ export class DriverEngine {
           // Under the lock: an operation that ran while this one waited for it ended the wait.
           if (this.#book.latestFor(device)?.header.id !== operationId) return null;
           // Journaled even when the device is home already: the begin record ends the wait.
-          return { ...(await prepareRestore(this.#prepare, device)), noop: false };
+          return { ...(await prepareRestore(this.#prepare, device, false)), noop: false };
         },
+        // The agent reverts on its own at the deadline; `reverts` names the bind it ends.
+        AGENT_REQUEST,
         null,
         { reverts: operationId },
       );
@@ -379,17 +401,14 @@ export class DriverEngine {
   }
 
   /** Returns a device to its kernel driver with driver_override cleared. */
-  async restore(
-    input: string,
-    options: Pick<BindOptions, "persist"> = {},
-  ): Promise<OperationResult> {
+  async restore(device: PciAddress, options: RequestOptions = {}): Promise<OperationResult> {
     this.#requireReady();
-    const device = await this.resolve(input);
     return this.#run(
       device,
       "restore",
       "restore",
-      () => prepareRestore(this.#prepare, device),
+      () => prepareRestore(this.#prepare, device, options.force ?? false),
+      requestOf(options, false),
       options.persist ? { driver: null } : null,
     );
   }
@@ -397,7 +416,13 @@ export class DriverEngine {
   /** Repairs a DEGRADED device (the reconciler calls this). A healthy device is a no-op. */
   async repair(device: PciAddress): Promise<OperationResult> {
     this.#requireReady();
-    return this.#run(device, "repair", "repair", () => prepareRepair(this.#prepare, device));
+    return this.#run(
+      device,
+      "repair",
+      "repair",
+      () => prepareRepair(this.#prepare, device),
+      AGENT_REQUEST,
+    );
   }
 
   /**
@@ -413,7 +438,7 @@ export class DriverEngine {
       null;
     const binding = mac === null ? null : await this.#desired.forMac(mac);
     if (binding === null) return null;
-    return this.bind(device, binding.driver);
+    return this.bind(device, binding.driver, { kind: "reapply" });
   }
 
   /** Applies every desired binding (start-up). One failure does not stop the others. */
@@ -421,7 +446,7 @@ export class DriverEngine {
     this.#requireReady();
     return this.#desired.apply(
       (mac) => this.resolve(mac),
-      (device, driver) => this.bind(device, driver),
+      (device, driver) => this.bind(device, driver, { kind: "reapply" }),
     );
   }
 
@@ -495,6 +520,7 @@ export class DriverEngine {
     key: string,
     label: string,
     prepare: () => Promise<PlannedOperation | null>,
+    request: OperationRequest,
     persist: { driver: DriverName | null } | null = null,
     trial: Pick<OperationHeader, "confirmWithinMs" | "reverts"> = {},
   ): Promise<OperationResult> {
@@ -504,11 +530,11 @@ export class DriverEngine {
       let done: OperationResult;
       if (planned === null) {
         const current = await readExisting(this.#sysfs, device);
-        done = result(null, device, stateOf(current), [], "noop");
+        done = result(null, device, stateOf(current), []);
       } else if (planned.noop) {
-        done = result(null, device, planned.state, planned.overriddenGuards, "noop");
+        done = result(null, device, planned.state, planned.overriddenGuards);
       } else {
-        done = await this.#execute(id, planned, lease, trial);
+        done = await this.#execute(id, planned, request, lease, trial);
       }
       done.warnings.unshift(...(planned?.warnings ?? []));
       if (persist !== null) {
@@ -521,6 +547,7 @@ export class DriverEngine {
   async #execute(
     operationId: string,
     planned: PlannedOperation,
+    request: OperationRequest,
     lease: Lease,
     trial: Pick<OperationHeader, "confirmWithinMs" | "reverts">,
   ): Promise<OperationResult> {
@@ -536,18 +563,17 @@ export class DriverEngine {
       steps: planned.plan.steps,
       force: planned.overriddenGuards.length > 0,
       startedAt: this.#clock.isoNow(),
+      request,
     };
     const outcome = this.#settle(await runTransaction(this.#tx, header, planned.ids), lease);
     switch (outcome.status) {
       case "committed": {
         const done = result(
-          operationId,
+          this.#book.get(operationId) ?? null,
           planned.device,
           outcome.state,
           planned.overriddenGuards,
-          "committed",
         );
-        done.confirmBy = this.#book.get(operationId)?.confirmation?.deadline ?? null;
         const unwritten = this.#book.issues().unwritten.find((u) => u.operationId === operationId);
         if (unwritten !== undefined) {
           done.warnings.push(
@@ -585,21 +611,33 @@ export class DriverEngine {
   }
 }
 
+/** A committed operation's result, or a no-op's (`operation` null). */
 function result(
-  operationId: string | null,
+  operation: OperationView | null,
   device: PciAddress,
   state: DeviceState,
   overriddenGuards: GuardName[],
-  status: OperationResult["status"],
 ): OperationResult {
   return {
-    operationId,
+    operationId: operation?.header.id ?? null,
+    operation,
     device,
-    status,
+    status: operation === null ? "noop" : "committed",
     joined: false,
     state,
     overriddenGuards,
     warnings: [],
-    confirmBy: null,
+    confirmBy: operation?.confirmation?.deadline ?? null,
+  };
+}
+
+/** An operation the agent starts on its own (repair, drift). */
+const AGENT_REQUEST: OperationRequest = { requestedBy: null, persist: false, reapply: false };
+
+function requestOf(options: RequestOptions, reapply: boolean): OperationRequest {
+  return {
+    requestedBy: options.requestedBy ?? null,
+    persist: options.persist ?? false,
+    reapply,
   };
 }

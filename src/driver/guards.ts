@@ -14,7 +14,9 @@ export type GuardName =
   | "default-route"
   | "primary-interface"
   | "interface-in-use"
-  | "unknown-device";
+  | "unknown-device"
+  /** A process holds the device's vfio node (checked by preflight, overridden by force). */
+  | "device-in-use";
 
 /**
  * The instance's primary interface (device-number 0). From configuration

@@ -22,7 +22,8 @@
  *     device open, so the unbind cannot block; a process among those not
  *     read that holds only the group node goes unnamed and loses the
  *     device. Unreadable: the write deadline still bounds a blocked unbind.
- * A restore and a termination plan's restore decide alike.
+ * A restore and a termination plan's restore decide alike. Both refusals
+ * name the guard "device-in-use", which force overrides (preflight.ts).
  */
 import { AgentError, isAgentError } from "../common/index.js";
 import type { HolderScan, HolderScanner, PciDevice, Sysfs } from "../sysfs/index.js";
@@ -78,7 +79,8 @@ function heldError(
     {
       device: device.address,
       path: node,
-      remedy: `stop ${found.length === 1 ? "that process" : "those processes"} (e.g. kill ${found[0]!.pid}), then retry`,
+      guard: "device-in-use",
+      remedy: `stop ${found.length === 1 ? "that process" : "those processes"} (e.g. kill ${found[0]!.pid}), then retry; or pass --force to wait for it to let go`,
     },
   );
 }
@@ -90,7 +92,9 @@ function openError(device: PciDevice, node: string, unproven: string, enable: nu
     {
       device: device.address,
       path: node,
-      remedy: "stop the DPDK application using the device, then retry",
+      guard: "device-in-use",
+      remedy:
+        "stop the DPDK application using the device, then retry; or pass --force to wait for it to let go",
     },
   );
 }

@@ -45,6 +45,7 @@ export {
   type JournalLoad,
   type JournalProblem,
   type JournalRecord,
+  requestOf,
 } from "./journal.js";
 export { type JournalFault, MemoryJournal } from "./memory-journal.js";
 export { describeState } from "./observe.js";

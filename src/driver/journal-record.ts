@@ -91,6 +91,8 @@ function header(value: unknown, path: string): void {
   list(step)(op.steps, `${path}.steps`);
   boolean(op.force, `${path}.force`);
   time(op.startedAt, `${path}.startedAt`);
+  // Absent in records of agents that did not journal who asked.
+  if (op.request !== undefined) request(op.request, `${path}.request`);
   if (op.confirmWithinMs !== undefined) {
     if (op.kind !== "bind") bad(`${path}.confirmWithinMs`, "set on an operation that is no bind");
     if (!isConfirmWindow(op.confirmWithinMs)) {
@@ -101,6 +103,18 @@ function header(value: unknown, path: string): void {
     if (op.kind !== "restore") bad(`${path}.reverts`, "set on an operation that is no restore");
     operationId(op.reverts, `${path}.reverts`);
   }
+}
+
+/**
+ * Shown to people, never written to sysfs. Any string, like an error
+ * message: a caller identity from a certificate may be long or non-ASCII,
+ * and a check that refused it would drop the operation from recovery.
+ */
+function request(value: unknown, path: string): void {
+  const r = object(value, path);
+  nullable(string)(r.requestedBy, `${path}.requestedBy`);
+  boolean(r.persist, `${path}.persist`);
+  boolean(r.reapply, `${path}.reapply`);
 }
 
 /** A snapshot of `device`: one naming another device is not this operation's. */

@@ -16,6 +16,7 @@ import type {
   ErrorSummary,
   OperationHeader,
   OperationOutcome,
+  OperationRequest,
   OperationView,
 } from "./types.js";
 
@@ -221,6 +222,15 @@ export function foldJournal(records: readonly JournalRecord[]): OperationView[] 
     if (last !== undefined && last !== view) endWait(view, last.header, last.header.startedAt);
   }
   return [...views.values()];
+}
+
+/**
+ * Who asked for an operation. A begin record written before requests were
+ * journaled has none: it reads as the agent's own, without persist, which is
+ * what such an agent showed once it had restarted.
+ */
+export function requestOf(header: OperationHeader): OperationRequest {
+  return header.request ?? { requestedBy: null, persist: false, reapply: false };
 }
 
 /** A just-begun operation. */

@@ -59,7 +59,7 @@ export async function prepareBind(
     const here = { driver, override: current.driverOverride, mac: null };
     return planned(ctx, "bind", current, here, home, { noop: true });
   }
-  const [guards, warnings] = await firstFailure(
+  const [guards, checked] = await firstFailure(
     checkGuards(
       current,
       {
@@ -70,18 +70,23 @@ export async function prepareBind(
       },
       network,
     ),
-    preflight(current, driver, ctx),
+    preflight(current, driver, ctx, force),
   );
   return planned(ctx, "bind", current, bindTarget(driver, home), home, {
-    overriddenGuards: guards.overridden,
-    warnings,
+    overriddenGuards: [...guards.overridden, ...checked.overridden],
+    warnings: checked.warnings,
   });
 }
 
-/** Back to the kernel driver of the home snapshot (or the configured one), override cleared. */
+/**
+ * Back to the kernel driver of the home snapshot (or the configured one),
+ * override cleared. `force` overrides the holder check only: a restore
+ * takes nothing from the kernel, so no network guard applies.
+ */
 export async function prepareRestore(
   ctx: PrepareContext,
   device: PciAddress,
+  force: boolean,
 ): Promise<PlannedOperation> {
   const current = await readExisting(ctx.sysfs, device);
   checkAllowlist(current, ctx.allowedIds);
@@ -103,8 +108,11 @@ export async function prepareRestore(
   if (mismatch(stateOf(current), target) === null) {
     return planned(ctx, "restore", current, target, home, { noop: true });
   }
-  const warnings = await preflight(current, driver, ctx);
-  return planned(ctx, "restore", current, target, home, { warnings });
+  const checked = await preflight(current, driver, ctx, force);
+  return planned(ctx, "restore", current, target, home, {
+    overriddenGuards: checked.overridden,
+    warnings: checked.warnings,
+  });
 }
 
 /**
@@ -121,7 +129,7 @@ export async function prepareRepair(
   const current = await readExisting(ctx.sysfs, device);
   const target =
     latest.header.kind === "repair" ? latest.header.target : snapshotTarget(latest.header.snapshot);
-  const warnings = await preflight(current, target.driver, ctx);
+  const { warnings } = await preflight(current, target.driver, ctx);
   return planned(ctx, "repair", current, target, latest.header.home, { warnings });
 }
 

@@ -77,6 +77,20 @@ export interface Plan {
 /** "drift": clearing a driver_override no journal entry explains. */
 export type OperationKind = "bind" | "restore" | "repair" | "drift";
 
+/**
+ * Who asked for an operation and what else they asked for, journaled in its
+ * begin record so the operation carries them itself (nothing joins them up
+ * later by device or by order).
+ */
+export interface OperationRequest {
+  /** The caller identity ("unix:…", "CN=…"); null when the agent started it itself. */
+  requestedBy: string | null;
+  /** The binding was also stored as desired (bind) or forgotten (restore). */
+  persist: boolean;
+  /** A bind the agent made to re-apply a desired binding (start-up, hot-attach). */
+  reapply: boolean;
+}
+
 /** The journaled header of an operation: everything recovery needs without sysfs. */
 export interface OperationHeader {
   id: string;
@@ -95,6 +109,8 @@ export interface OperationHeader {
   steps: Step[];
   force: boolean;
   startedAt: string;
+  /** Absent in records of agents that did not journal it: read by `requestOf` as the agent's own. */
+  request?: OperationRequest;
   /**
    * A bind on trial: once committed it awaits confirmation for this long
    * and is reverted when none comes. Absent for an ordinary operation.
@@ -159,6 +175,8 @@ export interface OperationView {
 export interface OperationResult {
   /** null for a no-op (the device already was there: nothing journaled). */
   operationId: string | null;
+  /** The journaled operation as it ended (the one joined, when `joined`); null for a no-op. */
+  operation: OperationView | null;
   device: PciAddress;
   status: "committed" | "noop";
   /** True when this request joined an identical one already running. */

@@ -1,6 +1,8 @@
 /**
- * Domain records → wire messages. Absent values become the proto defaults the
- * API documents ("" for none, -1 for an unknown index, unset timestamps).
+ * Domain records → wire messages. Absent values are left out: an `optional`
+ * field is then absent on the wire, any other field reads as its proto
+ * default (""), and an unknown index is sent as -1 as the API documents
+ * (docs/api.md, "Absent values and field presence").
  */
 
 import type { EniStatus } from "../intents/index.js";
@@ -48,7 +50,7 @@ export function timestamp(date: Date | null): Timestamp | null {
   return { seconds: String(seconds), nanos: (ms - seconds * 1000) * 1_000_000 };
 }
 
-const text = (value: string | null): string => value ?? "";
+const text = (value: string | null): string | undefined => value ?? undefined;
 const index = (value: number | null): number => value ?? -1;
 
 export function identityToProto(identity: DeviceIdentity): DeviceIdentityProto {
@@ -56,7 +58,7 @@ export function identityToProto(identity: DeviceIdentity): DeviceIdentityProto {
     macAddress: text(identity.mac),
     eniId: text(identity.eniId),
     interfaceName: text(identity.interfaceName),
-    mtu: identity.mtu ?? 0,
+    mtu: identity.mtu ?? undefined,
     deviceNumber: index(identity.deviceNumber),
     networkCard: index(identity.networkCard),
     recordedTime: timestamp(identity.recordedAt),

@@ -1,6 +1,7 @@
 import t from "tap";
 import { simEniId } from "../../src/agent/simulated-host.js";
 import { Ec2Actions } from "../../src/aws/ec2-actions.js";
+import type { DriverName, PciAddress } from "../../src/common/index.js";
 import { agentHarness } from "./harness.js";
 
 /** The lines of one metric in the exposition text. */
@@ -15,9 +16,9 @@ async function value(metrics: { text(): Promise<string> }, name: string): Promis
 t.test("operations, rollbacks and EC2 errors are counted", async (t) => {
   const h = await agentHarness(t);
   const registry = h.agent.metrics;
-  await h.agent.engine.bind("0000:00:06.0", "vfio-pci");
+  await h.agent.engine.bind("0000:00:06.0" as PciAddress, "vfio-pci" as DriverName);
   h.host.kernel.faults.failWrite("bus/pci/drivers/vfio-pci/bind", "ENODEV");
-  await t.rejects(h.agent.engine.bind("0000:00:07.0", "vfio-pci"));
+  await t.rejects(h.agent.engine.bind("0000:00:07.0" as PciAddress, "vfio-pci" as DriverName));
   const ops = await value(registry, "eni_agent_operations_total");
   t.match(ops, /eni_agent_operations_total\{kind="bind",result="committed"\} 1/);
   t.match(ops, /eni_agent_operations_total\{kind="bind",result="rolled_back"\} 1/);

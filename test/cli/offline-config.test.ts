@@ -94,9 +94,11 @@ t.test("kernelDrivers names the driver a restore without a journal record binds"
   );
   t.equal(restored.code, 0, restored.stderr);
   t.match(JSON.parse(restored.stdout), {
-    status: "committed",
-    state: { driver: "e1000e", override: null },
+    version: 1,
+    operation: { kind: "restore", status: "succeeded", toDriver: "e1000e" },
   });
+  t.equal(kernel.device(C)?.driver, "e1000e");
+  t.equal(kernel.device(C)?.driverOverride, null);
 });
 
 t.test("guards.primaryMac keeps the primary interface with the kernel", async (t) => {
@@ -176,7 +178,7 @@ t.test("stateDir comes from the configuration when --state-dir is not given", as
   t.equal(out.code, 0, out.stderr);
   t.match(await readFile(join(dir, "s", "journal.log"), "utf8"), /"kind":"bind"/);
   const ops = await runCaptured(["ops", "--offline", "--json", "--config", file]);
-  t.match(JSON.parse(ops.stdout).operations, [{ kind: "bind", status: "committed" }]);
+  t.match(JSON.parse(ops.stdout).operations, [{ kind: "bind", status: "succeeded" }]);
 });
 
 t.test("the former offline format is refused, naming the replacement", async (t) => {

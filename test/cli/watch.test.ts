@@ -86,7 +86,7 @@ t.test("--json prints JSON lines; --device and --kind reach the daemon's filter"
       health: { serving: false, components: [{ name: "journal", healthy: false, detail: "EIO" }] },
     },
   ]);
-  t.same(Object.keys(events[0]), ["sequence", "time", "kind", "operation"]);
+  t.same(Object.keys(events[0]), ["version", "sequence", "time", "kind", "operation"]);
 });
 
 t.test("Ctrl-C ends watch with exit 0", async (t) => {

@@ -1,14 +1,16 @@
 import t from "tap";
-import type { PciAddress } from "../../src/common/index.js";
+import type { DriverName, PciAddress } from "../../src/common/index.js";
 import { realClock } from "../../src/driver/clock.js";
 import { ec2Host } from "../../src/sim/index.js";
 import { harness } from "./engine-harness.js";
 
-const A = "0000:00:06.0";
+const A = "0000:00:06.0" as PciAddress;
 
 t.test("100 concurrent identical binds of one device make exactly one transition", async (t) => {
   const { kernel, engine } = await harness();
-  const results = await Promise.all(Array.from({ length: 100 }, () => engine.bind(A, "vfio-pci")));
+  const results = await Promise.all(
+    Array.from({ length: 100 }, () => engine.bind(A, "vfio-pci" as DriverName)),
+  );
   t.equal(kernel.writeLog().length, 3, "one override, one unbind, one bind");
   t.equal(
     new Set(results.map((r) => r.operationId)).size,
@@ -23,10 +25,10 @@ t.test("100 concurrent identical binds of one device make exactly one transition
 t.test("a conflicting request fails fast with ABORTED naming the running operation", async (t) => {
   const { kernel, engine } = await harness();
   const held = kernel.faults.blockWrite("bus/pci/drivers/ena/unbind");
-  const running = engine.bind(A, "vfio-pci");
+  const running = engine.bind(A, "vfio-pci" as DriverName);
   await held.whenFired();
   const id = engine.operations()[0]!.header.id;
-  await t.rejects(engine.bind(A, "uio_pci_generic"), {
+  await t.rejects(engine.bind(A, "uio_pci_generic" as DriverName), {
     code: "ABORTED",
     operationId: id,
     message: new RegExp(`busy: operation ${id} \\(bind to vfio-pci\\)`),
@@ -56,7 +58,7 @@ t.test("eight devices move in parallel: their writes interleave in the kernel's 
     engine: { maxParallel: 8, writeTimeoutMs: 60_000, verifyTimeoutMs: 10_000 },
   });
   kernel.faults.delayWrite("bus/pci/drivers/ena/unbind", 20, { times: Number.POSITIVE_INFINITY });
-  await Promise.all(EIGHT.map((d) => engine.bind(d, "vfio-pci")));
+  await Promise.all(EIGHT.map((d) => engine.bind(d as PciAddress, "vfio-pci" as DriverName)));
   const log = kernel.writeLog();
   const firstBind = log.findIndex((w) => w.path.endsWith("vfio-pci/bind"));
   const overrides = log.flatMap((w, i) => (w.path.endsWith("driver_override") ? [i] : []));
@@ -79,7 +81,7 @@ t.test("with a bound of one, devices take turns: no interleaving", async (t) => 
   });
   kernel.faults.delayWrite("bus/pci/drivers/ena/unbind", 5, { times: Number.POSITIVE_INFINITY });
   const four = EIGHT.slice(0, 4) as PciAddress[];
-  await Promise.all(four.map((d) => engine.bind(d, "vfio-pci")));
+  await Promise.all(four.map((d) => engine.bind(d, "vfio-pci" as DriverName)));
   const s = spans(kernel.writeLog(), four);
   t.ok(
     s.every((a, i) => s.every((b, j) => i === j || a.last < b.first || b.last < a.first)),

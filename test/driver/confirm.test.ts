@@ -4,7 +4,7 @@
  * simulator and the stepping clock: deadlines pass in virtual time.
  */
 import t, { type Test } from "tap";
-import { isAgentError, type PciAddress } from "../../src/common/index.js";
+import { type DriverName, isAgentError, type PciAddress } from "../../src/common/index.js";
 import { type Clock, steppingClock } from "../../src/driver/clock.js";
 import { ConfirmationWatch, type ConfirmationWatchOptions } from "../../src/driver/index.js";
 import {
@@ -19,6 +19,8 @@ import { readDevice } from "../../src/sysfs/index.js";
 import { type Harness, harness } from "./engine-harness.js";
 
 const A = "0000:00:06.0" as PciAddress;
+const B = "0000:00:07.0" as PciAddress;
+const VFIO = "vfio-pci" as DriverName;
 const MINUTE = 60_000;
 
 async function trial(
@@ -27,7 +29,7 @@ async function trial(
   journal: Journal = new MemoryJournal(),
 ) {
   const h = await harness(kernel, { clock, journal });
-  const bound = await h.engine.bind(A, "vfio-pci", { confirmWithinMs: MINUTE });
+  const bound = await h.engine.bind(A, VFIO, { confirmWithinMs: MINUTE });
   return { h, clock, bound, id: bound.operationId as string };
 }
 
@@ -253,7 +255,7 @@ t.test("a later operation on the device ends the wait", async (t) => {
     h.events.find((e) => e.type === "confirmation" && e.state !== "pending"),
     { state: "ended", by: restored.operationId },
   );
-  await h.engine.bind(A, "vfio-pci");
+  await h.engine.bind(A, VFIO);
   await clock.sleep(2 * MINUTE);
   await watchOf(h, clock).watch.runOnce();
   onVfio(t, h.kernel, "the later bind stands");
@@ -270,22 +272,20 @@ t.test("a later operation on the device ends the wait", async (t) => {
 t.test("confirm answers: unknown, not on trial, not committed", async (t) => {
   const h = await harness(ec2Host({ enis: 2 }));
   t.equal(await code(h.engine.confirm("op-nope")), "NOT_FOUND");
-  const plain = await h.engine.bind(A, "vfio-pci");
+  const plain = await h.engine.bind(A, VFIO);
   t.equal(await code(h.engine.confirm(plain.operationId as string)), "FAILED_PRECONDITION");
   t.equal(
-    await code(h.engine.bind("0000:00:07.0", "vfio-pci", { confirmWithinMs: 999 })),
+    await code(h.engine.bind(B, VFIO, { confirmWithinMs: 999 })),
     "INVALID_ARGUMENT",
     "a window under a second",
   );
   t.equal(
-    await code(h.engine.bind("0000:00:07.0", "vfio-pci", { confirmWithinMs: 86_400_001 })),
+    await code(h.engine.bind(B, VFIO, { confirmWithinMs: 86_400_001 })),
     "INVALID_ARGUMENT",
     "a window over a day",
   );
   t.equal(
-    await code(
-      h.engine.bind("0000:00:07.0", "vfio-pci", { confirmWithinMs: MINUTE, persist: true }),
-    ),
+    await code(h.engine.bind(B, VFIO, { confirmWithinMs: MINUTE, persist: true })),
     "INVALID_ARGUMENT",
     "persisted: it would come back after the revert",
   );
@@ -408,7 +408,7 @@ t.test("an end record written late, after a later operation began, sets no wait"
   const clock = steppingClock();
   const h = await harness(ec2Host({ enis: 2 }), { clock, journal });
   journal.injectFault(2, { kind: "fail", errno: "EIO" });
-  const bound = await h.engine.bind(A, "vfio-pci", { confirmWithinMs: MINUTE });
+  const bound = await h.engine.bind(A, VFIO, { confirmWithinMs: MINUTE });
   t.match(bound.warnings, [/end record .* was not written/]);
   const id = bound.operationId as string;
   const restored = await h.engine.restore(A);
@@ -433,7 +433,7 @@ t.test(
     const journal = new MemoryJournal();
     const h = await harness(ec2Host({ enis: 2 }), { journal });
     journal.injectFault(2, { kind: "fail", errno: "EIO" });
-    const id = (await h.engine.bind(A, "vfio-pci", { confirmWithinMs: MINUTE })).operationId!;
+    const id = (await h.engine.bind(A, VFIO, { confirmWithinMs: MINUTE })).operationId!;
     journal.injectFault(1, { kind: "fail", errno: "EIO" });
     t.equal(await code(h.engine.confirm(id)), "UNAVAILABLE", "the end record is refused again");
     t.equal(await code(h.engine.confirm(id)), "OK");

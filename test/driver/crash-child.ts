@@ -6,6 +6,7 @@
  *
  * argv: <kernel.json> <state dir> <bind:DRIVER|restore> <device> <stop boundary|none>
  */
+import type { DriverName, PciAddress } from "../../src/common/index.js";
 import { DriverEngine } from "../../src/driver/engine.js";
 import { FileJournal } from "../../src/driver/file-journal.js";
 import { loadKernelState, persistKernel } from "../../src/sim/index.js";
@@ -37,5 +38,7 @@ const engine = new DriverEngine(
 );
 await engine.recover();
 const result =
-  op === "restore" ? await engine.restore(device) : await engine.bind(device, op.slice(5));
+  op === "restore"
+    ? await engine.restore(device as PciAddress)
+    : await engine.bind(device as PciAddress, op.slice(5) as DriverName);
 process.stdout.write(`DONE ${result.status}\n`);

@@ -2,7 +2,7 @@ import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import t from "tap";
-import type { EniId, Mac, PciAddress } from "../../src/common/index.js";
+import type { DriverName, EniId, Mac, PciAddress } from "../../src/common/index.js";
 import { steppingClock } from "../../src/driver/clock.js";
 import { FileDesiredStore, MemoryDesiredStore } from "../../src/driver/desired-state.js";
 import { Reconciler } from "../../src/driver/reconciler.js";
@@ -15,7 +15,7 @@ t.test("a persisted bind is stored by MAC and re-applied by a later engine", asy
   const store = new MemoryDesiredStore();
   const kernel = ec2Host();
   const { engine } = await harness(kernel, { desired: store });
-  await engine.bind(A, "vfio-pci", { persist: true });
+  await engine.bind(A, "vfio-pci" as DriverName, { persist: true });
   t.same(await store.load(), [{ key: { mac: ec2Mac(6) }, driver: "vfio-pci", source: "request" }]);
   await engine.restore(A);
   t.equal(kernel.device(A)?.driver, "ena");
@@ -97,7 +97,10 @@ t.test("the reconciler repairs a DEGRADED device, backing off while repairs fail
   // Bind fails at the probe, and the way back (ena/bind) fails three times: DEGRADED.
   kernel.failProbe({ device: A, driver: "vfio-pci", errno: "EIO" });
   const back = kernel.faults.failWrite("bus/pci/drivers/ena/bind", "EIO", { times: 4 });
-  await t.rejects(engine.bind(A, "vfio-pci"), { code: "INTERNAL", message: /DEGRADED/ });
+  await t.rejects(engine.bind(A, "vfio-pci" as DriverName), {
+    code: "INTERNAL",
+    message: /DEGRADED/,
+  });
   t.same(engine.degradedDevices(), [A]);
   const reconciler = new Reconciler(
     { engine, clock },

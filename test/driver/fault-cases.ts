@@ -4,7 +4,7 @@
  * it (so rollbacks fail too), run on the mini kernel; returns the invariant
  * violation or null. Shared by the errno matrix and the property test.
  */
-import { isAgentError, type PciAddress } from "../../src/common/index.js";
+import { type DriverName, isAgentError, type PciAddress } from "../../src/common/index.js";
 import type { DriverEngineOptions } from "../../src/driver/engine.js";
 import { ec2Host, type SimKernel, type SimKernelConfig } from "../../src/sim/index.js";
 import type { Sysfs } from "../../src/sysfs/index.js";
@@ -119,7 +119,7 @@ export async function runCase(
   const kernel = ec2Host({ enis: 2, errnoStyle: style });
   const faulty = arming(kernel, faults);
   const h = await harness(kernel, { engine: options, sysfs: faulty.wrap });
-  if (scenario.from !== null) await h.engine.bind(DEVICE, scenario.from);
+  if (scenario.from !== null) await h.engine.bind(DEVICE, scenario.from as DriverName);
   const before = kernel.device(DEVICE)!;
   const start = kernel.writeLog().length;
   faulty.arm();
@@ -130,7 +130,7 @@ export async function runCase(
   let ok = true;
   let code: string | null = null;
   try {
-    if (scenario.op.kind === "bind") await h.engine.bind(DEVICE, scenario.op.driver);
+    if (scenario.op.kind === "bind") await h.engine.bind(DEVICE, scenario.op.driver as DriverName);
     else await h.engine.restore(DEVICE);
   } catch (err) {
     ok = false;

@@ -236,7 +236,11 @@ t.test("preflight: a held vfio device names the holder and is refused", async (t
       holders: held,
       holderScanTimeoutMs: 1000,
     }),
-    { message: /pid 4242 \(dpdk-testpmd\) holds \/dev\/vfio\/noiommu-0/, remedy: /kill 4242/ },
+    {
+      message: /pid 4242 \(dpdk-testpmd\) holds \/dev\/vfio\/noiommu-0/,
+      guard: "device-in-use",
+      remedy: /kill 4242.*or pass --force/,
+    },
   );
 });
 
@@ -265,7 +269,7 @@ t.test(
     });
     const ena_ = "ena" as DriverName;
 
-    const warnings = await preflight(onVfio, ena_, deps({ [enable]: "0\n" }));
+    const { warnings } = await preflight(onVfio, ena_, deps({ [enable]: "0\n" }));
     t.same(asked, { firstOnly: true, timeoutMs: 250 }, "asks a yes/no question, bounded");
     t.match(warnings, [
       /could not prove device 0000:00:06\.0 is free: no process of the 1200 read \(of 20000\) holds \/dev\/vfio\/noiommu-0.*enable 0\), so the unbind cannot block/,
@@ -279,7 +283,7 @@ t.test(
     });
 
     t.match(
-      await preflight(onVfio, ena_, deps({})),
+      (await preflight(onVfio, ena_, deps({}))).warnings,
       [/enable count could not be read; the write deadline bounds a blocked unbind/],
       "an unreadable count does not block the move",
     );
@@ -289,6 +293,10 @@ t.test(
       holders: noHolders,
       holderScanTimeoutMs: 250,
     });
-    t.same(free, [], "a scan that read every process decides alone, as before");
+    t.same(free.warnings, [], "a scan that read every process decides alone, as before");
+
+    // Force overrides the refusal an open device makes (guard device-in-use, #14).
+    const forced = await preflight(onVfio, ena_, deps({ [enable]: "1\n" }), true);
+    t.same(forced, { warnings: [], overridden: ["device-in-use"] });
   },
 );

@@ -4,10 +4,11 @@
  * result says what was not proven.
  */
 import t from "tap";
+import type { DriverName, PciAddress } from "../../src/common/index.js";
 import type { HolderScanner } from "../../src/sysfs/index.js";
 import { harness } from "./engine-harness.js";
 
-const DEVICE = "0000:00:06.0";
+const DEVICE = "0000:00:06.0" as PciAddress;
 const NODE = "/dev/vfio/noiommu-0";
 
 /** A scanner on a host too busy to read every process within the deadline. */
@@ -20,7 +21,7 @@ t.test(
   "nobody has the device open: the restore goes ahead and says what it could not prove",
   async (t) => {
     const h = await harness(undefined, { holders: outOfTime });
-    await h.engine.bind(DEVICE, "vfio-pci");
+    await h.engine.bind(DEVICE, "vfio-pci" as DriverName);
     const restored = await h.engine.restore(DEVICE);
     t.equal(restored.status, "committed");
     t.equal(h.kernel.device(DEVICE)?.driver, "ena");
@@ -34,7 +35,7 @@ t.test(
 
 t.test("a process has the vfio device open: refused before anything is written", async (t) => {
   const h = await harness(undefined, { holders: outOfTime });
-  await h.engine.bind(DEVICE, "vfio-pci");
+  await h.engine.bind(DEVICE, "vfio-pci" as DriverName);
   const dpdk = h.kernel.spawn("dpdk-testpmd");
   dpdk.open(NODE);
   dpdk.openVfioDevice(DEVICE);
@@ -53,7 +54,7 @@ t.test("a process has the vfio device open: refused before anything is written",
 
 t.test("with a scan that proves, a group holder is still named and refused", async (t) => {
   const h = await harness();
-  await h.engine.bind(DEVICE, "vfio-pci");
+  await h.engine.bind(DEVICE, "vfio-pci" as DriverName);
   const dpdk = h.kernel.spawn("dpdk-testpmd");
   dpdk.open(NODE);
   await t.rejects(h.engine.restore(DEVICE), {

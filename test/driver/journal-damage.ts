@@ -17,7 +17,7 @@
  * operation's snapshot; otherwise none.
  */
 import fc from "fast-check";
-import type { PciAddress } from "../../src/common/index.js";
+import type { DriverName, PciAddress } from "../../src/common/index.js";
 import { encodeRecord, type JournalRecord } from "../../src/driver/journal.js";
 import { MemoryJournal } from "../../src/driver/memory-journal.js";
 import { mismatch, stateOf } from "../../src/driver/observe.js";
@@ -150,7 +150,10 @@ async function runHistory(kernel: SimKernel, c: DamageCase): Promise<Line[]> {
   for (const [i, op] of c.history.entries()) {
     crashing = i === c.history.length - 1 && c.crashAt !== null;
     const device = HISTORY_DEVICES[op.device];
-    const run = op.to === "restore" ? engine.restore(device) : engine.bind(device, op.to);
+    const run =
+      op.to === "restore"
+        ? engine.restore(device as PciAddress)
+        : engine.bind(device as PciAddress, op.to as DriverName);
     await run.catch((err: unknown) => {
       if (!(err instanceof Crash)) throw err;
     });

@@ -8,7 +8,7 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import t from "tap";
-import { isAgentError, type PciAddress } from "../../src/common/index.js";
+import { type DriverName, isAgentError, type PciAddress } from "../../src/common/index.js";
 import {
   type DesiredBinding,
   type DesiredStore,
@@ -63,7 +63,7 @@ t.test("30 racing binds and restores with persist: every OK is stored (#17)", as
     const run =
       driver === null
         ? engine.restore(device, { persist: true })
-        : engine.bind(device, driver, { persist: true });
+        : engine.bind(device, driver as DriverName, { persist: true });
     requests.push(
       run.then(
         () => {
@@ -104,10 +104,13 @@ class FailingStore implements DesiredStore {
 t.test("a persist that did not happen is an error, never a silent OK (#17)", async (t) => {
   const kernel = ec2Host({ enis: 3 });
   const { engine } = await harness(kernel, { desired: new FailingStore() });
-  await t.rejects(engine.bind("0000:00:06.0", "vfio-pci", { persist: true }), {
-    message: /0000:00:06.0 is bound to vfio-pci .*but the binding was not persisted/,
-    device: "0000:00:06.0",
-  });
+  await t.rejects(
+    engine.bind("0000:00:06.0" as PciAddress, "vfio-pci" as DriverName, { persist: true }),
+    {
+      message: /0000:00:06.0 is bound to vfio-pci .*but the binding was not persisted/,
+      device: "0000:00:06.0",
+    },
+  );
   t.equal(kernel.device("0000:00:06.0")?.driver, "vfio-pci", "the move itself stands");
 });
 
@@ -117,7 +120,9 @@ t.test("bind to the kernel driver it already has, with persist, stores it (#17)"
   const { engine } = await harness(ec2Host({ enis: 4 }), {
     desired: new FileDesiredStore({ stateDir: dir }),
   });
-  const result = await engine.bind("ens8", "ena", { persist: true });
+  const result = await engine.bind(await engine.resolve("ens8"), "ena" as DriverName, {
+    persist: true,
+  });
   t.equal(result.status, "noop");
   t.equal(stored(dir).get(ec2Mac(8)), "ena", "stored under the MAC the device shows now");
 });

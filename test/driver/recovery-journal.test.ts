@@ -5,7 +5,7 @@
  * and skipped, and an end record the journal refused is retried.
  */
 import t from "tap";
-import type { PciAddress } from "../../src/common/index.js";
+import type { DriverName, PciAddress } from "../../src/common/index.js";
 import { steppingClock } from "../../src/driver/clock.js";
 import { MemoryJournal } from "../../src/driver/memory-journal.js";
 import { Reconciler } from "../../src/driver/reconciler.js";
@@ -39,8 +39,8 @@ async function history(kernel = ec2Host({ enis: 3 })) {
   const journal = new MemoryJournal();
   const engine = engineOn(kernel, journal);
   await engine.recover();
-  const uio = await engine.bind(A, "uio_pci_generic");
-  const vfio = await engine.bind(A, "vfio-pci");
+  const uio = await engine.bind(A, "uio_pci_generic" as DriverName);
+  const vfio = await engine.bind(A, "vfio-pci" as DriverName);
   const back = await engine.restore(A);
   return { kernel, journal, engine, ids: [uio, vfio, back].map((r) => r.operationId!) };
 }
@@ -89,9 +89,9 @@ t.test("an end record the journal refused is retried and never ignored (#17)", a
   const journal = new MemoryJournal();
   const engine = engineOn(kernel, journal);
   await engine.recover();
-  await engine.bind(A, "uio_pci_generic");
+  await engine.bind(A, "uio_pci_generic" as DriverName);
   journal.injectFault(2, { kind: "fail", errno: "ENOSPC" });
-  const bound = await engine.bind(A, "vfio-pci");
+  const bound = await engine.bind(A, "vfio-pci" as DriverName);
   t.equal(bound.status, "committed", "the device is where the result says");
   t.match(bound.warnings, [/end record .* not written.*ENOSPC/]);
   t.same(
@@ -122,7 +122,7 @@ t.test("the reconciler retries a refused end record with backoff (#17)", async (
   await engine.recover();
   journal.injectFault(2, { kind: "fail", errno: "EIO" });
   journal.injectFault(3, { kind: "fail", errno: "EIO" });
-  await engine.bind(A, "vfio-pci");
+  await engine.bind(A, "vfio-pci" as DriverName);
   const clock = steppingClock();
   const reconciler = new Reconciler({ engine, clock }, { initialBackoffMs: 1_000 });
   await reconciler.runOnce();
@@ -160,7 +160,7 @@ t.test(
       t.match(engine.operation("op-forged")?.error, { message: new RegExp(guard) });
       t.match(engine.journalIssues().refused, [{ operationId: "op-forged" }]);
       // The operator decides: a new operation supersedes the open one.
-      await engine.bind(A, "uio_pci_generic", { force: true });
+      await engine.bind(A, "uio_pci_generic" as DriverName, { force: true });
       const next = engineOn(kernel, new MemoryJournal(journal.text()));
       const later = await next.recover();
       t.same(later.refused, [], `${guard}: a later operation closed it`);
@@ -228,6 +228,11 @@ t.test("malformed records are reported and skipped; start-up goes on (#17)", asy
     ],
     ["id with a slash", { ...good, id: "../op" }],
     ["bad start time", { ...good, id: "op-time", startedAt: 12 }],
+    [
+      "persist as a string in the request (#14)",
+      { ...good, id: "op-r", request: { requestedBy: null, persist: "yes", reapply: false } },
+    ],
+    ["request not an object (#14)", { ...good, id: "op-q", request: "unix:alice" }],
   ];
   const text = journal.text() + bad.map(([, op]) => forgedBegin(op)).join("");
   kernel.clearWriteLog();

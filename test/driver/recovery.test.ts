@@ -6,7 +6,7 @@
  * cross-process SIGKILL version is crash.test.ts.
  */
 import t from "tap";
-import type { PciAddress } from "../../src/common/index.js";
+import type { DriverName, PciAddress } from "../../src/common/index.js";
 import { steppingClock } from "../../src/driver/clock.js";
 import { DriverEngine } from "../../src/driver/engine.js";
 import { MemoryJournal } from "../../src/driver/memory-journal.js";
@@ -36,7 +36,7 @@ for (const op of ["bind", "restore"] as const) {
       const journal = new MemoryJournal();
       const first = engineOn(kernel, journal, op === "bind" ? at : undefined);
       await first.recover();
-      await first.bind(A, "vfio-pci").catch((e) => {
+      await first.bind(A, "vfio-pci" as DriverName).catch((e) => {
         if (!(e instanceof Crash)) throw e;
       });
       if (op === "restore") {
@@ -64,7 +64,10 @@ for (const op of ["bind", "restore"] as const) {
 
 t.test("work is refused until recovery has run", async (t) => {
   const { engine } = await harness(ec2Host(), { recover: false });
-  await t.rejects(engine.bind(A, "vfio-pci"), { code: "UNAVAILABLE", message: /recovering/ });
+  await t.rejects(engine.bind(A, "vfio-pci" as DriverName), {
+    code: "UNAVAILABLE",
+    message: /recovering/,
+  });
 });
 
 t.test("a torn journal tail is reported, compacted away, and does not stop start-up", async (t) => {
@@ -72,7 +75,7 @@ t.test("a torn journal tail is reported, compacted away, and does not stop start
   const journal = new MemoryJournal();
   const first = engineOn(kernel, journal);
   await first.recover();
-  await first.bind(A, "vfio-pci");
+  await first.bind(A, "vfio-pci" as DriverName);
   journal.injectFault(1, { kind: "tear" });
   await first.restore(A).catch(() => undefined);
   const again = new MemoryJournal(journal.text());
@@ -122,7 +125,7 @@ t.test("an override the journal explains is not drift", async (t) => {
   const journal = new MemoryJournal();
   const engine = engineOn(kernel, journal);
   await engine.recover();
-  await engine.bind(A, "vfio-pci");
+  await engine.bind(A, "vfio-pci" as DriverName);
   t.same((await engineOn(kernel, new MemoryJournal(journal.text())).recover()).drift, []);
 });
 
@@ -132,6 +135,9 @@ t.test("the journal refusing the begin record: nothing is written", async (t) =>
   const engine = engineOn(kernel, journal);
   await engine.recover();
   journal.injectFault(1, { kind: "fail", errno: "ENOSPC" });
-  await t.rejects(engine.bind(A, "vfio-pci"), { code: "UNAVAILABLE", errno: "ENOSPC" });
+  await t.rejects(engine.bind(A, "vfio-pci" as DriverName), {
+    code: "UNAVAILABLE",
+    errno: "ENOSPC",
+  });
   t.equal(kernel.writeLog().length, 0);
 });

@@ -5,18 +5,20 @@
  * device keeps moving, and once the write returns the operation is resolved.
  */
 import t from "tap";
+import type { DriverName, PciAddress } from "../../src/common/index.js";
+import { realClock } from "../../src/driver/clock.js";
 import { ec2Host } from "../../src/sim/index.js";
 import { harness } from "./engine-harness.js";
 
-const A = "0000:00:06.0";
-const B = "0000:00:07.0";
-const C = "0000:00:08.0";
+const A = "0000:00:06.0" as PciAddress;
+const B = "0000:00:07.0" as PciAddress;
+const C = "0000:00:08.0" as PciAddress;
 
 t.test(
   "a blocked unbind: DEADLINE_EXCEEDED, STUCK, others move, resolved on release",
   async (t) => {
     const { kernel, engine } = await harness(ec2Host(), { engine: { writeTimeoutMs: 1_000 } });
-    await engine.bind(A, "vfio-pci");
+    await engine.bind(A, "vfio-pci" as DriverName);
     const held = kernel.faults.blockWrite("bus/pci/drivers/vfio-pci/unbind");
     const stuck = await engine.restore(A).then(
       () => null,
@@ -33,7 +35,7 @@ t.test(
     await t.rejects(engine.restore(A), { code: "ABORTED", message: /stuck/ });
 
     // Everything else stays responsive: another device moves both ways.
-    t.equal((await engine.bind(B, "vfio-pci")).status, "committed");
+    t.equal((await engine.bind(B, "vfio-pci" as DriverName)).status, "committed");
     t.equal((await engine.restore(B)).status, "committed");
     t.equal(held.blocked, 1, "the write is still held in the kernel");
 
@@ -62,11 +64,15 @@ t.test(
       engine: { writeTimeoutMs: 1_000, maxBlockingWrites: 2 },
     });
     const held = kernel.faults.blockWrite("bus/pci/drivers/ena/unbind", { times: 2 });
-    await t.rejects(engine.bind(A, "vfio-pci"), { code: "DEADLINE_EXCEEDED" });
-    await t.rejects(engine.bind(B, "vfio-pci"), { code: "DEADLINE_EXCEEDED" });
+    await t.rejects(engine.bind(A, "vfio-pci" as DriverName), {
+      code: "DEADLINE_EXCEEDED",
+    });
+    await t.rejects(engine.bind(B, "vfio-pci" as DriverName), {
+      code: "DEADLINE_EXCEEDED",
+    });
     t.equal(held.blocked, 2);
     const before = kernel.writeLog().length;
-    await t.rejects(engine.bind(C, "vfio-pci"), {
+    await t.rejects(engine.bind(C, "vfio-pci" as DriverName), {
       code: "DEADLINE_EXCEEDED",
       message: /not started within 1000 ms: 2 sysfs writes are still blocked/,
     });
@@ -81,5 +87,63 @@ t.test(
     await engine.idle();
     t.equal(engine.health(A as never), "ok");
     t.equal(engine.health(B as never), "ok");
+  },
+);
+
+/** A on vfio-pci, held by a DPDK process with its device fd open. */
+async function heldOnVfio(options: Parameters<typeof harness>[1]) {
+  const h = await harness(ec2Host(), options);
+  await h.engine.bind(A, "vfio-pci" as DriverName);
+  const dpdk = h.kernel.spawn("dpdk-testpmd");
+  dpdk.open("/dev/vfio/noiommu-0");
+  const fd = dpdk.openVfioDevice(A);
+  return { ...h, dpdk, fd };
+}
+
+t.test(
+  "restore refuses a held device; with force it waits for the holder to let go (#14)",
+  async (t) => {
+    // The real clock, with a deadline the test never reaches: the holder lets go first.
+    const { kernel, engine, dpdk, fd } = await heldOnVfio({
+      clock: realClock,
+      engine: { writeTimeoutMs: 600_000 },
+    });
+    const writes = kernel.writeLog().length;
+    await t.rejects(engine.restore(A), {
+      code: "FAILED_PRECONDITION",
+      guard: "device-in-use",
+      message: /pid \d+ \(dpdk-testpmd\) holds \/dev\/vfio\/noiommu-0/,
+      remedy: /--force/,
+    });
+    t.equal(kernel.writeLog().length, writes, "refused before any write");
+    t.same((await engine.planRestore(A, { force: true })).overriddenGuards, ["device-in-use"]);
+
+    const restoring = engine.restore(A, { force: true });
+    while (kernel.writeLog().at(-1)?.result !== "pending") {
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+    t.equal(kernel.writeLog().at(-1)?.path, "bus/pci/drivers/vfio-pci/unbind", "the unbind waits");
+    dpdk.close(fd);
+    const done = await restoring;
+    t.equal(done.status, "committed");
+    t.equal(done.operation?.header.force, true, "journaled as forced");
+    t.equal(kernel.device(A)?.driver, "ena");
+  },
+);
+
+t.test(
+  "a holder that outlasts the write deadline: STUCK, then rolled back when it lets go",
+  async (t) => {
+    const { kernel, engine, dpdk, fd } = await heldOnVfio({ engine: { writeTimeoutMs: 1_000 } });
+    await t.rejects(engine.restore(A, { force: true }), {
+      code: "DEADLINE_EXCEEDED",
+      path: "bus/pci/drivers/vfio-pci/unbind",
+    });
+    t.equal(engine.health(A), "stuck");
+    dpdk.close(fd);
+    await engine.idle();
+    t.equal(engine.health(A), "ok");
+    t.equal(engine.operations().at(-1)?.status, "rolled_back");
+    t.equal(kernel.device(A)?.driver, "vfio-pci", "back where the restore found it: retry restore");
   },
 );

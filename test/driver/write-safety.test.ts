@@ -6,6 +6,7 @@
 import { readdir, readFile } from "node:fs/promises";
 import { join } from "node:path";
 import t from "tap";
+import type { DriverName, PciAddress } from "../../src/common/index.js";
 import { ec2Host } from "../../src/sim/index.js";
 import { harness } from "./engine-harness.js";
 import { FAULT_KINDS, runCase, SCENARIOS } from "./fault-cases.js";
@@ -20,12 +21,12 @@ t.test(
     await kernel.sysfs.write("bus/pci/devices/0000:00:08.0/driver_override", "uio_pci_generic");
     kernel.clearWriteLog();
     const { engine } = await harness(kernel, { engine: { repairDrift: true } });
-    await engine.bind("ens6", "vfio-pci");
-    await engine.bind("0000:00:06.0", "uio_pci_generic");
+    await engine.bind(await engine.resolve("ens6"), "vfio-pci" as DriverName);
+    await engine.bind("0000:00:06.0" as PciAddress, "uio_pci_generic" as DriverName);
     kernel.faults.failWrite("bus/pci/drivers/ena/bind", "EIO");
-    await engine.restore("0000:00:06.0").catch(() => undefined);
-    await engine.restore("0000:00:06.0");
-    await engine.bind("ens7", "vfio-pci");
+    await engine.restore("0000:00:06.0" as PciAddress).catch(() => undefined);
+    await engine.restore("0000:00:06.0" as PciAddress);
+    await engine.bind(await engine.resolve("ens7"), "vfio-pci" as DriverName);
     const log = kernel.writeLog();
     t.ok(log.length >= 12);
     for (const w of log) t.match(w.path, ALLOWED, w.path);
@@ -45,33 +46,38 @@ t.test("the fault matrix only ever writes allowed files", async (t) => {
   }
 });
 
-t.test("hostile request strings are refused before any path is built", async (t) => {
-  const { kernel, engine } = await harness();
-  const devices = [
-    "../../../etc/passwd",
-    "0000:00:06.0/../../x",
-    "ens6\n",
-    "a b",
-    "",
-    "0000:00:06.0 ",
-  ];
-  for (const input of devices) {
-    await t.rejects(
-      engine.bind(input, "vfio-pci"),
-      { code: "INVALID_ARGUMENT" },
-      JSON.stringify(input),
-    );
-  }
-  const drivers = ["../ena", "vfio_pci", "e1000e", "vfio-pci/../../x", "vfio-pci\n", ""];
-  for (const input of drivers) {
-    await t.rejects(
-      engine.bind("ens6", input),
-      { code: "INVALID_ARGUMENT" },
-      JSON.stringify(input),
-    );
-  }
-  t.equal(kernel.writeLog().length, 0);
-});
+t.test(
+  "hostile request strings are refused by the edge parsers, before any path is built",
+  async (t) => {
+    const { kernel, engine } = await harness();
+    const devices = [
+      "../../../etc/passwd",
+      "0000:00:06.0/../../x",
+      "ens6\n",
+      "a b",
+      "",
+      "0000:00:06.0 ",
+    ];
+    for (const input of devices) {
+      await t.rejects(
+        engine.resolve(input).then((device) => engine.bind(device, "vfio-pci" as DriverName)),
+        { code: "INVALID_ARGUMENT" },
+        JSON.stringify(input),
+      );
+    }
+    const drivers = ["../ena", "vfio_pci", "e1000e", "vfio-pci/../../x", "vfio-pci\n", ""];
+    for (const input of drivers) {
+      await t.rejects(
+        Promise.resolve().then(() =>
+          engine.bind("0000:00:06.0" as PciAddress, engine.parseDriver(input)),
+        ),
+        { code: "INVALID_ARGUMENT" },
+        JSON.stringify(input),
+      );
+    }
+    t.equal(kernel.writeLog().length, 0);
+  },
+);
 
 t.test(
   "only the write gate calls Sysfs.write, and only plan-transaction builds written paths",

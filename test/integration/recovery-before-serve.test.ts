@@ -8,6 +8,7 @@ import { join } from "node:path";
 import t from "tap";
 import { SIM_KERNEL_FILE } from "../../src/agent/simulated-host.js";
 import { connectAgent } from "../../src/client/client.js";
+import type { DriverName, PciAddress } from "../../src/common/index.js";
 import { DriverEngine, FileJournal } from "../../src/driver/index.js";
 import { ec2Host, persistKernel } from "../../src/sim/index.js";
 import { agentHarness, tempDir } from "../agent/harness.js";
@@ -30,7 +31,9 @@ t.test("an unfinished operation is resolved before the API answers", async (t) =
   });
   await first.recover();
   const held = kernel.faults.blockWrite("bus/pci/drivers/vfio-pci/bind");
-  const abandoned = first.bind("0000:00:06.0", "vfio-pci").catch(() => null);
+  const abandoned = first
+    .bind("0000:00:06.0" as PciAddress, "vfio-pci" as DriverName)
+    .catch(() => null);
   await held.whenFired();
   stopSaving(); // the kill: nothing this process does from now on reaches the "host"
   const [open] = first.operations();

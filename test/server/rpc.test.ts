@@ -48,8 +48,8 @@ t.test("ListDevices maps every field of the device record", async (t) => {
   });
   t.equal(b?.numaNode, -1, "no NUMA affinity reads -1");
   t.equal(b?.identity?.deviceNumber, -1, "unknown device number reads -1");
-  t.equal(b?.identity?.mtu, 0, "unknown MTU reads 0");
-  t.equal(b?.driverOverride, "", "no override reads empty");
+  t.equal(b?.identity?.mtu, undefined, "unknown MTU is unset (optional, #14)");
+  t.equal(b?.driverOverride, undefined, "no override is unset (optional, #14)");
   t.equal(h.core.calls("listDevices")[0]?.ctx.caller.identity, `unix:${h.socketPath}`);
 });
 

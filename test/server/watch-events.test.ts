@@ -111,7 +111,8 @@ t.test("every event kind is delivered in order with its payload", async (t) => {
     operationId: "op-1",
   });
   t.equal(w.events[3]?.operationProgress?.operation?.status, "OPERATION_STATUS_RUNNING");
-  t.match(w.events[5]?.driftFound, { actualDriver: "", detail: "re-applying" });
+  t.match(w.events[5]?.driftFound, { detail: "re-applying" });
+  t.equal(w.events[5]?.driftFound?.actualDriver, undefined, 'no bound driver: unset, not ""');
   t.match(w.events[6]?.terminationNotice, {
     source: "TERMINATION_SOURCE_SPOT_INTERRUPTION",
     deadlineTime: { seconds: String(Date.parse("2026-01-07T01:05:47Z") / 1000) },

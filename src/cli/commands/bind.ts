@@ -22,6 +22,7 @@ import {
   OFFLINE_HOST_HELP,
   type OfflineHost,
   oneDevice,
+  operationDocument,
   progressPrinter,
   realHost,
   rejectDaemonFlags,
@@ -94,9 +95,12 @@ GUARDS
     primary-interface  the instance's primary interface
     interface-in-use   the interface is up with addresses
     unknown-device     no interface and no journal record of its identity
-    All but the first are overridden by --force. Preflight checks are never
-    overridden: DRIVER loaded; for vfio-pci an IOMMU group or vfio's no-IOMMU
-    mode; nobody holding the device's /dev/vfio node.
+    device-in-use      leaving vfio-pci: a process holds the device's /dev/vfio
+                       node (the unbind would wait until it lets go)
+    All but the first are overridden by --force; a forced move out of a held
+    device waits for the holder as restore --force does. The other preflight
+    checks are never overridden: DRIVER loaded; for vfio-pci an IOMMU group
+    or vfio's no-IOMMU mode.
 
 OPTIONS
     --force            Override the guards that may be overridden.
@@ -131,7 +135,8 @@ ${OFFLINE_HOST_HELP}
 JSON
     {"version": 1, "operation": OPERATION, "device": DEVICE} (docs/cli.md);
     for --dry-run {"version": 1, "operation": OPERATION} with status
-    "planned". Offline, the engine's result as before (docs/driver.md).
+    "planned". Offline, {"version": 1, "operation": OPERATION}: the same
+    OPERATION, no DEVICE (status --json shows it).
 
 EXIT STATUS
     0   the device verifiably reached DRIVER (or already had it); with --try
@@ -211,18 +216,23 @@ export async function runBind(
   const options = { force: values.force, persist: values.persist };
   if (values["dry-run"]) {
     return withEngine({ ...offline, mode: "read" }, async ({ engine }) => {
-      const planned = await engine.planBind(device, driver, options);
-      io.stdout.write(values.json ? `${JSON.stringify(planned, null, 2)}\n` : renderPlan(planned));
+      const name = engine.parseDriver(driver);
+      const planned = await engine.planBind(await engine.resolve(device), name, options);
+      io.stdout.write(
+        values.json ? operationDocument("bind", planned, options) : renderPlan(planned),
+      );
       return EXIT_OK;
     });
   }
   return withEngine({ ...offline, mode: "write" }, async ({ engine }) => {
+    const name = engine.parseDriver(driver);
+    const address = await engine.resolve(device);
     engine.subscribe(progressPrinter(io));
-    const result = await engine.bind(device, driver, options);
+    const result = await engine.bind(address, name, options);
     for (const warning of result.warnings) io.stderr.write(`warning: ${warning}\n`);
     io.stdout.write(
       values.json
-        ? `${JSON.stringify(result, null, 2)}\n`
+        ? operationDocument("bind", result, options)
         : renderDone(`bound to ${driver}`, result),
     );
     return EXIT_OK;

@@ -8,10 +8,12 @@
  * state directory's lock (so it never races a running daemon), recovers
  * unfinished operations first, then does its one operation.
  */
+import { randomUUID } from "node:crypto";
 import { release } from "node:os";
 import { configuredPrimary, engineOptions } from "../../agent/agent-engine.js";
 import { loadConfigFile } from "../../agent/config-file.js";
 import { type AgentConfig, DEFAULT_CONFIG_PATH } from "../../agent/config-schema.js";
+import { journaledRecord, noopRecord, plannedRecord } from "../../agent/operation-records.js";
 import { AgentError, type PciAddress } from "../../common/index.js";
 import {
   type AddressProvider,
@@ -22,6 +24,7 @@ import {
   FileDesiredStore,
   FileJournal,
   lockStateDir,
+  type OperationResult,
   type PlannedOperation,
   type ProgressEvent,
 } from "../../driver/index.js";
@@ -38,6 +41,7 @@ import {
 import type { CliIo } from "../command.js";
 import { describeEndpoint, type Endpoint } from "../daemon/connection-flags.js";
 import { probeDaemon } from "../daemon/probe-daemon.js";
+import { JSON_SCHEMA_VERSION, recordJson } from "../daemon/to-json.js";
 import { usage } from "../flags.js";
 
 /** The --help lines of HOST_FLAGS that bind and restore share. */
@@ -337,6 +341,26 @@ export function progressPrinter(io: CliIo): (e: ProgressEvent) => void {
         break;
     }
   };
+}
+
+/**
+ * The `--json` document of an offline bind or restore, dry run or not: the
+ * daemon's {"version", "operation"}. There is no "device": offline there is
+ * no daemon view of it (`eni-agent status --json` reads sysfs).
+ */
+export function operationDocument(
+  kind: "bind" | "restore",
+  done: PlannedOperation | OperationResult,
+  request: { force: boolean; persist: boolean },
+): string {
+  const meta = { requestedBy: null, ...request };
+  const record =
+    "plan" in done
+      ? plannedRecord(`plan-${randomUUID()}`, done, meta)
+      : done.operation !== null
+        ? journaledRecord(done.operation)
+        : noopRecord(`noop-${randomUUID()}`, kind, done, meta);
+  return `${JSON.stringify({ version: JSON_SCHEMA_VERSION, operation: recordJson(record) }, null, 2)}\n`;
 }
 
 /** The plan as people read it (--dry-run). */

@@ -82,7 +82,7 @@ export async function run(argv: readonly string[], io: CliIo): Promise<number> {
     const last = page.operations[0];
     return {
       device,
-      devNode: found.devNode === "" ? null : found.devNode,
+      devNode: found.devNode || null,
       lastOperation: last === undefined ? null : operationJson(last),
     };
   });

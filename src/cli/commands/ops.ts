@@ -4,7 +4,8 @@
  * offline path never resolves or rewrites anything, so it runs next to the
  * daemon and as any user who can read the state directory.
  */
-import { FileJournal, foldJournal, type OperationView } from "../../driver/index.js";
+import { journaledRecord } from "../../agent/operation-records.js";
+import { FileJournal, foldJournal, journalNotes, type OperationView } from "../../driver/index.js";
 import { parsePciAddress } from "../../sysfs/index.js";
 import type { CliIo } from "../command.js";
 import {
@@ -20,7 +21,12 @@ import {
   renderOperationDetail,
   renderOperationTable,
 } from "../daemon/render-operations.js";
-import { JSON_SCHEMA_VERSION, type OperationJson, operationJson } from "../daemon/to-json.js";
+import {
+  JSON_SCHEMA_VERSION,
+  type OperationJson,
+  operationJson,
+  recordJson,
+} from "../daemon/to-json.js";
 import { COMMON_EXIT_LINES, EXIT_OK } from "../exit-codes.js";
 import { parseFlags, usage } from "../flags.js";
 import { loadConfig, rejectOfflineFlags } from "./driver-offline.js";
@@ -76,8 +82,8 @@ ${connectionHelp(10)}
 
 JSON
     {"version": 1, "operations": [OPERATION...], "journalNotes": [TEXT...]}
-    or, for one id, {"version": 1, "operation": OPERATION} (docs/cli.md). Offline:
-    {"operations": [...], "problems": [...]} in the journal's terms.
+    or, for one id, {"version": 1, "operation": OPERATION} (docs/cli.md);
+    offline too (newest first there, statuses in the API's words).
 
 EXIT STATUS
     0   the operations were listed (also when there are none)
@@ -196,15 +202,12 @@ async function offlineOps(values: OpsValues, limit: number | null, io: CliIo): P
   }
   if (limit !== null) ops = ops.slice(-limit);
   if (values.json) {
-    const operations = ops.map((o) => ({
-      ...o.header,
-      status: o.status,
-      endedAt: o.endedAt,
-      observed: o.observed,
-      error: o.error,
-      confirmation: o.confirmation,
-    }));
-    io.stdout.write(`${JSON.stringify({ operations, problems: loaded.problems }, null, 2)}\n`);
+    const doc = {
+      version: JSON_SCHEMA_VERSION,
+      operations: ops.map((o) => recordJson(journaledRecord(o))).reverse(),
+      journalNotes: journalNotes({ skipped: loaded.problems, unwritten: [], refused: [] }),
+    };
+    io.stdout.write(`${JSON.stringify(doc, null, 2)}\n`);
     return EXIT_OK;
   }
   for (const p of loaded.problems)

@@ -14,13 +14,14 @@ import { deviceSelector } from "../daemon/device-selector.js";
 import { withDaemon } from "../daemon/open-daemon.js";
 import { runDeviceOperation } from "../daemon/run-device-operation.js";
 import { COMMON_EXIT_LINES, EXIT_OK } from "../exit-codes.js";
-import { parseFlags, usage } from "../flags.js";
+import { parseFlags } from "../flags.js";
 import {
   HOST_FLAGS,
   type HostRoots,
   OFFLINE_HOST_HELP,
   type OfflineHost,
   oneDevice,
+  operationDocument,
   progressPrinter,
   realHost,
   rejectDaemonFlags,
@@ -38,7 +39,7 @@ SYNOPSIS
     eni-agent restore DEVICE [--force] [--dry-run] [--persist] [--json]
                       [--socket PATH | --address HOST:PORT --tls-ca F
                       --tls-cert F --tls-key F] [--timeout SECONDS]
-    eni-agent restore DEVICE --offline [--dry-run] [--persist] [--json]
+    eni-agent restore DEVICE --offline [--force] [--dry-run] [--persist] [--json]
                       [--allow VENDOR:DEVICE]... [--config FILE]
                       [--state-dir DIR] [--sysfs-root DIR] [--proc-root DIR]
 
@@ -60,7 +61,11 @@ DESCRIPTION
     A device already on its kernel driver with no override: nothing to do.
     If the device is held by a process (a DPDK application has its
     /dev/vfio node open), restore refuses and names the process: unbinding
-    a device in use blocks in the kernel until it is released.
+    a device in use blocks in the kernel until it is released. With --force
+    it restores anyway: the kernel asks the process to release the device
+    and the unbind waits until it does. If that outlasts the write deadline
+    the device is reported STUCK (exit 6) and stays locked; the restore
+    completes, or rolls back, as soon as the process lets go.
 
     Ctrl-C or --timeout stops waiting, not the restore: the daemon completes
     or rolls it back ('eni-agent ops --device DEVICE' shows how it ended).
@@ -72,7 +77,8 @@ DESCRIPTION
     transactions.verifyTimeoutMs bound each write and the verification.
 
 OPTIONS
-    --force            Override the guards that may be overridden.
+    --force            Restore even if a process holds the device (see above).
+                       Never skips verification or rollback.
     --dry-run          Print the plan and write nothing.
     --persist          Also forget the desired binding of this device, so the
                        daemon does not re-apply it.
@@ -85,7 +91,8 @@ ${connectionHelp(120)}
 ${OFFLINE_HOST_HELP}
 
 JSON
-    As bind: {"version": 1, "operation": OPERATION, "device": DEVICE}.
+    As bind: {"version": 1, "operation": OPERATION, "device": DEVICE};
+    offline, {"version": 1, "operation": OPERATION}.
 
 EXIT STATUS
     0   the device verifiably is on its kernel driver, override cleared
@@ -146,22 +153,25 @@ export async function runRestore(
     );
   }
   rejectDaemonFlags("restore", endpoint, values);
-  if (values.force) throw usage("restore", "--force has no meaning for an offline restore");
   const offline = { command: "restore", endpoint, values, allow, hostFor, io };
+  const options = { force: values.force, persist: values.persist };
   if (values["dry-run"]) {
     return withEngine({ ...offline, mode: "read" }, async ({ engine }) => {
-      const planned = await engine.planRestore(device);
-      io.stdout.write(values.json ? `${JSON.stringify(planned, null, 2)}\n` : renderPlan(planned));
+      const planned = await engine.planRestore(await engine.resolve(device), options);
+      io.stdout.write(
+        values.json ? operationDocument("restore", planned, options) : renderPlan(planned),
+      );
       return EXIT_OK;
     });
   }
   return withEngine({ ...offline, mode: "write" }, async ({ engine }) => {
+    const address = await engine.resolve(device);
     engine.subscribe(progressPrinter(io));
-    const result = await engine.restore(device, { persist: values.persist });
+    const result = await engine.restore(address, options);
     for (const warning of result.warnings) io.stderr.write(`warning: ${warning}\n`);
     const verb = `restored to ${result.state.driver ?? "its kernel driver"}`;
     io.stdout.write(
-      values.json ? `${JSON.stringify(result, null, 2)}\n` : renderDone(verb, result),
+      values.json ? operationDocument("restore", result, options) : renderDone(verb, result),
     );
     return EXIT_OK;
   });

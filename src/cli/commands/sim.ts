@@ -49,7 +49,7 @@ OPTIONS
     --socket PATH      The simulated daemon's socket (default $ENI_AGENT_SOCKET,
                        else the default socket of \`eni-agent serve --simulate\`:
                        $XDG_RUNTIME_DIR/eni-agent/eni-agent.sock).
-    --json             Print the fake's answer as JSON.
+    --json             Print the fake's answer as JSON, with "version": 1.
     -h, --help         Show this help.
 
 EXIT STATUS
@@ -129,7 +129,7 @@ export async function run(argv: readonly string[], io: CliIo): Promise<number> {
   const endpoints = await readEndpoints(socket);
   const answer = await post(endpoints, body, io.signal);
   if (values.json) {
-    io.stdout.write(`${JSON.stringify(answer)}\n`);
+    io.stdout.write(`${JSON.stringify({ version: 1, ...answer })}\n`);
   } else {
     const detail = Object.entries(answer.detail ?? {})
       .map(([k, v]) => `${k}=${v}`)

@@ -62,10 +62,12 @@ OPTIONS
 ${connectionHelp(10)}
 
 JSON
-    {"version": 1, "source": "daemon", "socket": PATH, "devices": [DEVICE...]}
-    from the daemon (DEVICE as in 'eni-agent get --json'), or the sysfs
-    report with "source": "sysfs" (fields in docs/status.md). Scripts
-    branch on "source".
+    {"version": 1, "source": "daemon", "socket": PATH, "devices": [DEVICE...],
+    "pendingConfirmations": [{"operationId", "pciAddress", "toDriver",
+    "deadline"}...]} from the daemon (DEVICE as in 'eni-agent get --json';
+    the binds on trial that await 'eni-agent confirm'), or the sysfs report
+    with "source": "sysfs" (fields in docs/status.md). Scripts branch on
+    "source".
 
 EXIT STATUS
     0   the devices were listed (from the daemon or from sysfs)

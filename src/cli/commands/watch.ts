@@ -20,7 +20,7 @@ import {
 import { pciAddressOf } from "../daemon/device-selector.js";
 import { openDaemon } from "../daemon/open-daemon.js";
 import { renderEvent } from "../daemon/render-events.js";
-import { eventJson } from "../daemon/to-json.js";
+import { eventJson, JSON_SCHEMA_VERSION } from "../daemon/to-json.js";
 import { COMMON_EXIT_LINES, EXIT_NO_DAEMON, EXIT_OK, exitCodeFor } from "../exit-codes.js";
 import { noArguments, parseFlags, usage } from "../flags.js";
 
@@ -86,8 +86,8 @@ OPTIONS
 ${connectionHelp(10)}
 
 JSON
-    One JSON object per line (JSON Lines): {"sequence", "time", "kind", ...}
-    with the payload's fields (docs/cli.md). Notes stay on standard error.
+    One JSON object per line (JSON Lines): {"version", "sequence", "time",
+    "kind", ...} with the payload's fields (docs/cli.md). Notes stay on standard error.
 
 EXIT STATUS
     0   stopped by Ctrl-C, or --count events were printed
@@ -158,7 +158,11 @@ export async function run(argv: readonly string[], io: CliIo): Promise<number> {
         );
         for await (const event of stream) {
           const json = eventJson(event);
-          io.stdout.write(values.json ? `${JSON.stringify(json)}\n` : renderEvent(json));
+          io.stdout.write(
+            values.json
+              ? `${JSON.stringify({ version: JSON_SCHEMA_VERSION, ...json })}\n`
+              : renderEvent(json),
+          );
           printed += 1;
           if (count !== null && printed >= count) return EXIT_OK;
         }

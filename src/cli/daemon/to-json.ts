@@ -6,6 +6,7 @@
  * of "" or -1, 64-bit counters as numbers. Field names are the API's, in
  * lowerCamel. Fields are only ever added.
  */
+import type { OperationRecord } from "../../server/core-types.js";
 import type { Device__Output as Device } from "../../server/generated/eniagent/v1/Device.js";
 import type { DeviceIdentity__Output as Identity } from "../../server/generated/eniagent/v1/DeviceIdentity.js";
 import type { ErrorDetail__Output as ErrorDetail } from "../../server/generated/eniagent/v1/ErrorDetail.js";
@@ -15,6 +16,7 @@ import type { Operation__Output as Operation } from "../../server/generated/enia
 import type { TerminationNotice__Output as Notice } from "../../server/generated/eniagent/v1/TerminationNotice.js";
 import type { TerminationPlan__Output as Plan } from "../../server/generated/eniagent/v1/TerminationPlan.js";
 import type { Timestamp__Output as Timestamp } from "../../server/generated/google/protobuf/Timestamp.js";
+import { operationToProto } from "../../server/to-proto.js";
 
 /** Version of the documented shapes; bumped only if a field changes meaning. */
 export const JSON_SCHEMA_VERSION = 1;
@@ -124,6 +126,17 @@ export function operationJson(o: Operation) {
             updatedAt: isoTime(o.confirmation.updateTime),
           },
   };
+}
+
+/**
+ * The OPERATION of a record this process made itself (the offline
+ * commands): mapped to the message a daemon would send, then as one, so an
+ * offline document has the daemon's shape by construction. The message
+ * operationToProto builds has every field set, in the loader's output form
+ * (enum names, 64-bit seconds as decimal strings).
+ */
+export function recordJson(record: OperationRecord): OperationJson {
+  return operationJson(operationToProto(record) as Operation);
 }
 
 export function noticeJson(n: Notice | null) {

@@ -15,6 +15,7 @@
  */
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
+import type { DriverName, PciAddress } from "../../../src/common/index.js";
 import { lockStateDir } from "../../../src/driver/index.js";
 import { spawnGuestChild } from "../guest/guest-child.js";
 import type { GuestContext, GuestResult } from "../guest-entry.js";
@@ -50,7 +51,7 @@ export const children = {
     });
     await lockStateDir(roots.stateDir, { pid: process.pid, procRoot: "/proc" });
     await engine.recover();
-    const result = await engine.bind(device!, driver!);
+    const result = await engine.bind(device! as PciAddress, driver! as DriverName);
     print(`DONE ${result.status}`);
   },
 };
@@ -118,7 +119,7 @@ export async function run(ctx: GuestContext): Promise<GuestResult[]> {
   const first = await crash(1);
   if (first === undefined) return c.results;
   const engine = guestEngine(roots);
-  const early = await engine.bind(device, driver).then(
+  const early = await engine.bind(device as PciAddress, driver as DriverName).then(
     () => "accepted",
     (err: { code?: string }) => err.code ?? String(err),
   );
@@ -149,10 +150,10 @@ export async function run(ctx: GuestContext): Promise<GuestResult[]> {
   );
   // Recovered, it accepts work again: the same move now commits, and back.
   const bound = await c.attempt("1: bind after recovery", () =>
-    within(60_000, "bind", engine.bind(device, driver)),
+    within(60_000, "bind", engine.bind(device as PciAddress, driver as DriverName)),
   );
   const restored = await c.attempt("1: restore after recovery", () =>
-    within(60_000, "restore", engine.restore(device)),
+    within(60_000, "restore", engine.restore(device as PciAddress)),
   );
   const final = nic();
   c.check(

@@ -12,7 +12,7 @@
  *    errno is EINVAL; the journal says rolled_back.
  */
 import { execFileSync } from "node:child_process";
-import { isAgentError } from "../../../src/common/index.js";
+import { type DriverName, isAgentError, type PciAddress } from "../../../src/common/index.js";
 import type { GuestContext, GuestResult } from "../guest-entry.js";
 import { Checks, within } from "../kit/checks.js";
 import { agentCli, agentOps, describeRun } from "../kit/cli.js";
@@ -83,7 +83,11 @@ export async function run(ctx: GuestContext): Promise<GuestResult[]> {
 
     const engine = guestEngine(rootsOf(ctx));
     await engine.recover();
-    const err = await within(60_000, "engine bind", engine.bind(device, "vfio-pci")).then(
+    const err = await within(
+      60_000,
+      "engine bind",
+      engine.bind(device as PciAddress, "vfio-pci" as DriverName),
+    ).then(
       () => null,
       (e: unknown) => e,
     );

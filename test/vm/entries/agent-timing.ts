@@ -16,6 +16,7 @@ import {
   readdirSync,
 } from "node:fs";
 import { join } from "node:path";
+import type { DriverName, PciAddress } from "../../../src/common/index.js";
 import type { ProgressEvent } from "../../../src/driver/index.js";
 import { RealSysfs } from "../../../src/sysfs/index.js";
 import type { GuestContext, GuestResult } from "../guest-entry.js";
@@ -79,9 +80,13 @@ export async function run(ctx: GuestContext): Promise<GuestResult[]> {
   const agentRoundTrip = async (): Promise<Sample> => {
     const sample: Sample = {};
     const t0 = performance.now();
-    const bound = await within(60_000, "bind", engine.bind(device, target));
+    const bound = await within(
+      60_000,
+      "bind",
+      engine.bind(device as PciAddress, target as DriverName),
+    );
     const t1 = performance.now();
-    const restored = await within(60_000, "restore", engine.restore(device));
+    const restored = await within(60_000, "restore", engine.restore(device as PciAddress));
     const t2 = performance.now();
     for (const [result, phase, start, total] of [
       [bound, "bind", t0, t1 - t0],

@@ -17,8 +17,11 @@ export interface BindDeviceRequest {
    */
   'driver'?: (string);
   /**
-   * Skip the guards that may be skipped (e.g. the management interface).
-   * Never skips verification or rollback.
+   * Skip the guards that may be skipped: the management interface, an
+   * interface in use, an unknown device, and, leaving vfio-pci, a process
+   * holding the device (guard "device-in-use": the unbind then waits for it
+   * to let go, as RestoreDeviceRequest.force says). Never the driver
+   * allowlist; never skips verification or rollback.
    */
   'force'?: (boolean);
   /**
@@ -55,8 +58,11 @@ export interface BindDeviceRequest__Output {
    */
   'driver': (string);
   /**
-   * Skip the guards that may be skipped (e.g. the management interface).
-   * Never skips verification or rollback.
+   * Skip the guards that may be skipped: the management interface, an
+   * interface in use, an unknown device, and, leaving vfio-pci, a process
+   * holding the device (guard "device-in-use": the unbind then waits for it
+   * to let go, as RestoreDeviceRequest.force says). Never the driver
+   * allowlist; never skips verification or rollback.
    */
   'force': (boolean);
   /**

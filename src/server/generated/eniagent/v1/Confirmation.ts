@@ -18,13 +18,14 @@ export interface Confirmation {
   /**
    * CONFIRMED: "request" (ConfirmOperation) or "probe" (the configured
    * automatic confirmation); REVERTED and ENDED: the operation id that
-   * ended the wait; empty while pending.
+   * ended the wait; unset while pending.
    */
   'by'?: (string);
   /**
    * When the state last changed; unset while pending.
    */
   'updateTime'?: (_google_protobuf_Timestamp | null);
+  '_by'?: "by";
 }
 
 /**
@@ -42,11 +43,12 @@ export interface Confirmation__Output {
   /**
    * CONFIRMED: "request" (ConfirmOperation) or "probe" (the configured
    * automatic confirmation); REVERTED and ENDED: the operation id that
-   * ended the wait; empty while pending.
+   * ended the wait; unset while pending.
    */
-  'by': (string);
+  'by'?: (string);
   /**
    * When the state last changed; unset while pending.
    */
   'updateTime': (_google_protobuf_Timestamp__Output | null);
+  '_by'?: "by";
 }

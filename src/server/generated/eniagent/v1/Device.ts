@@ -21,11 +21,11 @@ export interface Device {
    */
   'deviceId'?: (string);
   /**
-   * The bound driver; empty when none.
+   * The bound driver; unset when none.
    */
   'driver'?: (string);
   /**
-   * The driver_override attribute; empty when not set.
+   * The driver_override attribute; unset when not set.
    */
   'driverOverride'?: (string);
   /**
@@ -33,7 +33,7 @@ export interface Device {
    */
   'state'?: (_eniagent_v1_DeviceState);
   /**
-   * Why the device is DEGRADED, STUCK or FOREIGN; empty otherwise.
+   * Why the device is DEGRADED, STUCK or FOREIGN; unset otherwise.
    */
   'stateDetail'?: (string);
   /**
@@ -45,7 +45,7 @@ export interface Device {
    */
   'numaNode'?: (number);
   /**
-   * IOMMU group number (or noiommu group); empty when the device has none.
+   * IOMMU group number (or noiommu group); unset when the device has none.
    */
   'iommuGroup'?: (string);
   /**
@@ -54,12 +54,12 @@ export interface Device {
    */
   'management'?: (boolean);
   /**
-   * The driver the agent re-applies after a reboot or hot-attach; empty when
+   * The driver the agent re-applies after a reboot or hot-attach; unset when
    * no binding is persisted.
    */
   'desiredDriver'?: (string);
   /**
-   * The running operation on this device; empty when none.
+   * The running operation on this device; unset when none.
    */
   'activeOperationId'?: (string);
   /**
@@ -68,9 +68,16 @@ export interface Device {
   'holders'?: (_eniagent_v1_DeviceHolder)[];
   /**
    * The node a DPDK application opens: /dev/vfio/N (or /dev/vfio/noiommu-N)
-   * under vfio-pci, /dev/uioN under a UIO driver; empty otherwise.
+   * under vfio-pci, /dev/uioN under a UIO driver; unset otherwise.
    */
   'devNode'?: (string);
+  '_driver'?: "driver";
+  '_driverOverride'?: "driverOverride";
+  '_stateDetail'?: "stateDetail";
+  '_iommuGroup'?: "iommuGroup";
+  '_desiredDriver'?: "desiredDriver";
+  '_activeOperationId'?: "activeOperationId";
+  '_devNode'?: "devNode";
 }
 
 /**
@@ -90,21 +97,21 @@ export interface Device__Output {
    */
   'deviceId': (string);
   /**
-   * The bound driver; empty when none.
+   * The bound driver; unset when none.
    */
-  'driver': (string);
+  'driver'?: (string);
   /**
-   * The driver_override attribute; empty when not set.
+   * The driver_override attribute; unset when not set.
    */
-  'driverOverride': (string);
+  'driverOverride'?: (string);
   /**
    * Where the device stands.
    */
   'state': (_eniagent_v1_DeviceState__Output);
   /**
-   * Why the device is DEGRADED, STUCK or FOREIGN; empty otherwise.
+   * Why the device is DEGRADED, STUCK or FOREIGN; unset otherwise.
    */
-  'stateDetail': (string);
+  'stateDetail'?: (string);
   /**
    * The recorded identity of the ENI.
    */
@@ -114,30 +121,37 @@ export interface Device__Output {
    */
   'numaNode': (number);
   /**
-   * IOMMU group number (or noiommu group); empty when the device has none.
+   * IOMMU group number (or noiommu group); unset when the device has none.
    */
-  'iommuGroup': (string);
+  'iommuGroup'?: (string);
   /**
    * True for the management interface (default route or device number 0),
    * which the agent moves only with force.
    */
   'management': (boolean);
   /**
-   * The driver the agent re-applies after a reboot or hot-attach; empty when
+   * The driver the agent re-applies after a reboot or hot-attach; unset when
    * no binding is persisted.
    */
-  'desiredDriver': (string);
+  'desiredDriver'?: (string);
   /**
-   * The running operation on this device; empty when none.
+   * The running operation on this device; unset when none.
    */
-  'activeOperationId': (string);
+  'activeOperationId'?: (string);
   /**
    * Processes that hold the device's nodes open.
    */
   'holders': (_eniagent_v1_DeviceHolder__Output)[];
   /**
    * The node a DPDK application opens: /dev/vfio/N (or /dev/vfio/noiommu-N)
-   * under vfio-pci, /dev/uioN under a UIO driver; empty otherwise.
+   * under vfio-pci, /dev/uioN under a UIO driver; unset otherwise.
    */
-  'devNode': (string);
+  'devNode'?: (string);
+  '_driver'?: "driver";
+  '_driverOverride'?: "driverOverride";
+  '_stateDetail'?: "stateDetail";
+  '_iommuGroup'?: "iommuGroup";
+  '_desiredDriver'?: "desiredDriver";
+  '_activeOperationId'?: "activeOperationId";
+  '_devNode'?: "devNode";
 }

@@ -8,19 +8,19 @@ import type { Timestamp as _google_protobuf_Timestamp, Timestamp__Output as _goo
  */
 export interface DeviceIdentity {
   /**
-   * MAC address, lower case with colons; empty when never seen.
+   * MAC address, lower case with colons; unset when never seen.
    */
   'macAddress'?: (string);
   /**
-   * ENI id from instance metadata; empty when unknown.
+   * ENI id from instance metadata; unset when unknown.
    */
   'eniId'?: (string);
   /**
-   * Kernel interface name when last owned by the kernel; empty when unknown.
+   * Kernel interface name when last owned by the kernel; unset when unknown.
    */
   'interfaceName'?: (string);
   /**
-   * MTU of the interface when last owned by the kernel; 0 when unknown.
+   * MTU of the interface when last owned by the kernel; unset when unknown.
    */
   'mtu'?: (number);
   /**
@@ -35,6 +35,10 @@ export interface DeviceIdentity {
    * When this identity was recorded.
    */
   'recordedTime'?: (_google_protobuf_Timestamp | null);
+  '_macAddress'?: "macAddress";
+  '_eniId'?: "eniId";
+  '_interfaceName'?: "interfaceName";
+  '_mtu'?: "mtu";
 }
 
 /**
@@ -43,21 +47,21 @@ export interface DeviceIdentity {
  */
 export interface DeviceIdentity__Output {
   /**
-   * MAC address, lower case with colons; empty when never seen.
+   * MAC address, lower case with colons; unset when never seen.
    */
-  'macAddress': (string);
+  'macAddress'?: (string);
   /**
-   * ENI id from instance metadata; empty when unknown.
+   * ENI id from instance metadata; unset when unknown.
    */
-  'eniId': (string);
+  'eniId'?: (string);
   /**
-   * Kernel interface name when last owned by the kernel; empty when unknown.
+   * Kernel interface name when last owned by the kernel; unset when unknown.
    */
-  'interfaceName': (string);
+  'interfaceName'?: (string);
   /**
-   * MTU of the interface when last owned by the kernel; 0 when unknown.
+   * MTU of the interface when last owned by the kernel; unset when unknown.
    */
-  'mtu': (number);
+  'mtu'?: (number);
   /**
    * Device index of the attachment (per network card); -1 when unknown.
    */
@@ -70,4 +74,8 @@ export interface DeviceIdentity__Output {
    * When this identity was recorded.
    */
   'recordedTime': (_google_protobuf_Timestamp__Output | null);
+  '_macAddress'?: "macAddress";
+  '_eniId'?: "eniId";
+  '_interfaceName'?: "interfaceName";
+  '_mtu'?: "mtu";
 }

@@ -14,13 +14,14 @@ export interface DriftFound {
    */
   'expectedDriver'?: (string);
   /**
-   * The bound driver; empty when none.
+   * The bound driver; unset when none.
    */
   'actualDriver'?: (string);
   /**
    * What the agent will do about it, for people.
    */
   'detail'?: (string);
+  '_actualDriver'?: "actualDriver";
 }
 
 /**
@@ -36,11 +37,12 @@ export interface DriftFound__Output {
    */
   'expectedDriver': (string);
   /**
-   * The bound driver; empty when none.
+   * The bound driver; unset when none.
    */
-  'actualDriver': (string);
+  'actualDriver'?: (string);
   /**
    * What the agent will do about it, for people.
    */
   'detail': (string);
+  '_actualDriver'?: "actualDriver";
 }

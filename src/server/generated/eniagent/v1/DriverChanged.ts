@@ -10,17 +10,20 @@ export interface DriverChanged {
    */
   'pciAddress'?: (string);
   /**
-   * The driver before; empty when none.
+   * The driver before; unset when none.
    */
   'fromDriver'?: (string);
   /**
-   * The driver now; empty when none.
+   * The driver now; unset when none.
    */
   'toDriver'?: (string);
   /**
-   * The operation that changed it; empty when something else did.
+   * The operation that changed it; unset when something else did.
    */
   'operationId'?: (string);
+  '_fromDriver'?: "fromDriver";
+  '_toDriver'?: "toDriver";
+  '_operationId'?: "operationId";
 }
 
 /**
@@ -32,15 +35,18 @@ export interface DriverChanged__Output {
    */
   'pciAddress': (string);
   /**
-   * The driver before; empty when none.
+   * The driver before; unset when none.
    */
-  'fromDriver': (string);
+  'fromDriver'?: (string);
   /**
-   * The driver now; empty when none.
+   * The driver now; unset when none.
    */
-  'toDriver': (string);
+  'toDriver'?: (string);
   /**
-   * The operation that changed it; empty when something else did.
+   * The operation that changed it; unset when something else did.
    */
-  'operationId': (string);
+  'operationId'?: (string);
+  '_fromDriver'?: "fromDriver";
+  '_toDriver'?: "toDriver";
+  '_operationId'?: "operationId";
 }

@@ -11,13 +11,14 @@ export interface EniReleased {
    */
   'eniId'?: (string);
   /**
-   * Its PCI address while attached; empty when unknown.
+   * Its PCI address while attached; unset when unknown.
    */
   'pciAddress'?: (string);
   /**
    * How it was released.
    */
   'action'?: (_eniagent_v1_ReleaseAction);
+  '_pciAddress'?: "pciAddress";
 }
 
 /**
@@ -29,11 +30,12 @@ export interface EniReleased__Output {
    */
   'eniId': (string);
   /**
-   * Its PCI address while attached; empty when unknown.
+   * Its PCI address while attached; unset when unknown.
    */
-  'pciAddress': (string);
+  'pciAddress'?: (string);
   /**
    * How it was released.
    */
   'action': (_eniagent_v1_ReleaseAction__Output);
+  '_pciAddress'?: "pciAddress";
 }

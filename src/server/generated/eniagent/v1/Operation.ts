@@ -24,15 +24,15 @@ export interface Operation {
    */
   'status'?: (_eniagent_v1_OperationStatus);
   /**
-   * The device; empty for a termination operation.
+   * The device; unset for a termination operation.
    */
   'pciAddress'?: (string);
   /**
-   * The driver bound when the operation started; empty when none.
+   * The driver bound when the operation started; unset when none.
    */
   'fromDriver'?: (string);
   /**
-   * The target driver; empty for a termination operation.
+   * The target driver; unset for a termination operation.
    */
   'toDriver'?: (string);
   /**
@@ -68,13 +68,20 @@ export interface Operation {
    */
   'finishTime'?: (_google_protobuf_Timestamp | null);
   /**
-   * Who asked: the caller identity (certificate name) or the socket.
+   * Who asked: the caller identity (certificate name) or the socket;
+   * "termination" for the restores of a termination plan; unset when the
+   * agent started it on its own (a re-applied binding, a repair). Journaled
+   * with the operation.
    */
   'requestedBy'?: (string);
   /**
    * Set for a bind on trial once it committed; unset otherwise.
    */
   'confirmation'?: (_eniagent_v1_Confirmation | null);
+  '_pciAddress'?: "pciAddress";
+  '_fromDriver'?: "fromDriver";
+  '_toDriver'?: "toDriver";
+  '_requestedBy'?: "requestedBy";
 }
 
 /**
@@ -94,17 +101,17 @@ export interface Operation__Output {
    */
   'status': (_eniagent_v1_OperationStatus__Output);
   /**
-   * The device; empty for a termination operation.
+   * The device; unset for a termination operation.
    */
-  'pciAddress': (string);
+  'pciAddress'?: (string);
   /**
-   * The driver bound when the operation started; empty when none.
+   * The driver bound when the operation started; unset when none.
    */
-  'fromDriver': (string);
+  'fromDriver'?: (string);
   /**
-   * The target driver; empty for a termination operation.
+   * The target driver; unset for a termination operation.
    */
-  'toDriver': (string);
+  'toDriver'?: (string);
   /**
    * True when the operation only planned.
    */
@@ -138,11 +145,18 @@ export interface Operation__Output {
    */
   'finishTime': (_google_protobuf_Timestamp__Output | null);
   /**
-   * Who asked: the caller identity (certificate name) or the socket.
+   * Who asked: the caller identity (certificate name) or the socket;
+   * "termination" for the restores of a termination plan; unset when the
+   * agent started it on its own (a re-applied binding, a repair). Journaled
+   * with the operation.
    */
-  'requestedBy': (string);
+  'requestedBy'?: (string);
   /**
    * Set for a bind on trial once it committed; unset otherwise.
    */
   'confirmation': (_eniagent_v1_Confirmation__Output | null);
+  '_pciAddress'?: "pciAddress";
+  '_fromDriver'?: "fromDriver";
+  '_toDriver'?: "toDriver";
+  '_requestedBy'?: "requestedBy";
 }

@@ -11,7 +11,13 @@ export interface RestoreDeviceRequest {
    */
   'selector'?: (_eniagent_v1_DeviceSelector | null);
   /**
-   * Skip the guards that may be skipped. Never skips verification.
+   * Restore even if a process holds the device's /dev/vfio node (guard
+   * "device-in-use"; without force: FAILED_PRECONDITION naming the process).
+   * The kernel asks the holder to release the device and the unbind waits
+   * until it does; if that outlasts the agent's write deadline the call
+   * fails with DEADLINE_EXCEEDED, the device is STUCK, and the operation is
+   * resolved (rolled back when the unbind returned too late to finish) once
+   * the holder lets go. Never skips verification or rollback.
    */
   'force'?: (boolean);
   /**
@@ -33,7 +39,13 @@ export interface RestoreDeviceRequest__Output {
    */
   'selector': (_eniagent_v1_DeviceSelector__Output | null);
   /**
-   * Skip the guards that may be skipped. Never skips verification.
+   * Restore even if a process holds the device's /dev/vfio node (guard
+   * "device-in-use"; without force: FAILED_PRECONDITION naming the process).
+   * The kernel asks the holder to release the device and the unbind waits
+   * until it does; if that outlasts the agent's write deadline the call
+   * fails with DEADLINE_EXCEEDED, the device is STUCK, and the operation is
+   * resolved (rolled back when the unbind returned too late to finish) once
+   * the holder lets go. Never skips verification or rollback.
    */
   'force': (boolean);
   /**

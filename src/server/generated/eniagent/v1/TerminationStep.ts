@@ -8,12 +8,12 @@ import type { StepStatus as _eniagent_v1_StepStatus, StepStatus__Output as _enia
  */
 export interface TerminationStep {
   /**
-   * The ENI; empty when the device's ENI is not known (a device the agent
+   * The ENI; unset when the device's ENI is not known (a device the agent
    * never saw under its kernel driver, with no IMDS identity).
    */
   'eniId'?: (string);
   /**
-   * Its PCI address; empty when it has no device on this host.
+   * Its PCI address; unset when it has no device on this host.
    */
   'pciAddress'?: (string);
   /**
@@ -28,6 +28,8 @@ export interface TerminationStep {
    * Where the step stands.
    */
   'status'?: (_eniagent_v1_StepStatus);
+  '_eniId'?: "eniId";
+  '_pciAddress'?: "pciAddress";
 }
 
 /**
@@ -35,14 +37,14 @@ export interface TerminationStep {
  */
 export interface TerminationStep__Output {
   /**
-   * The ENI; empty when the device's ENI is not known (a device the agent
+   * The ENI; unset when the device's ENI is not known (a device the agent
    * never saw under its kernel driver, with no IMDS identity).
    */
-  'eniId': (string);
+  'eniId'?: (string);
   /**
-   * Its PCI address; empty when it has no device on this host.
+   * Its PCI address; unset when it has no device on this host.
    */
-  'pciAddress': (string);
+  'pciAddress'?: (string);
   /**
    * What to do.
    */
@@ -55,4 +57,6 @@ export interface TerminationStep__Output {
    * Where the step stands.
    */
   'status': (_eniagent_v1_StepStatus__Output);
+  '_eniId'?: "eniId";
+  '_pciAddress'?: "pciAddress";
 }
