@@ -9,6 +9,13 @@
  * restarted daemon finds the host as the last one left it (and a killed one
  * leaves a journal to recover).
  *
+ * The fake EC2 is coupled to the simulated kernel (SimEniWorld): an
+ * AttachNetworkInterface to the simulated instance hot-plugs an ENA with the
+ * ENI's MAC (and IMDS lists it), a detach unplugs it. So a controller in
+ * another process can create, attach, detach and delete ENIs against it.
+ * ENIs a controller created live in memory only: a restarted daemon's fake
+ * EC2 knows the seeded ENIs again, not those.
+ *
  * An endpoint set in the configuration replaces its fake (imds.endpoint
  * other than the instance's own, ec2.endpoint, autoScaling.endpoint): the
  * simulated kernel then meets external emulators (amazon-ec2-metadata-mock,
@@ -20,7 +27,13 @@ import { IMDS_IPV4_ENDPOINT, IMDS_IPV6_ENDPOINT } from "../aws/index.js";
 import { isAgentError, type Service } from "../common/index.js";
 import { FileDesiredStore, FileJournal } from "../driver/index.js";
 import { FakeAutoScaling, FakeEc2, FakeImds, type FakeInterface } from "../sim/aws/index.js";
-import { ec2Host, loadKernelState, persistKernel, type SimKernel } from "../sim/index.js";
+import {
+  ec2Host,
+  loadKernelState,
+  persistKernel,
+  SimEniWorld,
+  type SimKernel,
+} from "../sim/index.js";
 import { isEna } from "../sysfs/index.js";
 import type { AgentConfig } from "./config-schema.js";
 import { type HostAdapters, imdsClientFor, imdsConnections, lazyImds } from "./host-adapters.js";
@@ -33,6 +46,10 @@ export interface SimulatedHost extends HostAdapters {
   readonly fakeImds: FakeImds;
   readonly fakeEc2: FakeEc2;
   readonly fakeAutoScaling: FakeAutoScaling;
+  /** The simulated instance's id, as IMDS and the fake EC2 know it. */
+  readonly instanceId: string;
+  /** The fake EC2's attachments and the simulated kernel kept in step (its hazards). */
+  readonly eniWorld: SimEniWorld;
   /** The endpoints the configuration names instead of the built-in fakes. */
   readonly external: {
     readonly imds: boolean;
@@ -67,6 +84,8 @@ export function simulatedHost(
   const fakeAutoScaling = new FakeAutoScaling();
   const instanceId = seedEndpoints(kernel, fakeImds, fakeEc2, config);
   seedAutoScaling(fakeImds, fakeAutoScaling, instanceId, config);
+  const eniWorld = new SimEniWorld({ model: fakeEc2.model, kernel, imds: fakeImds, instanceId });
+  fakeEc2.hotplug = eniWorld;
   const external = {
     imds:
       config.imds.endpoint !== IMDS_IPV4_ENDPOINT && config.imds.endpoint !== IMDS_IPV6_ENDPOINT,
@@ -104,6 +123,8 @@ export function simulatedHost(
     ec2Credentials: { accessKeyId: "SIMULATED", secretAccessKey: "simulated" },
     services,
     fakeAutoScaling,
+    instanceId,
+    eniWorld,
     external,
   };
 }

@@ -6,8 +6,13 @@
  * on the kernel driver is recorded as a hazard: on a real host it pulls the
  * device from under whatever user-space driver holds it (the failure the
  * contract's release handshake exists to prevent).
+ *
+ * It is also the fake EC2 endpoint's hot-plug port (`FakeEc2.hotplug`), so
+ * an out-of-process controller's Attach/DetachNetworkInterface calls move
+ * devices in the same simulated kernel as the in-process calls here.
  */
 import { AgentError } from "../common/index.js";
+import type { InstanceHotplug } from "./aws/fake-ec2.js";
 import type { FakeEc2Model, FakeEni } from "./aws/fake-ec2-model.js";
 import type { FakeImds } from "./aws/fake-imds.js";
 import type { SimKernel } from "./sim-kernel.js";
@@ -32,12 +37,15 @@ export const ENA_HARDWARE = {
   numaNode: 0,
 };
 
-export class SimEniWorld {
+export class SimEniWorld implements InstanceHotplug {
   readonly hazards: EniHazard[] = [];
+  /** Unplugs that failed after the detach was answered (none expected: kept, never dropped). */
+  readonly unplugFailures: unknown[] = [];
+  readonly instanceId: string;
   readonly #model: FakeEc2Model;
   readonly #kernel: SimKernel;
   readonly #imds: FakeImds | null;
-  readonly #instanceId: string;
+  #leaving: Promise<void> = Promise.resolve();
 
   constructor(deps: {
     model: FakeEc2Model;
@@ -48,7 +56,7 @@ export class SimEniWorld {
     this.#model = deps.model;
     this.#kernel = deps.kernel;
     this.#imds = deps.imds ?? null;
-    this.#instanceId = deps.instanceId;
+    this.instanceId = deps.instanceId;
   }
 
   /** AttachNetworkInterface at the next free device index, and the hot-plug it causes. */
@@ -56,18 +64,25 @@ export class SimEniWorld {
     const eni = this.#model.requireEni(eniId);
     const used = new Set(
       [...this.#model.enis.values()]
-        .filter((e) => e.attachment?.instanceId === this.#instanceId)
+        .filter((e) => e.attachment?.instanceId === this.instanceId)
         .map((e) => e.attachment!.deviceIndex),
     );
     let index = 1;
     while (used.has(index)) index++;
-    this.#model.attach(eniId, this.#instanceId, index);
+    this.#model.attach(eniId, this.instanceId, index);
+    this.plugged(eni);
+  }
+
+  /** The hot-plug an attach to this instance causes. */
+  plugged(eni: FakeEni): void {
+    const attachment = eni.attachment;
+    if (attachment === undefined) return;
     const address = this.#freeSlot();
     this.#kernel.addDevice({ ...ENA_HARDWARE, address, mac: eni.mac });
     this.#imds?.addInterface({
       mac: eni.mac,
       interfaceId: eni.id,
-      deviceNumber: index,
+      deviceNumber: attachment.deviceIndex,
       subnetId: eni.subnetId,
       vpcId: eni.vpcId,
       ownerId: eni.ownerId,
@@ -86,12 +101,29 @@ export class SimEniWorld {
       throw new AgentError("FAILED_PRECONDITION", `${eniId} is not attached`);
     }
     this.#model.detach(attachment.attachmentId, options.force ?? false, false);
+    this.unplugged(eni);
+    await this.devicesLeft();
+  }
+
+  /**
+   * The device leaving after an accepted detach. The hazard is recorded at
+   * once; the unplug itself may wait (a vfio device waits for its holder to
+   * close it, as the kernel does), and EC2 answers the detach before that.
+   */
+  unplugged(eni: FakeEni): void {
     const device = this.deviceOf(eni);
-    if (device !== undefined) {
-      if (device.driver !== "ena") this.hazards.push({ eniId, driver: device.driver });
-      await this.#kernel.unplugDevice(device.address);
-    }
     this.#imds?.removeInterface(eni.mac);
+    if (device === undefined) return;
+    if (device.driver !== "ena") this.hazards.push({ eniId: eni.id, driver: device.driver });
+    const leaving = this.#kernel
+      .unplugDevice(device.address)
+      .catch((err: unknown) => void this.unplugFailures.push(err));
+    this.#leaving = Promise.all([this.#leaving, leaving]).then(() => undefined);
+  }
+
+  /** Resolves once the device of every detach accepted so far has left the kernel. */
+  devicesLeft(): Promise<void> {
+    return this.#leaving;
   }
 
   /** The ENI's device on this host, if it is attached here. */

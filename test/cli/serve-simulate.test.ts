@@ -3,50 +3,14 @@
  * process (a simulated EC2 host, no root, nothing written outside its temp
  * state directory), driven through its Unix socket.
  */
-import { type ChildProcess, spawn } from "node:child_process";
-import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
 import t from "tap";
-import { until } from "../server/harness.js";
-import { tsNodeArgs } from "../support/ts-node.js";
 import { cli } from "./daemon-support.js";
-
-const ROOT = fileURLToPath(new URL("../../", import.meta.url));
-
-async function serve(): Promise<{ socket: string; child: ChildProcess; log: () => string }> {
-  const dir = mkdtempSync(join(tmpdir(), "eacli-"));
-  const socket = join(dir, "s.sock");
-  let log = "";
-  const child = spawn(
-    process.execPath,
-    tsNodeArgs(
-      "src/cli/main.ts",
-      "serve",
-      "--simulate",
-      "--socket",
-      socket,
-      "--state-dir",
-      join(dir, "state"),
-    ),
-    { cwd: ROOT, stdio: ["ignore", "pipe", "pipe"] },
-  );
-  child.stdout?.on("data", (b: Buffer) => (log += b.toString()));
-  child.stderr?.on("data", (b: Buffer) => (log += b.toString()));
-  const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
-  t.teardown(async () => {
-    if (child.exitCode === null) child.kill("SIGTERM");
-    await exited;
-    rmSync(dir, { recursive: true, force: true });
-  });
-  await until(() => existsSync(socket) || child.exitCode !== null, "the daemon's socket", 7_500);
-  if (child.exitCode !== null) throw new Error(`serve exited ${child.exitCode}: ${log}`);
-  return { socket, child, log: () => log };
-}
+import { serveSimulated } from "./simulated-daemon.js";
 
 t.test("status, bind, get, ops, restore, watch and drain against serve --simulate", async (t) => {
-  const { socket, log } = await serve();
+  const { socket, log } = await serveSimulated(t);
   const run = (...argv: string[]) => cli([...argv, "--socket", socket]);
 
   const status = JSON.parse((await run("status", "--json")).stdout);

@@ -6,17 +6,11 @@
  * removed when serve stops. The daemon polls IMDS every 100 ms and gives
  * DPDK no grace, so the test waits on events, not on the daemon's timers.
  */
-import { spawn } from "node:child_process";
-import { existsSync, mkdtempSync, rmSync, statSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { fileURLToPath } from "node:url";
+import { existsSync, statSync } from "node:fs";
 import t from "tap";
 import { runCli } from "../../src/cli/run-cli.js";
 import { cli } from "../cli/daemon-support.js";
-import { until } from "../server/harness.js";
-
-const ROOT = fileURLToPath(new URL("../../", import.meta.url));
+import { serveSimulated } from "../cli/simulated-daemon.js";
 
 /** `eni-agent watch …` in this process; `subscribed` resolves once its stream is open. */
 function watch(argv: readonly string[]) {
@@ -39,43 +33,12 @@ function watch(argv: readonly string[]) {
 }
 
 t.test("sim notice spot: the simulated daemon sees it and releases", async (t) => {
-  const dir = mkdtempSync(join(tmpdir(), "simnotice-"));
-  const socket = join(dir, "s.sock");
-  const endpointsFile = `${socket}.sim.json`;
-  let log = "";
-  const config = join(dir, "config.json");
-  writeFileSync(
-    config,
-    JSON.stringify({
+  const { socket, endpointsFile, child, exited } = await serveSimulated(t, {
+    config: {
       imds: { spotIntervalMs: 100, asgIntervalMs: 100 },
       termination: { dpdkGraceMs: 0 },
-    }),
-  );
-  const child = spawn(
-    process.execPath,
-    [
-      "--import",
-      "tsx",
-      "src/cli/main.ts",
-      "serve",
-      "--simulate",
-      "--socket",
-      socket,
-      "--config",
-      config,
-    ],
-    { cwd: ROOT, stdio: ["ignore", "pipe", "pipe"] },
-  );
-  child.stdout?.on("data", (b: Buffer) => (log += b.toString()));
-  child.stderr?.on("data", (b: Buffer) => (log += b.toString()));
-  const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
-  t.teardown(async () => {
-    if (child.exitCode === null) child.kill("SIGTERM");
-    await exited;
-    rmSync(dir, { recursive: true, force: true });
+    },
   });
-  await until(() => existsSync(endpointsFile) || child.exitCode !== null, "sim.json", 10_000);
-  t.equal(child.exitCode, null, log);
   t.equal(statSync(endpointsFile).mode & 0o777, 0o600, "only the owner reads the control token");
   const run = (...argv: string[]) => cli([...argv, "--socket", socket]);
 
@@ -119,12 +82,17 @@ t.test("sim notice spot: the simulated daemon sees it and releases", async (t) =
     { operation: { status: "succeeded" } },
     "the release plan finished",
   );
-  // The plan ends after the device is back: one look suffices.
+  t.match(
+    finished.find((e) => e.operation.kind === "restore"),
+    { operation: { status: "succeeded", pciAddress: "0000:00:06.0", toDriver: "ena" } },
+    "the device went back to the kernel",
+  );
+  // Then the plan detached its ENI (the agent owns it), and the fake EC2's
+  // detach took the device off the simulated host.
   const status = JSON.parse((await run("status", "--json")).stdout);
-  t.equal(
-    status.devices.find((d: { pciAddress: string }) => d.pciAddress === "0000:00:06.0")?.driver,
-    "ena",
-    "the device is back with the kernel",
+  t.notOk(
+    status.devices.some((d: { pciAddress: string }) => d.pciAddress === "0000:00:06.0"),
+    "the detached ENI's device left the host",
   );
 
   child.kill("SIGTERM");

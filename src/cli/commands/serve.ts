@@ -44,8 +44,11 @@ OPTIONS
                        overriding logLevel.
     --simulate         Run on the kernel simulator: an EC2 host with four ENA
                        devices (0000:00:05.0 is the primary), a fake instance
-                       metadata service, a fake EC2 and a fake Auto Scaling
-                       endpoint on 127.0.0.1. imds.endpoint, ec2.endpoint and
+                       metadata service, a fake EC2 (an attach to the
+                       simulated instance hot-plugs an ENA, a detach unplugs
+                       it) and a fake Auto Scaling endpoint on 127.0.0.1; the
+                       endpoints and the instance id are in
+                       <socket>.sim.json. imds.endpoint, ec2.endpoint and
                        autoScaling.endpoint in --config replace the fakes (to
                        drill against amazon-ec2-metadata-mock, LocalStack or
                        moto). Needs no root and writes nothing outside its state
@@ -211,6 +214,7 @@ export async function serve(
           pid: process.pid,
           imds: sim.fakeImds.url,
           ec2: sim.ec2Endpoint() ?? "",
+          instanceId: sim.instanceId,
           controlToken: sim.fakeImds.controlToken,
         });
       }
@@ -221,6 +225,7 @@ export async function serve(
           `  state dir    ${config.stateDir}\n` +
           `  IMDS         ${sim.imdsEndpoint()} (${which(sim.external.imds)})\n` +
           `  EC2          ${sim.ec2Endpoint()} (${which(sim.external.ec2)})\n` +
+          `  instance     ${sim.instanceId}\n` +
           `  Auto Scaling ${sim.autoScalingEndpoint()} (${which(sim.external.autoScaling)})\n` +
           (sim.external.imds
             ? ""

@@ -84,6 +84,8 @@ interface SimEndpoints {
   /** Base URL of the fake IMDS (also its control path's). */
   readonly imds: string;
   readonly ec2: string;
+  /** The simulated instance, for AttachNetworkInterface. */
+  readonly instanceId: string;
   /** Authorizes the fake IMDS's control path. */
   readonly controlToken: string;
 }

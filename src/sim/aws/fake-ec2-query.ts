@@ -35,10 +35,33 @@ export function parseFilters(params: URLSearchParams): Filter[] {
   return filters;
 }
 
-export function parseTags(params: URLSearchParams): Map<string, string> {
+/** `Tag.N.Key`/`Tag.N.Value`, or under `prefix` (`TagSpecification.1.Tag.N.Key`). */
+export function parseTags(params: URLSearchParams, prefix = "Tag"): Map<string, string> {
   const tags = new Map<string, string>();
-  for (let n = 1; params.has(`Tag.${n}.Key`); n++) {
-    tags.set(params.get(`Tag.${n}.Key`) as string, params.get(`Tag.${n}.Value`) ?? "");
+  for (let n = 1; params.has(`${prefix}.${n}.Key`); n++) {
+    tags.set(params.get(`${prefix}.${n}.Key`) as string, params.get(`${prefix}.${n}.Value`) ?? "");
+  }
+  return tags;
+}
+
+/**
+ * The tags of a create call's `TagSpecification.N` for `resourceType`; a
+ * specification for any other resource type is refused, as EC2 does.
+ */
+export function parseTagSpecifications(
+  params: URLSearchParams,
+  resourceType: string,
+): Map<string, string> {
+  const tags = new Map<string, string>();
+  for (let n = 1; params.has(`TagSpecification.${n}.ResourceType`); n++) {
+    const type = params.get(`TagSpecification.${n}.ResourceType`);
+    if (type !== resourceType) {
+      throw new Ec2Fault(
+        "InvalidParameterValue",
+        `'${type}' is not a valid taggable resource type for this operation.`,
+      );
+    }
+    for (const [key, value] of parseTags(params, `TagSpecification.${n}.Tag`)) tags.set(key, value);
   }
   return tags;
 }

@@ -1,12 +1,13 @@
 import type { IncomingMessage } from "node:http";
 import { type Clock, type Service, wallClock } from "../../common/index.js";
-import { dryRunCheck, Ec2Fault, FakeEc2Model } from "./fake-ec2-model.js";
+import { dryRunCheck, Ec2Fault, FakeEc2Model, type FakeEni } from "./fake-ec2-model.js";
 import {
   boolParam,
   listParam,
   matchesFilters,
   paginate,
   parseFilters,
+  parseTagSpecifications,
   parseTags,
   requiredParam,
 } from "./fake-ec2-query.js";
@@ -16,6 +17,8 @@ import { type BucketSize, EC2_BUCKETS, FakeTokenBucket } from "./fake-token-buck
 import { FaultQueue } from "./fault-queue.js";
 
 const FAKE_EC2_ACTIONS = [
+  "CreateNetworkInterface",
+  "AttachNetworkInterface",
   "DescribeNetworkInterfaces",
   "DetachNetworkInterface",
   "DeleteNetworkInterface",
@@ -42,6 +45,19 @@ export interface FakeEc2Options {
 
 type XmlBody = Parameters<typeof responseXml>[2];
 
+/**
+ * The instance whose devices follow its attachments: an attach to it
+ * hot-plugs the ENI's device, an accepted detach unplugs it. Without one,
+ * attachments are bookkeeping only.
+ */
+export interface InstanceHotplug {
+  readonly instanceId: string;
+  /** The ENI was just attached to the instance. */
+  plugged(eni: FakeEni): void;
+  /** A detach of the ENI from the instance was just accepted (EC2 answers before the device has left). */
+  unplugged(eni: FakeEni): void;
+}
+
 export class FakeEc2 extends FakeQueryEndpoint implements Service {
   readonly model: FakeEc2Model;
   /** Fraction [0, 1] of requests answered RequestLimitExceeded regardless of buckets. */
@@ -50,6 +66,9 @@ export class FakeEc2 extends FakeQueryEndpoint implements Service {
   private readonly bucketSizes: Partial<Record<FakeEc2Action, BucketSize>>;
   private readonly buckets = new Map<string, FakeTokenBucket>();
   private readonly faults = new FaultQueue<FakeEc2Action>();
+  /** CreateNetworkInterface's ClientToken → the ENI it created (a retry gets the same ENI). */
+  private readonly clientTokens = new Map<string, string>();
+  hotplug: InstanceHotplug | null = null;
 
   constructor(deps: FakeEc2Deps = {}, options: FakeEc2Options = {}) {
     super("fake-ec2", deps.clock ?? wallClock);
@@ -130,8 +149,9 @@ export class FakeEc2 extends FakeQueryEndpoint implements Service {
         /^(Filter|NetworkInterfaceId|InstanceId)\./.test(k),
       );
       kind = filtered && params.has("MaxResults") ? "describeFiltered" : "describeUnfiltered";
-    } else if (action === "DetachNetworkInterface") kind = "mutating";
-    else if (action === "CreateTags") kind = "createTags";
+    } else if (action === "DetachNetworkInterface" || action === "AttachNetworkInterface") {
+      kind = "mutating";
+    } else if (action === "CreateTags") kind = "createTags";
     else kind = "networkInterface";
     const key = `${action}:${kind}`;
     let bucket = this.buckets.get(key);
@@ -152,8 +172,12 @@ export class FakeEc2 extends FakeQueryEndpoint implements Service {
         return this.describeNetworkInterfaces(params, dryRun);
       case "DescribeInstances":
         return this.describeInstances(params);
+      case "CreateNetworkInterface":
+        return this.createNetworkInterface(params, dryRun);
+      case "AttachNetworkInterface":
+        return this.attachNetworkInterface(params, dryRun);
       case "DetachNetworkInterface":
-        model.detach(requiredParam(params, "AttachmentId"), boolParam(params, "Force"), dryRun);
+        this.detachNetworkInterface(params, dryRun);
         return { return: true };
       case "DeleteNetworkInterface":
         model.deleteEni(requiredParam(params, "NetworkInterfaceId"), dryRun);
@@ -167,6 +191,62 @@ export class FakeEc2 extends FakeQueryEndpoint implements Service {
         model.createTags(ids, parseTags(params), dryRun);
         return { return: true };
       }
+    }
+  }
+
+  private createNetworkInterface(params: URLSearchParams, dryRun: boolean): XmlBody {
+    const subnetId = requiredParam(params, "SubnetId");
+    const tags = parseTagSpecifications(params, "network-interface");
+    dryRunCheck(dryRun);
+    const token = params.get("ClientToken") ?? undefined;
+    const earlier = token === undefined ? undefined : this.clientTokens.get(token);
+    const eni =
+      (earlier === undefined ? undefined : this.model.enis.get(earlier)) ??
+      this.model.createEni({
+        subnetId,
+        description: params.get("Description") ?? "",
+        tags: Object.fromEntries(tags),
+      });
+    if (token !== undefined) this.clientTokens.set(token, eni.id);
+    return { networkInterface: eniXml(this.model, eni), clientToken: token };
+  }
+
+  private attachNetworkInterface(params: URLSearchParams, dryRun: boolean): XmlBody {
+    const eniId = requiredParam(params, "NetworkInterfaceId");
+    const instanceId = requiredParam(params, "InstanceId");
+    const deviceIndex = Number(requiredParam(params, "DeviceIndex"));
+    const networkCardIndex = Number(params.get("NetworkCardIndex") ?? "0");
+    if (!Number.isInteger(deviceIndex) || deviceIndex < 0) {
+      throw new Ec2Fault("InvalidParameterValue", `Invalid value for DeviceIndex`);
+    }
+    if (!Number.isInteger(networkCardIndex) || networkCardIndex < 0) {
+      throw new Ec2Fault("InvalidParameterValue", `Invalid value for NetworkCardIndex`);
+    }
+    const eni = this.model.requireEni(eniId);
+    if (!this.model.instances.has(instanceId)) {
+      throw new Ec2Fault(
+        "InvalidInstanceID.NotFound",
+        `The instance ID '${instanceId}' does not exist`,
+      );
+    }
+    dryRunCheck(dryRun);
+    const attachment = this.model.attach(eniId, instanceId, deviceIndex, networkCardIndex);
+    if (this.hotplug?.instanceId === instanceId) this.hotplug.plugged(eni);
+    return { attachmentId: attachment.attachmentId, networkCardIndex };
+  }
+
+  private detachNetworkInterface(params: URLSearchParams, dryRun: boolean): void {
+    const attachmentId = requiredParam(params, "AttachmentId");
+    const eni = [...this.model.enis.values()].find(
+      (e) => e.attachment?.attachmentId === attachmentId,
+    );
+    const instanceId = eni?.attachment?.instanceId;
+    const pending = eni?.attachment?.detachRequestedAtMs !== undefined;
+    this.model.detach(attachmentId, boolParam(params, "Force"), dryRun);
+    // A repeated detach of an attachment already detaching moves nothing more.
+    const hotplug = this.hotplug;
+    if (eni !== undefined && !pending && hotplug !== null && hotplug.instanceId === instanceId) {
+      hotplug.unplugged(eni);
     }
   }
 

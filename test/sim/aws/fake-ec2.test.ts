@@ -1,4 +1,6 @@
 import {
+  AttachNetworkInterfaceCommand,
+  CreateNetworkInterfaceCommand,
   DeleteNetworkInterfaceCommand,
   DescribeInstancesCommand,
   DescribeNetworkInterfacesCommand,
@@ -9,6 +11,8 @@ import {
 import t from "tap";
 import { steppingClock } from "../../../src/common/index.js";
 import { FakeEc2 } from "../../../src/sim/aws/fake-ec2.js";
+import { FakeImds } from "../../../src/sim/aws/fake-imds.js";
+import { ec2Host, SimEniWorld } from "../../../src/sim/index.js";
 
 async function setup(
   t: { teardown: (fn: () => unknown) => void },
@@ -199,4 +203,76 @@ t.test("the ENI error table answers as EC2 does (issue 12)", async (t) => {
     { code: "OperationNotPermitted" },
     "the primary ENI",
   );
+});
+
+t.test("create, attach and detach over the wire move devices in a coupled kernel", async (t) => {
+  const clock = steppingClock(0);
+  const { ec2, client, describe } = await setup(t, { clock }, { detachDelayMs: 500 });
+  const kernel = ec2Host();
+  const instance = ec2.model.createInstance();
+  const other = ec2.model.createInstance();
+  const imds = new FakeImds();
+  const world = new SimEniWorld({ model: ec2.model, kernel, imds, instanceId: instance.id });
+  ec2.hotplug = world;
+  const devicesBefore = kernel.devices().length;
+
+  const create = new CreateNetworkInterfaceCommand({
+    SubnetId: "subnet-1",
+    Description: "demo",
+    ClientToken: "token-1",
+    TagSpecifications: [{ ResourceType: "network-interface", Tags: [{ Key: "k", Value: "v" }] }],
+  });
+  const created = (await client.send(create)).NetworkInterface;
+  t.match(created, {
+    SubnetId: "subnet-1",
+    Status: "available",
+    TagSet: [{ Key: "k", Value: "v" }],
+  });
+  const again = (await client.send(create)).NetworkInterface;
+  t.equal(again?.NetworkInterfaceId, created?.NetworkInterfaceId, "a repeated ClientToken");
+  await t.rejects(
+    client.send(
+      new CreateNetworkInterfaceCommand({
+        SubnetId: "subnet-1",
+        TagSpecifications: [{ ResourceType: "instance", Tags: [{ Key: "k", Value: "v" }] }],
+      }),
+    ),
+    { name: "InvalidParameterValue" },
+  );
+  const eniId = created?.NetworkInterfaceId ?? "";
+  const mac = created?.MacAddress ?? "";
+
+  const attach = (InstanceId: string, DeviceIndex: number) =>
+    client.send(
+      new AttachNetworkInterfaceCommand({ NetworkInterfaceId: eniId, InstanceId, DeviceIndex }),
+    );
+  await t.rejects(attach(instance.id, 0), { name: "InvalidParameterValue" }, "the primary's index");
+  const { AttachmentId } = await attach(instance.id, 1);
+  t.match(AttachmentId, /^eni-attach-/);
+  const plugged = kernel.devices().find((d) => d.mac === mac);
+  t.match(plugged, { address: "0000:00:09.0", driver: "ena" }, "hot-plugged, probed by ena");
+  t.equal(imds.data.interfaces.get(mac)?.interfaceId, eniId, "and listed by IMDS");
+  await t.rejects(attach(instance.id, 2), { name: "InvalidNetworkInterface.InUse" });
+
+  await client.send(new DetachNetworkInterfaceCommand({ AttachmentId }));
+  await client.send(new DetachNetworkInterfaceCommand({ AttachmentId }));
+  await world.devicesLeft();
+  t.equal(kernel.devices().length, devicesBefore, "unplugged at the detach");
+  t.same(world.hazards, [], "it was on its kernel driver");
+  t.match((await describe({ NetworkInterfaceIds: [eniId] })).NetworkInterfaces, [
+    { Status: "detaching", Attachment: { Status: "detaching" } },
+  ]);
+  await clock.sleep(500);
+  await client.send(new DeleteNetworkInterfaceCommand({ NetworkInterfaceId: eniId }));
+
+  // An attachment to another instance moves nothing here.
+  const elsewhere = ec2.model.createEni();
+  await client.send(
+    new AttachNetworkInterfaceCommand({
+      NetworkInterfaceId: elsewhere.id,
+      InstanceId: other.id,
+      DeviceIndex: 1,
+    }),
+  );
+  t.equal(kernel.devices().length, devicesBefore);
 });
