@@ -89,11 +89,14 @@ t.test("sim notice spot: the simulated daemon sees it and releases", async (t) =
   );
   // Then the plan detached its ENI (the agent owns it), and the fake EC2's
   // detach took the device off the simulated host.
-  const status = JSON.parse((await run("status", "--json")).stdout);
-  t.notOk(
-    status.devices.some((d: { pciAddress: string }) => d.pciAddress === "0000:00:06.0"),
-    "the detached ENI's device left the host",
-  );
+  // EC2 answers the detach before the device has gone: ask a bounded number of times.
+  const present = async () => {
+    const status = JSON.parse((await run("status", "--json")).stdout);
+    return status.devices.some((d: { pciAddress: string }) => d.pciAddress === "0000:00:06.0");
+  };
+  let stillThere = await present();
+  for (let i = 0; i < 50 && stillThere; i++) stillThere = await present();
+  t.notOk(stillThere, "the detached ENI's device left the host");
 
   child.kill("SIGTERM");
   await exited;
