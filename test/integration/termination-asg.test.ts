@@ -19,6 +19,11 @@ t.test("an ASG termination is completed with CONTINUE once the plan ends", async
   });
   const client = connectAgent({ socketPath: h.socket });
   t.teardown(() => client.close());
+  // The plan detaches the ENIs it knows: wait until the agent has read from
+  // IMDS which ENI each device is (under load that comes after the harness starts).
+  await eventually(async () =>
+    (await client.listDevices({})).every((d) => d.identity?.eniId !== undefined),
+  );
   await client.bindDevice({ selector: { pciAddress: "0000:00:06.0" }, driver: "vfio-pci" });
   const asg = h.host.fakeAutoScaling.model;
   h.host.fakeImds.setAsgState("Terminated");

@@ -42,6 +42,15 @@ t.test("sim notice spot: the simulated daemon sees it and releases", async (t) =
   t.equal(statSync(endpointsFile).mode & 0o777, 0o600, "only the owner reads the control token");
   const run = (...argv: string[]) => cli([...argv, "--socket", socket]);
 
+  // The plan detaches the ENIs it knows: wait until the daemon has read from
+  // IMDS which ENI each device is (under load that comes after it serves).
+  const identified = async () => {
+    const status = JSON.parse((await run("status", "--json")).stdout);
+    return status.devices.every((d: { identity?: { eniId?: string | null } }) =>
+      Boolean(d.identity?.eniId),
+    );
+  };
+  for (let i = 0; i < 100 && !(await identified()); i++);
   const bound = await run("bind", "0000:00:06.0", "vfio-pci");
   t.equal(bound.code, 0, bound.stderr);
   const watched = watch([

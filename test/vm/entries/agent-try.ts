@@ -1,6 +1,6 @@
 /**
  * A bind on trial on a real kernel: the daemon runs in the guest (in this
- * process, on a Unix socket), `eni-agent bind eth1 vfio-pci --try 5s`
+ * process, on a Unix socket), `eni-agent bind eth1 vfio-pci --try 20s`
  * commits and awaits confirmation; nobody confirms, so at the deadline the
  * daemon restores the NIC with the verified restore transaction: e1000e
  * again, driver_override "(null)", the interface back with its MAC. The
@@ -18,7 +18,7 @@ export const configs = ["viommu"] as const;
 
 const DIR = "/run/eni-agent-try";
 const SOCKET = `${DIR}/eni-agent.sock`;
-const TRIAL_S = 5;
+const TRIAL_S = 20;
 /** After the deadline: the daemon's watch reverts at once; TCG makes the restore slow. */
 const REVERT_BOUND_MS = 60_000;
 

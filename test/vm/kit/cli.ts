@@ -4,7 +4,6 @@
  * drive the agent as a person at a shell would.
  */
 import { runCli } from "../../../src/cli/run-cli.js";
-import type { OperationResult, OperationView } from "../../../src/driver/index.js";
 import type { GuestContext } from "../guest-entry.js";
 
 export interface CliRun {
@@ -33,23 +32,53 @@ export async function agentCli(
   return { argv, code, stdout, stderr, ms: Math.round(performance.now() - started) };
 }
 
-/** The result `bind`/`restore --json` printed, or null when it printed none. */
-export function resultOf(run: CliRun): OperationResult | null {
+/**
+ * One operation as the CLI's `--json` prints it (docs/cli.md), read back in
+ * the engine's words the entries compare with: a journaled success is
+ * "committed", a request that found its device already there is "noop"
+ * (its id says so), the device is `device`.
+ */
+export interface CliOperation {
+  id: string;
+  kind: string;
+  status: string;
+  device: string | null;
+  /** A guard was overridden (the JSON says force, not which guard). */
+  force: boolean;
+  error: { code?: string; errno?: string; message?: string } | null;
+}
+
+interface OperationJson {
+  id: string;
+  kind: string;
+  status: string;
+  pciAddress: string | null;
+  force: boolean;
+  error: CliOperation["error"];
+}
+
+function fromJson(o: OperationJson): CliOperation {
+  const status =
+    o.status === "succeeded" ? (o.id.startsWith("noop-") ? "noop" : "committed") : o.status;
+  return { id: o.id, kind: o.kind, status, device: o.pciAddress, force: o.force, error: o.error };
+}
+
+/** The operation `bind`/`restore --json` printed, or null when it printed none. */
+export function resultOf(run: CliRun): CliOperation | null {
   if (run.code !== 0) return null;
   try {
-    return JSON.parse(run.stdout) as OperationResult;
+    const doc = JSON.parse(run.stdout) as { operation?: OperationJson };
+    return doc.operation === undefined ? null : fromJson(doc.operation);
   } catch {
     return null;
   }
 }
 
 /** What `ops --json` lists. */
-export async function agentOps(
-  ctx: Pick<GuestContext, "configPath">,
-): Promise<(OperationView["header"] & Pick<OperationView, "status" | "error">)[]> {
+export async function agentOps(ctx: Pick<GuestContext, "configPath">): Promise<CliOperation[]> {
   const run = await agentCli(ctx, "ops", "--json");
   if (run.code !== 0) throw new Error(describeRun(run));
-  return (JSON.parse(run.stdout) as { operations: never[] }).operations;
+  return (JSON.parse(run.stdout) as { operations: OperationJson[] }).operations.map(fromJson);
 }
 
 /** The command, its exit status and output, for a failure detail. */
