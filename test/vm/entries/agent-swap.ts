@@ -32,11 +32,18 @@ export async function run(ctx: GuestContext): Promise<GuestResult[]> {
   // journal's memory, so the old name resolves to C, for which there is
   // nothing to do, and B is left alone.
   const byName = await agentCli(ctx, "restore", homeB!.name, "--dry-run", "--json");
+  // A dry run that has nothing to do plans no write: only the verification.
   const plan =
-    byName.code === 0 ? (JSON.parse(byName.stdout) as { device: string; noop: boolean }) : null;
+    byName.code === 0
+      ? (
+          JSON.parse(byName.stdout) as {
+            operation: { pciAddress: string; steps: { path: string | null }[] };
+          }
+        ).operation
+      : null;
   c.check(
     `after C came back, the name ${homeB!.name} resolves to C (live), a no-op`,
-    plan?.device === cc && plan.noop === true,
+    plan?.pciAddress === cc && plan.steps.every((step) => step.path === null),
     describeRun(byName),
   );
   const second = await agentCli(ctx, "restore", homeB!.mac, "--json");

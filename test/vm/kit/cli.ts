@@ -54,6 +54,7 @@ interface OperationJson {
   status: string;
   pciAddress: string | null;
   force: boolean;
+  createdAt: string;
   error: CliOperation["error"];
 }
 
@@ -78,7 +79,11 @@ export function resultOf(run: CliRun): CliOperation | null {
 export async function agentOps(ctx: Pick<GuestContext, "configPath">): Promise<CliOperation[]> {
   const run = await agentCli(ctx, "ops", "--json");
   if (run.code !== 0) throw new Error(describeRun(run));
-  return (JSON.parse(run.stdout) as { operations: OperationJson[] }).operations.map(fromJson);
+  // The CLI lists the newest first; the entries read them in the order they ran.
+  const { operations } = JSON.parse(run.stdout) as { operations: OperationJson[] };
+  return operations
+    .toSorted((a, b) => Date.parse(a.createdAt) - Date.parse(b.createdAt))
+    .map(fromJson);
 }
 
 /** The command, its exit status and output, for a failure detail. */
