@@ -29,6 +29,7 @@ import { EniIntents, type EniLocation, MemoryIntentStore } from "../../src/inten
 import { Ec2Fault, FakeEc2Model } from "../../src/sim/aws/fake-ec2-model.js";
 import { ec2Host, SimEniWorld, type SimKernel } from "../../src/sim/index.js";
 import { harness } from "../../test/driver/engine-harness.js";
+import { mulberry32 as random } from "../support/seeded-random.js";
 import {
   type CloudPort,
   type ContractPort,
@@ -43,18 +44,6 @@ const FAULT_ROUNDS = 40;
 const MAX_ROUNDS = 160;
 
 class Crash extends Error {}
-
-/** mulberry32: a small seeded generator, so a failing seed replays exactly. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 interface Agent {
   engine: DriverEngine;

@@ -9,8 +9,10 @@
  * layout is deterministic (a seeded generator), so every run reads the same
  * tree.
  */
+
 import { mkdirSync, symlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { mulberry32 } from "./seeded-random.js";
 
 export interface SyntheticProcOptions {
   processes: number;
@@ -73,16 +75,4 @@ function targetFor(fd: number, pid: number, random: () => number): string {
   if (r < 0.82) return r < 0.76 ? "anon_inode:[eventpoll]" : "anon_inode:[eventfd]";
   if (r < 0.95) return `/var/lib/containers/storage/overlay/${inode}/diff/app.log`;
   return "/dev/pts/0";
-}
-
-/** A small, fast, seeded generator (mulberry32): the same tree on every run. */
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
