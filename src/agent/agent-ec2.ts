@@ -100,7 +100,11 @@ export class AgentEc2 {
         boundDevices: async () =>
           (await hooks.devices())
             .filter((d) => d.state !== "kernel")
-            .map((d) => ({ device: d.pciAddress, eniId: d.identity.eniId })),
+            .map((d) => ({
+              device: d.pciAddress,
+              eniId: d.identity.eniId,
+              mac: d.identity.mac,
+            })),
         restore: (device) => hooks.restore(device as PciAddress),
         emit,
         onJournalError: (err) =>

@@ -137,7 +137,14 @@ export class EniAgentCore implements AgentCore {
     });
     const hooks: PlannerHooks = {
       // The plan needs drivers and identities; each restore checks holders itself.
-      devices: () => this.#devices.scanWithoutHolders(),
+      devices: async () => {
+        const now = await this.#devices.scanWithoutHolders();
+        // A plan made before IMDS named a bound device's ENI reads it once more
+        // (joining a refresh in flight), so the plan and its events name the ENI.
+        if (!now.some((d) => d.state !== "kernel" && d.identity.eniId === null)) return now;
+        await deps.identity.refresh();
+        return this.#devices.scanWithoutHolders();
+      },
       restore: async (device) => {
         // Kubelet's pools turn Unhealthy before any device of a plan is taken back.
         const unmark = this.#terminating();

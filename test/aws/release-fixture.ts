@@ -44,6 +44,8 @@ export interface ReleaseHostOptions {
   store?: ReleasePlanStore;
   /** Devices whose restore fails. */
   failRestore?: readonly string[];
+  /** The agent has not read the ENI ids yet (IMDS): bound devices are known by MAC only. */
+  eniIdsUnknown?: boolean;
   /** Called as each restore starts, before the device moves (to see what EC2 saw by then). */
   onRestore?: (device: string) => void;
   /** Sees every event as the plan emits it, synchronously. */
@@ -82,6 +84,7 @@ export async function releaseHost(t: Teardown, options: ReleaseHostOptions = {})
   });
   /** device → ENI, for devices a DPDK driver holds. */
   const bound = new Map<string, EniId>();
+  const macOf = new Map([...seeded.owned, ...seeded.notOwned].map((e) => [e.id, e.mac]));
   const boundOwned = options.boundOwned ?? seeded.owned.length;
   const enis = [
     ...seeded.owned.slice(0, boundOwned).map((eni, i) => [i + 1, eni] as const),
@@ -101,7 +104,12 @@ export async function releaseHost(t: Teardown, options: ReleaseHostOptions = {})
       actions: () => env.actions,
       store,
       instanceId: async () => seeded.instanceId,
-      boundDevices: async () => [...bound].map(([device, eniId]) => ({ device, eniId })),
+      boundDevices: async () =>
+        [...bound].map(([device, eniId]) => ({
+          device,
+          eniId: options.eniIdsUnknown ? null : eniId,
+          mac: macOf.get(eniId) ?? null,
+        })),
       restore: async (device) => {
         options.onRestore?.(device);
         if (failing.has(device)) {

@@ -150,6 +150,31 @@ t.test("a device that does not come back keeps its ENI attached, marked", async 
   t.notOk(host.ec2.model.enis.has(fine!.id), "the other ENI is released");
 });
 
+t.test(
+  "ENI ids not read yet: devices matched to their ENIs by MAC, back before detach",
+  async (t) => {
+    const detachesSeen: number[] = [];
+    const host = await releaseHost(t, {
+      owned: 2,
+      notOwned: 1,
+      eniIdsUnknown: true,
+      onRestore: () =>
+        detachesSeen.push(
+          host.ec2.requests.filter((r) => r.action === "DetachNetworkInterface").length,
+        ),
+    });
+    const result = await host.plan.run(host.spot());
+    t.equal(result.plan.status, "succeeded");
+    t.same(detachesSeen, [0, 0, 0], "every device was back before the first detach");
+    t.same(
+      result.plan.enis.map((e) => [e.eniId, e.device]),
+      host.owned.map((eni, i) => [eni.id, pciOf(i + 1)]),
+      "each owned ENI's step waits for its own device",
+    );
+    for (const eni of host.owned) t.notOk(host.ec2.model.enis.has(eni.id), `${eni.id} deleted`);
+  },
+);
+
 t.test("50% throttling: still done before the deadline", async (t) => {
   const host = await releaseHost(t, {
     owned: 4,

@@ -163,7 +163,7 @@ class PlanExecution {
       this.remember(owned);
       record.enis = planEniSteps(
         {
-          bound: record.restores.map((r) => ({ device: r.device, eniId: r.eniId })),
+          bound: record.restores.map((r) => ({ device: r.device, eniId: r.eniId, mac: r.mac })),
           mode: record.mode,
           trustDeleteOnTermination: s.trustDeleteOnTermination,
           shortOnTime: false,

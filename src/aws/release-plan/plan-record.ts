@@ -49,6 +49,12 @@ export interface BoundDevice {
   readonly device: string;
   /** The ENI behind the device, when its identity was recorded; null when unknown. */
   readonly eniId: EniId | null;
+  /**
+   * The device's MAC, when known: EC2's listing names each ENI's MAC, so a
+   * device whose ENI id was not read yet (IMDS) is still matched to its ENI
+   * and released only after it is back on its kernel driver.
+   */
+  readonly mac?: string | null;
 }
 
 /** An AgentError as JSON, kept in the record. */
@@ -59,6 +65,8 @@ type RestoreStatus = "pending" | "running" | "done" | "failed" | "dry-run";
 export interface RestoreStep {
   readonly device: string;
   readonly eniId: EniId | null;
+  /** Absent in records of older versions. */
+  readonly mac?: string | null;
   status: RestoreStatus;
   error?: ErrorRecord;
 }
@@ -237,7 +245,12 @@ export function buildReleasePlan(input: BuildPlanInput): ReleasePlanRecord {
     deadlineMs: input.deadlineMs,
     graceEndsAtMs: input.graceEndsAtMs,
     status: "running",
-    restores: input.bound.map((b) => ({ device: b.device, eniId: b.eniId, status: "pending" })),
+    restores: input.bound.map((b) => ({
+      device: b.device,
+      eniId: b.eniId,
+      mac: b.mac ?? null,
+      status: "pending",
+    })),
     enis,
     ...(listError ? { listError } : {}),
     ...lifecycleStep(input),
@@ -265,14 +278,18 @@ export function planEniSteps(
   listed: readonly EniDescription[],
   terminating: boolean,
 ): EniStep[] {
-  const deviceOf = new Map<EniId, string>();
-  for (const b of input.bound) if (b.eniId !== null) deviceOf.set(b.eniId, b.device);
+  const byId = new Map<EniId, string>();
+  const byMac = new Map<string, string>();
+  for (const b of input.bound) {
+    if (b.eniId !== null) byId.set(b.eniId, b.device);
+    else if (b.mac) byMac.set(b.mac.toLowerCase(), b.device);
+  }
+  const deviceOf = (eni: EniDescription): string | null =>
+    byId.get(eni.eniId) ?? byMac.get(eni.macAddress?.toLowerCase() ?? "") ?? null;
   const owned = [...listed].sort(
     (a, b) => (a.attachment?.deviceIndex ?? 0) - (b.attachment?.deviceIndex ?? 0),
   );
-  const enis = owned.map((eni) =>
-    ownedStep(eni, deviceOf.get(eni.eniId) ?? null, input, terminating),
-  );
+  const enis = owned.map((eni) => ownedStep(eni, deviceOf(eni), input, terminating));
   const ownedIds = new Set(owned.map((e) => e.eniId));
   for (const b of input.bound) {
     if (b.eniId === null || ownedIds.has(b.eniId)) continue;

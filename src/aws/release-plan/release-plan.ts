@@ -342,7 +342,9 @@ async function draftReleasePlan(
     const actions = await deps.actions();
     // Bounded: restores wait for the plan, and the plan does not wait long
     // for EC2; a listing that fails here is retried while the plan runs.
-    const call = { deadlineMs: Math.min(workDeadlineMs, nowMs + s.listBudgetMs) };
+    // The budget is EC2's, so it starts once the SDK is loaded (its first
+    // load is local work that a slow or busy host stretches).
+    const call = { deadlineMs: Math.min(workDeadlineMs, clock.now() + s.listBudgetMs) };
     owned = await withRetries(eniWorkContext(actions, call, s, clock), () =>
       actions.describeOwnedEnis(call, { instanceId: id }),
     );
