@@ -1,29 +1,27 @@
 /**
  * Preflight's check for a device leaving vfio-pci: nobody may be using it.
  *
- * Two sources, read together:
- * - the holder scan names the processes that hold the device's /dev/vfio
- *   node. It stops at the first holder and gives up after `timeoutMs`: on a
- *   host with thousands of processes, proving that nobody holds a node means
- *   reading every descriptor of every process, which takes seconds;
- * - the device's `enable` count. vfio-pci enables the device while a process
- *   has its vfio device open (vfio_pci_core_enable → pci_enable_device) and
- *   disables it on the last close; bound and unopened it reads 0 (kernel
- *   facts). An open device fd is what makes the unbind wait in the kernel;
- *   a process holding only the group node does not (kernel facts, V1).
- *
- * Decisions:
- * - a holder found: refused, naming it;
- * - the scan read every process and found none: passes;
- * - the scan ran out of time ("could not prove the device is free"):
- *   - enable > 0: refused. The kernel says a process has the device open,
- *     and the unbind would wait until it closes it;
- *   - enable 0 (or unreadable): passes with a warning. Nothing has the
- *     device open, so the unbind cannot block; a process among those not
- *     read that holds only the group node goes unnamed and loses the
- *     device. Unreadable: the write deadline still bounds a blocked unbind.
- * A restore and a termination plan's restore decide alike. Both refusals
- * name the guard "device-in-use", which force overrides (preflight.ts).
+ * The kernel is asked first. The device's `enable` attribute is its PCI
+ * enable count. vfio-pci enables the device when user space first opens the
+ * vfio device (vfio_pci_core_enable → pci_enable_device) and disables it at
+ * the last close (vfio_pci_core_disable → pci_disable_device); bound and
+ * unopened it reads 0 (kernel facts). An open device fd is also what makes
+ * the unbind wait in the kernel (vfio_unregister_group_dev waits for every
+ * device fd to be released); a process that holds only the group node does
+ * not (kernel facts, V1). So:
+ * - enable 0: passes at once, without reading /proc. Nothing has the device
+ *   open, so the unbind cannot block. A process that holds only the group
+ *   node is not named, and loses the device (docs/driver.md says why that is
+ *   safe);
+ * - enable > 0: the device is held. The holder scan only names who holds it,
+ *   stopping at the first holder; refused either way. When the scan finds
+ *   nobody in time (deadline), or nobody at all (a holder of the device that
+ *   is not its group node), the refusal says the holder is unknown;
+ * - enable unreadable: the holder scan decides alone, as it did before the
+ *   count was read: a holder refuses, a complete scan passes, a scan out of
+ *   time passes with a warning (the write deadline bounds a blocked unbind).
+ * A restore and a termination plan's restore decide alike. Every refusal
+ * names the guard "device-in-use", which force overrides (preflight.ts).
  */
 import { AgentError, isAgentError } from "../common/index.js";
 import type { HolderScan, HolderScanner, PciDevice, Sysfs } from "../sysfs/index.js";
@@ -37,22 +35,22 @@ export interface HolderCheckDeps {
 
 /** Throws FAILED_PRECONDITION when the device is in use; returns warnings for the result. */
 export async function checkNoHolders(device: PciDevice, deps: HolderCheckDeps): Promise<string[]> {
+  const enable = await readEnable(device, deps.sysfs);
+  if (enable === 0) return [];
   const node = device.devNode;
-  if (node === null) return [];
-  const [scan, enable] = await Promise.all([
-    deps.holders.scan([node], { firstOnly: true, timeoutMs: deps.holderScanTimeoutMs }),
-    readEnable(device, deps.sysfs),
-  ]);
+  if (node === null) {
+    if (enable === null) return [];
+    throw openError(device, enable, "it has no vfio node to name a holder by");
+  }
+  const scan = await deps.holders.scan([node], {
+    firstOnly: true,
+    timeoutMs: deps.holderScanTimeoutMs,
+  });
   if (scan.status === "held") throw heldError(device, node, scan.holders);
+  if (enable !== null) throw openError(device, enable, unnamed(node, scan));
   if (scan.status === "free") return [];
-  const unproven = `no process of the ${scan.read} read (of ${scan.listed}) holds ${node}; the holder scan stopped after ${Math.round(scan.elapsedMs)} ms`;
-  if (enable !== null && enable > 0) throw openError(device, node, unproven, enable);
-  const why =
-    enable === null
-      ? "the device's enable count could not be read; the write deadline bounds a blocked unbind"
-      : "the kernel shows the vfio device closed (enable 0), so the unbind cannot block";
   return [
-    `could not prove device ${device.address} is free: ${unproven}; ${why}. A process that holds only the group node among the others loses the device`,
+    `could not prove device ${device.address} is free: ${unnamed(node, scan)}; the device's enable count could not be read; the write deadline bounds a blocked unbind`,
   ];
 }
 
@@ -65,6 +63,14 @@ async function readEnable(device: PciDevice, sysfs: Sysfs): Promise<number | nul
     if (isAgentError(err)) return null;
     throw err;
   }
+}
+
+/** What a scan that named nobody read. */
+function unnamed(node: string, scan: Exclude<HolderScan, { status: "held" }>): string {
+  if (scan.status === "free") {
+    return `no process holds ${node} (every one of the ${scan.listed} read)`;
+  }
+  return `no process of the ${scan.read} read (of ${scan.listed}) holds ${node}; the holder scan stopped after ${Math.round(scan.elapsedMs)} ms`;
 }
 
 function heldError(
@@ -85,13 +91,13 @@ function heldError(
   );
 }
 
-function openError(device: PciDevice, node: string, unproven: string, enable: number): AgentError {
+function openError(device: PciDevice, enable: number, unknown: string): AgentError {
   return new AgentError(
     "FAILED_PRECONDITION",
-    `device ${device.address} is in use: the kernel shows its vfio device open (enable ${enable}) and ${unproven}; unbinding it would block in the kernel until the device is closed`,
+    `device ${device.address} is in use: the kernel shows its vfio device open (enable ${enable}), holder unknown: ${unknown}; unbinding it would block in the kernel until the device is closed`,
     {
       device: device.address,
-      path: node,
+      path: `bus/pci/devices/${device.address}/enable`,
       guard: "device-in-use",
       remedy:
         "stop the DPDK application using the device, then retry; or pass --force to wait for it to let go",

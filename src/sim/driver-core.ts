@@ -87,13 +87,17 @@ export class DriverCore {
     return pending.promise;
   }
 
-  /** Called when user space closes its last device fd: a blocked unbind completes. */
+  /**
+   * Called when user space closes a device fd. Only the last close disables
+   * the device (vfio_pci_core_disable runs when the open count drops to 0)
+   * and lets a blocked unbind complete.
+   */
   deviceFdReleased(address: string): void {
     const dev = this.device(address);
-    if (!dev) return;
+    if (!dev || this.deviceFdOpen(address)) return;
     if (dev.vfio) dev.enable = 0;
     if (dev.vfio) dev.powerState = "D3hot";
-    if (!dev.releasing || this.deviceFdOpen(address)) return;
+    if (!dev.releasing) return;
     removeBinding(this.#state, dev);
     const pending = this.#releases.get(address);
     this.#releases.delete(address);

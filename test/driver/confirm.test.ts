@@ -294,7 +294,9 @@ t.test("confirm answers: unknown, not on trial, not committed", async (t) => {
 t.test("a revert a holder blocks is retried, and the bind still awaits", async (t) => {
   const { h, clock, id } = await trial();
   const app = h.kernel.process(h.kernel.spawn("dpdk-app").pid)!;
-  const fd = app.open(await devNode(h.kernel));
+  app.open(await devNode(h.kernel));
+  // The device open, not the group alone, is what refuses the revert.
+  const fd = app.openVfioDevice(A);
   const { watch, failures } = watchOf(h, clock);
   await clock.sleep(MINUTE);
   await watch.runOnce();

@@ -131,6 +131,7 @@ t.test(
     t.ok(node, `vfio node ${node}`);
     const app = h.host.kernel.spawn("dpdk-testpmd");
     app.open(node!);
+    app.openVfioDevice("0000:00:07.0");
 
     const held = await rejection(client.releaseEni({ eniId: eni, owner: OWNER, requestId: "r1" }));
     t.equal(held.code, "FAILED_PRECONDITION");

@@ -76,6 +76,26 @@ t.test("an open vfio device fd blocks the unbind until it is closed", async (t) 
   t.same(k.devNodes(), ["/dev/vfio/vfio"]);
 });
 
+t.test("enable counts the device open until its last device fd closes", async (t) => {
+  const k = await onVfio();
+  const enable = () => k.sysfs.read(`bus/pci/devices/${ENA}/enable`);
+  t.equal(await enable(), "0\n", "bound and unopened");
+  const dpdk = k.spawn("dpdk-testpmd");
+  dpdk.open("/dev/vfio/noiommu-0");
+  t.equal(await enable(), "0\n", "the group alone does not enable the device");
+  // The group path lets one owner open the device several times; only the
+  // first open enables it and only the last close disables it.
+  const first = dpdk.openVfioDevice(ENA);
+  const second = dpdk.openVfioDevice(ENA);
+  t.equal(await enable(), "1\n");
+  dpdk.close(first);
+  t.equal(await enable(), "1\n", "one device fd is still open");
+  t.equal(k.device(ENA)?.powerState, "D0");
+  dpdk.close(second);
+  t.equal(await enable(), "0\n", "the last close disables it");
+  t.equal(k.device(ENA)?.powerState, "D3hot");
+});
+
 t.test("a process exit releases its device fds", async (t) => {
   const k = await onVfio();
   const dpdk = k.spawn("dpdk");

@@ -1,13 +1,16 @@
 /**
  * Restoring a NIC whose user-space device node another process holds open,
  * on a real kernel. A child process opens /dev/vfio/<group> or /dev/uio<N>
- * and sleeps; `eni-agent restore` then either refuses, naming that pid
- * (vfio: unbinding under an open device would block in the kernel), or
- * completes (uio: the kernel does not wait for /dev/uio users). Either way
- * it answers within a bound: it never hangs. Once the holder is gone, the
- * restore brings the NIC back with its MAC.
+ * and sleeps; `eni-agent restore` then completes without waiting: neither
+ * node makes the kernel's unbind wait (kernel facts V1, V2), and with only
+ * the group open the vfio device reads enable 0, so the holder check passes
+ * without reading /proc (docs/driver.md, the holder check). A refusal needs
+ * an open vfio DEVICE fd (enable > 0), which takes an ioctl this entry's
+ * child does not make; the simulator tests cover it. Either way the restore
+ * answers within a bound: it never hangs. Once the holder is gone, a second
+ * restore is a no-op and the NIC is home with its MAC.
  */
-import { openSync } from "node:fs";
+import { openSync, readFileSync } from "node:fs";
 import { spawnGuestChild } from "../guest/guest-child.js";
 import type { GuestContext, GuestResult } from "../guest-entry.js";
 import { Checks, within } from "../kit/checks.js";
@@ -57,26 +60,25 @@ export async function run(ctx: GuestContext): Promise<GuestResult[]> {
       ),
     );
     if (held === undefined) return c.results;
+    const enableBefore = readEnable(ctx.sysRoot, device);
 
     const restore = await c.attempt(`restore answers within ${BOUND_MS} ms`, () =>
       within(BOUND_MS, "eni-agent restore", agentCli(ctx, "restore", device, "--json")),
     );
     if (restore !== undefined) {
       const after = nic();
-      const refused =
-        restore.code === 4 &&
-        restore.stderr.includes(`pid ${holder.pid}`) &&
-        restore.stderr.includes(bound.devNode!) &&
-        after.driver === driver;
       const completed = resultOf(restore)?.status === "committed" && after.driver === "e1000e";
       c.check(
-        `restore with ${bound.devNode} held: ${refused ? "refused naming the holder's pid" : completed ? "completed" : "neither refused nor completed"}`,
-        refused || completed,
-        `holder pid ${holder.pid}\n${describeRun(restore)}\n${describeNic(after)}`,
+        `restore with only ${bound.devNode} held completes`,
+        completed,
+        `holder pid ${holder.pid}, enable before ${enableBefore ?? "?"}\n${describeRun(restore)}\n${describeNic(after)}`,
       );
-      // vfio is where the kernel would block: there the agent must refuse.
       if (driver === "vfio-pci") {
-        c.check("vfio: the holder check refused", refused, describeRun(restore));
+        c.check(
+          "vfio: with only the group open the kernel showed the device closed (enable 0)",
+          enableBefore === "0",
+          enableBefore,
+        );
       }
     }
   } finally {
@@ -95,4 +97,12 @@ export async function run(ctx: GuestContext): Promise<GuestResult[]> {
     `${describeRun(again)}\n${describeNic(after)}`,
   );
   return c.results;
+}
+
+function readEnable(sysRoot: string, device: string): string | null {
+  try {
+    return readFileSync(`${sysRoot}/bus/pci/devices/${device}/enable`, "utf8").trim();
+  } catch {
+    return null;
+  }
 }
