@@ -333,7 +333,7 @@ const transactions = section({
     2_000,
     10,
     HOUR,
-    "How long the holder check of a device leaving vfio-pci reads `/proc`; past it, the device's `enable` count decides (docs/driver.md, the holder check).",
+    "How long the holder check reads `/proc` to name who holds a vfio device the kernel shows open (`enable` > 0); past it, the move is refused with the holder unknown (docs/driver.md, the holder check).",
   ),
   drainTimeoutMs: ms(
     60_000,

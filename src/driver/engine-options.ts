@@ -47,9 +47,9 @@ export interface DriverEngineOptions {
   /** Sysfs writes that may hold a libuv thread at once (keep below UV_THREADPOOL_SIZE). Default 8. */
   maxBlockingWrites?: number;
   /**
-   * How long the holder check of a device leaving vfio-pci reads /proc
-   * before it gives up (then the kernel's enable count decides; see
-   * holder-check.ts). Default 2 000 ms.
+   * How long the holder check reads /proc to name who holds a vfio device
+   * the kernel shows open before it gives up (the move is refused either
+   * way; see holder-check.ts). Default 2 000 ms.
    */
   holderScanTimeoutMs?: number;
   /** How long verification waits for the target (a netdev registers after its probe). Default 10 000 ms. */
