@@ -193,7 +193,8 @@ export class EniIntents implements Service {
             await this.#detachAndDelete(request.eniId);
             outcome = "DELETED";
           }
-          return { outcome, status: this.#announce(await this.#observe(request.eniId)) };
+          const status = await this.#observe(request.eniId, request.owner);
+          return { outcome, status: this.#announce(status) };
         }),
       ),
     );
@@ -451,7 +452,13 @@ export class EniIntents implements Service {
     }));
   }
 
-  async #observe(eniId: EniId): Promise<EniStatus> {
+  /**
+   * The ENI's status as read now. `releasedBy`: the owner whose release of
+   * it just ran; an ENI no intent ever named (the controller died before its
+   * put) then has the status of a released one, of generation 0, instead of
+   * NOT_FOUND, so that the controller's cleanup goes on.
+   */
+  async #observe(eniId: EniId, releasedBy?: string): Promise<EniStatus> {
     const intent = this.#intent(eniId);
     const mac = intent?.mac ?? this.#tombstone(eniId)?.mac ?? null;
     let found: Found;
@@ -460,14 +467,16 @@ export class EniIntents implements Service {
     } catch (err) {
       found = { mac, device: null, unknown: toAgentError(err).message };
     }
-    return this.#status(eniId, found);
+    return this.#status(eniId, found, releasedBy);
   }
 
   /** The phase from what is stored, what runs, and the device as read. */
-  #status(eniId: EniId, found: Found): EniStatus {
+  #status(eniId: EniId, found: Found, releasedBy?: string): EniStatus {
     const intent = this.#intent(eniId);
     const released = this.#tombstone(eniId);
-    const source = intent ?? released;
+    const unnamed =
+      releasedBy === undefined ? undefined : { owner: releasedBy, generation: 0, mac: null };
+    const source = intent ?? released ?? unnamed;
     if (source === undefined) {
       throw new AgentError("NOT_FOUND", `no intent names ${eniId}`, {
         remedy: "put an intent for it first (PutEniIntent)",

@@ -187,3 +187,31 @@ t.test("a learned MAC lets a release answer while IMDS is down", async (t) => {
   t.equal(host.devices.get(MAC)?.driver, "ena");
   await intents.stop();
 });
+
+t.test(
+  "a release of an ENI that no intent named answers from its device, not NOT_FOUND",
+  async (t) => {
+    // A controller killed between creating the ENI and its PutEniIntent
+    // cleans up with a release of an ENI the agent never heard of.
+    const host = new FakeHost();
+    host.attach(ENI, MAC, "0000:00:0a.0");
+    const intents = await started(host);
+    const attached = await intents.release(
+      { eniId: ENI, owner: "ctl/a", requestId: "rel", force: false },
+      caller,
+    );
+    t.equal(attached.outcome, "SAFE_TO_DETACH");
+    t.match(attached.status, { phase: "SAFE_TO_DETACH", owner: "ctl/a", generation: 0 });
+    await t.rejects(intents.get(ENI), { code: "NOT_FOUND" }, "and no intent appears");
+
+    host.attached.delete(ENI);
+    host.devices.delete(MAC);
+    const gone = await intents.release(
+      { eniId: ENI, owner: "ctl/a", requestId: "rel2", force: false },
+      caller,
+    );
+    t.equal(gone.outcome, "NOT_PRESENT");
+    t.equal(gone.status.phase, "RELEASED");
+    await intents.stop();
+  },
+);
