@@ -16,7 +16,7 @@
  * drivers. Returns the first violation, or null.
  */
 
-import { deviceByMac, intentMoves } from "../../src/agent/agent-intents.js";
+import { deviceLookup, intentMoves } from "../../src/agent/agent-intents.js";
 import {
   AgentError,
   type DriverName,
@@ -98,7 +98,7 @@ export async function runControllerSchedule(
     const intents = new EniIntents({
       store,
       locate,
-      deviceOf: (mac) => deviceByMac(kernel.sysfs, engine, mac),
+      deviceOf: deviceLookup(kernel.sysfs, engine),
       ...intentMoves(engine),
       mayBind: () => true,
       log: { info: () => undefined, warn: () => undefined },

@@ -12,7 +12,7 @@
  * later, or at once with the udev-driven watcher); that wait is not in these
  * numbers, which measure the agent's own work from the trigger on.
  */
-import { deviceByMac, intentMoves } from "../../src/agent/agent-intents.js";
+import { deviceLookup, intentMoves } from "../../src/agent/agent-intents.js";
 import { type DriverName, parseEniId, parseMac } from "../../src/common/index.js";
 import { MemoryJournal, realClock } from "../../src/driver/index.js";
 import { EniIntents, MemoryIntentStore } from "../../src/intents/index.js";
@@ -47,7 +47,7 @@ async function host() {
       const eni = model.enis.get(eniId);
       return eni?.attachment ? { kind: "attached", mac: parseMac(eni.mac) } : { kind: "absent" };
     },
-    deviceOf: (mac) => deviceByMac(kernel.sysfs, engine, mac),
+    deviceOf: deviceLookup(kernel.sysfs, engine),
     ...intentMoves(engine),
     mayBind: () => true,
     log: { info: () => undefined, warn: () => undefined },

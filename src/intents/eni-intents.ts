@@ -159,8 +159,12 @@ export class EniIntents implements Service {
             };
           });
           if (decision !== null) this.#failures.delete(request.eniId);
-          await this.#apply(request.eniId);
-          return this.#announce(await this.#observe(request.eniId));
+          const unmoved = await this.#apply(request.eniId);
+          return this.#announce(
+            unmoved === null
+              ? await this.#observe(request.eniId)
+              : this.#status(request.eniId, unmoved),
+          );
         }),
       ),
     );
@@ -311,29 +315,40 @@ export class EniIntents implements Service {
   async #reconcileOne(eniId: EniId): Promise<void> {
     const intent = this.#intent(eniId);
     if (intent === undefined) return;
+    let unmoved: Found | null = null;
     if (intent.releasing) await this.#release(eniId, intent);
-    else await this.#apply(eniId);
+    else unmoved = await this.#apply(eniId);
+    if (unmoved !== null) {
+      this.#announce(this.#status(eniId, unmoved));
+      return;
+    }
     await this.#observe(eniId).then(
       (status) => this.#announce(status),
       () => undefined,
     );
   }
 
-  /** Brings the ENI's device to its intent's driver, when the ENI is present. Never rejects for a failed bind. */
-  async #apply(eniId: EniId): Promise<void> {
+  /**
+   * Brings the ENI's device to its intent's driver, when the ENI is present.
+   * Never rejects for a failed bind. Returns what it read when it moved
+   * nothing (absent, already there, or no binding now), so that the status
+   * needs no second read of the host; null when it tried a move.
+   */
+  async #apply(eniId: EniId): Promise<Found | null> {
     const intent = this.#intent(eniId);
-    if (intent === undefined || intent.releasing) return;
+    if (intent === undefined || intent.releasing) return null;
     const found = await this.#find(intent.eniId, intent.mac);
-    if (found.device === null) return;
+    if (found.device === null) return found;
     if (intent.mac === null && found.mac !== null) await this.#learnMac(eniId, found.mac);
     if (found.device.driver === intent.driver) {
       this.#observed.set(eniId, intent.generation);
       this.#failures.delete(eniId);
-      return;
+      return found;
     }
-    if (!this.#deps.mayBind() || this.#stopped) return;
+    if (!this.#deps.mayBind() || this.#stopped) return found;
     this.#busy.set(eniId, "binding");
-    await this.#announceNow(eniId);
+    // Nothing moved yet: the status of what was just read, now BINDING.
+    this.#announce(this.#status(eniId, found));
     try {
       await this.#deps.bind(found.device.address, intent.driver);
       this.#observed.set(eniId, intent.generation);
@@ -357,6 +372,7 @@ export class EniIntents implements Service {
     } finally {
       this.#busy.delete(eniId);
     }
+    return null;
   }
 
   async #release(eniId: EniId, intent: EniIntent | null): Promise<ReleaseOutcome> {

@@ -30,6 +30,8 @@ class FakeHost {
   attached = new Map<EniId, Mac>();
   holder: number | null = null;
   binds = 0;
+  /** Device lookups by MAC (each one a scan of the host in the agent). */
+  lookups = 0;
   /** Resolves the next bind when set: lets a test hold a bind in flight. */
   gate: Promise<void> | null = null;
 
@@ -47,7 +49,10 @@ class FakeHost {
         const mac = this.attached.get(eni);
         return mac === undefined ? { kind: "absent" } : { kind: "attached", mac };
       },
-      deviceOf: async (mac) => this.devices.get(mac) ?? null,
+      deviceOf: async (mac) => {
+        this.lookups++;
+        return this.devices.get(mac) ?? null;
+      },
       bind: async (address, driver: DriverName) => {
         this.binds++;
         await this.gate;
@@ -215,3 +220,18 @@ t.test(
     await intents.stop();
   },
 );
+
+t.test("a put that moves nothing answers from its one read of the host", async (t) => {
+  // Level-triggered controllers repeat their put every pass: it should cost one lookup.
+  const host = new FakeHost();
+  host.attach(ENI, MAC, "0000:00:0a.0");
+  const intents = await started(host);
+  t.equal((await intents.put(wish(1), caller)).phase, "BOUND");
+  const before = host.lookups;
+  const again = await intents.put(wish(1, "r1-again"), caller);
+  t.equal(again.phase, "BOUND");
+  t.equal(again.observedGeneration, 1);
+  t.equal(host.lookups - before, 1, "one lookup for the repeated put");
+  t.equal(host.binds, 1);
+  await intents.stop();
+});
