@@ -65,18 +65,19 @@ export function agentIntents(deps: AgentIntentsDeps): EniIntents {
  * An intent's moves as engine calls. The intent's driver is checked against
  * the engine's allowlist here, as the edges check a request's: the stored
  * intents file is only pattern-checked, and the allowlist may have shrunk
- * since. The agent applies an intent on its own, so no caller is named.
+ * since. The operations name the intent's owner as who asked ("intent:<owner>"),
+ * so that an operation's record says which controller's intent moved the device.
  */
 export function intentMoves(engine: Pick<DriverEngine, "bind" | "restore" | "parseDriver">): {
-  bind: (address: string, driver: string) => Promise<void>;
-  restore: (address: string) => Promise<void>;
+  bind: (address: string, driver: string, requestedBy: string) => Promise<void>;
+  restore: (address: string, requestedBy: string) => Promise<void>;
 } {
   return {
-    bind: async (address, driver) => {
-      await engine.bind(parsePciAddress(address), engine.parseDriver(driver));
+    bind: async (address, driver, requestedBy) => {
+      await engine.bind(parsePciAddress(address), engine.parseDriver(driver), { requestedBy });
     },
-    restore: async (address) => {
-      await engine.restore(parsePciAddress(address));
+    restore: async (address, requestedBy) => {
+      await engine.restore(parsePciAddress(address), { requestedBy });
     },
   };
 }

@@ -46,10 +46,14 @@ export interface EniIntentsDeps {
   locate: (eniId: EniId) => Promise<EniLocation>;
   /** The device that has this MAC now (live, or moved off the kernel by the agent); null: none. */
   deviceOf: (mac: Mac) => Promise<PresentDevice | null>;
-  /** Binds and verifies (the driver engine's transaction); rejects with AgentError. */
-  bind: (address: string, driver: DriverName) => Promise<void>;
+  /**
+   * Binds and verifies (the driver engine's transaction); rejects with
+   * AgentError. `requestedBy` names the intent's owner ("intent:<owner>"),
+   * which the operation records as who asked.
+   */
+  bind: (address: string, driver: DriverName, requestedBy: string) => Promise<void>;
   /** Restores to the kernel driver and verifies; FAILED_PRECONDITION names a holder's pid. */
-  restore: (address: string) => Promise<void>;
+  restore: (address: string, requestedBy: string) => Promise<void>;
   /** False while the agent stops or the instance terminates: nothing binds then. */
   mayBind: () => boolean;
   log: IntentLog;
@@ -192,7 +196,7 @@ export class EniIntents implements Service {
             request.force,
             caller,
           );
-          let outcome = await this.#release(request.eniId, intent);
+          let outcome = await this.#release(request.eniId, intent, request.owner);
           if (request.mode === "detach-and-delete") {
             await this.#detachAndDelete(request.eniId);
             outcome = "DELETED";
@@ -316,7 +320,7 @@ export class EniIntents implements Service {
     const intent = this.#intent(eniId);
     if (intent === undefined) return;
     let unmoved: Found | null = null;
-    if (intent.releasing) await this.#release(eniId, intent);
+    if (intent.releasing) await this.#release(eniId, intent, intent.owner);
     else unmoved = await this.#apply(eniId);
     if (unmoved !== null) {
       this.#announce(this.#status(eniId, unmoved));
@@ -350,7 +354,7 @@ export class EniIntents implements Service {
     // Nothing moved yet: the status of what was just read, now BINDING.
     this.#announce(this.#status(eniId, found));
     try {
-      await this.#deps.bind(found.device.address, intent.driver);
+      await this.#deps.bind(found.device.address, intent.driver, requester(intent.owner));
       this.#observed.set(eniId, intent.generation);
       this.#failures.delete(eniId);
       this.#deps.log.info(
@@ -375,7 +379,8 @@ export class EniIntents implements Service {
     return null;
   }
 
-  async #release(eniId: EniId, intent: EniIntent | null): Promise<ReleaseOutcome> {
+  /** `owner`: who releases, when no intent names the ENI (else the intent's owner asks). */
+  async #release(eniId: EniId, intent: EniIntent | null, owner: string): Promise<ReleaseOutcome> {
     if (intent !== null && !intent.releasing) {
       await this.#change((state) => ({
         ...state,
@@ -399,7 +404,7 @@ export class EniIntents implements Service {
       const device = found.device;
       if (device !== null && !device.onKernelDriver) {
         try {
-          await this.#deps.restore(device.address);
+          await this.#deps.restore(device.address, requester(intent?.owner ?? owner));
         } catch (err) {
           const error = toAgentError(err);
           this.#failures.set(eniId, error);
@@ -590,6 +595,11 @@ export class EniIntents implements Service {
       });
     }
   }
+}
+
+/** Who asked for the moves an intent makes, as its operations record it. */
+function requester(owner: string): string {
+  return `intent:${owner}`;
 }
 
 function intentPhase(
