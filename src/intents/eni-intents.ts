@@ -33,6 +33,7 @@ import type {
   ReleaseMode,
   ReleaseOutcome,
 } from "./intent-types.js";
+import { isFinal, markDeleting, pendingDeletes } from "./pending-delete.js";
 import { RequestLedger } from "./request-ledger.js";
 
 export interface IntentLog {
@@ -294,7 +295,7 @@ export class EniIntents implements Service {
     const sweep = async (): Promise<void> => {
       do {
         this.#sweepAgain = false;
-        const ids = this.#state.intents.map((i) => i.eniId);
+        const ids = [...this.#state.intents.map((i) => i.eniId), ...pendingDeletes(this.#state)];
         await Promise.all(
           ids.map((id) =>
             this.#serial(id, () => this.#reconcileOne(id)).catch((err: unknown) => {
@@ -318,7 +319,11 @@ export class EniIntents implements Service {
 
   async #reconcileOne(eniId: EniId): Promise<void> {
     const intent = this.#intent(eniId);
-    if (intent === undefined) return;
+    if (intent === undefined) {
+      // A detach-and-delete that an earlier run of the agent did not finish.
+      if (this.#tombstone(eniId)?.deleting) await this.#detachAndDelete(eniId);
+      return;
+    }
     let unmoved: Found | null = null;
     if (intent.releasing) await this.#release(eniId, intent, intent.owner);
     else unmoved = await this.#apply(eniId);
@@ -440,17 +445,27 @@ export class EniIntents implements Service {
 
   /**
    * After the handshake: EC2's detach (never forced here: the device is on
-   * its kernel driver), the wait for available, the delete. A retry after a
-   * crash runs it again; each step is idempotent against EC2.
+   * its kernel driver), the wait for available, the delete. Journaled on the
+   * tombstone (pending-delete.ts): if the agent dies before the end, its
+   * next start runs it again; each step is idempotent against EC2.
    */
   async #detachAndDelete(eniId: EniId): Promise<void> {
     const run = this.#deps.detachAndDelete;
     if (run === undefined) {
+      await this.#change((state) => markDeleting(state, eniId, false));
       throw new AgentError("FAILED_PRECONDITION", "this agent cannot detach or delete ENIs", {
         remedy: "release with the default mode and detach from the controller",
       });
     }
-    await run(eniId);
+    await this.#change((state) => markDeleting(state, eniId, true));
+    try {
+      await run(eniId);
+    } catch (err) {
+      const error = toAgentError(err);
+      if (isFinal(error)) await this.#change((state) => markDeleting(state, eniId, false));
+      throw error;
+    }
+    await this.#change((state) => markDeleting(state, eniId, false));
     this.#deps.log.info({ eni: eniId }, "released ENI detached and deleted");
   }
 
