@@ -78,3 +78,16 @@ export function noArguments(command: string, positionals: readonly string[]): vo
     throw usage(command, `unexpected argument ${JSON.stringify(positionals[0])}`);
   }
 }
+
+/** Exactly `count` positional arguments, named by `what` ("one device") when there are not. */
+export function exactArguments(
+  command: string,
+  positionals: readonly string[],
+  count: number,
+  what: string,
+): string[] {
+  if (positionals.length !== count) {
+    throw usage(command, `expected ${what}, got ${positionals.length} argument(s)`);
+  }
+  return [...positionals];
+}

@@ -10,10 +10,9 @@ import type { CliIo } from "../command.js";
 import {
   CONNECTION_FLAGS,
   connectionHelp,
+  connectionOf,
   describeEndpoint,
   type Endpoint,
-  endpointOf,
-  timeoutMsOf,
 } from "../daemon/connection-flags.js";
 import { daemonNotReachable, probeDaemon } from "../daemon/probe-daemon.js";
 import { type Finding, localChecks, type Severity } from "../doctor/local-checks.js";
@@ -99,10 +98,6 @@ interface Diagnosis {
 
 export async function run(argv: readonly string[], io: CliIo): Promise<number> {
   const { values, positionals } = parseFlags("doctor", argv, FLAGS);
-  if (values.help) {
-    io.stdout.write(HELP);
-    return EXIT_OK;
-  }
   noArguments("doctor", positionals);
   const sysfsRoot = values["sysfs-root"] ?? "/sys";
   const procRoot = values["proc-root"] ?? "/proc";
@@ -113,8 +108,7 @@ export async function run(argv: readonly string[], io: CliIo): Promise<number> {
       throw usage("doctor", "--address asks the daemon: drop --offline and the roots");
     diagnosis = await local();
   } else {
-    const endpoint = endpointOf("doctor", values, io);
-    const timeoutMs = timeoutMsOf("doctor", values, 10);
+    const { endpoint, timeoutMs } = connectionOf("doctor", values, io, 10);
     diagnosis = await fromDaemonOrLocal(endpoint, timeoutMs, io, local);
   }
   const blocking = diagnosis.checks.some((c) => c.severity === "fail");
