@@ -562,6 +562,9 @@ export class DriverEngine {
       home: planned.home,
       steps: planned.plan.steps,
       force: planned.overriddenGuards.length > 0,
+      ...(planned.overriddenGuards.length > 0
+        ? { overriddenGuards: planned.overriddenGuards }
+        : {}),
       startedAt: this.#clock.isoNow(),
       request,
     };

@@ -114,6 +114,7 @@ export function operationToProto(op: OperationRecord): Operation {
     toDriver: text(op.toDriver),
     dryRun: op.dryRun,
     force: op.force,
+    overriddenGuards: op.overriddenGuards,
     persist: op.persist,
     steps: op.steps.map((s) => ({
       description: s.description,

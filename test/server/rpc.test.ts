@@ -93,6 +93,7 @@ t.test("BindDevice passes driver and flags and returns the operation", async (t)
     fromDriver: "ena",
     toDriver: "vfio-pci",
     force: true,
+    overriddenGuards: ["default-route"],
     persist: true,
     requestedBy: `unix:${h.socketPath}`,
     steps: [
@@ -120,6 +121,7 @@ t.test("BindDevice passes driver and flags and returns the operation", async (t)
   });
   t.equal(planned.status, "OPERATION_STATUS_PLANNED");
   t.equal(planned.dryRun, true);
+  t.same(planned.overriddenGuards, []);
 });
 
 t.test("BindDevice on trial: confirm_within in bounds, and ConfirmOperation", async (t) => {

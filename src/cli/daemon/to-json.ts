@@ -100,6 +100,7 @@ export function operationJson(o: Operation) {
     toDriver: text(o.toDriver),
     dryRun: o.dryRun,
     force: o.force,
+    overriddenGuards: o.overriddenGuards,
     persist: o.persist,
     steps: o.steps.map((s) => ({
       description: s.description,
