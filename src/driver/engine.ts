@@ -67,18 +67,6 @@ import type {
 } from "./types.js";
 import { WriteGate } from "./write-gate.js";
 
-export type { PendingConfirmation } from "./confirmations.js";
-export type {
-  BindOptions,
-  DriverEngineDeps,
-  DriverEngineOptions,
-  RecoveryReport,
-  RequestOptions,
-} from "./engine-options.js";
-export { type JournalIssues, journalNotes } from "./operation-book.js";
-export type { PlannedOperation } from "./prepare-operation.js";
-export type { OperationResult } from "./types.js";
-
 export class DriverEngine {
   readonly #sysfs: Sysfs;
   readonly #clock: Clock;
