@@ -6,12 +6,12 @@
 import { parseArgs } from "node:util";
 import { AgentError, quoteInput } from "../common/index.js";
 
-interface FlagDef {
+export interface FlagDef {
   type: "boolean" | "string";
   short?: string;
 }
 
-type FlagValues<S extends Record<string, FlagDef>> = {
+export type FlagValues<S extends Record<string, FlagDef>> = {
   [K in keyof S]: S[K]["type"] extends "boolean" ? boolean : string | undefined;
 };
 

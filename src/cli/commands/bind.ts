@@ -7,15 +7,9 @@ import type { CliIo } from "../command.js";
 import { connectionHelp } from "../daemon/connection-flags.js";
 import { parseTrialWindow } from "../daemon/trial-window.js";
 import { COMMON_EXIT_LINES } from "../exit-codes.js";
-import { exactArguments, parseFlags, usage } from "../flags.js";
-import {
-  type HostRoots,
-  OFFLINE_HOST_HELP,
-  type OfflineHost,
-  realHost,
-  takeAllow,
-} from "./driver-offline.js";
-import { MOVE_FLAGS, moveDevice } from "./move-device.js";
+import { exactArguments, usage } from "../flags.js";
+import { type HostRoots, OFFLINE_HOST_HELP, type OfflineHost } from "./driver-offline.js";
+import { MOVE_FLAGS, type MoveCommand, runMove } from "./move-device.js";
 
 export const HELP = `NAME
     eni-agent bind - hand a network device to a driver, verified and journaled
@@ -145,33 +139,31 @@ EXAMPLES
     eni-agent bind 0000:00:06.0 vfio-pci --offline --state-dir /var/lib/eni-agent
 `;
 
-const FLAGS = { ...MOVE_FLAGS, try: { type: "string" } } as const;
+const BIND: MoveCommand<typeof MOVE_FLAGS & { try: { type: "string" } }> = {
+  name: "bind",
+  flags: { ...MOVE_FLAGS, try: { type: "string" } },
+  request(values, positionals) {
+    const [device, driver] = exactArguments("bind", positionals, 2, "a device and a driver");
+    const trial = values.try === undefined ? null : parseTrialWindow("bind", values.try);
+    if (trial !== null && values.offline) {
+      throw usage(
+        "bind",
+        "--try needs the daemon: offline, nothing would be left running to revert the bind at its deadline",
+      );
+    }
+    return { kind: "bind", device: device!, driver: driver!, confirmWithinMs: trial };
+  },
+};
 
 export function run(argv: readonly string[], io: CliIo): Promise<number> {
-  return runBind(argv, io, (roots) => realHost(roots, process.pid));
+  return runMove(BIND, argv, io);
 }
 
 /** `run` on a given host (tests pass a simulated one). */
-export async function runBind(
+export function runBind(
   argv: readonly string[],
   io: CliIo,
   hostFor: (roots: HostRoots) => OfflineHost,
 ): Promise<number> {
-  const { argv: rest, allow } = takeAllow("bind", argv);
-  const { values, positionals } = parseFlags("bind", rest, FLAGS);
-  const [device, driver] = exactArguments("bind", positionals, 2, "a device and a driver");
-  const trial = values.try === undefined ? null : parseTrialWindow("bind", values.try);
-  if (trial !== null && values.offline) {
-    throw usage(
-      "bind",
-      "--try needs the daemon: offline, nothing would be left running to revert the bind at its deadline",
-    );
-  }
-  const request = {
-    kind: "bind",
-    device: device!,
-    driver: driver!,
-    confirmWithinMs: trial,
-  } as const;
-  return moveDevice(request, values, allow, io, hostFor);
+  return runMove(BIND, argv, io, hostFor);
 }

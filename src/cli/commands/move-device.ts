@@ -13,16 +13,19 @@ import { deviceSelector } from "../daemon/device-selector.js";
 import { withDaemon } from "../daemon/open-daemon.js";
 import { runDeviceOperation } from "../daemon/run-device-operation.js";
 import { EXIT_OK } from "../exit-codes.js";
+import { type FlagValues, parseFlags } from "../flags.js";
 import {
   HOST_FLAGS,
   type HostRoots,
   type OfflineHost,
   operationDocument,
   progressPrinter,
+  realHost,
   rejectDaemonFlags,
   rejectOfflineFlags,
   renderDone,
   renderPlan,
+  takeAllow,
   withEngine,
 } from "./driver-offline.js";
 
@@ -47,14 +50,33 @@ export interface MoveRequest {
   confirmWithinMs: number | null;
 }
 
-type MoveFlagValues = {
-  [K in keyof typeof MOVE_FLAGS]: (typeof MOVE_FLAGS)[K]["type"] extends "boolean"
-    ? boolean
-    : string | undefined;
-};
+type MoveFlagValues = FlagValues<typeof MOVE_FLAGS>;
+
+/** bind or restore: its flags (MOVE_FLAGS and more) and the request its words name. */
+export interface MoveCommand<S extends typeof MOVE_FLAGS> {
+  name: "bind" | "restore";
+  flags: S;
+  /** The request; usage errors for missing or extra words. */
+  request(values: FlagValues<S>, positionals: readonly string[]): MoveRequest;
+}
+
+/**
+ * Runs `command` on `argv`: on this host (`hostFor` gives the real one;
+ * tests pass a simulated one) offline, else through the daemon.
+ */
+export async function runMove<S extends typeof MOVE_FLAGS>(
+  command: MoveCommand<S>,
+  argv: readonly string[],
+  io: CliIo,
+  hostFor: (roots: HostRoots) => OfflineHost = (roots) => realHost(roots, process.pid),
+): Promise<number> {
+  const { argv: rest, allow } = takeAllow(command.name, argv);
+  const { values, positionals } = parseFlags(command.name, rest, command.flags);
+  return moveDevice(command.request(values, positionals), values, allow, io, hostFor);
+}
 
 /** Runs the move through the daemon, or offline in this process. */
-export async function moveDevice(
+async function moveDevice(
   request: MoveRequest,
   values: MoveFlagValues,
   allow: readonly string[],

@@ -6,15 +6,9 @@
 import type { CliIo } from "../command.js";
 import { connectionHelp } from "../daemon/connection-flags.js";
 import { COMMON_EXIT_LINES } from "../exit-codes.js";
-import { exactArguments, parseFlags } from "../flags.js";
-import {
-  type HostRoots,
-  OFFLINE_HOST_HELP,
-  type OfflineHost,
-  realHost,
-  takeAllow,
-} from "./driver-offline.js";
-import { MOVE_FLAGS, moveDevice } from "./move-device.js";
+import { exactArguments } from "../flags.js";
+import { type HostRoots, OFFLINE_HOST_HELP, type OfflineHost } from "./driver-offline.js";
+import { MOVE_FLAGS, type MoveCommand, runMove } from "./move-device.js";
 
 export const HELP = `NAME
     eni-agent restore - give a device back to its kernel driver
@@ -94,24 +88,24 @@ EXAMPLES
     eni-agent restore eni-0f95d3625f5c521cc --persist --json
 `;
 
+const RESTORE: MoveCommand<typeof MOVE_FLAGS> = {
+  name: "restore",
+  flags: MOVE_FLAGS,
+  request(_values, positionals) {
+    const [device] = exactArguments("restore", positionals, 1, "one device");
+    return { kind: "restore", device: device!, driver: null, confirmWithinMs: null };
+  },
+};
+
 export function run(argv: readonly string[], io: CliIo): Promise<number> {
-  return runRestore(argv, io, (roots) => realHost(roots, process.pid));
+  return runMove(RESTORE, argv, io);
 }
 
 /** `run` on a given host (tests pass a simulated one). */
-export async function runRestore(
+export function runRestore(
   argv: readonly string[],
   io: CliIo,
   hostFor: (roots: HostRoots) => OfflineHost,
 ): Promise<number> {
-  const { argv: rest, allow } = takeAllow("restore", argv);
-  const { values, positionals } = parseFlags("restore", rest, MOVE_FLAGS);
-  const [device] = exactArguments("restore", positionals, 1, "one device");
-  const request = {
-    kind: "restore",
-    device: device!,
-    driver: null,
-    confirmWithinMs: null,
-  } as const;
-  return moveDevice(request, values, allow, io, hostFor);
+  return runMove(RESTORE, argv, io, hostFor);
 }

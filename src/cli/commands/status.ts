@@ -17,7 +17,7 @@ import {
   describeEndpoint,
   type Endpoint,
 } from "../daemon/connection-flags.js";
-import { daemonNotReachable, probeDaemon } from "../daemon/probe-daemon.js";
+import { fromDaemonOrLocal } from "../daemon/probe-daemon.js";
 import { COMMON_EXIT_LINES, EXIT_OK } from "../exit-codes.js";
 import { noArguments, parseFlags, usage } from "../flags.js";
 import { renderStatusTable } from "../status/render-status-table.js";
@@ -102,24 +102,12 @@ export async function run(argv: readonly string[], io: CliIo): Promise<number> {
     return fromSysfs(values, io);
   }
   const { endpoint, timeoutMs } = connectionOf("status", values, io, 10);
-  if (endpoint.kind === "tcp") return fromDaemon(endpoint, timeoutMs, values.json, io);
-  // Decide before loading anything of gRPC: a missing socket costs one connect(2).
-  const reach = await probeDaemon(endpoint, Math.min(timeoutMs, 2_000));
-  if (!reach.answering) {
-    io.stderr.write(
-      `note: ${daemonNotReachable(endpoint, reach.errno).message}; showing what sysfs says\n`,
-    );
-    return fromSysfs(values, io);
-  }
-  try {
-    return await fromDaemon(endpoint, timeoutMs, values.json, io);
-  } catch (err) {
-    if (!isAgentError(err) || err.code === "INVALID_ARGUMENT") throw err;
-    io.stderr.write(
-      `note: the daemon at ${describeEndpoint(endpoint)} did not list devices (${err.message}); showing what sysfs says\n`,
-    );
-    return fromSysfs(values, io);
-  }
+  return fromDaemonOrLocal(endpoint, timeoutMs, io, {
+    daemon: () => fromDaemon(endpoint, timeoutMs, values.json, io),
+    local: () => fromSysfs(values, io),
+    failed: "did not list devices",
+    instead: "showing what sysfs says",
+  });
 }
 
 async function fromDaemon(
