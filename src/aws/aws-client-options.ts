@@ -34,6 +34,11 @@ export function pinnedClientConfig<Credentials>(options: AwsClientOptions<Creden
       `not an AWS Region: ${JSON.stringify(options.region)}`,
     );
   }
+  // On node < 22 the SDK prints an eight-line process warning that its
+  // releases after January 2027 need node 22. The SDK the agent runs is the
+  // one its lock file pins, and those unstructured lines would break the
+  // daemon's one-JSON-object-per-line log. An explicit setting is kept.
+  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
   return {
     region: options.region,
     ...(options.endpoint === undefined ? {} : { endpoint: options.endpoint }),

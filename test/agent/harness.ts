@@ -93,10 +93,15 @@ export async function agentHarness(t: Test, options: HarnessOptions = {}): Promi
   return { agent, host, config, dir, socket: config.listeners.socket.path, logs, fatal };
 }
 
-/** Resolves once `check()` is true, polling every 10 ms, or rejects after `ms`. */
+/**
+ * Resolves once `check()` is true, polling every 10 ms, or rejects after `ms`.
+ * The bound only ends a test that is failing anyway: a passing one returns
+ * as soon as the condition holds. It is wide because a daemon's first EC2
+ * call loads the SDK, and on two busy cores that alone has taken seconds.
+ */
 export async function eventually(
   check: () => boolean | Promise<boolean>,
-  ms = 5_000,
+  ms = 30_000,
 ): Promise<void> {
   const until = Date.now() + ms;
   while (!(await check())) {

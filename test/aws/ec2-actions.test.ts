@@ -5,6 +5,10 @@ import { OWNER, startEc2 } from "./helpers.js";
 
 const OWNED = { [OWNER.tagKey]: OWNER.tagValue };
 
+// Every process warning from here on: the first test builds this process's first SDK client.
+const warnings: string[] = [];
+process.on("warning", (w) => warnings.push(w.message));
+
 t.test("describe is always filtered and paginated", async (t) => {
   const { ec2, actions, instanceId, within } = await startEc2(t);
   const owned = Array.from({ length: 12 }, () => ec2.model.createEni({ tags: OWNED }));
@@ -27,6 +31,12 @@ t.test("describe is always filtered and paginated", async (t) => {
   const ownedOnInstance = await actions.describeOwnedEnis(within(), { instanceId });
   t.same(ownedOnInstance.map((e) => e.attachment?.deviceIndex).sort(), [1, 2]);
   t.match(ownedOnInstance[0], { status: "in-use", tags: OWNED, requesterManaged: false });
+  await new Promise((r) => setImmediate(r));
+  t.same(
+    warnings.filter((w) => w.includes("NodeVersionSupportWarning")),
+    [],
+    "the SDK's node version notice stays out of the daemon's JSON log",
+  );
 });
 
 t.test("detach goes attached → detaching → available, without Force by default", async (t) => {

@@ -114,7 +114,7 @@ t.test("a daemon restart: watch says so, reconnects and goes on", async (t) => {
   const again = new AgentServer({ core }, { socket: { path: d.socketPath }, stopTimeoutMs: 2_000 });
   await again.start(new AbortController().signal);
   t.teardown(() => again.stop());
-  await until(() => core.listenerCount === 1, "the second subscription", 5_000);
+  await until(() => core.listenerCount === 1, "the second subscription");
   core.emit({
     kind: "device_removed",
     pciAddress: "0000:00:09.0" as PciAddress,

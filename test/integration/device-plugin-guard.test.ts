@@ -96,8 +96,8 @@ t.test("a termination plan turns the pool Unhealthy before its first restore", a
   const from = h.kubelet.lists.get(POOL)!.length;
 
   h.host.fakeImds.announceSpot("terminate", 120_000);
-  await eventually(() => h.host.kernel.device(A)?.driver === "ena", 20_000);
-  await eventually(() => h.host.kernel.device(B)?.driver === "ena", 20_000);
+  await eventually(() => h.host.kernel.device(A)?.driver === "ena");
+  await eventually(() => h.host.kernel.device(B)?.driver === "ena");
   await listed(h.kubelet, POOL, (s) => s.length === 0);
   const lists = h.kubelet.lists.get(POOL)!.slice(from);
   const first = lists[0]!;

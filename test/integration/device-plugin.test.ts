@@ -104,7 +104,7 @@ t.test("a removed plugin socket is made again and registered", async (t) => {
   await eventually(() => kubelet.connected(POOL));
   const socket = join(h.directory, "eni-agent-eni-agent-io-ena-dpdk.sock");
   await rm(socket);
-  await eventually(() => kubelet.registrations.length === 2 && kubelet.connected(POOL), 10_000);
+  await eventually(() => kubelet.registrations.length === 2 && kubelet.connected(POOL));
   t.ok((await lstat(socket)).isSocket(), "the socket is back");
   const client = connectAgent({ socketPath: h.socket });
   t.teardown(() => client.close());
@@ -118,7 +118,7 @@ t.test("a registration kubelet refuses is tried again", async (t) => {
   await h.kubelet.start();
   await eventually(() => h.kubelet.registrations.length === 1);
   h.kubelet.refuseRegistrations(null);
-  await eventually(() => h.kubelet.connected(POOL), 10_000);
+  await eventually(() => h.kubelet.connected(POOL));
   t.same(
     h.kubelet.registrations.map((r) => r.accepted),
     [false, true],

@@ -10,7 +10,7 @@ t.test("the leak sweep deletes an owned, available ENI and nothing else", async 
   const model = h.host.fakeEc2.model;
   const leaked = model.createEni({ tags: { [owner.key]: owner.value } });
   const foreign = model.createEni({ tags: { team: "someone-else" } });
-  await eventually(() => !model.enis.has(leaked.id), 10_000);
+  await eventually(() => !model.enis.has(leaked.id));
   t.ok(model.enis.has(foreign.id), "an ENI without the owner tag stays");
   t.equal(model.enis.size, 5, "the host's four attached ENIs stay");
   // The sweep logs after EC2 answered the delete: the line may trail the model's change.

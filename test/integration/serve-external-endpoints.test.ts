@@ -61,7 +61,7 @@ t.test(
       owner.value,
       "drain-hook",
     ]);
-    await eventually(() => fakes.lines.some((l) => l.startsWith("READY ")), 20_000);
+    await eventually(() => fakes.lines.some((l) => l.startsWith("READY ")));
     const endpoints = JSON.parse(
       fakes.lines.find((l) => l.startsWith("READY "))!.slice("READY ".length),
     ) as Endpoints;

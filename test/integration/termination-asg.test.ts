@@ -28,7 +28,7 @@ t.test("an ASG termination is completed with CONTINUE once the plan ends", async
   const asg = h.host.fakeAutoScaling.model;
   h.host.fakeImds.setAsgState("Terminated");
   t.equal(asg.instances.values().next().value?.lifecycleState, "Terminating:Wait");
-  await eventually(() => asg.actions[0]?.ended !== undefined, 15_000);
+  await eventually(() => asg.actions[0]?.ended !== undefined);
   t.match(asg.actions[0], {
     group: SIM_ASG_GROUP,
     hook: "eni-agent-drain",
@@ -59,6 +59,6 @@ t.test("an ASG termination is completed with CONTINUE once the plan ends", async
 t.test("without a hook configured, lifecycle actions are left alone", async (t) => {
   const h = await agentHarness(t, { config: { termination: { dpdkGraceMs: 0 } } });
   h.host.fakeImds.setAsgState("Terminated");
-  await eventually(() => !h.host.fakeEc2.model.enis.has(simEniId(8)), 15_000);
+  await eventually(() => !h.host.fakeEc2.model.enis.has(simEniId(8)));
   t.same(h.host.fakeAutoScaling.requests, [], "no Auto Scaling call");
 });

@@ -19,8 +19,8 @@ t.test("a spot time that moves on every poll is one plan; the moves are logged",
   h.host.fakeImds.announceSpot("terminate", 120_000, { moving: true });
   const ended = () =>
     h.logs.filter((l) => l.msg === "termination notice deadline changed").length >= 2;
-  await eventually(ended, 10_000);
-  await eventually(() => !h.host.fakeEc2.model.enis.has(simEniId(8)), 10_000);
+  await eventually(ended);
+  await eventually(() => !h.host.fakeEc2.model.enis.has(simEniId(8)));
   t.equal(
     h.logs.filter((l) => l.msg === "termination notice").length,
     1,
@@ -53,7 +53,7 @@ t.test("a plan resumed at start-up is recorded for ops and GetOperation", async 
   });
   const store = new FileReleasePlanStore({ stateDir: first.config.stateDir });
   first.host.fakeImds.announceSpot("stop", 120_000);
-  await eventually(async () => (await store.list()).length === 1, 10_000);
+  await eventually(async () => (await store.list()).length === 1);
   const record = (await store.list())[0]!;
   await first.agent.stop();
   await store.save({ ...record, status: "running", finishedAtMs: undefined });
@@ -68,7 +68,7 @@ t.test("a plan resumed at start-up is recorded for ops and GetOperation", async 
   await eventually(async () => {
     const op = await termination();
     return op !== undefined && op.status !== "OPERATION_STATUS_RUNNING";
-  }, 10_000);
+  });
   const op = (await termination())!;
   t.equal(op.status, "OPERATION_STATUS_SUCCEEDED", "how the resumed plan ended");
   const again = await client.getOperation(op.id);

@@ -75,7 +75,7 @@ export async function rejection(
 }
 
 /** Resolves once `predicate` holds, polling the event loop (no wall-clock assertion). */
-export async function until(predicate: () => boolean, what: string, limit = 2_000): Promise<void> {
+export async function until(predicate: () => boolean, what: string, limit = 15_000): Promise<void> {
   for (let i = 0; i < limit; i++) {
     if (predicate()) return;
     await new Promise((r) => setTimeout(r, 2));
