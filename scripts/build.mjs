@@ -12,12 +12,16 @@
 //   The daemon branch of status (gRPC client) is in that file too, but only
 //   evaluated when a daemon answers, so it costs little more than its bytes.
 //
+// - dist/client/index.js: the package entry "eni-agent/client" (package.json
+//   exports) for controllers, one ES module, with its declarations emitted
+//   by tsc into dist/types (tsconfig.client.json): esbuild emits no types.
+//
 // The launcher (bin/eni-agent.js) picks the file, and compiles status.cjs
 // from the V8 code cache written last (scripts/status-code-cache.cjs): that
 // saves status compiling its functions, about 1.5 ms of its start. npm packages
 // stay external and resolve from node_modules; linked source maps serve both
 // outputs (the launcher skips the cache under --enable-source-maps).
-import { spawnSync } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import { rmSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { build } from "esbuild";
@@ -32,6 +36,14 @@ const common = {
 };
 
 rmSync(new URL("../dist", import.meta.url), { recursive: true, force: true });
+// tsc takes longer than the bundles: it runs alongside them, in its own process.
+const tsc = fileURLToPath(new URL("../node_modules/typescript/bin/tsc", import.meta.url));
+const declarations = new Promise((resolve) => {
+  spawn(process.execPath, [tsc, "-p", "tsconfig.client.json"], {
+    stdio: "inherit",
+    cwd: fileURLToPath(new URL("..", import.meta.url)),
+  }).once("exit", resolve);
+});
 await Promise.all([
   build({
     ...common,
@@ -52,7 +64,15 @@ await Promise.all([
     // cache) could not call import() without a loader callback anyway.
     supported: { "dynamic-import": false },
   }),
+  build({
+    ...common,
+    entryPoints: { "client/index": "src/client/index.ts" },
+    outdir: "dist",
+    format: "esm",
+  }),
 ]);
+
+if ((await declarations) !== 0) throw new Error("could not emit the client's declarations");
 
 // A fresh process for each step: "write" changes V8 flags, and "check" must
 // see the cache as the launcher will. Both without NODE_OPTIONS: V8 flags in

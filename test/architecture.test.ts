@@ -24,6 +24,7 @@ const FS_ALLOWED: readonly (readonly [prefix: string, why: string])[] = [
   ["src/kubelet/plugin-directory.ts", "creates kubelet's device plugin directory when missing"],
   ["src/agent/config", "loads the configuration file"],
   ["src/agent/descriptor-budget.ts", "reads the process's open-file limit (proc/self/limits)"],
+  ["src/client/default-socket.ts", "whether the system or the simulated daemon's socket exists"],
   ["src/cli/", "commands for people"],
 ];
 

@@ -4,10 +4,13 @@
  * (generation changes) → release → detach → delete, against the agent's
  * intents on the real driver engine and the kernel simulator, with the
  * fake EC2 model coupled to the simulated kernel (SimEniWorld). Faults:
- * the controller killed before any step and restarted from scratch, the
- * agent restarted between steps (a graceful stop; kill -9 inside a
- * transaction is the driver chaos suite's), EC2 throttling at 50 %, "in
- * use" answers while a detach settles, IMDS down.
+ * the controller killed before any step and restarted from scratch; the
+ * agent killed at a random one of its writes (a sysfs write, a journal
+ * record, a save of its intents; before or after it acted: see
+ * agent-kill.ts), in the middle of a bind or a release, and a new agent
+ * started on the same kernel, journal and intents file; the agent also
+ * stopped gracefully between steps; EC2 throttling at 50 %, "in use"
+ * answers while a detach settles, IMDS down.
  *
  * After the faults stop, the schedule runs to quiescence and the
  * invariants are checked: no hazard (a detach of a device off the kernel
@@ -16,7 +19,7 @@
  * drivers. Returns the first violation, or null.
  */
 
-import { deviceByMac, intentMoves } from "../../src/agent/agent-intents.js";
+import { deviceLookup, intentMoves } from "../../src/agent/agent-intents.js";
 import {
   AgentError,
   type DriverName,
@@ -30,6 +33,7 @@ import { Ec2Fault, FakeEc2Model } from "../../src/sim/aws/fake-ec2-model.js";
 import { ec2Host, SimEniWorld, type SimKernel } from "../../src/sim/index.js";
 import { harness } from "../../test/driver/engine-harness.js";
 import { mulberry32 as random } from "../support/seeded-random.js";
+import { KillSwitch } from "./agent-kill.js";
 import {
   type CloudPort,
   type ContractPort,
@@ -42,20 +46,49 @@ const OWNER_TAG = "nodeeni.example/uid";
 const DRIVERS = ["vfio-pci", "uio_pci_generic"] as const;
 const FAULT_ROUNDS = 40;
 const MAX_ROUNDS = 160;
+/** An armed kill trips at one of the agent's next this many writes (a bind is about a dozen). */
+const KILL_WITHIN_STEPS = 24;
 
 class Crash extends Error {}
 
 interface Agent {
   engine: DriverEngine;
   intents: EniIntents;
+  life: KillSwitch;
 }
 
 /** What a schedule did, so a test can tell that its faults happened. */
 export interface ScheduleStats {
   controllerCrashes: number;
+  /** Graceful stops and starts. */
   agentRestarts: number;
+  /** Kills at one of the agent's writes, each followed by a new agent. */
+  agentKills: number;
+  /** The kills by where the agent died ("before sysfs write", "after journal record", …). */
+  killedAt: Record<string, number>;
   throttled: number;
   rounds: number;
+}
+
+export const noStats = (): ScheduleStats => ({
+  controllerCrashes: 0,
+  agentRestarts: 0,
+  agentKills: 0,
+  killedAt: {},
+  throttled: 0,
+  rounds: 0,
+});
+
+/** Adds one schedule's stats to a running total. */
+export function addStats(total: ScheduleStats, one: ScheduleStats): void {
+  total.controllerCrashes += one.controllerCrashes;
+  total.agentRestarts += one.agentRestarts;
+  total.agentKills += one.agentKills;
+  total.throttled += one.throttled;
+  total.rounds += one.rounds;
+  for (const [at, n] of Object.entries(one.killedAt)) {
+    total.killedAt[at] = (total.killedAt[at] ?? 0) + n;
+  }
 }
 
 export interface ScheduleOptions {
@@ -64,12 +97,18 @@ export interface ScheduleOptions {
    * contract exists to prevent). The invariants must then catch hazards.
    */
   detachFirst?: boolean;
+  /**
+   * Mutation check: a journal that is not durable (an agent started after
+   * a kill finds it empty), so a transaction cut by the kill is never
+   * finished or rolled back. The invariants must then catch its device.
+   */
+  volatileJournal?: boolean;
 }
 
 export async function runControllerSchedule(
   seed: number,
   options: ScheduleOptions = {},
-  stats: ScheduleStats = { controllerCrashes: 0, agentRestarts: 0, throttled: 0, rounds: 0 },
+  stats: ScheduleStats = noStats(),
 ): Promise<string | null> {
   const rnd = random(seed);
   const chance = (p: number) => rnd() < p;
@@ -81,7 +120,7 @@ export async function runControllerSchedule(
   const world = new SimEniWorld({ model, kernel, instanceId: instance.id });
   let faults = true;
   let imdsDown = false;
-  const journal = new MemoryJournal();
+  let journal = new MemoryJournal();
   const store = new MemoryIntentStore();
 
   const locate = async (eniId: EniId): Promise<EniLocation> => {
@@ -94,17 +133,23 @@ export async function runControllerSchedule(
 
   const startAgent = async (): Promise<Agent> => {
     // The driver tests' engine: the simulated kernel, a stepping clock, recovery run.
-    const { engine } = await harness(kernel, { journal });
+    const life = new KillSwitch();
+    const sysfs = life.sysfs(kernel.sysfs);
+    const { engine } = await harness(kernel, {
+      journal: life.journal(journal),
+      sysfs: () => sysfs,
+      holders: (holders) => life.holders(holders),
+    });
     const intents = new EniIntents({
-      store,
-      locate,
-      deviceOf: (mac) => deviceByMac(kernel.sysfs, engine, mac),
+      store: life.store(store),
+      locate: (eniId) => life.read(() => locate(eniId)),
+      deviceOf: deviceLookup(sysfs, engine),
       ...intentMoves(engine),
       mayBind: () => true,
       log: { info: () => undefined, warn: () => undefined },
     });
     await intents.start(new AbortController().signal);
-    return { engine, intents };
+    return { engine, intents, life };
   };
   let agent = await startAgent();
 
@@ -138,28 +183,44 @@ export async function runControllerSchedule(
     },
   };
   const caller = { identity: "controller", admin: false };
+  /** A call of the agent's API; UNAVAILABLE when the agent dies during it. */
+  const call = <T>(work: (intents: EniIntents) => Promise<T>): Promise<T> =>
+    agent.life.call(work(agent.intents));
+  /** Starts a new agent in place of a killed one (systemd's Restart=). */
+  const restartIfKilled = async (): Promise<void> => {
+    if (!agent.life.killed) return;
+    stats.agentKills++;
+    const at = agent.life.diedAt ?? "?";
+    stats.killedAt[at] = (stats.killedAt[at] ?? 0) + 1;
+    if (options.volatileJournal) journal = new MemoryJournal();
+    agent = await startAgent();
+  };
   const contract: ContractPort = {
     put: (w) =>
-      agent.intents.put(
-        {
-          eniId: parseEniId(w.eniId),
-          mac: parseMac(w.mac),
-          driver: w.driver as DriverName,
-          owner: w.owner,
-          generation: w.generation,
-          requestId: w.requestId,
-          force: false,
-        },
-        caller,
+      call((intents) =>
+        intents.put(
+          {
+            eniId: parseEniId(w.eniId),
+            mac: parseMac(w.mac),
+            driver: w.driver as DriverName,
+            owner: w.owner,
+            generation: w.generation,
+            requestId: w.requestId,
+            force: false,
+          },
+          caller,
+        ),
       ),
     release: (r) =>
-      agent.intents.release(
-        { eniId: parseEniId(r.eniId), owner: r.owner, requestId: r.requestId, force: false },
-        caller,
+      call((intents) =>
+        intents.release(
+          { eniId: parseEniId(r.eniId), owner: r.owner, requestId: r.requestId, force: false },
+          caller,
+        ),
       ),
     get: async (eniId) => {
       try {
-        const s = await agent.intents.get(parseEniId(eniId));
+        const s = await call((intents) => intents.get(parseEniId(eniId)));
         if (s.phase === "BOUND") checkBound(s.eniId, s.observedGeneration);
         return s;
       } catch (err) {
@@ -227,11 +288,14 @@ export async function runControllerSchedule(
     stats.rounds = round + 1;
     faults = round < FAULT_ROUNDS;
     imdsDown = faults && chance(0.2);
-    if (faults && chance(0.05)) {
+    if (faults && chance(0.03)) {
       stats.agentRestarts++;
-      await agent.intents.stop();
-      agent = await startAgent();
+      await call((intents) => intents.stop()).catch(() => undefined);
+      if (agent.life.killed) await restartIfKilled();
+      else agent = await startAgent();
     }
+    if (faults && chance(0.08))
+      agent.life.arm(1 + Math.floor(rnd() * KILL_WITHIN_STEPS), chance(0.5));
     for (const o of objects) {
       if (!o.deleting && round < FAULT_ROUNDS && chance(0.03)) {
         o.generation += 1;
@@ -252,9 +316,14 @@ export async function runControllerSchedule(
         // A failed step (throttled, in use, IMDS down): the next pass retries.
       }
     }
-    await agent.intents.settled();
+    await call((intents) => intents.settled()).catch(() => undefined);
+    await restartIfKilled();
     if (objects.every((o) => !o.finalizer)) break;
   }
+  // An agent still armed may die while it stops: the next one finishes its work.
+  await call((intents) => intents.stop()).catch(() => undefined);
+  await restartIfKilled();
+  await agent.intents.settled();
   await agent.intents.stop();
   await agent.engine.idle();
 

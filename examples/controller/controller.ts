@@ -26,8 +26,7 @@ import {
   DetachNetworkInterfaceCommand,
   EC2Client,
 } from "@aws-sdk/client-ec2";
-import { simulatedSocketPath } from "../../src/cli/daemon/default-socket.js";
-import { connectAgent } from "../../src/client/client.js";
+import { connectAgent, simulatedSocketPath } from "eni-agent/client";
 
 const socketPath = process.env.ENI_AGENT_SOCKET || simulatedSocketPath(process.env);
 const sim = JSON.parse(await readFile(`${socketPath}.sim.json`, "utf8")) as {

@@ -14,6 +14,7 @@ import {
   type PresentDevice,
 } from "../intents/index.js";
 import {
+  type Inventory,
   isUserSpaceDriver,
   type PciDevice,
   parsePciAddress,
@@ -51,7 +52,7 @@ export function agentIntents(deps: AgentIntentsDeps): EniIntents {
         reason: `instance metadata cannot say where ${eniId} is (${imds.lastError || "not reachable"})`,
       };
     },
-    deviceOf: (mac) => deviceByMac(deps.sysfs, deps.engine, mac),
+    deviceOf: deviceLookup(deps.sysfs, deps.engine),
     ...intentMoves(deps.engine),
     mayBind: deps.mayBind,
     log: deps.log,
@@ -64,19 +65,51 @@ export function agentIntents(deps: AgentIntentsDeps): EniIntents {
  * An intent's moves as engine calls. The intent's driver is checked against
  * the engine's allowlist here, as the edges check a request's: the stored
  * intents file is only pattern-checked, and the allowlist may have shrunk
- * since. The agent applies an intent on its own, so no caller is named.
+ * since. The operations name the intent's owner as who asked ("intent:<owner>"),
+ * so that an operation's record says which controller's intent moved the device.
  */
 export function intentMoves(engine: Pick<DriverEngine, "bind" | "restore" | "parseDriver">): {
-  bind: (address: string, driver: string) => Promise<void>;
-  restore: (address: string) => Promise<void>;
+  bind: (address: string, driver: string, requestedBy: string) => Promise<void>;
+  restore: (address: string, requestedBy: string) => Promise<void>;
 } {
   return {
-    bind: async (address, driver) => {
-      await engine.bind(parsePciAddress(address), engine.parseDriver(driver));
+    bind: async (address, driver, requestedBy) => {
+      await engine.bind(parsePciAddress(address), engine.parseDriver(driver), { requestedBy });
     },
-    restore: async (address) => {
-      await engine.restore(parsePciAddress(address));
+    restore: async (address, requestedBy) => {
+      await engine.restore(parsePciAddress(address), { requestedBy });
     },
+  };
+}
+
+/**
+ * Finds ENIs' devices by MAC (see deviceByMac), the lookups that run
+ * together sharing one inventory scan (see sharedScan).
+ */
+export function deviceLookup(
+  sysfs: Sysfs,
+  engine: Pick<DriverEngine, "resolve">,
+): (mac: Mac) => Promise<PresentDevice | null> {
+  const scan = sharedScan(sysfs);
+  return (mac) => deviceByMac(scan, engine, mac);
+}
+
+/**
+ * An inventory scan shared by the callers that ask before it begins; a
+ * caller that asks once a scan has begun waits for the next one. So every
+ * answer is read after its question (a lookup just after a bind sees the
+ * bind), and the lookups of a sweep, a sync or a burst of status calls over
+ * n ENIs cost one scan of the host rather than n. The scan begins on the
+ * next turn of the event loop, once the callers of this turn have asked.
+ */
+export function sharedScan(sysfs: Sysfs): () => Promise<Inventory> {
+  let next: Promise<Inventory> | null = null;
+  return () => {
+    next ??= new Promise<void>((resolve) => setImmediate(resolve)).then(() => {
+      next = null;
+      return scanInventory(sysfs);
+    });
+    return next;
   };
 }
 
@@ -85,12 +118,12 @@ export function intentMoves(engine: Pick<DriverEngine, "bind" | "restore" | "par
  * moved off the kernel has no netdev, and the journal's home snapshot names
  * its slot. A slot whose live netdev has another MAC holds another ENI now.
  */
-export async function deviceByMac(
-  sysfs: Sysfs,
+async function deviceByMac(
+  scan: () => Promise<Inventory>,
   engine: Pick<DriverEngine, "resolve">,
   mac: Mac,
 ): Promise<PresentDevice | null> {
-  const inventory = await scanInventory(sysfs);
+  const inventory = await scan();
   const live = inventory.byMac(mac);
   if (live !== undefined) return present(live);
   let address: string;

@@ -19,7 +19,7 @@ import {
   type PciAddress,
   toAgentError,
 } from "../common/index.js";
-import type { DriverEngine, RecoveryReport } from "../driver/index.js";
+import type { DriverEngine, PlannedOperation, RecoveryReport } from "../driver/index.js";
 import type { AgentCore, CallContext } from "../server/agent-core.js";
 import type {
   AgentEvent,
@@ -185,61 +185,57 @@ export class EniAgentCore implements AgentCore {
     return this.#devices.get(selector);
   }
 
-  async bindDevice(request: BindRequest, ctx: CallContext): Promise<OperationRecord> {
+  bindDevice(request: BindRequest, ctx: CallContext): Promise<OperationRecord> {
+    const { engine } = this.#deps;
+    const trial =
+      request.confirmWithinMs === null ? {} : { confirmWithinMs: request.confirmWithinMs };
+    return this.#move("bind", request, request.driver, ctx, {
+      plan: (device, meta) => engine.planBind(device, request.driver, meta),
+      run: async (device, meta) => {
+        const result = await engine.bind(device, request.driver, { ...meta, ...trial });
+        this.#protect(device);
+        return result;
+      },
+    });
+  }
+
+  restoreDevice(request: RestoreRequest, ctx: CallContext): Promise<OperationRecord> {
+    const { engine } = this.#deps;
+    return this.#move("restore", request, null, ctx, {
+      plan: (device, meta) => engine.planRestore(device, meta),
+      run: (device, meta) => engine.restore(device, meta),
+    });
+  }
+
+  /**
+   * A bind or restore: resolved to a device, past the pod guard (a device a
+   * container holds is not moved without force), then planned (dry run) or
+   * run, the device withdrawn from kubelet's pool meanwhile.
+   */
+  async #move(
+    kind: "bind" | "restore",
+    request: BindRequest | RestoreRequest,
+    driver: DriverName | null,
+    ctx: CallContext,
+    engine: {
+      plan(device: PciAddress, meta: RequestMeta): Promise<PlannedOperation>;
+      run(device: PciAddress, meta: RequestMeta): ReturnType<DriverEngine["bind"]>;
+    },
+  ): Promise<OperationRecord> {
     this.#refuseWhenClosing(ctx);
     const device = await this.#devices.resolve(request.selector);
-    const release = await this.#podGuard(device, request.driver, request);
+    const release = await this.#podGuard(device, driver, request);
     try {
-      return await this.#bind(device, request, ctx);
+      const meta = this.#meta(request, ctx);
+      if (request.dryRun) {
+        const planned = await engine.plan(device, meta);
+        return this.#remember(plannedRecord(`plan-${randomUUID()}`, planned, meta));
+      }
+      ctx.signal.throwIfAborted();
+      return await this.#mutate(kind, meta, () => engine.run(device, meta));
     } finally {
       release();
     }
-  }
-
-  async #bind(
-    device: PciAddress,
-    request: BindRequest,
-    ctx: CallContext,
-  ): Promise<OperationRecord> {
-    const meta = this.#meta(request, ctx);
-    if (request.dryRun) {
-      const planned = await this.#deps.engine.planBind(device, request.driver, meta);
-      return this.#remember(plannedRecord(`plan-${randomUUID()}`, planned, meta));
-    }
-    ctx.signal.throwIfAborted();
-    const record = await this.#mutate("bind", meta, () =>
-      this.#deps.engine.bind(device, request.driver, {
-        ...meta,
-        ...(request.confirmWithinMs === null ? {} : { confirmWithinMs: request.confirmWithinMs }),
-      }),
-    );
-    this.#protect(device);
-    return record;
-  }
-
-  async restoreDevice(request: RestoreRequest, ctx: CallContext): Promise<OperationRecord> {
-    this.#refuseWhenClosing(ctx);
-    const device = await this.#devices.resolve(request.selector);
-    const release = await this.#podGuard(device, null, request);
-    try {
-      return await this.#restore(device, request, ctx);
-    } finally {
-      release();
-    }
-  }
-
-  async #restore(
-    device: PciAddress,
-    request: RestoreRequest,
-    ctx: CallContext,
-  ): Promise<OperationRecord> {
-    const meta = this.#meta(request, ctx);
-    if (request.dryRun) {
-      const planned = await this.#deps.engine.planRestore(device, meta);
-      return this.#remember(plannedRecord(`plan-${randomUUID()}`, planned, meta));
-    }
-    ctx.signal.throwIfAborted();
-    return this.#mutate("restore", meta, () => this.#deps.engine.restore(device, meta));
   }
 
   async confirmOperation(operationId: string, ctx: CallContext): Promise<OperationRecord> {

@@ -210,6 +210,7 @@ export function journaledRecord(
     toDriver: header.target.driver,
     dryRun: false,
     force: header.force,
+    overriddenGuards: header.overriddenGuards ?? [],
     persist: request.persist,
     steps: stepsOf(header.device, header.steps, (i) => seen(i) ?? fallback),
     error: view.error === null ? null : { ...view.error, code: errorCode(view.error.code) },
@@ -246,8 +247,7 @@ export function plannedRecord(
   planned: PlannedOperation,
   meta: RequestMeta,
 ): OperationRecord {
-  const now = new Date();
-  return {
+  return unjournaledRecord({
     id,
     kind: planned.kind === "drift" ? "repair" : planned.kind,
     status: "planned",
@@ -256,15 +256,11 @@ export function plannedRecord(
     toDriver: planned.plan.target.driver,
     dryRun: true,
     force: meta.force,
+    overriddenGuards: planned.overriddenGuards,
     persist: meta.persist,
     steps: stepsOf(planned.device, planned.plan.steps, () => "pending"),
-    error: null,
-    createdAt: now,
-    updatedAt: now,
-    finishedAt: now,
     requestedBy: meta.requestedBy,
-    confirmation: null,
-  };
+  });
 }
 
 /** A request that found its device already there: nothing written, nothing journaled. */
@@ -274,8 +270,7 @@ export function noopRecord(
   done: { device: PciAddress; state: DeviceState; overriddenGuards: readonly string[] },
   meta: Omit<RequestMeta, "force">,
 ): OperationRecord {
-  const now = new Date();
-  return {
+  return unjournaledRecord({
     id,
     kind,
     status: "succeeded",
@@ -284,13 +279,27 @@ export function noopRecord(
     toDriver: done.state.driver,
     dryRun: false,
     force: done.overriddenGuards.length > 0,
+    overriddenGuards: [...done.overriddenGuards],
     persist: meta.persist,
     steps: [],
+    requestedBy: meta.requestedBy,
+  });
+}
+
+/** A record the journal never holds: it began and ended now, without error or trial. */
+function unjournaledRecord(
+  record: Omit<
+    OperationRecord,
+    "error" | "createdAt" | "updatedAt" | "finishedAt" | "confirmation"
+  >,
+): OperationRecord {
+  const now = new Date();
+  return {
+    ...record,
     error: null,
     createdAt: now,
     updatedAt: now,
     finishedAt: now,
-    requestedBy: meta.requestedBy,
     confirmation: null,
   };
 }

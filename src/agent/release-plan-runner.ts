@@ -252,6 +252,7 @@ export class ReleasePlanRunner implements TerminationPlanner {
       toDriver: null,
       dryRun: record.dryRun,
       force: false,
+      overriddenGuards: [],
       persist: false,
       steps: [
         ...record.restores.map((r) => ({

@@ -27,8 +27,8 @@ export interface CliIo {
 /** A command module's contract: parse `argv` (the words after the command name), do the work, return an exit code. */
 export interface CommandModule {
   run(argv: readonly string[], io: CliIo): Promise<number>;
-  /** The manual page `--help` prints (a test checks that every command has one). */
-  readonly HELP?: string;
+  /** The manual page: run-command.ts prints it for -h and --help, and docs/cli.md is generated from it. */
+  readonly HELP: string;
 }
 
 export interface CommandSpec {

@@ -6,12 +6,12 @@
 import { parseArgs } from "node:util";
 import { AgentError, quoteInput } from "../common/index.js";
 
-interface FlagDef {
+export interface FlagDef {
   type: "boolean" | "string";
   short?: string;
 }
 
-type FlagValues<S extends Record<string, FlagDef>> = {
+export type FlagValues<S extends Record<string, FlagDef>> = {
   [K in keyof S]: S[K]["type"] extends "boolean" ? boolean : string | undefined;
 };
 
@@ -77,4 +77,17 @@ export function noArguments(command: string, positionals: readonly string[]): vo
   if (positionals.length > 0) {
     throw usage(command, `unexpected argument ${JSON.stringify(positionals[0])}`);
   }
+}
+
+/** Exactly `count` positional arguments, named by `what` ("one device") when there are not. */
+export function exactArguments(
+  command: string,
+  positionals: readonly string[],
+  count: number,
+  what: string,
+): string[] {
+  if (positionals.length !== count) {
+    throw usage(command, `expected ${what}, got ${positionals.length} argument(s)`);
+  }
+  return [...positionals];
 }

@@ -9,7 +9,8 @@ import { COMMANDS } from "./commands.js";
 import { EXIT_OK, EXIT_USAGE } from "./exit-codes.js";
 import { reportFailure, runCommand } from "./run-command.js";
 
-function topLevelHelp(): string {
+/** The manual page of `eni-agent` itself (--help; docs/cli.md and man/eni-agent.1 are generated from it). */
+export function topLevelHelp(): string {
   const names = Object.keys(COMMANDS);
   const width = Math.max(...names.map((n) => n.length));
   const list = names.map((n) => `    ${n.padEnd(width)}   ${COMMANDS[n]!.summary}`).join("\n");
@@ -45,20 +46,30 @@ ENVIRONMENT
                        (default /run/eni-agent/eni-agent.sock).
 
 EXIT STATUS
-    0   success
-    1   the operation failed
-    2   usage error, or an invalid argument
+    0   success (bind, restore: the device verifiably reached the target)
+    1   the operation failed (e.g. a rollback that left the device DEGRADED)
+    2   usage error: unknown option, missing or extra argument, invalid value
     3   not found (device, operation, file, interface)
-    4   failed precondition (a guard refused, a driver or module is missing)
-    5   permission denied
-    6   unavailable or timed out (daemon busy or stopping, device busy); retry may help
-    7   aborted (lost a race with another change)
-    8   no daemon answers on the socket or address
+    4   failed precondition: a guard refused, a driver or module is missing,
+        doctor found a FAIL, --offline next to a daemon, serve found its
+        socket taken by another daemon
+    5   permission denied (e.g. a mutating call on the read-only socket)
+    6   unavailable or timed out: the daemon is busy or stopping, the device
+        is busy (EBUSY, EAGAIN), the connection ended a call before the
+        daemon answered, serve could not bind a listener; retrying may help
+    7   aborted: another operation holds the device, or something else
+        moved it
+    8   no daemon answers on the socket or address (no socket, connection
+        refused, no permission to connect)
     70  internal error (a bug: please report it with the message)
-    130 interrupted (Ctrl-C)
+    130 interrupted (Ctrl-C) while a call was in flight; a second Ctrl-C
+        exits at once
 
-    With --json, a failure also prints {"version": 1, "error": {...},
-    "exitCode": N} on standard output (docs/cli.md).
+    Exit codes follow the error's canonical code, never its message; 8 is
+    the only one decided by where the error came from (a failed connect(2)
+    before any call was made). With --json, a failure also prints
+    {"version": 1, "error": {...}, "exitCode": N} on standard output
+    (docs/cli.md).
 `;
 }
 

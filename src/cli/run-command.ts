@@ -6,7 +6,7 @@
  */
 import { isAgentError } from "../common/index.js";
 import type { CliIo, CommandModule } from "./command.js";
-import { EXIT_INTERRUPTED, exitCodeFor } from "./exit-codes.js";
+import { EXIT_INTERRUPTED, EXIT_OK, exitCodeFor } from "./exit-codes.js";
 
 /** Loads and runs the command `name` with `argv` (the words after its name); never throws. */
 export async function runCommand(
@@ -17,6 +17,10 @@ export async function runCommand(
 ): Promise<number> {
   try {
     const command = await load();
+    if (wantsHelp(argv)) {
+      io.stdout.write(command.HELP);
+      return EXIT_OK;
+    }
     return await command.run(argv, io);
   } catch (err) {
     return reportFailure(`eni-agent ${name}`, argv, err, io);
@@ -47,8 +51,23 @@ export function reportFailure(
 
 /** Whether the command line asked for JSON (before a "--" that ends the options). */
 function wantsJson(argv: readonly string[]): boolean {
+  return options(argv).includes("--json");
+}
+
+/**
+ * Whether the command line asked for the manual page: every command answers
+ * -h and --help with its HELP, whatever else the line holds, so no command
+ * parses for it.
+ */
+function wantsHelp(argv: readonly string[]): boolean {
+  const words = options(argv);
+  return words.includes("--help") || words.includes("-h");
+}
+
+/** The words before a "--" that ends the options. */
+function options(argv: readonly string[]): readonly string[] {
   const end = argv.indexOf("--");
-  return (end < 0 ? argv : argv.slice(0, end)).includes("--json");
+  return end < 0 ? argv : argv.slice(0, end);
 }
 
 function describe(prefix: string, err: unknown): string {

@@ -67,18 +67,6 @@ import type {
 } from "./types.js";
 import { WriteGate } from "./write-gate.js";
 
-export type { PendingConfirmation } from "./confirmations.js";
-export type {
-  BindOptions,
-  DriverEngineDeps,
-  DriverEngineOptions,
-  RecoveryReport,
-  RequestOptions,
-} from "./engine-options.js";
-export { type JournalIssues, journalNotes } from "./operation-book.js";
-export type { PlannedOperation } from "./prepare-operation.js";
-export type { OperationResult } from "./types.js";
-
 export class DriverEngine {
   readonly #sysfs: Sysfs;
   readonly #clock: Clock;
@@ -562,6 +550,9 @@ export class DriverEngine {
       home: planned.home,
       steps: planned.plan.steps,
       force: planned.overriddenGuards.length > 0,
+      ...(planned.overriddenGuards.length > 0
+        ? { overriddenGuards: planned.overriddenGuards }
+        : {}),
       startedAt: this.#clock.isoNow(),
       request,
     };

@@ -21,16 +21,13 @@ export {
   NOIOMMU_REMEDY,
   parseKernelRelease,
 } from "./diagnose.js";
-export {
-  type BindOptions,
-  DriverEngine,
-  type DriverEngineDeps,
-  type DriverEngineOptions,
-  type JournalIssues,
-  journalNotes,
-  type PlannedOperation,
-  type RecoveryReport,
-} from "./engine.js";
+export { DriverEngine } from "./engine.js";
+export type {
+  BindOptions,
+  DriverEngineDeps,
+  DriverEngineOptions,
+  RecoveryReport,
+} from "./engine-options.js";
 export { FileJournal, type FileJournalOptions } from "./file-journal.js";
 export type {
   AddressProvider,
@@ -49,7 +46,9 @@ export {
 } from "./journal.js";
 export { type JournalFault, MemoryJournal } from "./memory-journal.js";
 export { describeState } from "./observe.js";
+export { type JournalIssues, journalNotes } from "./operation-book.js";
 export { describeStep, planSteps, planTransition, stepWrite } from "./plan-transaction.js";
+export type { PlannedOperation } from "./prepare-operation.js";
 export { Reconciler, type ReconcilerOptions, type RepairAttempt } from "./reconciler.js";
 export { type LockOwner, lockStateDir, type StateLock } from "./state-lock.js";
 export type * from "./types.js";

@@ -90,6 +90,10 @@ function header(value: unknown, path: string): void {
   nullable(ofDevice)(op.home, `${path}.home`);
   list(step)(op.steps, `${path}.steps`);
   boolean(op.force, `${path}.force`);
+  // Any names: shown to people, and a guard a newer agent added must not
+  // drop the operation from recovery after a downgrade.
+  if (op.overriddenGuards !== undefined)
+    list(string)(op.overriddenGuards, `${path}.overriddenGuards`);
   time(op.startedAt, `${path}.startedAt`);
   // Absent in records of agents that did not journal who asked.
   if (op.request !== undefined) request(op.request, `${path}.request`);

@@ -108,6 +108,11 @@ export interface OperationHeader {
   home: DeviceSnapshot | null;
   steps: Step[];
   force: boolean;
+  /**
+   * The guards that refused and were overridden by force, by name. Absent
+   * when none was, and in records of agents that did not journal them.
+   */
+  overriddenGuards?: string[];
   startedAt: string;
   /** Absent in records of agents that did not journal it: read by `requestOf` as the agent's own. */
   request?: OperationRequest;

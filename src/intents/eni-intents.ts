@@ -33,6 +33,7 @@ import type {
   ReleaseMode,
   ReleaseOutcome,
 } from "./intent-types.js";
+import { isFinal, markDeleting, pendingDeletes } from "./pending-delete.js";
 import { RequestLedger } from "./request-ledger.js";
 
 export interface IntentLog {
@@ -46,10 +47,14 @@ export interface EniIntentsDeps {
   locate: (eniId: EniId) => Promise<EniLocation>;
   /** The device that has this MAC now (live, or moved off the kernel by the agent); null: none. */
   deviceOf: (mac: Mac) => Promise<PresentDevice | null>;
-  /** Binds and verifies (the driver engine's transaction); rejects with AgentError. */
-  bind: (address: string, driver: DriverName) => Promise<void>;
+  /**
+   * Binds and verifies (the driver engine's transaction); rejects with
+   * AgentError. `requestedBy` names the intent's owner ("intent:<owner>"),
+   * which the operation records as who asked.
+   */
+  bind: (address: string, driver: DriverName, requestedBy: string) => Promise<void>;
   /** Restores to the kernel driver and verifies; FAILED_PRECONDITION names a holder's pid. */
-  restore: (address: string) => Promise<void>;
+  restore: (address: string, requestedBy: string) => Promise<void>;
   /** False while the agent stops or the instance terminates: nothing binds then. */
   mayBind: () => boolean;
   log: IntentLog;
@@ -159,8 +164,12 @@ export class EniIntents implements Service {
             };
           });
           if (decision !== null) this.#failures.delete(request.eniId);
-          await this.#apply(request.eniId);
-          return this.#announce(await this.#observe(request.eniId));
+          const unmoved = await this.#apply(request.eniId);
+          return this.#announce(
+            unmoved === null
+              ? await this.#observe(request.eniId)
+              : this.#status(request.eniId, unmoved),
+          );
         }),
       ),
     );
@@ -188,12 +197,13 @@ export class EniIntents implements Service {
             request.force,
             caller,
           );
-          let outcome = await this.#release(request.eniId, intent);
+          let outcome = await this.#release(request.eniId, intent, request.owner);
           if (request.mode === "detach-and-delete") {
             await this.#detachAndDelete(request.eniId);
             outcome = "DELETED";
           }
-          return { outcome, status: this.#announce(await this.#observe(request.eniId)) };
+          const status = await this.#observe(request.eniId, request.owner);
+          return { outcome, status: this.#announce(status) };
         }),
       ),
     );
@@ -285,7 +295,7 @@ export class EniIntents implements Service {
     const sweep = async (): Promise<void> => {
       do {
         this.#sweepAgain = false;
-        const ids = this.#state.intents.map((i) => i.eniId);
+        const ids = [...this.#state.intents.map((i) => i.eniId), ...pendingDeletes(this.#state)];
         await Promise.all(
           ids.map((id) =>
             this.#serial(id, () => this.#reconcileOne(id)).catch((err: unknown) => {
@@ -309,32 +319,47 @@ export class EniIntents implements Service {
 
   async #reconcileOne(eniId: EniId): Promise<void> {
     const intent = this.#intent(eniId);
-    if (intent === undefined) return;
-    if (intent.releasing) await this.#release(eniId, intent);
-    else await this.#apply(eniId);
+    if (intent === undefined) {
+      // A detach-and-delete that an earlier run of the agent did not finish.
+      if (this.#tombstone(eniId)?.deleting) await this.#detachAndDelete(eniId);
+      return;
+    }
+    let unmoved: Found | null = null;
+    if (intent.releasing) await this.#release(eniId, intent, intent.owner);
+    else unmoved = await this.#apply(eniId);
+    if (unmoved !== null) {
+      this.#announce(this.#status(eniId, unmoved));
+      return;
+    }
     await this.#observe(eniId).then(
       (status) => this.#announce(status),
       () => undefined,
     );
   }
 
-  /** Brings the ENI's device to its intent's driver, when the ENI is present. Never rejects for a failed bind. */
-  async #apply(eniId: EniId): Promise<void> {
+  /**
+   * Brings the ENI's device to its intent's driver, when the ENI is present.
+   * Never rejects for a failed bind. Returns what it read when it moved
+   * nothing (absent, already there, or no binding now), so that the status
+   * needs no second read of the host; null when it tried a move.
+   */
+  async #apply(eniId: EniId): Promise<Found | null> {
     const intent = this.#intent(eniId);
-    if (intent === undefined || intent.releasing) return;
+    if (intent === undefined || intent.releasing) return null;
     const found = await this.#find(intent.eniId, intent.mac);
-    if (found.device === null) return;
+    if (found.device === null) return found;
     if (intent.mac === null && found.mac !== null) await this.#learnMac(eniId, found.mac);
     if (found.device.driver === intent.driver) {
       this.#observed.set(eniId, intent.generation);
       this.#failures.delete(eniId);
-      return;
+      return found;
     }
-    if (!this.#deps.mayBind() || this.#stopped) return;
+    if (!this.#deps.mayBind() || this.#stopped) return found;
     this.#busy.set(eniId, "binding");
-    await this.#announceNow(eniId);
+    // Nothing moved yet: the status of what was just read, now BINDING.
+    this.#announce(this.#status(eniId, found));
     try {
-      await this.#deps.bind(found.device.address, intent.driver);
+      await this.#deps.bind(found.device.address, intent.driver, requester(intent.owner));
       this.#observed.set(eniId, intent.generation);
       this.#failures.delete(eniId);
       this.#deps.log.info(
@@ -356,9 +381,11 @@ export class EniIntents implements Service {
     } finally {
       this.#busy.delete(eniId);
     }
+    return null;
   }
 
-  async #release(eniId: EniId, intent: EniIntent | null): Promise<ReleaseOutcome> {
+  /** `owner`: who releases, when no intent names the ENI (else the intent's owner asks). */
+  async #release(eniId: EniId, intent: EniIntent | null, owner: string): Promise<ReleaseOutcome> {
     if (intent !== null && !intent.releasing) {
       await this.#change((state) => ({
         ...state,
@@ -382,7 +409,7 @@ export class EniIntents implements Service {
       const device = found.device;
       if (device !== null && !device.onKernelDriver) {
         try {
-          await this.#deps.restore(device.address);
+          await this.#deps.restore(device.address, requester(intent?.owner ?? owner));
         } catch (err) {
           const error = toAgentError(err);
           this.#failures.set(eniId, error);
@@ -418,17 +445,27 @@ export class EniIntents implements Service {
 
   /**
    * After the handshake: EC2's detach (never forced here: the device is on
-   * its kernel driver), the wait for available, the delete. A retry after a
-   * crash runs it again; each step is idempotent against EC2.
+   * its kernel driver), the wait for available, the delete. Journaled on the
+   * tombstone (pending-delete.ts): if the agent dies before the end, its
+   * next start runs it again; each step is idempotent against EC2.
    */
   async #detachAndDelete(eniId: EniId): Promise<void> {
     const run = this.#deps.detachAndDelete;
     if (run === undefined) {
+      await this.#change((state) => markDeleting(state, eniId, false));
       throw new AgentError("FAILED_PRECONDITION", "this agent cannot detach or delete ENIs", {
         remedy: "release with the default mode and detach from the controller",
       });
     }
-    await run(eniId);
+    await this.#change((state) => markDeleting(state, eniId, true));
+    try {
+      await run(eniId);
+    } catch (err) {
+      const error = toAgentError(err);
+      if (isFinal(error)) await this.#change((state) => markDeleting(state, eniId, false));
+      throw error;
+    }
+    await this.#change((state) => markDeleting(state, eniId, false));
     this.#deps.log.info({ eni: eniId }, "released ENI detached and deleted");
   }
 
@@ -451,7 +488,13 @@ export class EniIntents implements Service {
     }));
   }
 
-  async #observe(eniId: EniId): Promise<EniStatus> {
+  /**
+   * The ENI's status as read now. `releasedBy`: the owner whose release of
+   * it just ran; an ENI no intent ever named (the controller died before its
+   * put) then has the status of a released one, of generation 0, instead of
+   * NOT_FOUND, so that the controller's cleanup goes on.
+   */
+  async #observe(eniId: EniId, releasedBy?: string): Promise<EniStatus> {
     const intent = this.#intent(eniId);
     const mac = intent?.mac ?? this.#tombstone(eniId)?.mac ?? null;
     let found: Found;
@@ -460,14 +503,16 @@ export class EniIntents implements Service {
     } catch (err) {
       found = { mac, device: null, unknown: toAgentError(err).message };
     }
-    return this.#status(eniId, found);
+    return this.#status(eniId, found, releasedBy);
   }
 
   /** The phase from what is stored, what runs, and the device as read. */
-  #status(eniId: EniId, found: Found): EniStatus {
+  #status(eniId: EniId, found: Found, releasedBy?: string): EniStatus {
     const intent = this.#intent(eniId);
     const released = this.#tombstone(eniId);
-    const source = intent ?? released;
+    const unnamed =
+      releasedBy === undefined ? undefined : { owner: releasedBy, generation: 0, mac: null };
+    const source = intent ?? released ?? unnamed;
     if (source === undefined) {
       throw new AgentError("NOT_FOUND", `no intent names ${eniId}`, {
         remedy: "put an intent for it first (PutEniIntent)",
@@ -565,6 +610,11 @@ export class EniIntents implements Service {
       });
     }
   }
+}
+
+/** Who asked for the moves an intent makes, as its operations record it. */
+function requester(owner: string): string {
+  return `intent:${owner}`;
 }
 
 function intentPhase(

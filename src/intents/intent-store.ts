@@ -102,6 +102,7 @@ export function parseIntentState(doc: unknown, path: string): IntentState {
         owner: parseOwner(String(v.owner)),
         generation: parseGeneration(String(v.generation)),
         mac: v.mac === null || v.mac === undefined ? null : parseMac(String(v.mac)),
+        ...(v.deleting === true ? { deleting: true as const } : {}),
       };
     });
     return { intents, released };

@@ -28,6 +28,8 @@ export interface ReleasedIntent {
   generation: number;
   /** The ENI's MAC when it was known: status can then tell SAFE_TO_DETACH from RELEASED. */
   mac: Mac | null;
+  /** ReleaseEni's detach-and-delete began and has not finished (see pending-delete.ts). */
+  deleting?: true;
 }
 
 /** Where an ENI stands, as the contract reports it. */

@@ -144,6 +144,8 @@ export interface OperationRecord {
   toDriver: DriverName | null;
   dryRun: boolean;
   force: boolean;
+  /** The guards that refused and were overridden by force, by name (guards.ts). */
+  overriddenGuards: string[];
   persist: boolean;
   steps: OperationStep[];
   /** Why it did not succeed; null while running or after success. */

@@ -2,7 +2,9 @@
  * Domain records → wire messages. Absent values are left out: an `optional`
  * field is then absent on the wire, any other field reads as its proto
  * default (""), and an unknown index is sent as -1 as the API documents
- * (docs/api.md, "Absent values and field presence").
+ * (docs/api.md, "Absent values and field presence"). A device also comes
+ * back here (deviceFromProto), for clients: both directions of a device
+ * field are in this one file.
  */
 
 import type { EniStatus } from "../intents/index.js";
@@ -17,8 +19,11 @@ import type {
   TerminationNotice,
   TerminationPlan,
 } from "./core-types.js";
-import type { Device } from "./generated/eniagent/v1/Device.js";
-import type { DeviceIdentity as DeviceIdentityProto } from "./generated/eniagent/v1/DeviceIdentity.js";
+import type { Device, Device__Output } from "./generated/eniagent/v1/Device.js";
+import type {
+  DeviceIdentity__Output,
+  DeviceIdentity as DeviceIdentityProto,
+} from "./generated/eniagent/v1/DeviceIdentity.js";
 import type { EniStatus as EniStatusProto } from "./generated/eniagent/v1/EniStatus.js";
 import type { ErrorDetail } from "./generated/eniagent/v1/ErrorDetail.js";
 import type { Event } from "./generated/eniagent/v1/Event.js";
@@ -28,7 +33,7 @@ import type { ListDevicesResponse } from "./generated/eniagent/v1/ListDevicesRes
 import type { Operation } from "./generated/eniagent/v1/Operation.js";
 import type { TerminationNotice as TerminationNoticeProto } from "./generated/eniagent/v1/TerminationNotice.js";
 import type { TerminationPlan as TerminationPlanProto } from "./generated/eniagent/v1/TerminationPlan.js";
-import type { Timestamp } from "./generated/google/protobuf/Timestamp.js";
+import type { Timestamp, Timestamp__Output } from "./generated/google/protobuf/Timestamp.js";
 import type { HostReport } from "./host-report.js";
 import {
   CHECK_SEVERITY,
@@ -114,6 +119,7 @@ export function operationToProto(op: OperationRecord): Operation {
     toDriver: text(op.toDriver),
     dryRun: op.dryRun,
     force: op.force,
+    overriddenGuards: op.overriddenGuards,
     persist: op.persist,
     steps: op.steps.map((s) => ({
       description: s.description,
@@ -310,4 +316,77 @@ export function eniStatusToProto(status: EniStatus): EniStatusProto {
     detail: status.detail,
     error: status.error === null ? null : errorToProto(status.error.toJSON()),
   };
+}
+
+/**
+ * A record as a client reads it off the wire: the domain record's shape,
+ * with ids as plain strings, times as ISO 8601 strings and absent values as
+ * null. The CLI prints it as its JSON, so a device has one shape from the
+ * agent's record to the command line.
+ */
+export type Wire<T> = T extends Date
+  ? string
+  : T extends string
+    ? string
+    : T extends readonly (infer U)[]
+      ? Wire<U>[]
+      : T extends object
+        ? { [K in keyof T]: Wire<T[K]> }
+        : T;
+
+/** deviceToProto's inverse, for clients; a state newer than the reader reads "unknown". */
+export function deviceFromProto(d: Device__Output): Wire<DeviceRecord> {
+  return {
+    pciAddress: d.pciAddress,
+    vendorId: d.vendorId,
+    deviceId: d.deviceId,
+    driver: present(d.driver),
+    driverOverride: present(d.driverOverride),
+    state: enumWord(d.state, "DEVICE_STATE_"),
+    stateDetail: present(d.stateDetail),
+    identity: identityFromProto(d.identity),
+    numaNode: known(d.numaNode),
+    iommuGroup: present(d.iommuGroup),
+    management: d.management,
+    desiredDriver: present(d.desiredDriver),
+    activeOperationId: present(d.activeOperationId),
+    holders: d.holders.map((h) => ({ pid: h.pid, command: h.command, node: h.node })),
+    devNode: present(d.devNode),
+  };
+}
+
+/** identityToProto's inverse; no identity on the wire reads as an identity of nulls. */
+export function identityFromProto(id: DeviceIdentity__Output | null): Wire<DeviceIdentity> {
+  return {
+    mac: present(id?.macAddress),
+    eniId: present(id?.eniId),
+    interfaceName: present(id?.interfaceName),
+    mtu: id?.mtu ? id.mtu : null,
+    deviceNumber: id ? known(id.deviceNumber) : null,
+    networkCard: id ? known(id.networkCard) : null,
+    recordedAt: isoTime(id?.recordedTime),
+  };
+}
+
+/** "DEVICE_STATE_KERNEL" → "kernel"; a number (an enum value newer than the reader) → "unknown". */
+export function enumWord(value: string | number, prefix: string): string {
+  if (typeof value !== "string" || !value.startsWith(prefix)) return "unknown";
+  return value.slice(prefix.length).toLowerCase();
+}
+
+/** A wire time as ISO 8601; unset (or the epoch, proto's default) → null. */
+export function isoTime(ts: Timestamp__Output | null | undefined): string | null {
+  if (ts === null || ts === undefined) return null;
+  const ms = Number(ts.seconds) * 1000 + Math.floor(ts.nanos / 1e6);
+  return ms === 0 ? null : new Date(ms).toISOString();
+}
+
+/** A wire string: unset or "" → null. */
+function present(value: string | undefined): string | null {
+  return value === undefined || value === "" ? null : value;
+}
+
+/** A wire index: -1 (unknown) → null. */
+function known(value: number): number | null {
+  return value < 0 ? null : value;
 }

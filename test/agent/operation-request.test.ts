@@ -150,12 +150,16 @@ t.test(
       await new Promise((resolve) => setImmediate(resolve));
     }
     dpdk.close(fd);
-    t.match(await forced, {
+    const record = await forced;
+    t.match(record, {
       kind: "restore",
       status: "succeeded",
       force: true,
       requestedBy: "unix:bob",
     });
+    t.same(record.overriddenGuards, ["device-in-use"]);
+    const journaled = await core.getOperation(record.id, bob);
+    t.same(journaled.overriddenGuards, ["device-in-use"], "journaled with the operation");
     t.equal(kernel.device(A)?.driver, "ena");
   },
 );

@@ -93,6 +93,25 @@ t.test("the report names the command behind each table", async (t) => {
   t.match(text, "- met: node -e 0, median ≤ 60 ms");
   t.match(text, "commit `abc1234`");
   t.match(text, "- Start-up is mostly module loading.");
+
+  // Measuring one area rewrites that area only, in place; an older result changes nothing.
+  const current = [
+    "# Benchmarks\n\nold preamble",
+    "## Fleet\n\nEnvironment: x, 2025-06-01T00:00:00.000Z\n\n| kept by hand |",
+    "## Start-up\n\nEnvironment: y, 2025-12-01T00:00:00.000Z\n\n| old numbers |",
+    "## Holder scan\n\n| kept too |",
+  ].join("\n\n");
+  const merged = renderReport([result], [], current);
+  const titles = [...merged.matchAll(/^## .*$/gm)].map((m) => m[0]);
+  t.same(titles, ["## Fleet", "## Start-up", "## Holder scan"], "same sections, same order");
+  t.match(merged, "| kept by hand |");
+  t.match(merged, "| kept too |");
+  t.match(merged, "| node -e 0 | 2 | 51.00 |");
+  t.notMatch(merged, "| old numbers |");
+  t.notMatch(merged, "old preamble");
+  const newer = current.replace("2025-12-01", "2026-06-01");
+  t.match(renderReport([result], [], newer), "| old numbers |", "an older result is left out");
+  t.equal(renderReport([], [], merged), merged, "no results: the document as it stands");
 });
 
 t.test("the real-kernel timing section is carried over from the VM doc", async (t) => {

@@ -120,11 +120,21 @@ t.test("guards: the management interface needs --force; the allowlist never yiel
   t.match(nvme.stderr, /refused by guard vendor-allowlist/);
   t.equal(kernel.writeLog().length, 0);
   const forced = await capture((io) =>
-    runBind(["ens5", "vfio-pci", "--force", "--offline", "--state-dir", dir], io, () =>
+    runBind(["ens5", "vfio-pci", "--force", "--offline", "--json", "--state-dir", dir], io, () =>
       simHost(kernel),
     ),
   );
   t.equal(forced.code, 0, forced.stderr);
+  // The guards --force overrode are in the operation, as through the daemon.
+  const { operation } = JSON.parse(forced.stdout);
+  t.match(operation, { id: /^op-/, kind: "bind", force: true });
+  t.same(operation.overriddenGuards, ["default-route"]);
+  const ops = await runCaptured(["ops", "--offline", "--json", "--state-dir", dir]);
+  t.equal(ops.code, 0, ops.stderr);
+  const listed = JSON.parse(ops.stdout).operations.find(
+    (o: { id: string }) => o.id === operation.id,
+  );
+  t.same(listed?.overriddenGuards, ["default-route"], "journaled with the operation");
 });
 
 t.test(
@@ -156,7 +166,14 @@ t.test(
     );
     t.match(JSON.parse(plannedJson.stdout), {
       version: 1,
-      operation: { id: /^plan-/, kind: "restore", status: "planned", dryRun: true, force: true },
+      operation: {
+        id: /^plan-/,
+        kind: "restore",
+        status: "planned",
+        dryRun: true,
+        force: true,
+        overriddenGuards: ["device-in-use"],
+      },
     });
     t.equal(kernel.writeLog().length, writes, "nothing written");
   },

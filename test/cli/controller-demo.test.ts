@@ -14,7 +14,14 @@ import { ROOT, serveSimulated } from "./simulated-daemon.js";
 
 /** Runs the example controller to its end; its exit code and what it printed. */
 async function runController(socket: string): Promise<{ code: number | null; out: string }> {
-  const child = spawn(process.execPath, tsNodeArgs("examples/controller/controller.ts"), {
+  // The example imports "eni-agent/client"; the source condition points that
+  // at src/ so this test needs no build (test/client/package-entry.test.ts
+  // checks what the build makes of the entry).
+  const args = [
+    "--conditions=eni-agent-source",
+    ...tsNodeArgs("examples/controller/controller.ts"),
+  ];
+  const child = spawn(process.execPath, args, {
     cwd: ROOT,
     stdio: ["ignore", "pipe", "pipe"],
     env: { ...process.env, ENI_AGENT_SOCKET: socket },

@@ -30,6 +30,17 @@ t.test("every registered command exports a manual page and prints it for --help"
   }
 });
 
+t.test("--help wins over any other word before --, and after -- it is an argument", async (t) => {
+  const help = (await COMMANDS.bind!.load()).HELP;
+  const asked = await cli(["bind", "--no-such-flag", "ens6", "--help"]);
+  t.equal(asked.code, 0);
+  t.equal(asked.stdout, help);
+  const argument = await cli(["version", "--", "--help"]);
+  t.equal(argument.code, 2, "not a page: an argument version does not take");
+  t.match(argument.stderr, /unexpected argument "--help"/);
+  t.equal(argument.stdout, "");
+});
+
 t.test("daemon commands document the connection options, their defaults and exit 8", async (t) => {
   for (const name of [
     "status",

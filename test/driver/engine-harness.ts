@@ -2,7 +2,8 @@
 import type { EniId, Mac } from "../../src/common/index.js";
 import { type Clock, steppingClock } from "../../src/driver/clock.js";
 import type { DesiredStore } from "../../src/driver/desired-state.js";
-import { DriverEngine, type DriverEngineOptions } from "../../src/driver/engine.js";
+import { DriverEngine } from "../../src/driver/engine.js";
+import type { DriverEngineOptions } from "../../src/driver/engine-options.js";
 import type { Journal } from "../../src/driver/journal.js";
 import { MemoryJournal } from "../../src/driver/memory-journal.js";
 import type { ProgressEvent } from "../../src/driver/types.js";

@@ -5,7 +5,7 @@
  * violation or null. Shared by the errno matrix and the property test.
  */
 import { type DriverName, isAgentError, type PciAddress } from "../../src/common/index.js";
-import type { DriverEngineOptions } from "../../src/driver/engine.js";
+import type { DriverEngineOptions } from "../../src/driver/engine-options.js";
 import { ec2Host, type SimKernel, type SimKernelConfig } from "../../src/sim/index.js";
 import type { Sysfs } from "../../src/sysfs/index.js";
 import { type Harness, harness } from "./engine-harness.js";

@@ -5,7 +5,8 @@
  */
 import type { PciAddress } from "../../src/common/index.js";
 import { steppingClock } from "../../src/driver/clock.js";
-import { DriverEngine, type DriverEngineOptions } from "../../src/driver/engine.js";
+import { DriverEngine } from "../../src/driver/engine.js";
+import type { DriverEngineOptions } from "../../src/driver/engine-options.js";
 import { decodeJournal, encodeRecord, type JournalRecord } from "../../src/driver/journal.js";
 import type { MemoryJournal } from "../../src/driver/memory-journal.js";
 import type { OperationHeader } from "../../src/driver/types.js";

@@ -266,3 +266,22 @@ t.test("records that contradict earlier ones are reported and skipped (#17)", as
     ],
   );
 });
+
+t.test("a begin record keeps the overridden guards; a malformed list is refused", async (t) => {
+  const forced: JournalRecord = {
+    v: 1,
+    type: "begin",
+    at: "2026-01-01T00:00:00.000Z",
+    op: { ...header("f1"), force: true, overriddenGuards: ["default-route", "a-newer-guard"] },
+  };
+  const broken = { ...begin("f2"), op: { ...header("f2"), overriddenGuards: [42] } };
+  const out = decodeJournal(
+    encodeRecord(forced) + encodeRecord(broken as unknown as JournalRecord),
+  );
+  t.same(
+    out.records.map((r) => (r.type === "begin" ? r.op.overriddenGuards : null)),
+    [["default-route", "a-newer-guard"]],
+    "any name is kept: a guard a newer agent added must not drop the operation",
+  );
+  t.match(out.problems, [{ line: 2, detail: /overriddenGuards/ }]);
+});

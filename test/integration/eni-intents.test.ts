@@ -86,6 +86,29 @@ t.test("an intent for a present ENI binds it; release returns it SAFE_TO_DETACH"
   t.equal((await client.getEni(eni)).phase, "ENI_PHASE_RELEASED", "detached: RELEASED");
 });
 
+t.test("the administrator's socket may force a release over another owner", async (t) => {
+  // The main Unix socket opens only to root and its group: its callers are
+  // the host's administrator. A TCP client saying force is refused
+  // (test/server/intent-caller.test.ts).
+  const h = await agentHarness(t);
+  const client = connectAgent({ socketPath: h.socket });
+  t.teardown(() => client.close());
+  const eni = simEniId(6);
+  await client.putEniIntent({ intent: intent(eni, 1), owner: OWNER, requestId: "put-1" });
+  const refused = await rejection(
+    client.releaseEni({ eniId: eni, owner: "admin/cleanup", requestId: "rel-a" }),
+  );
+  t.equal(refused.code, "PERMISSION_DENIED", "without force, even here");
+  const forced = await client.releaseEni({
+    eniId: eni,
+    owner: "admin/cleanup",
+    requestId: "rel-b",
+    force: true,
+  });
+  t.equal(forced.outcome, "RELEASE_OUTCOME_SAFE_TO_DETACH");
+  t.equal(h.host.kernel.device("0000:00:06.0")?.driver, "ena");
+});
+
 t.test("an intent put before attach is applied when the ENI appears", async (t) => {
   const h = await agentHarness(t);
   const client = connectAgent({ socketPath: h.socket });

@@ -79,6 +79,7 @@ export function operation(id: string, overrides: Partial<OperationRecord> = {}):
     toDriver: "vfio-pci" as DriverName,
     dryRun: false,
     force: false,
+    overriddenGuards: [],
     persist: false,
     confirmation: null,
     steps: [
@@ -234,6 +235,8 @@ export class FakeCore implements AgentCore {
       toDriver: request.driver,
       dryRun: request.dryRun,
       force: request.force,
+      // What the real engine reports for a forced move of the management interface.
+      overriddenGuards: request.force ? ["default-route"] : [],
       persist: request.persist,
       status: request.dryRun ? "planned" : "succeeded",
       requestedBy: ctx.caller.identity,

@@ -1,5 +1,6 @@
 import t from "tap";
 import type { DriverName, PciAddress } from "../../src/common/index.js";
+import { deviceFromProto } from "../../src/server/to-proto.js";
 import { device, operation, T0 } from "./fake-core.js";
 import { startHarness } from "./harness.js";
 
@@ -53,6 +54,40 @@ t.test("ListDevices maps every field of the device record", async (t) => {
   t.equal(h.core.calls("listDevices")[0]?.ctx.caller.identity, `unix:${h.socketPath}`);
 });
 
+t.test("a device read back off the wire is the record the agent sent (#14)", async (t) => {
+  const sent = [
+    device(6, {
+      driver: "vfio-pci" as DriverName,
+      driverOverride: "vfio-pci",
+      state: "dpdk",
+      stateDetail: "bound",
+      numaNode: 1,
+      iommuGroup: "12",
+      desiredDriver: "vfio-pci" as DriverName,
+      activeOperationId: "op-9",
+      holders: [{ pid: 4242, command: "testpmd", node: "/dev/vfio/12" }],
+      devNode: "/dev/vfio/12",
+    }),
+    device(7, {
+      identity: {
+        mac: null,
+        eniId: null,
+        interfaceName: null,
+        mtu: null,
+        deviceNumber: null,
+        networkCard: null,
+        recordedAt: null,
+      },
+    }),
+  ];
+  const h = await startHarness(t);
+  h.core.devices = sent;
+  const read = (await h.client.listDevices()).map(deviceFromProto);
+  // The record as JSON has it: times as ISO 8601 strings, nothing else changed.
+  t.strictSame(read, JSON.parse(JSON.stringify(sent)));
+  t.equal(read[0]?.identity.recordedAt, T0.toISOString());
+});
+
 t.test("GetDevice accepts every selector kind and hands the core canonical values", async (t) => {
   const h = await startHarness(t);
   const bySelector = [
@@ -93,6 +128,7 @@ t.test("BindDevice passes driver and flags and returns the operation", async (t)
     fromDriver: "ena",
     toDriver: "vfio-pci",
     force: true,
+    overriddenGuards: ["default-route"],
     persist: true,
     requestedBy: `unix:${h.socketPath}`,
     steps: [
@@ -120,6 +156,7 @@ t.test("BindDevice passes driver and flags and returns the operation", async (t)
   });
   t.equal(planned.status, "OPERATION_STATUS_PLANNED");
   t.equal(planned.dryRun, true);
+  t.same(planned.overriddenGuards, []);
 });
 
 t.test("BindDevice on trial: confirm_within in bounds, and ConfirmOperation", async (t) => {

@@ -9,33 +9,9 @@
 // simply gets a new key. Every test file is its own process, so what a
 // process does before its first test is paid once per file: this does less
 // of it than a general-purpose loader (docs/testing.md has the numbers).
-import { createHash } from "node:crypto";
-import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
+import { existsSync, readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
-
-const ROOT = new URL("../../", import.meta.url);
-const CACHE = fileURLToPath(new URL("node_modules/.cache/eni-agent-ts/", ROOT));
-const { compilerOptions } = JSON.parse(readFileSync(new URL("tsconfig.json", ROOT), "utf8"));
-const ESBUILD_VERSION = JSON.parse(
-  readFileSync(new URL("node_modules/esbuild/package.json", ROOT), "utf8"),
-).version;
-const OPTIONS = {
-  loader: "ts",
-  format: "esm",
-  // The running node, not "node20": esbuild drops what the oldest node 20
-  // lacks, import attributes among them (`with { type: "json" }`).
-  target: `node${process.versions.node}`,
-  // Inline, so that --enable-source-maps (which tap turns on) and tap's own
-  // failure locations name the .ts line; the source itself is on disk.
-  sourcemap: "inline",
-  sourcesContent: false,
-  tsconfigRaw: { compilerOptions },
-};
-const OPTIONS_KEY = `${ESBUILD_VERSION}\0${JSON.stringify(OPTIONS)}`;
-
-/** @type {Promise<typeof import("esbuild")> | undefined} */
-let esbuild;
+import { cached, compile } from "./ts-cache.mjs";
 
 export async function resolve(specifier, context, nextResolve) {
   const parent = context.parentURL;
@@ -57,18 +33,6 @@ export async function load(url, context, nextLoad) {
   }
   const path = fileURLToPath(url);
   const source = readFileSync(path, "utf8");
-  const key = createHash("sha256").update(OPTIONS_KEY).update(`\0${path}\0`).update(source);
-  const cached = join(CACHE, `${key.digest("hex")}.js`);
-  if (existsSync(cached)) {
-    return { format: "module", source: readFileSync(cached, "utf8"), shortCircuit: true };
-  }
-  esbuild ??= import("esbuild");
-  const { code } = await (await esbuild).transform(source, { ...OPTIONS, sourcefile: path });
-  // Test files run in parallel and may compile the same module at once: each
-  // writes its own temporary file, and the rename makes either one whole.
-  mkdirSync(CACHE, { recursive: true });
-  const temporary = `${cached}.${process.pid}.${Math.random().toString(36).slice(2)}`;
-  writeFileSync(temporary, code);
-  renameSync(temporary, cached);
+  const code = cached(path, source) ?? (await compile(path, source));
   return { format: "module", source: code, shortCircuit: true };
 }

@@ -4,34 +4,12 @@
  * process (which is then the agent while it runs).
  */
 import type { CliIo } from "../command.js";
-import {
-  CONNECTION_FLAGS,
-  connectionHelp,
-  endpointOf,
-  timeoutMsOf,
-} from "../daemon/connection-flags.js";
-import { deviceSelector } from "../daemon/device-selector.js";
-import { withDaemon } from "../daemon/open-daemon.js";
-import { runDeviceOperation } from "../daemon/run-device-operation.js";
+import { connectionHelp } from "../daemon/connection-flags.js";
 import { parseTrialWindow } from "../daemon/trial-window.js";
-import { COMMON_EXIT_LINES, EXIT_OK } from "../exit-codes.js";
-import { parseFlags, usage } from "../flags.js";
-import {
-  HOST_FLAGS,
-  type HostRoots,
-  OFFLINE_HOST_HELP,
-  type OfflineHost,
-  oneDevice,
-  operationDocument,
-  progressPrinter,
-  realHost,
-  rejectDaemonFlags,
-  rejectOfflineFlags,
-  renderDone,
-  renderPlan,
-  takeAllow,
-  withEngine,
-} from "./driver-offline.js";
+import { COMMON_EXIT_LINES } from "../exit-codes.js";
+import { exactArguments, usage } from "../flags.js";
+import { type HostRoots, OFFLINE_HOST_HELP, type OfflineHost } from "./driver-offline.js";
+import { MOVE_FLAGS, type MoveCommand, runMove } from "./move-device.js";
 
 export const HELP = `NAME
     eni-agent bind - hand a network device to a driver, verified and journaled
@@ -161,80 +139,31 @@ EXAMPLES
     eni-agent bind 0000:00:06.0 vfio-pci --offline --state-dir /var/lib/eni-agent
 `;
 
-const FLAGS = {
-  ...CONNECTION_FLAGS,
-  ...HOST_FLAGS,
-  force: { type: "boolean" },
-  "dry-run": { type: "boolean" },
-  persist: { type: "boolean" },
-  try: { type: "string" },
-} as const;
+const BIND: MoveCommand<typeof MOVE_FLAGS & { try: { type: "string" } }> = {
+  name: "bind",
+  flags: { ...MOVE_FLAGS, try: { type: "string" } },
+  request(values, positionals) {
+    const [device, driver] = exactArguments("bind", positionals, 2, "a device and a driver");
+    const trial = values.try === undefined ? null : parseTrialWindow("bind", values.try);
+    if (trial !== null && values.offline) {
+      throw usage(
+        "bind",
+        "--try needs the daemon: offline, nothing would be left running to revert the bind at its deadline",
+      );
+    }
+    return { kind: "bind", device: device!, driver: driver!, confirmWithinMs: trial };
+  },
+};
 
 export function run(argv: readonly string[], io: CliIo): Promise<number> {
-  return runBind(argv, io, (roots) => realHost(roots, process.pid));
+  return runMove(BIND, argv, io);
 }
 
 /** `run` on a given host (tests pass a simulated one). */
-export async function runBind(
+export function runBind(
   argv: readonly string[],
   io: CliIo,
   hostFor: (roots: HostRoots) => OfflineHost,
 ): Promise<number> {
-  const { argv: rest, allow } = takeAllow("bind", argv);
-  const { values, positionals } = parseFlags("bind", rest, FLAGS);
-  if (values.help) {
-    io.stdout.write(HELP);
-    return EXIT_OK;
-  }
-  const [device, driver] = oneDevice("bind", positionals, 2) as [string, string];
-  const endpoint = endpointOf("bind", values, io);
-  const trial = values.try === undefined ? null : parseTrialWindow("bind", values.try);
-  if (trial !== null && values.offline) {
-    throw usage(
-      "bind",
-      "--try needs the daemon: offline, nothing would be left running to revert the bind at its deadline",
-    );
-  }
-  if (!values.offline) {
-    rejectOfflineFlags("bind", values, allow);
-    const timeoutMs = timeoutMsOf("bind", values, 120);
-    const request = {
-      kind: "bind" as const,
-      selector: deviceSelector(device),
-      driver,
-      force: values.force,
-      dryRun: values["dry-run"],
-      persist: values.persist,
-      confirmWithinMs: trial,
-    };
-    return withDaemon(endpoint, { timeoutMs }, (client) =>
-      runDeviceOperation(client, request, io, { json: values.json, timeoutMs }),
-    );
-  }
-  rejectDaemonFlags("bind", endpoint, values);
-  const offline = { command: "bind", endpoint, values, allow, hostFor, io };
-  const options = { force: values.force, persist: values.persist };
-  if (values["dry-run"]) {
-    return withEngine({ ...offline, mode: "read" }, async ({ engine }) => {
-      const name = engine.parseDriver(driver);
-      const planned = await engine.planBind(await engine.resolve(device), name, options);
-      io.stdout.write(
-        values.json ? operationDocument("bind", planned, options) : renderPlan(planned),
-      );
-      return EXIT_OK;
-    });
-  }
-  return withEngine({ ...offline, mode: "write" }, async ({ engine }) => {
-    const name = engine.parseDriver(driver);
-    const address = await engine.resolve(device);
-    engine.subscribe(progressPrinter(io));
-    const result = await engine.bind(address, name, options);
-    for (const warning of result.warnings) io.stderr.write(`warning: ${warning}\n`);
-    io.stdout.write(
-      values.json
-        ? operationDocument("bind", result, options)
-        : renderDone(`bound to ${driver}`, result),
-    );
-    return EXIT_OK;
-  });
+  return runMove(BIND, argv, io, hostFor);
 }

@@ -1,15 +1,10 @@
 /** `eni-agent confirm OPERATION`: makes a bind on trial (bind --try) final. */
 import type { CliIo } from "../command.js";
-import {
-  CONNECTION_FLAGS,
-  connectionHelp,
-  endpointOf,
-  timeoutMsOf,
-} from "../daemon/connection-flags.js";
+import { CONNECTION_FLAGS, connectionHelp, connectionOf } from "../daemon/connection-flags.js";
 import { withDaemon } from "../daemon/open-daemon.js";
 import { JSON_SCHEMA_VERSION, operationJson } from "../daemon/to-json.js";
 import { COMMON_EXIT_LINES, EXIT_OK } from "../exit-codes.js";
-import { parseFlags, usage } from "../flags.js";
+import { exactArguments, parseFlags } from "../flags.js";
 
 export const HELP = `NAME
     eni-agent confirm - make a bind on trial final
@@ -55,17 +50,10 @@ const FLAGS = { ...CONNECTION_FLAGS } as const;
 
 export async function run(argv: readonly string[], io: CliIo): Promise<number> {
   const { values, positionals } = parseFlags("confirm", argv, FLAGS);
-  if (values.help) {
-    io.stdout.write(HELP);
-    return EXIT_OK;
-  }
-  if (positionals.length !== 1) {
-    throw usage("confirm", `expected one operation id, got ${positionals.length} argument(s)`);
-  }
-  const endpoint = endpointOf("confirm", values, io);
-  const timeoutMs = timeoutMsOf("confirm", values, 10);
+  const [operationId] = exactArguments("confirm", positionals, 1, "one operation id");
+  const { endpoint, timeoutMs } = connectionOf("confirm", values, io, 10);
   const op = await withDaemon(endpoint, { timeoutMs }, async (client) =>
-    operationJson(await client.confirmOperation(positionals[0]!, { signal: io.signal })),
+    operationJson(await client.confirmOperation(operationId!, { signal: io.signal })),
   );
   io.stdout.write(
     values.json

@@ -3,19 +3,17 @@
  * what to do. The daemon's report (GetHostReport) when a daemon answers;
  * otherwise a read-only preflight from sysfs and procfs, done here.
  */
-import { AgentError, isAgentError } from "../../common/index.js";
+import { AgentError } from "../../common/index.js";
 import { RealDefaultRouteReader } from "../../sysfs/real-default-route-reader.js";
 import { RealSysfs } from "../../sysfs/real-sysfs.js";
 import type { CliIo } from "../command.js";
 import {
   CONNECTION_FLAGS,
   connectionHelp,
-  describeEndpoint,
+  connectionOf,
   type Endpoint,
-  endpointOf,
-  timeoutMsOf,
 } from "../daemon/connection-flags.js";
-import { daemonNotReachable, probeDaemon } from "../daemon/probe-daemon.js";
+import { fromDaemonOrLocal } from "../daemon/probe-daemon.js";
 import { type Finding, localChecks, type Severity } from "../doctor/local-checks.js";
 import { readLocalFacts } from "../doctor/local-facts.js";
 import { renderDaemonFacts, renderFindings, renderLocalFacts } from "../doctor/render-doctor.js";
@@ -99,10 +97,6 @@ interface Diagnosis {
 
 export async function run(argv: readonly string[], io: CliIo): Promise<number> {
   const { values, positionals } = parseFlags("doctor", argv, FLAGS);
-  if (values.help) {
-    io.stdout.write(HELP);
-    return EXIT_OK;
-  }
   noArguments("doctor", positionals);
   const sysfsRoot = values["sysfs-root"] ?? "/sys";
   const procRoot = values["proc-root"] ?? "/proc";
@@ -113,9 +107,13 @@ export async function run(argv: readonly string[], io: CliIo): Promise<number> {
       throw usage("doctor", "--address asks the daemon: drop --offline and the roots");
     diagnosis = await local();
   } else {
-    const endpoint = endpointOf("doctor", values, io);
-    const timeoutMs = timeoutMsOf("doctor", values, 10);
-    diagnosis = await fromDaemonOrLocal(endpoint, timeoutMs, io, local);
+    const { endpoint, timeoutMs } = connectionOf("doctor", values, io, 10);
+    diagnosis = await fromDaemonOrLocal(endpoint, timeoutMs, io, {
+      daemon: () => fromDaemon(endpoint, timeoutMs, io),
+      local,
+      failed: "gave no report",
+      instead: "checking this host from sysfs",
+    });
   }
   const blocking = diagnosis.checks.some((c) => c.severity === "fail");
   io.stdout.write(
@@ -127,32 +125,6 @@ export async function run(argv: readonly string[], io: CliIo): Promise<number> {
   const n = diagnosis.checks.filter((c) => c.severity === "fail").length;
   io.stderr.write(`eni-agent doctor: ${n} finding(s) block DPDK use on this host (FAIL above)\n`);
   return EXIT_PRECONDITION;
-}
-
-async function fromDaemonOrLocal(
-  endpoint: Endpoint,
-  timeoutMs: number,
-  io: CliIo,
-  local: () => Promise<Diagnosis>,
-): Promise<Diagnosis> {
-  if (endpoint.kind === "unix") {
-    const reach = await probeDaemon(endpoint, Math.min(timeoutMs, 2_000));
-    if (!reach.answering) {
-      io.stderr.write(
-        `note: ${daemonNotReachable(endpoint, reach.errno).message}; checking this host from sysfs\n`,
-      );
-      return local();
-    }
-  }
-  try {
-    return await fromDaemon(endpoint, timeoutMs, io);
-  } catch (err) {
-    if (endpoint.kind === "tcp" || !isAgentError(err)) throw err;
-    io.stderr.write(
-      `note: the daemon at ${describeEndpoint(endpoint)} gave no report (${err.message}); checking this host from sysfs\n`,
-    );
-    return local();
-  }
 }
 
 async function fromDaemon(endpoint: Endpoint, timeoutMs: number, io: CliIo): Promise<Diagnosis> {

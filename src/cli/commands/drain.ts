@@ -7,12 +7,7 @@
 import type { AgentClient } from "../../client/client.js";
 import { isAgentError } from "../../common/index.js";
 import type { CliIo } from "../command.js";
-import {
-  CONNECTION_FLAGS,
-  connectionHelp,
-  endpointOf,
-  timeoutMsOf,
-} from "../daemon/connection-flags.js";
+import { CONNECTION_FLAGS, connectionHelp, connectionOf } from "../daemon/connection-flags.js";
 import { followEvents } from "../daemon/follow-events.js";
 import { withDaemon } from "../daemon/open-daemon.js";
 import { renderEvent } from "../daemon/render-events.js";
@@ -76,13 +71,8 @@ const FLAGS = { ...CONNECTION_FLAGS, "dry-run": { type: "boolean" } } as const;
 
 export async function run(argv: readonly string[], io: CliIo): Promise<number> {
   const { values, positionals } = parseFlags("drain", argv, FLAGS);
-  if (values.help) {
-    io.stdout.write(HELP);
-    return EXIT_OK;
-  }
   noArguments("drain", positionals);
-  const endpoint = endpointOf("drain", values, io);
-  const timeoutMs = timeoutMsOf("drain", values, 300);
+  const { endpoint, timeoutMs } = connectionOf("drain", values, io, 300);
   const dryRun = values["dry-run"];
   return withDaemon(endpoint, { timeoutMs }, async (client) => {
     const result = dryRun ? await plan(client, io) : await drain(client, io, timeoutMs);

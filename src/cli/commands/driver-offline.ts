@@ -60,7 +60,6 @@ export const HOST_FLAGS = {
   "state-dir": { type: "string" },
   config: { type: "string" },
   json: { type: "boolean" },
-  help: { type: "boolean", short: "h" },
 } as const;
 
 /** The flags that only make sense offline: given without --offline they are a usage error. */
@@ -401,18 +400,4 @@ export function renderDone(
   if (result.status === "noop")
     return `${result.device}: already ${verb}; nothing to do (${describeState(result.state)})\n`;
   return `${result.device}: ${verb} (${describeState(result.state)}), operation ${result.operationId}\n`;
-}
-
-export function oneDevice(
-  command: string,
-  positionals: readonly string[],
-  count: number,
-): string[] {
-  if (positionals.length !== count) {
-    throw usage(
-      command,
-      `expected ${count === 1 ? "one device" : "a device and a driver"}, got ${positionals.length} argument(s)`,
-    );
-  }
-  return [...positionals];
 }

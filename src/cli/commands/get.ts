@@ -1,17 +1,12 @@
 /** `eni-agent get DEVICE`: one device in detail, from the daemon. */
 import type { CliIo } from "../command.js";
-import {
-  CONNECTION_FLAGS,
-  connectionHelp,
-  endpointOf,
-  timeoutMsOf,
-} from "../daemon/connection-flags.js";
+import { CONNECTION_FLAGS, connectionHelp, connectionOf } from "../daemon/connection-flags.js";
 import { deviceSelector } from "../daemon/device-selector.js";
 import { withDaemon } from "../daemon/open-daemon.js";
 import { renderDeviceDetail } from "../daemon/render-devices.js";
 import { deviceJson, JSON_SCHEMA_VERSION, operationJson } from "../daemon/to-json.js";
 import { COMMON_EXIT_LINES, EXIT_OK } from "../exit-codes.js";
-import { parseFlags, usage } from "../flags.js";
+import { exactArguments, parseFlags } from "../flags.js";
 
 export const HELP = `NAME
     eni-agent get - show one ENA device in detail
@@ -61,16 +56,8 @@ const FLAGS = { ...CONNECTION_FLAGS } as const;
 
 export async function run(argv: readonly string[], io: CliIo): Promise<number> {
   const { values, positionals } = parseFlags("get", argv, FLAGS);
-  if (values.help) {
-    io.stdout.write(HELP);
-    return EXIT_OK;
-  }
-  if (positionals.length !== 1) {
-    throw usage("get", `expected one device, got ${positionals.length} argument(s)`);
-  }
-  const selector = deviceSelector(positionals[0]!);
-  const endpoint = endpointOf("get", values, io);
-  const timeoutMs = timeoutMsOf("get", values, 10);
+  const selector = deviceSelector(exactArguments("get", positionals, 1, "one device")[0]!);
+  const { endpoint, timeoutMs } = connectionOf("get", values, io, 10);
   const detail = await withDaemon(endpoint, { timeoutMs }, async (client) => {
     const signal = io.signal;
     const found = await client.getDevice(selector, { signal });

@@ -8,12 +8,7 @@ import { journaledRecord } from "../../agent/operation-records.js";
 import { FileJournal, foldJournal, journalNotes, type OperationView } from "../../driver/index.js";
 import { parsePciAddress } from "../../sysfs/index.js";
 import type { CliIo } from "../command.js";
-import {
-  CONNECTION_FLAGS,
-  connectionHelp,
-  endpointOf,
-  timeoutMsOf,
-} from "../daemon/connection-flags.js";
+import { CONNECTION_FLAGS, connectionHelp, connectionOf } from "../daemon/connection-flags.js";
 import { pciAddressOf } from "../daemon/device-selector.js";
 import { withDaemon } from "../daemon/open-daemon.js";
 import {
@@ -114,10 +109,6 @@ const MAX_PAGE = 500;
 
 export async function run(argv: readonly string[], io: CliIo): Promise<number> {
   const { values, positionals } = parseFlags("ops", argv, FLAGS);
-  if (values.help) {
-    io.stdout.write(HELP);
-    return EXIT_OK;
-  }
   if (positionals.length > 1)
     throw usage("ops", `unexpected argument ${JSON.stringify(positionals[1])}`);
   const limit = values.limit === undefined ? null : Number(values.limit);
@@ -143,8 +134,7 @@ export async function run(argv: readonly string[], io: CliIo): Promise<number> {
     return offlineOps(values, limit, io);
   }
   rejectOfflineFlags("ops", values, []);
-  const endpoint = endpointOf("ops", values, io);
-  const timeoutMs = timeoutMsOf("ops", values, 10);
+  const { endpoint, timeoutMs } = connectionOf("ops", values, io, 10);
   const id = positionals[0];
   if (id !== undefined) {
     if (values.device !== undefined || limit !== null)

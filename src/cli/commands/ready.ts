@@ -13,10 +13,9 @@ import type { CliIo } from "../command.js";
 import {
   CONNECTION_FLAGS,
   connectionHelp,
+  connectionOf,
   describeEndpoint,
   type Endpoint,
-  endpointOf,
-  timeoutMsOf,
 } from "../daemon/connection-flags.js";
 import { openDaemon } from "../daemon/open-daemon.js";
 import { COMMON_EXIT_LINES, DAEMON_CONNECT_SYSCALL, EXIT_OK } from "../exit-codes.js";
@@ -149,13 +148,8 @@ async function askOnce(endpoint: Endpoint, timeoutMs: number, io: CliIo): Promis
 
 export async function run(argv: readonly string[], io: CliIo): Promise<number> {
   const { values, positionals } = parseFlags("ready", argv, FLAGS);
-  if (values.help) {
-    io.stdout.write(HELP);
-    return EXIT_OK;
-  }
   noArguments("ready", positionals);
-  const endpoint = endpointOf("ready", values, io);
-  const timeoutMs = timeoutMsOf("ready", values, 5);
+  const { endpoint, timeoutMs } = connectionOf("ready", values, io, 5);
   const waitMs = waitMsOf(values.wait);
   const result = await waitReady(() => askOnce(endpoint, timeoutMs, io), {
     waitMs,

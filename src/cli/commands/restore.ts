@@ -4,33 +4,11 @@
  * the daemon or with --offline in this process.
  */
 import type { CliIo } from "../command.js";
-import {
-  CONNECTION_FLAGS,
-  connectionHelp,
-  endpointOf,
-  timeoutMsOf,
-} from "../daemon/connection-flags.js";
-import { deviceSelector } from "../daemon/device-selector.js";
-import { withDaemon } from "../daemon/open-daemon.js";
-import { runDeviceOperation } from "../daemon/run-device-operation.js";
-import { COMMON_EXIT_LINES, EXIT_OK } from "../exit-codes.js";
-import { parseFlags } from "../flags.js";
-import {
-  HOST_FLAGS,
-  type HostRoots,
-  OFFLINE_HOST_HELP,
-  type OfflineHost,
-  oneDevice,
-  operationDocument,
-  progressPrinter,
-  realHost,
-  rejectDaemonFlags,
-  rejectOfflineFlags,
-  renderDone,
-  renderPlan,
-  takeAllow,
-  withEngine,
-} from "./driver-offline.js";
+import { connectionHelp } from "../daemon/connection-flags.js";
+import { COMMON_EXIT_LINES } from "../exit-codes.js";
+import { exactArguments } from "../flags.js";
+import { type HostRoots, OFFLINE_HOST_HELP, type OfflineHost } from "./driver-offline.js";
+import { MOVE_FLAGS, type MoveCommand, runMove } from "./move-device.js";
 
 export const HELP = `NAME
     eni-agent restore - give a device back to its kernel driver
@@ -110,69 +88,24 @@ EXAMPLES
     eni-agent restore eni-0f95d3625f5c521cc --persist --json
 `;
 
-const FLAGS = {
-  ...CONNECTION_FLAGS,
-  ...HOST_FLAGS,
-  force: { type: "boolean" },
-  "dry-run": { type: "boolean" },
-  persist: { type: "boolean" },
-} as const;
+const RESTORE: MoveCommand<typeof MOVE_FLAGS> = {
+  name: "restore",
+  flags: MOVE_FLAGS,
+  request(_values, positionals) {
+    const [device] = exactArguments("restore", positionals, 1, "one device");
+    return { kind: "restore", device: device!, driver: null, confirmWithinMs: null };
+  },
+};
 
 export function run(argv: readonly string[], io: CliIo): Promise<number> {
-  return runRestore(argv, io, (roots) => realHost(roots, process.pid));
+  return runMove(RESTORE, argv, io);
 }
 
 /** `run` on a given host (tests pass a simulated one). */
-export async function runRestore(
+export function runRestore(
   argv: readonly string[],
   io: CliIo,
   hostFor: (roots: HostRoots) => OfflineHost,
 ): Promise<number> {
-  const { argv: rest, allow } = takeAllow("restore", argv);
-  const { values, positionals } = parseFlags("restore", rest, FLAGS);
-  if (values.help) {
-    io.stdout.write(HELP);
-    return EXIT_OK;
-  }
-  const [device] = oneDevice("restore", positionals, 1) as [string];
-  const endpoint = endpointOf("restore", values, io);
-  if (!values.offline) {
-    rejectOfflineFlags("restore", values, allow);
-    const timeoutMs = timeoutMsOf("restore", values, 120);
-    const request = {
-      kind: "restore" as const,
-      selector: deviceSelector(device),
-      driver: null,
-      force: values.force,
-      dryRun: values["dry-run"],
-      persist: values.persist,
-      confirmWithinMs: null,
-    };
-    return withDaemon(endpoint, { timeoutMs }, (client) =>
-      runDeviceOperation(client, request, io, { json: values.json, timeoutMs }),
-    );
-  }
-  rejectDaemonFlags("restore", endpoint, values);
-  const offline = { command: "restore", endpoint, values, allow, hostFor, io };
-  const options = { force: values.force, persist: values.persist };
-  if (values["dry-run"]) {
-    return withEngine({ ...offline, mode: "read" }, async ({ engine }) => {
-      const planned = await engine.planRestore(await engine.resolve(device), options);
-      io.stdout.write(
-        values.json ? operationDocument("restore", planned, options) : renderPlan(planned),
-      );
-      return EXIT_OK;
-    });
-  }
-  return withEngine({ ...offline, mode: "write" }, async ({ engine }) => {
-    const address = await engine.resolve(device);
-    engine.subscribe(progressPrinter(io));
-    const result = await engine.restore(address, options);
-    for (const warning of result.warnings) io.stderr.write(`warning: ${warning}\n`);
-    const verb = `restored to ${result.state.driver ?? "its kernel driver"}`;
-    io.stdout.write(
-      values.json ? operationDocument("restore", result, options) : renderDone(verb, result),
-    );
-    return EXIT_OK;
-  });
+  return runMove(RESTORE, argv, io, hostFor);
 }

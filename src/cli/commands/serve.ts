@@ -88,7 +88,6 @@ const FLAGS = {
   simulate: { type: "boolean" },
   "state-dir": { type: "string" },
   fresh: { type: "boolean" },
-  help: { type: "boolean", short: "h" },
 } as const;
 
 /** Where SIGHUP comes from; tests pass their own. */
@@ -123,10 +122,6 @@ export async function serve(
   options: ServeOptions,
 ): Promise<number> {
   const { values, positionals } = parseFlags("serve", argv, FLAGS);
-  if (values.help) {
-    io.stdout.write(HELP);
-    return EXIT_OK;
-  }
   noArguments("serve", positionals);
   if (values["state-dir"] !== undefined && !values.simulate) {
     throw usage("serve", "--state-dir goes with --simulate (set stateDir in the configuration)");

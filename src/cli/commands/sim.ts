@@ -71,7 +71,6 @@ const FLAGS = {
   code: { type: "string" },
   socket: { type: "string" },
   json: { type: "boolean" },
-  help: { type: "boolean", short: "h" },
 } as const;
 
 const KINDS = ["spot", "asg", "scheduled", "rebalance"] as const;
@@ -106,10 +105,6 @@ export async function removeSimEndpoints(socket: string): Promise<void> {
 
 export async function run(argv: readonly string[], io: CliIo): Promise<number> {
   const { values, positionals } = parseFlags("sim", argv, FLAGS);
-  if (values.help) {
-    io.stdout.write(HELP);
-    return EXIT_OK;
-  }
   const [verb, kind, extra] = positionals;
   if (verb !== "notice") {
     throw usage(

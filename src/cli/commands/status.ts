@@ -13,12 +13,11 @@ import type { CliIo } from "../command.js";
 import {
   CONNECTION_FLAGS,
   connectionHelp,
+  connectionOf,
   describeEndpoint,
   type Endpoint,
-  endpointOf,
-  timeoutMsOf,
 } from "../daemon/connection-flags.js";
-import { daemonNotReachable, probeDaemon } from "../daemon/probe-daemon.js";
+import { fromDaemonOrLocal } from "../daemon/probe-daemon.js";
 import { COMMON_EXIT_LINES, EXIT_OK } from "../exit-codes.js";
 import { noArguments, parseFlags, usage } from "../flags.js";
 import { renderStatusTable } from "../status/render-status-table.js";
@@ -91,10 +90,6 @@ const FLAGS = {
 
 export async function run(argv: readonly string[], io: CliIo): Promise<number> {
   const { values, positionals } = parseFlags("status", argv, FLAGS);
-  if (values.help) {
-    io.stdout.write(HELP);
-    return EXIT_OK;
-  }
   noArguments("status", positionals);
   const offline =
     values.offline ||
@@ -106,26 +101,13 @@ export async function run(argv: readonly string[], io: CliIo): Promise<number> {
       throw usage("status", "--address reads the daemon: drop --offline, --all and the roots");
     return fromSysfs(values, io);
   }
-  const endpoint = endpointOf("status", values, io);
-  const timeoutMs = timeoutMsOf("status", values, 10);
-  if (endpoint.kind === "tcp") return fromDaemon(endpoint, timeoutMs, values.json, io);
-  // Decide before loading anything of gRPC: a missing socket costs one connect(2).
-  const reach = await probeDaemon(endpoint, Math.min(timeoutMs, 2_000));
-  if (!reach.answering) {
-    io.stderr.write(
-      `note: ${daemonNotReachable(endpoint, reach.errno).message}; showing what sysfs says\n`,
-    );
-    return fromSysfs(values, io);
-  }
-  try {
-    return await fromDaemon(endpoint, timeoutMs, values.json, io);
-  } catch (err) {
-    if (!isAgentError(err) || err.code === "INVALID_ARGUMENT") throw err;
-    io.stderr.write(
-      `note: the daemon at ${describeEndpoint(endpoint)} did not list devices (${err.message}); showing what sysfs says\n`,
-    );
-    return fromSysfs(values, io);
-  }
+  const { endpoint, timeoutMs } = connectionOf("status", values, io, 10);
+  return fromDaemonOrLocal(endpoint, timeoutMs, io, {
+    daemon: () => fromDaemon(endpoint, timeoutMs, values.json, io),
+    local: () => fromSysfs(values, io),
+    failed: "did not list devices",
+    instead: "showing what sysfs says",
+  });
 }
 
 async function fromDaemon(

@@ -5,9 +5,8 @@ import type { CliIo } from "../command.js";
 import {
   CONNECTION_FLAGS,
   connectionHelp,
+  connectionOf,
   describeEndpoint,
-  endpointOf,
-  timeoutMsOf,
 } from "../daemon/connection-flags.js";
 import { openDaemon } from "../daemon/open-daemon.js";
 import { COMMON_EXIT_LINES, EXIT_OK } from "../exit-codes.js";
@@ -62,13 +61,8 @@ interface DaemonState {
 
 export async function run(argv: readonly string[], io: CliIo): Promise<number> {
   const { values, positionals } = parseFlags("version", argv, FLAGS);
-  if (values.help) {
-    io.stdout.write(HELP);
-    return EXIT_OK;
-  }
   noArguments("version", positionals);
-  const endpoint = endpointOf("version", values, io);
-  const timeoutMs = timeoutMsOf("version", values, 5);
+  const { endpoint, timeoutMs } = connectionOf("version", values, io, 5);
   const cli = { version: await cliVersion(), node: process.version };
   const daemon: DaemonState = {
     endpoint: describeEndpoint(endpoint),

@@ -12,10 +12,9 @@ import type { CliIo } from "../command.js";
 import {
   CONNECTION_FLAGS,
   connectionHelp,
+  connectionOf,
   describeEndpoint,
   type Endpoint,
-  endpointOf,
-  timeoutMsOf,
 } from "../daemon/connection-flags.js";
 import { pciAddressOf } from "../daemon/device-selector.js";
 import { openDaemon } from "../daemon/open-daemon.js";
@@ -113,17 +112,12 @@ const MAX_DELAY_MS = 10_000;
 
 export async function run(argv: readonly string[], io: CliIo): Promise<number> {
   const { values, positionals } = parseFlags("watch", argv, FLAGS);
-  if (values.help) {
-    io.stdout.write(HELP);
-    return EXIT_OK;
-  }
   noArguments("watch", positionals);
   const kinds = kindsOf(values.kind);
   const count = values.count === undefined ? null : Number(values.count);
   if (count !== null && (!/^\d+$/.test(values.count ?? "") || count < 1))
     throw usage("watch", "--count needs a positive integer");
-  const endpoint = endpointOf("watch", values, io);
-  const timeoutMs = timeoutMsOf("watch", values, 10);
+  const { endpoint, timeoutMs } = connectionOf("watch", values, io, 10);
   const signal = io.signal ?? new AbortController().signal;
 
   let client = await openDaemon(endpoint, { timeoutMs });

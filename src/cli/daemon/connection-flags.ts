@@ -20,7 +20,6 @@ export const CONNECTION_FLAGS = {
   "tls-server-name": { type: "string" },
   timeout: { type: "string" },
   json: { type: "boolean" },
-  help: { type: "boolean", short: "h" },
 } as const;
 
 interface ConnectionFlagValues {
@@ -107,6 +106,19 @@ export function endpointOf(command: string, values: ConnectionFlagValues, io: Cl
       key: values["tls-key"]!,
       serverName: values["tls-server-name"],
     },
+  };
+}
+
+/** Where the daemon is and how long each call may wait for it, from the connection flags. */
+export function connectionOf(
+  command: string,
+  values: ConnectionFlagValues,
+  io: CliIo,
+  defaultTimeoutSeconds: number,
+): { endpoint: Endpoint; timeoutMs: number } {
+  return {
+    endpoint: endpointOf(command, values, io),
+    timeoutMs: timeoutMsOf(command, values, defaultTimeoutSeconds),
   };
 }
 

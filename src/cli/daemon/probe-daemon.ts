@@ -6,7 +6,7 @@
  * to run next to it); a refused one names the errno.
  */
 import { lstat } from "node:fs";
-import { AgentError } from "../../common/index.js";
+import { AgentError, isAgentError } from "../../common/index.js";
 import { DAEMON_CONNECT_SYSCALL } from "../exit-codes.js";
 import { describeEndpoint, type Endpoint } from "./connection-flags.js";
 
@@ -80,4 +80,49 @@ export function daemonNotReachable(endpoint: Endpoint, errno: string): AgentErro
       remedy,
     },
   );
+}
+
+/** The two ways a read-only command answers, and what its notes say when it falls back. */
+export interface DaemonOrLocal<T> {
+  /** Asks the daemon (loads the gRPC client only when called). */
+  daemon: () => Promise<T>;
+  /** Reads this host directly. */
+  local: () => Promise<T>;
+  /** What the daemon failed to do, for the note: "did not list devices". */
+  failed: string;
+  /** What the command does instead, for the note: "showing what sysfs says". */
+  instead: string;
+}
+
+/**
+ * The daemon's answer, or this host's when no daemon answers on the local
+ * socket or the one that answers fails: each fallback says so in a note on
+ * stderr. Probing first decides before anything of gRPC loads (a missing
+ * socket costs one connect(2)). Through --address there is no fallback: the
+ * local host is not the remote one. A usage error is the caller's, never a
+ * reason to fall back.
+ */
+export async function fromDaemonOrLocal<T>(
+  endpoint: Endpoint,
+  timeoutMs: number,
+  io: { stderr: { write(text: string): unknown } },
+  ways: DaemonOrLocal<T>,
+): Promise<T> {
+  if (endpoint.kind === "tcp") return ways.daemon();
+  const reach = await probeDaemon(endpoint, Math.min(timeoutMs, 2_000));
+  if (!reach.answering) {
+    io.stderr.write(
+      `note: ${daemonNotReachable(endpoint, reach.errno).message}; ${ways.instead}\n`,
+    );
+    return ways.local();
+  }
+  try {
+    return await ways.daemon();
+  } catch (err) {
+    if (!isAgentError(err) || err.code === "INVALID_ARGUMENT") throw err;
+    io.stderr.write(
+      `note: the daemon at ${describeEndpoint(endpoint)} ${ways.failed} (${err.message}); ${ways.instead}\n`,
+    );
+    return ways.local();
+  }
 }

@@ -1,6 +1,7 @@
 /**
  * The JSON the daemon commands print (documented in docs/cli.md). The wire
- * objects are reshaped once, here, into a stable form that does not follow
+ * objects are reshaped once, here (a device: by deviceFromProto, next to the
+ * mapping that sent it), into a stable form that does not follow
  * the proto loader's conventions: enums as lower-case words ("kernel", not
  * "DEVICE_STATE_KERNEL"), times as ISO 8601 strings, "unset" as null instead
  * of "" or -1, 64-bit counters as numbers. Field names are the API's, in
@@ -8,70 +9,33 @@
  */
 import type { OperationRecord } from "../../server/core-types.js";
 import type { Device__Output as Device } from "../../server/generated/eniagent/v1/Device.js";
-import type { DeviceIdentity__Output as Identity } from "../../server/generated/eniagent/v1/DeviceIdentity.js";
 import type { ErrorDetail__Output as ErrorDetail } from "../../server/generated/eniagent/v1/ErrorDetail.js";
 import type { Event__Output as Event } from "../../server/generated/eniagent/v1/Event.js";
 import type { HostReport__Output as HostReport } from "../../server/generated/eniagent/v1/HostReport.js";
 import type { Operation__Output as Operation } from "../../server/generated/eniagent/v1/Operation.js";
 import type { TerminationNotice__Output as Notice } from "../../server/generated/eniagent/v1/TerminationNotice.js";
 import type { TerminationPlan__Output as Plan } from "../../server/generated/eniagent/v1/TerminationPlan.js";
-import type { Timestamp__Output as Timestamp } from "../../server/generated/google/protobuf/Timestamp.js";
-import { operationToProto } from "../../server/to-proto.js";
+import {
+  deviceFromProto,
+  enumWord,
+  identityFromProto,
+  isoTime,
+  operationToProto,
+} from "../../server/to-proto.js";
 
 /** Version of the documented shapes; bumped only if a field changes meaning. */
 export const JSON_SCHEMA_VERSION = 1;
-
-/** "DEVICE_STATE_KERNEL" → "kernel"; a number (an enum value newer than this CLI) → "unknown". */
-export function enumWord(value: string | number, prefix: string): string {
-  if (typeof value !== "string" || !value.startsWith(prefix)) return "unknown";
-  return value.slice(prefix.length).toLowerCase();
-}
-
-export function isoTime(ts: Timestamp | null | undefined): string | null {
-  if (ts === null || ts === undefined) return null;
-  const ms = Number(ts.seconds) * 1000 + Math.floor(ts.nanos / 1e6);
-  return ms === 0 ? null : new Date(ms).toISOString();
-}
 
 function text(value: string | undefined): string | null {
   return value === undefined || value === "" ? null : value;
 }
 
-function index(value: number): number | null {
-  return value < 0 ? null : value;
-}
-
 export type DeviceJson = ReturnType<typeof deviceJson>;
 
-export function identityJson(id: Identity | null) {
-  return {
-    mac: text(id?.macAddress),
-    eniId: text(id?.eniId),
-    interfaceName: text(id?.interfaceName),
-    mtu: id?.mtu ? id.mtu : null,
-    deviceNumber: id ? index(id.deviceNumber) : null,
-    networkCard: id ? index(id.networkCard) : null,
-    recordedAt: isoTime(id?.recordedTime),
-  };
-}
-
+/** The device as the agent's record has it; devNode is left to `get`, which prints it beside. */
 export function deviceJson(d: Device) {
-  return {
-    pciAddress: d.pciAddress,
-    vendorId: d.vendorId,
-    deviceId: d.deviceId,
-    driver: text(d.driver),
-    driverOverride: text(d.driverOverride),
-    state: enumWord(d.state, "DEVICE_STATE_"),
-    stateDetail: text(d.stateDetail),
-    identity: identityJson(d.identity),
-    numaNode: index(d.numaNode),
-    iommuGroup: text(d.iommuGroup),
-    management: d.management,
-    desiredDriver: text(d.desiredDriver),
-    activeOperationId: text(d.activeOperationId),
-    holders: d.holders.map((h) => ({ pid: h.pid, command: h.command, node: h.node })),
-  };
+  const { devNode: _devNode, ...device } = deviceFromProto(d);
+  return device;
 }
 
 export type ErrorJson = ReturnType<typeof errorJson>;
@@ -100,6 +64,7 @@ export function operationJson(o: Operation) {
     toDriver: text(o.toDriver),
     dryRun: o.dryRun,
     force: o.force,
+    overriddenGuards: o.overriddenGuards,
     persist: o.persist,
     steps: o.steps.map((s) => ({
       description: s.description,
@@ -193,7 +158,7 @@ export function eventJson(e: Event) {
         ...head,
         kind: "device_removed" as const,
         pciAddress: e.deviceRemoved?.pciAddress ?? null,
-        identity: identityJson(e.deviceRemoved?.identity ?? null),
+        identity: identityFromProto(e.deviceRemoved?.identity ?? null),
       };
     case "driverChanged":
       return {

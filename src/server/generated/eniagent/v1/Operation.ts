@@ -78,6 +78,12 @@ export interface Operation {
    * Set for a bind on trial once it committed; unset otherwise.
    */
   'confirmation'?: (_eniagent_v1_Confirmation | null);
+  /**
+   * The guards that refused and that force overrode, by name (e.g.
+   * "default-route", "device-in-use"); empty when none was. Journaled with
+   * the operation, so GetOperation shows them too.
+   */
+  'overriddenGuards'?: (string)[];
   '_pciAddress'?: "pciAddress";
   '_fromDriver'?: "fromDriver";
   '_toDriver'?: "toDriver";
@@ -155,6 +161,12 @@ export interface Operation__Output {
    * Set for a bind on trial once it committed; unset otherwise.
    */
   'confirmation': (_eniagent_v1_Confirmation__Output | null);
+  /**
+   * The guards that refused and that force overrode, by name (e.g.
+   * "default-route", "device-in-use"); empty when none was. Journaled with
+   * the operation, so GetOperation shows them too.
+   */
+  'overriddenGuards': (string)[];
   '_pciAddress'?: "pciAddress";
   '_fromDriver'?: "fromDriver";
   '_toDriver'?: "toDriver";
