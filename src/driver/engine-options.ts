@@ -54,6 +54,7 @@ export interface DriverEngineOptions {
   holderScanTimeoutMs?: number;
   /** How long verification waits for the target (a netdev registers after its probe). Default 10 000 ms. */
   verifyTimeoutMs?: number;
+  /** The longest wait between verification reads (they start at 1 ms and double). Default 50 ms. */
   verifyPollMs?: number;
   /** Clear a driver_override no journal entry explains, at recovery. Default false: report only. */
   repairDrift?: boolean;

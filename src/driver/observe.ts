@@ -102,13 +102,16 @@ export async function verify(
   options: VerifyOptions,
 ): Promise<Verification> {
   const until = clock.now() + options.timeoutMs;
-  for (;;) {
+  // What is awaited (a netdev registering, a device node appearing) usually
+  // lands within a millisecond or two of the write: the waits start short
+  // and double up to pollMs, so a move does not sit out a whole poll for it.
+  for (let waitMs = 1; ; waitMs = Math.min(waitMs * 2, options.pollMs)) {
     const device = await readBinding(sysfs, address);
     const state = device === null ? null : stateOf(device);
     const why = mismatch(state, target);
     if (why === null && state !== null) return { ok: true, state };
     if (clock.now() >= until) return { ok: false, state, why: why ?? "the device is gone" };
-    await clock.sleep(options.pollMs);
+    await clock.sleep(Math.min(waitMs, options.pollMs));
   }
 }
 
