@@ -9,7 +9,7 @@ import type { GuestContext, GuestResult } from "../../guest-entry.js";
 import { Checks } from "../../kit/checks.js";
 import { describeNic, readNic } from "../../kit/nic-state.js";
 import { NIC_PCI } from "../guest-files.js";
-import { daemonRecords, journalTail, timed, unitMonotonicUs, unitProp } from "../kit.js";
+import { daemonRecords, journalTail, timed, unitMonotonicUs, unitProp, until } from "../kit.js";
 
 export const configs = ["viommu"] as const;
 export const timeoutMs = 600_000;
@@ -20,7 +20,10 @@ export async function run(ctx: GuestContext): Promise<GuestResult[]> {
   return checks.results;
 }
 
-function bootBinding(checks: Checks): void {
+async function bootBinding(checks: Checks): Promise<void> {
+  // This program starts with the boot, not after it: dpdk-app.service (a
+  // oneshot) may still be running when it gets here.
+  await until(() => ["active", "failed"].includes(unitProp("dpdk-app", "ActiveState")), 120_000);
   const nic = readNic("/sys", "/dev", NIC_PCI[2]);
   const saw = existsSync("/run/dpdk-app-saw")
     ? readFileSync("/run/dpdk-app-saw", "utf8").trim()
