@@ -1,6 +1,6 @@
 import t from "tap";
 import { type DeviceChange, DeviceWatcher } from "../../src/agent/device-watcher.js";
-import { ec2Host } from "../../src/sim/index.js";
+import { ENA_HARDWARE, ec2Host } from "../../src/sim/index.js";
 import type { Sysfs } from "../../src/sysfs/index.js";
 import { eventually } from "./harness.js";
 
@@ -65,13 +65,8 @@ t.test(
     t.match(reported[1], [{ kind: "removed", device: { address: "0000:00:07.0" } }]);
 
     kernel.addDevice({
+      ...ENA_HARDWARE,
       address: "0000:00:09.0",
-      vendor: 0x1d0f,
-      device: 0xec20,
-      subsystemVendor: 0x1d0f,
-      subsystemDevice: 0xec20,
-      class: 0x020000,
-      numaNode: 0,
       irq: 0,
       mac: "02:4e:a0:00:00:09",
     });

@@ -7,18 +7,9 @@ import { readFile } from "node:fs/promises";
 import t from "tap";
 import { simEniId } from "../../src/agent/simulated-host.js";
 import { connectAgent } from "../../src/client/client.js";
-import { ec2Mac } from "../../src/sim/index.js";
+import { ENA_HARDWARE, ec2Mac } from "../../src/sim/index.js";
 import { agentHarness, eventually } from "../agent/harness.js";
 import { collectEvents } from "./events.js";
-
-const ENA = {
-  vendor: 0x1d0f,
-  device: 0xec20,
-  subsystemVendor: 0x1d0f,
-  subsystemDevice: 0xec20,
-  class: 0x020000,
-  numaNode: 0,
-};
 
 t.test("list, get, bind, restore, operations and their events", async (t) => {
   const h = await agentHarness(t);
@@ -115,12 +106,12 @@ t.test("a hot-plugged device is announced; one with a desired binding is bound",
   const events = await collectEvents(client);
   t.teardown(() => events.stop());
 
-  h.host.kernel.addDevice({ ...ENA, address: "0000:00:09.0", mac: ec2Mac(9) });
+  h.host.kernel.addDevice({ ...ENA_HARDWARE, address: "0000:00:09.0", mac: ec2Mac(9) });
   const added = await events.waitFor((e) => e.deviceAdded?.device?.pciAddress === "0000:00:09.0");
   t.equal(added.deviceAdded?.device?.driver, "ena", "the kernel probed it");
   t.equal(h.host.kernel.device("0000:00:09.0")?.driver, "ena", "no binding: stays with the kernel");
 
-  h.host.kernel.addDevice({ ...ENA, address: "0000:00:0a.0", mac: ec2Mac(10) });
+  h.host.kernel.addDevice({ ...ENA_HARDWARE, address: "0000:00:0a.0", mac: ec2Mac(10) });
   await events.waitFor((e) => e.deviceAdded?.device?.pciAddress === "0000:00:0a.0");
   const applied = await events.waitFor(
     (e) =>
