@@ -37,6 +37,10 @@ t.test("sim notice spot: the simulated daemon sees it and releases", async (t) =
     config: {
       imds: { spotIntervalMs: 100, asgIntervalMs: 100 },
       termination: { dpdkGraceMs: 0 },
+      // With the mark at bind on, the plan leaves the bound device's ENI to
+      // EC2 when the mark lands before the notice, and detaches it when it
+      // does not: off, the plan detaches it on every run.
+      ec2: { deleteOnTerminationOnBind: false },
     },
   });
   t.equal(statSync(endpointsFile).mode & 0o777, 0o600, "only the owner reads the control token");
