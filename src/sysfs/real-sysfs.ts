@@ -7,16 +7,25 @@
  * a thousand devices makes ~15,000 calls, and the callback path costs about
  * half as much per call.
  *
- * Reads go through libuv's thread pool by default, because a read can block:
- * `driver_override` shows under the device lock, which a driver's probe or
- * remove holds, and vfio-pci's remove waits until user space closes the
- * device. A daemon must not freeze its event loop on that. A one-shot
- * command (`eni-agent status`) has nothing else to do meanwhile and sets
- * `blockingReads`, which is several times cheaper per read. Writes always go
- * through the thread pool: they trigger probe/remove.
+ * Only what can wait on a driver goes through libuv's thread pool: a write
+ * (it runs probe or remove), and the read of an attribute whose show
+ * function may sleep on a lock. `driver_override` shows under the device
+ * lock, which a driver's probe or remove holds, and vfio-pci's remove waits
+ * until user space closes the device; `uevent` did too on kernels between
+ * mid-2024 and 6.11 ("Synchronize with really_probe()" in uevent_show); any
+ * attribute not named below is treated the same. A daemon must not freeze
+ * its event loop on those.
+ *
+ * Everything else is a synchronous system call, which costs a fraction of a
+ * pool round trip: listing a directory, reading a link and opening an
+ * attribute are kernfs operations that never call into a driver (the store
+ * or show runs in write(2) or read(2), not in open(2)), and the attributes in
+ * LOCK_FREE_ATTRIBUTES print fields without taking a sleeping lock. A
+ * one-shot command (`eni-agent status`) sets `blockingReads`, and then every
+ * read is synchronous: it has nothing else to do meanwhile.
  */
 import * as fs from "node:fs";
-import { resolve } from "node:path";
+import { basename, resolve } from "node:path";
 import { AgentError } from "../common/index.js";
 import { checkPortPath, type SysfsOperation, sysfsError } from "./errno.js";
 import type { Sysfs } from "./sysfs.js";
@@ -25,8 +34,9 @@ export interface RealSysfsOptions {
   /** Directory that stands for `/sys`. Default "/sys". */
   root?: string;
   /**
-   * Read, readlink, list and exists with synchronous system calls (still
-   * returning promises). Only for one-shot commands; default false.
+   * Read every attribute with synchronous system calls, those that may wait
+   * on the device lock included (still returning promises). Only for
+   * one-shot commands; default false.
    */
   blockingReads?: boolean;
 }
@@ -37,6 +47,31 @@ export interface RealSysfsOptions {
  * 4 KiB allocation per read (a third of an inventory's time at 1,000 devices).
  */
 const READ_CHUNK_BYTES = 512;
+
+/**
+ * Attributes whose show function prints a field without a sleeping lock,
+ * read synchronously even by the daemon (kernel 6.1 to 6.12 sources): the
+ * PCI config fields cached at enumeration (`vendor`, `device`,
+ * `subsystem_*`, `class`, `revision`), `numa_node`, `enable` (an atomic
+ * counter), an IOMMU group's `name`, and a netdev's `address`, `mtu` and
+ * `operstate` (under the dev_base_lock rwlock until 6.9, under RCU since).
+ * Not here on purpose: `driver_override` and `uevent` (device lock), and
+ * `carrier`, `speed` and the like (RTNL).
+ */
+const LOCK_FREE_ATTRIBUTES: ReadonlySet<string> = new Set([
+  "vendor",
+  "device",
+  "subsystem_vendor",
+  "subsystem_device",
+  "class",
+  "revision",
+  "numa_node",
+  "enable",
+  "name",
+  "address",
+  "mtu",
+  "operstate",
+]);
 
 export class RealSysfs implements Sysfs {
   readonly root: string;
@@ -51,8 +86,10 @@ export class RealSysfs implements Sysfs {
 
   async read(path: string): Promise<string> {
     const abs = this.resolve(path, "read");
-    if (this.blockingReads) return blocking("read", path, () => readAllSync(abs));
-    const fd = await call<number>("read", path, (cb) => fs.open(abs, fs.constants.O_RDONLY, cb));
+    if (this.blockingReads || LOCK_FREE_ATTRIBUTES.has(basename(path))) {
+      return blocking("read", path, () => readAllSync(abs));
+    }
+    const fd = blocking("read", path, () => fs.openSync(abs, fs.constants.O_RDONLY));
     try {
       return await readAll(fd, path);
     } finally {
@@ -73,7 +110,7 @@ export class RealSysfs implements Sysfs {
     }
     // O_WRONLY without O_CREAT/O_TRUNC: a wrong path fails (ENOENT) instead of
     // creating a file, and sysfs sees exactly the one store below.
-    const fd = await call<number>("open", path, (cb) => fs.open(abs, fs.constants.O_WRONLY, cb));
+    const fd = blocking("open", path, () => fs.openSync(abs, fs.constants.O_WRONLY));
     let written: number;
     try {
       written = await call<number>("write", path, (cb) =>
@@ -98,22 +135,18 @@ export class RealSysfs implements Sysfs {
 
   async readlink(path: string): Promise<string> {
     const abs = this.resolve(path, "readlink");
-    if (this.blockingReads) return blocking("readlink", path, () => fs.readlinkSync(abs));
-    return call<string>("readlink", path, (cb) => fs.readlink(abs, cb));
+    return blocking("readlink", path, () => fs.readlinkSync(abs));
   }
 
   async list(path: string): Promise<string[]> {
     const abs = this.resolve(path, "list");
-    if (this.blockingReads) return blocking("list", path, () => fs.readdirSync(abs).sort());
-    const names = await call<string[]>("list", path, (cb) => fs.readdir(abs, cb));
-    return names.sort();
+    return blocking("list", path, () => fs.readdirSync(abs).sort());
   }
 
   async exists(path: string): Promise<boolean> {
     const abs = this.resolve(path, "exists");
     try {
-      if (this.blockingReads) blocking("exists", path, () => fs.accessSync(abs, fs.constants.F_OK));
-      else await call<void>("exists", path, (cb) => fs.access(abs, fs.constants.F_OK, cb));
+      blocking("exists", path, () => fs.accessSync(abs, fs.constants.F_OK));
       return true;
     } catch (err) {
       if (err instanceof AgentError && (err.errno === "ENOENT" || err.errno === "ENOTDIR")) {

@@ -28,7 +28,7 @@ const overridePath = (root: string) =>
   join(root, "devices/pci0000:00/0000:00:05.0/driver_override");
 
 /**
- * Counts fs.open/fs.write calls made by the adapter. The adapter imports the
+ * Counts the opens (fs.open or fs.openSync) and fs.write calls made by the adapter. The adapter imports the
  * node:fs namespace, whose named exports follow the module object after
  * syncBuiltinESMExports().
  */
@@ -36,11 +36,16 @@ function spyFs(t: Test, writeResult?: (len: number) => number) {
   const calls = { opens: [] as number[], writes: 0 };
   const fsObject = fs as unknown as { default: typeof fs };
   const realOpen = fsObject.default.open;
+  const realOpenSync = fsObject.default.openSync;
   const realWrite = fsObject.default.write;
   const mutable = fsObject.default as unknown as Record<string, unknown>;
   mutable.open = (path: fs.PathLike, flags: number, cb: (...a: unknown[]) => void) => {
     calls.opens.push(flags);
     return (realOpen as (...a: unknown[]) => void)(path, flags, cb);
+  };
+  mutable.openSync = (path: fs.PathLike, flags: number) => {
+    calls.opens.push(flags);
+    return realOpenSync(path, flags);
   };
   mutable.write = (...args: unknown[]) => {
     calls.writes++;
@@ -61,6 +66,7 @@ function spyFs(t: Test, writeResult?: (len: number) => number) {
   syncBuiltinESMExports();
   t.teardown(() => {
     mutable.open = realOpen;
+    mutable.openSync = realOpenSync;
     mutable.write = realWrite;
     syncBuiltinESMExports();
   });
@@ -202,3 +208,70 @@ t.test("the default root is /sys and relative roots are resolved", async (t) => 
   t.equal(new RealSysfs().root, "/sys");
   t.equal(new RealSysfs({ root: "x/y" }).root, join(process.cwd(), "x/y"));
 });
+
+/**
+ * Holds every thread of libuv's pool: each one blocks opening a FIFO that
+ * has no writer yet. Returns the release, which opens each FIFO's other end.
+ */
+async function fillThreadPool(t: Test): Promise<() => Promise<void>> {
+  const size = Number(process.env.UV_THREADPOOL_SIZE ?? 4);
+  const dir = await mkdtemp(join(tmpdir(), "eni-agent-pool-"));
+  t.teardown(() => rm(dir, { recursive: true, force: true }));
+  const { execFileSync } = await import("node:child_process");
+  const fifos = Array.from({ length: size }, (_, i) => join(dir, `fifo${i}`));
+  execFileSync("mkfifo", fifos);
+  const opened = fifos.map(
+    (fifo) =>
+      new Promise<number>((resolve, reject) => {
+        fs.open(fifo, fs.constants.O_RDONLY, (err, fd) => (err ? reject(err) : resolve(fd)));
+      }),
+  );
+  return async () => {
+    const writers = fifos.map((fifo) =>
+      fs.openSync(fifo, fs.constants.O_WRONLY | fs.constants.O_NONBLOCK),
+    );
+    for (const fd of [...writers, ...(await Promise.all(opened))]) fs.closeSync(fd);
+  };
+}
+
+/** Whether `promise` settles within a few turns of the event loop. */
+async function settlesAtOnce(promise: Promise<unknown>): Promise<boolean> {
+  let settled = false;
+  promise.then(
+    () => {
+      settled = true;
+    },
+    () => {
+      settled = true;
+    },
+  );
+  for (let i = 0; i < 5; i += 1) await new Promise((resolve) => setImmediate(resolve));
+  return settled;
+}
+
+t.test(
+  "with every thread of the pool held, lookups and lock-free attributes still answer; what can wait on a driver waits for a thread",
+  async (t) => {
+    const root = await tempRoot(t);
+    const sysfs = new RealSysfs({ root });
+    await writeFile(join(root, "devices/pci0000:00/0000:00:05.0/uevent"), "DRIVER=ena\n");
+    await writeFile(join(root, "bus/pci/drivers_probe"), "");
+    const release = await fillThreadPool(t);
+    const dev = "bus/pci/devices/0000:00:05.0";
+    t.ok(await settlesAtOnce(sysfs.read(`${dev}/vendor`)), "vendor: a field read without a lock");
+    t.ok(await settlesAtOnce(sysfs.list(dev)), "list");
+    t.ok(await settlesAtOnce(sysfs.readlink(dev)), "readlink");
+    t.ok(await settlesAtOnce(sysfs.exists(`${dev}/vendor`)), "exists");
+    const override = sysfs.read(OVERRIDE);
+    const uevent = sysfs.read(`${dev}/uevent`);
+    const write = sysfs.write("bus/pci/drivers_probe", "0000:00:05.0");
+    t.notOk(await settlesAtOnce(override), "driver_override shows under the device lock");
+    t.notOk(await settlesAtOnce(uevent), "uevent did on some kernels");
+    t.notOk(await settlesAtOnce(write), "a write may run a probe");
+    await release();
+    t.equal(await override, "(null)\n");
+    t.equal(await uevent, "DRIVER=ena\n");
+    await write;
+    t.equal(await readFile(join(root, "bus/pci/drivers_probe"), "utf8"), "0000:00:05.0");
+  },
+);
