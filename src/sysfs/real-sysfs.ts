@@ -12,7 +12,8 @@
  * function may sleep on a lock. `driver_override` shows under the device
  * lock, which a driver's probe or remove holds, and vfio-pci's remove waits
  * until user space closes the device; `uevent` did too on kernels between
- * mid-2024 and 6.11 ("Synchronize with really_probe()" in uevent_show); any
+ * mid-2024 and 6.11 ("Synchronize with really_probe()" in uevent_show), and
+ * a netdev's `address` waits for a MAC change in newer kernels; any
  * attribute not named below is treated the same. A daemon must not freeze
  * its event loop on those.
  *
@@ -50,13 +51,14 @@ const READ_CHUNK_BYTES = 512;
 
 /**
  * Attributes whose show function prints a field without a sleeping lock,
- * read synchronously even by the daemon (kernel 6.1 to 6.12 sources): the
- * PCI config fields cached at enumeration (`vendor`, `device`,
- * `subsystem_*`, `class`, `revision`), `numa_node`, `enable` (an atomic
- * counter), an IOMMU group's `name`, and a netdev's `address`, `mtu` and
- * `operstate` (under the dev_base_lock rwlock until 6.9, under RCU since).
- * Not here on purpose: `driver_override` and `uevent` (device lock), and
- * `carrier`, `speed` and the like (RTNL).
+ * read synchronously even by the daemon: the PCI config fields cached at
+ * enumeration (`vendor`, `device`, `subsystem_*`, `class`, `revision`),
+ * `numa_node`, `enable` (an atomic counter), an IOMMU group's `name`, and a
+ * netdev's `mtu` and `operstate` (under the dev_base_lock rwlock in older
+ * kernels, RCU or READ_ONCE in newer ones). Not here on purpose:
+ * `driver_override` and `uevent` (the device lock), a netdev's `address`
+ * (newer kernels take dev_addr_sem, which a MAC change holds while the
+ * driver applies it), and `carrier`, `speed` and the like (RTNL).
  */
 const LOCK_FREE_ATTRIBUTES: ReadonlySet<string> = new Set([
   "vendor",
@@ -68,7 +70,6 @@ const LOCK_FREE_ATTRIBUTES: ReadonlySet<string> = new Set([
   "numa_node",
   "enable",
   "name",
-  "address",
   "mtu",
   "operstate",
 ]);
