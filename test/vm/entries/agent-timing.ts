@@ -35,7 +35,7 @@ import { describeNic, emulatedNics, readNic } from "../kit/nic-state.js";
 
 export const configs = ["viommu", "uio"] as const;
 
-const REPETITIONS = 11;
+const REPETITIONS = 21;
 /** Quiet before each round trip of the settled rotation (not measured). */
 const SETTLE_MS = 300;
 
