@@ -58,7 +58,13 @@ async function bootBinding(checks: Checks): Promise<void> {
       unitProp("dpdk-app", "Result") === "success" &&
       appStart >= agentActive &&
       done <= agentActive,
-    `${describeNic(nic)}\ndpdk-app saw ${JSON.stringify(saw)}\n${report}\n${journalTail()}`,
+    [
+      describeNic(nic),
+      `dpdk-app saw ${JSON.stringify(saw)}; its unit ${unitProp("dpdk-app", "ActiveState")}, result ${unitProp("dpdk-app", "Result")}`,
+      journalTail("dpdk-app.service", 10),
+      report,
+      journalTail(),
+    ].join("\n"),
     report,
   );
   checks.check(
