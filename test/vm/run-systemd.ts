@@ -105,7 +105,7 @@ function report(
   consoleLogPath: string,
 ): void {
   const s = (ms: number | undefined) => (ms === undefined ? "-" : (ms / 1000).toFixed(1));
-  const timing = `qemu→program ${s(o.beginMs)} s (guest uptime ${o.guestUptimeS ?? "-"} s), results ${s(o.endMs)} s`;
+  const timing = `qemu→program ${s(o.beginMs)} s (guest uptime ${o.guestUptimeS ?? "-"} s), results ${s(o.endMs)} s, exit ${s(o.exitMs)} s`;
   tap.point(o.error === undefined, `systemd/${entry}: guest booted and reported (${timing})`, {
     ...(o.error === undefined
       ? {}

@@ -214,12 +214,21 @@ export function persistForReboot(checks: Checks): void {
   );
   const enable = run("sh", ["-ec", "systemctl daemon-reload && systemctl enable dpdk-app.service"]);
   const bind = run("eni-agent", ["bind", "eth2", "vfio-pci", "--persist"]);
+  // The harness kills qemu when the guest has not powered off 15 s after its
+  // last result: what the next boot needs must be on the disk before that.
+  // Without it, ext4 once kept the drop-in's name and lost its text (delayed
+  // allocation), and the next boot ran the sample's own ExecStart.
+  const synced = run("sync", []);
   const desired = existsSync("/var/lib/eni-agent/desired.json")
     ? readFileSync("/var/lib/eni-agent/desired.json", "utf8")
     : "";
   checks.check(
     "persist: the sample dpdk-app.service is installed and eth2 is bound with --persist for the next boot",
-    have && enable.code === 0 && bind.code === 0 && desired.includes(NIC_MACS[2]),
-    `sample ${have ? "found" : `missing at ${sample}`}\nenable: ${describe(enable)}\nbind: ${describe(bind)}\n${desired}\nconfig ${CONFIG_PATH}`,
+    have &&
+      enable.code === 0 &&
+      bind.code === 0 &&
+      synced.code === 0 &&
+      desired.includes(NIC_MACS[2]),
+    `sample ${have ? "found" : `missing at ${sample}`}\nenable: ${describe(enable)}\nbind: ${describe(bind)}\nsync: ${describe(synced)}\n${desired}\nconfig ${CONFIG_PATH}`,
   );
 }
