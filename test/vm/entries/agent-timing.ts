@@ -188,24 +188,15 @@ function renderTable(
     "| step | bare writes | same writes via the adapter | agent | agent/bare |",
     "| --- | ---: | ---: | ---: | ---: |",
   ];
-  const rows: [string, Samples, string | null, string | null][] = [
-    ...ROWS.map(([label, b, a]): [string, Samples, string | null, string | null] => [
-      label,
-      samples,
-      b,
-      a,
-    ]),
-    ["**round trip, back to back**", backToBack, "total", "total"],
-  ];
-  for (const [label, from, bareKey, agentKey] of rows) {
+  const row = (label: string, from: Samples, bareKey: string | null, agentKey: string | null) => {
     const b = med(from.bare, bareKey);
     const d = med(from.adapter, bareKey);
     const a = med(from.agent, agentKey);
     const ratio = Number.isNaN(a) || Number.isNaN(b) ? "–" : `${(a / b).toFixed(2)}×`;
-    lines.push(
-      `| ${label.replace("target", target)} | ${fmt(b)} | ${fmt(d)} | ${fmt(a)} | ${ratio} |`,
-    );
-  }
+    return `| ${label.replace("target", target)} | ${fmt(b)} | ${fmt(d)} | ${fmt(a)} | ${ratio} |`;
+  };
+  for (const [label, bareKey, agentKey] of ROWS) lines.push(row(label, samples, bareKey, agentKey));
+  lines.push(row("**round trip, back to back**", backToBack, "total", "total"));
   return lines.join("\n");
 }
 
