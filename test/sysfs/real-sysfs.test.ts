@@ -210,8 +210,10 @@ t.test("the default root is /sys and relative roots are resolved", async (t) => 
 });
 
 /**
- * Holds every thread of libuv's pool: each one blocks opening a FIFO that
- * has no writer yet. Returns the release, which opens each FIFO's other end.
+ * Holds every thread of libuv's pool: each one blocks reading an empty FIFO.
+ * Each FIFO is opened read-write, which never blocks on Linux, so the release
+ * (a byte written into each) needs no reader to have started yet: a read the
+ * pool had not reached by then finds its byte and returns at once.
  */
 async function fillThreadPool(t: Test): Promise<() => Promise<void>> {
   const size = Number(process.env.UV_THREADPOOL_SIZE ?? 4);
@@ -220,17 +222,17 @@ async function fillThreadPool(t: Test): Promise<() => Promise<void>> {
   const { execFileSync } = await import("node:child_process");
   const fifos = Array.from({ length: size }, (_, i) => join(dir, `fifo${i}`));
   execFileSync("mkfifo", fifos);
-  const opened = fifos.map(
-    (fifo) =>
-      new Promise<number>((resolve, reject) => {
-        fs.open(fifo, fs.constants.O_RDONLY, (err, fd) => (err ? reject(err) : resolve(fd)));
+  const fds = fifos.map((fifo) => fs.openSync(fifo, fs.constants.O_RDWR));
+  const reads = fds.map(
+    (fd) =>
+      new Promise<void>((resolve, reject) => {
+        fs.read(fd, Buffer.alloc(1), 0, 1, null, (err) => (err ? reject(err) : resolve()));
       }),
   );
   return async () => {
-    const writers = fifos.map((fifo) =>
-      fs.openSync(fifo, fs.constants.O_WRONLY | fs.constants.O_NONBLOCK),
-    );
-    for (const fd of [...writers, ...(await Promise.all(opened))]) fs.closeSync(fd);
+    for (const fd of fds) fs.writeSync(fd, "x");
+    await Promise.all(reads);
+    for (const fd of fds) fs.closeSync(fd);
   };
 }
 
